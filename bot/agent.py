@@ -1,0 +1,46 @@
+"""The agent protocol: what every backend (rules, openai, hybrid) implements.
+
+An agent reads the turn, calls tools through the :class:`Tools` it is given (bound to the
+speaker by the core; it cannot name another user), and returns the reply text. The tools record
+every call and its result, so an agent never reports its own calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.conversations import StoredMessage, ToolCall, User
+
+
+@dataclass(frozen=True, slots=True)
+class AgentTurn:
+    user: User
+    text: str
+    history: Sequence[StoredMessage]
+    now: datetime
+    tz: ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class AgentReply:
+    text: str
+    tokens_used: int | None = None
+    offline: bool = False
+
+
+class Tools(Protocol):
+    """The task tools as an agent sees them (``bot.tools.TaskToolbox`` implements it)."""
+
+    def schemas(self) -> list[dict[str, Any]]: ...
+
+    async def call(self, name: str, arguments: Mapping[str, Any] | str | None) -> ToolCall: ...
+
+
+class Agent(Protocol):
+    name: str
+
+    async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply: ...

@@ -1,0 +1,224 @@
+"""The core turn: ``ChatService.handle`` is what every adapter and the console call."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot import dates, texts
+from bot.agent import Agent, AgentReply, AgentTurn
+from bot.conversations import IncomingMessage, Reply, User
+from bot.errors import StorageError, TodobotError, UnknownTimezone, UserFacingError
+from bot.identity import ConversationKey, UserRef
+from bot.stores import Storage
+from bot.tools import TaskToolbox
+
+log = logging.getLogger(__name__)
+
+ChangeListener = Callable[[User, UserRef], Awaitable[None]]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatLimits:
+    history_messages: int = 20
+    history_chars: int = 8000
+    max_message_chars: int = 4000
+    agent_timeout: float = 90.0
+
+
+class _KeyedLocks:
+    """One asyncio lock per conversation, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[ConversationKey, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: ConversationKey) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class ChatService:
+    """Dedup → per-conversation lock → history window → agent with task tools → persist."""
+
+    def __init__(
+        self,
+        *,
+        storage: Storage,
+        agent: Agent,
+        default_timezone: str = "UTC",
+        limits: ChatLimits | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._storage = storage
+        self._agent = agent
+        self._default_tz = default_timezone
+        self._limits = limits or ChatLimits()
+        self._clock = clock
+        self._locks = _KeyedLocks()
+        self._listeners: list[ChangeListener] = []
+
+    @property
+    def storage(self) -> Storage:
+        return self._storage
+
+    def add_change_listener(self, listener: ChangeListener) -> None:
+        """Called after any turn or action that changed the person's tasks (e.g. App Home)."""
+        self._listeners.append(listener)
+
+    async def handle(self, message: IncomingMessage) -> Reply:
+        """Answer one message. Never raises: failures become an apology and a log line."""
+        key = message.key
+        try:
+            if message.event_id:
+                first = await self._storage.events.claim_event(
+                    platform=key.platform, event_id=message.event_id, now=self._clock()
+                )
+                if not first:
+                    log.info("duplicate event %s in %s ignored", message.event_id, key)
+                    return Reply(text="", duplicate=True)
+            async with self._locks.hold(key), self._storage.turn_lock(key):
+                return await self._turn(message)
+        except StorageError:
+            log.exception("storage failed in conversation %s", key)
+            return Reply(text=texts.storage_apology(), is_error=True)
+        except Exception:
+            log.exception("turn failed in conversation %s", key)
+            return Reply(text=texts.apology(), is_error=True)
+
+    async def act(
+        self,
+        *,
+        author: UserRef,
+        tool: str,
+        arguments: Mapping[str, Any],
+        display_name: str | None = None,
+        timezone: str | None = None,
+    ) -> Reply:
+        """Run one tool directly as ``author`` (buttons, forms, typed slash commands)."""
+        try:
+            user = await self._user(author, display_name, timezone)
+            toolbox = self._toolbox(user)
+            call = await toolbox.call(tool, dict(arguments))
+            await self._notify(toolbox, author)
+            return Reply(
+                text=str(call.result.get("message", "")) if not call.result.get("ok") else "",
+                tool_calls=[call],
+                tasks=toolbox.shown_tasks,
+                user_id=user.id,
+                is_error=not call.result.get("ok"),
+                changed=toolbox.changed,
+            )
+        except StorageError:
+            log.exception("storage failed for action %s by %s", tool, author)
+            return Reply(text=texts.storage_apology(), is_error=True)
+        except Exception:
+            log.exception("action %s by %s failed", tool, author)
+            return Reply(text=texts.apology(), is_error=True)
+
+    async def _turn(self, message: IncomingMessage) -> Reply:
+        conversations = self._storage.conversations
+        user = await self._user(message.author, message.display_name, message.timezone)
+        now = self._clock()
+        conversation = await conversations.open_conversation(key=message.key, now=now)
+        history = await conversations.recent_messages(
+            conversation_id=conversation.id,
+            limit=self._limits.history_messages,
+            char_budget=self._limits.history_chars,
+        )
+        # The person's words are stored before anything can fail, so nothing they wrote is lost.
+        await conversations.append_message(
+            conversation_id=conversation.id, user_id=user.id, role="user",
+            content=message.text, now=now, platform_message_id=message.platform_message_id,
+        )
+        toolbox = self._toolbox(user)
+        if len(message.text) > self._limits.max_message_chars:
+            answer = AgentReply(
+                text=texts.message_too_long(len(message.text), self._limits.max_message_chars)
+            )
+        else:
+            answer = await self._run_agent(message, user, history, toolbox, now)
+        await conversations.append_message(
+            conversation_id=conversation.id, user_id=user.id, role="assistant",
+            content=answer.text, now=self._clock(), tool_calls=toolbox.calls,
+            tokens_used=answer.tokens_used,
+        )
+        await self._notify(toolbox, message.author)
+        return Reply(
+            text=answer.text,
+            tool_calls=list(toolbox.calls),
+            tasks=toolbox.shown_tasks,
+            user_id=user.id,
+            changed=toolbox.changed,
+        )
+
+    async def _run_agent(
+        self, message: IncomingMessage, user: User, history: Any, toolbox: TaskToolbox,
+        now: datetime,
+    ) -> AgentReply:
+        turn = AgentTurn(user=user, text=message.text, history=history, now=now, tz=toolbox.tz)
+        try:
+            answer = await asyncio.wait_for(
+                self._agent.respond(turn, toolbox), timeout=self._limits.agent_timeout
+            )
+        except TimeoutError:
+            log.warning("agent %s timed out in %s", self._agent.name, message.key)
+            return AgentReply(text=texts.agent_timeout())
+        except StorageError:
+            raise
+        except TodobotError:
+            log.exception("agent %s failed in %s", self._agent.name, message.key)
+            return AgentReply(text=texts.apology())
+        if not answer.text.strip():
+            return AgentReply(text=texts.help_text(), tokens_used=answer.tokens_used)
+        return answer
+
+    async def _user(self, ref: UserRef, display_name: str | None, timezone: str | None) -> User:
+        hint = None
+        if timezone:
+            try:
+                hint = str(dates.zone(timezone))
+            except UnknownTimezone:
+                log.warning("ignoring unknown timezone %r for %s", timezone, ref)
+        users = self._storage.users
+        user = await users.resolve_user(
+            ref=ref, display_name=display_name, timezone=hint or self._default_tz
+        )
+        if hint and user.timezone != hint:
+            user = await users.set_timezone(user_id=user.id, timezone=hint)
+        return user
+
+    def _toolbox(self, user: User) -> TaskToolbox:
+        return TaskToolbox(
+            tasks=self._storage.tasks, users=self._storage.users, user=user, now=self._clock()
+        )
+
+    async def _notify(self, toolbox: TaskToolbox, author: UserRef) -> None:
+        if not toolbox.changed:
+            return
+        for listener in self._listeners:
+            try:
+                await listener(toolbox.user, author)
+            except Exception:
+                log.exception("change listener failed for %s", author)
+
+
+__all__ = ["ChatLimits", "ChatService", "UserFacingError", "utc_now"]

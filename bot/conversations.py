@@ -1,0 +1,84 @@
+"""Messages in and out of the core, and what a conversation remembers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from bot.identity import ConversationKey, UserRef
+from bot.tasks import Task
+
+Role = Literal["user", "assistant"]
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    display_name: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """One tool call an agent made, with the arguments it gave and the result it got."""
+
+    name: str
+    arguments: dict[str, Any]
+    result: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "arguments": self.arguments, "result": self.result}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    id: int
+    conversation_id: int
+    user_id: int
+    speaker_name: str
+    role: Role
+    content: str
+    tool_calls: list[ToolCall]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: int
+    key: ConversationKey
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """What an adapter hands the core: who said what, where.
+
+    ``event_id`` is the platform's id for the delivery (Slack ``event_id``, Discord message id):
+    a second delivery with the same id is a no-op. ``timezone`` is the person's zone when the
+    platform knows it (Slack profiles do; Discord does not).
+    """
+
+    key: ConversationKey
+    author: UserRef
+    text: str
+    event_id: str | None = None
+    platform_message_id: str | None = None
+    display_name: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the adapter renders and posts.
+
+    ``tasks`` are the tasks the reply shows (for buttons); ``duplicate`` means the event was
+    seen before and nothing should be posted.
+    """
+
+    text: str
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    user_id: int | None = None
+    is_error: bool = False
+    duplicate: bool = False
+    changed: bool = False

@@ -1,0 +1,109 @@
+"""The seams between the core and storage. ``storage`` implements them; the core only calls.
+
+Every method is keyword-only, scoped to one user where it touches tasks, and returns core
+dataclasses. A store raises :class:`bot.errors.StorageError` (or ``StorageUnavailable``) for
+failures of the database and the user-facing errors for missing tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.conversations import Conversation, Role, StoredMessage, ToolCall, User
+from bot.identity import ConversationKey, UserRef
+from bot.tasks import Task, TaskChanges, TaskDraft, TaskQuery
+
+
+class UserStore(Protocol):
+    async def resolve_user(
+        self, *, ref: UserRef, display_name: str | None, timezone: str
+    ) -> User:
+        """The user behind ``ref``, created on first contact with ``timezone``."""
+
+    async def find_user(self, *, ref: UserRef) -> User | None: ...
+
+    async def set_timezone(self, *, user_id: int, timezone: str) -> User: ...
+
+    async def set_display_name(self, *, user_id: int, display_name: str) -> User: ...
+
+
+class TaskStore(Protocol):
+    async def add_task(
+        self,
+        *,
+        user_id: int,
+        draft: TaskDraft,
+        now: datetime,
+        number: int | None = None,
+        completed_at: datetime | None = None,
+        created_at: datetime | None = None,
+    ) -> Task:
+        """Insert a task; without ``number`` the next per-user number is allocated atomically.
+
+        With ``number`` (import, undo of a delete) that number is used and the allocator moves
+        past it; a number already taken raises ``InvalidInput``.
+        """
+
+    async def get_task(self, *, user_id: int, number: int) -> Task:
+        """The task, or ``TaskNotFound``."""
+
+    async def list_tasks(
+        self, *, user_id: int, query: TaskQuery, now: datetime, tz: ZoneInfo, limit: int = 200
+    ) -> list[Task]:
+        """Matching tasks: open before completed, soonest due first, then by number."""
+
+    async def update_task(
+        self, *, user_id: int, number: int, changes: TaskChanges, now: datetime
+    ) -> Task: ...
+
+    async def delete_task(self, *, user_id: int, number: int) -> Task:
+        """Remove the task and return it as it was."""
+
+
+class ConversationStore(Protocol):
+    async def open_conversation(self, *, key: ConversationKey, now: datetime) -> Conversation:
+        """The conversation for ``key``, created on first use."""
+
+    async def append_message(
+        self,
+        *,
+        conversation_id: int,
+        user_id: int,
+        role: Role,
+        content: str,
+        now: datetime,
+        tool_calls: Sequence[ToolCall] = (),
+        tokens_used: int | None = None,
+        platform_message_id: str | None = None,
+    ) -> StoredMessage: ...
+
+    async def recent_messages(
+        self, *, conversation_id: int, limit: int, char_budget: int
+    ) -> list[StoredMessage]:
+        """The newest messages, oldest first: at most ``limit`` and about ``char_budget`` chars.
+
+        Cost depends on ``limit``, never on the length of the conversation.
+        """
+
+
+class EventLog(Protocol):
+    async def claim_event(self, *, platform: str, event_id: str, now: datetime) -> bool:
+        """True the first time a platform event id is seen, False on every redelivery."""
+
+
+class Storage(Protocol):
+    """Everything the core needs from a database, plus the per-conversation turn lock."""
+
+    users: UserStore
+    tasks: TaskStore
+    conversations: ConversationStore
+    events: EventLog
+
+    def turn_lock(self, key: ConversationKey) -> AbstractAsyncContextManager[None]:
+        """Serialise turns of one conversation, across processes where the database allows."""
+
+    async def close(self) -> None: ...

@@ -1,0 +1,168 @@
+"""Tasks as the core sees them, and the filters a list can take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+TITLE_MAX = 500
+DESCRIPTION_MAX = 5000
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return {"high": 0, "medium": 1, "low": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A due date alone, or a date and time.
+
+    A date alone is a calendar date, the same in every timezone: it is stored as midnight UTC of
+    that date with ``has_time`` false. A date-time is an instant, stored in UTC and shown in the
+    person's timezone.
+    """
+
+    at: datetime
+    has_time: bool
+
+    @classmethod
+    def on(cls, day: date) -> Due:
+        return cls(datetime.combine(day, time(0, 0), tzinfo=UTC), has_time=False)
+
+    @classmethod
+    def at_instant(cls, moment: datetime) -> Due:
+        if moment.tzinfo is None:
+            raise ValueError("a due date-time must be timezone-aware")
+        return cls(moment.astimezone(UTC), has_time=True)
+
+    def local_date(self, tz: ZoneInfo) -> date:
+        return self.at.astimezone(tz).date() if self.has_time else self.at.date()
+
+    def is_overdue(self, now: datetime, tz: ZoneInfo) -> bool:
+        if self.has_time:
+            return self.at < now
+        return self.at.date() < now.astimezone(tz).date()
+
+    def export(self, tz: ZoneInfo) -> str:
+        """``YYYY-MM-DD`` for a date alone, ISO 8601 with offset in ``tz`` for a date-time."""
+        if not self.has_time:
+            return self.at.date().isoformat()
+        return self.at.astimezone(tz).isoformat(timespec="minutes")
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: int
+    user_id: int
+    number: int
+    title: str
+    description: str
+    priority: Priority
+    due: Due | None
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def completed(self) -> bool:
+        return self.completed_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDraft:
+    """What a new task is made of; number and timestamps come from the store."""
+
+    title: str
+    description: str = ""
+    priority: Priority = Priority.MEDIUM
+    due: Due | None = None
+
+
+class _Unset:
+    """Marks a field of :class:`TaskChanges` left as it is (``None`` means "clear")."""
+
+    _instance: _Unset | None = None
+
+    def __new__(cls) -> _Unset:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNSET = _Unset()
+
+
+@dataclass(frozen=True, slots=True)
+class TaskChanges:
+    title: str | _Unset = UNSET
+    description: str | _Unset = UNSET
+    priority: Priority | _Unset = UNSET
+    due: Due | None | _Unset = UNSET
+    completed_at: datetime | None | _Unset = UNSET
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, name) is UNSET for name in self.__slots__)
+
+
+TaskStatus = Literal["open", "completed", "all"]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskQuery:
+    """A filter on one person's tasks. Due bounds are inclusive dates in the person's timezone."""
+
+    status: TaskStatus = "open"
+    priority: Priority | None = None
+    due_after: date | None = None
+    due_before: date | None = None
+    overdue: bool = False
+    has_due: bool | None = None
+    numbers: frozenset[int] = field(default_factory=frozenset)
+
+    def narrows_by_due(self) -> bool:
+        return bool(self.due_after or self.due_before or self.overdue)
+
+    def matches(self, task: Task, *, now: datetime, tz: ZoneInfo) -> bool:
+        """Whether ``task`` passes the filter; stores use it for what SQL cannot express simply."""
+        if self.status == "open" and task.completed:
+            return False
+        if self.status == "completed" and not task.completed:
+            return False
+        if self.priority is not None and task.priority is not self.priority:
+            return False
+        if self.numbers and task.number not in self.numbers:
+            return False
+        if self.has_due is not None and (task.due is not None) != self.has_due:
+            return False
+        if not self.narrows_by_due():
+            return True
+        if task.due is None:
+            return False
+        day = task.due.local_date(tz)
+        if self.due_after is not None and day < self.due_after:
+            return False
+        if self.due_before is not None and day > self.due_before:
+            return False
+        return not (self.overdue and not task.due.is_overdue(now, tz))
+
+
+def sort_key(task: Task) -> tuple[int, datetime, int, int]:
+    """Open tasks first, soonest due first, then higher priority, then by number."""
+    far = datetime.max.replace(tzinfo=UTC)
+    return (1 if task.completed else 0, task.due.at if task.due else far, task.priority.rank,
+            task.number)

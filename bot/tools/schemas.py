@@ -1,0 +1,153 @@
+"""Argument schemas of the task tools: pydantic models that validate and emit JSON Schema.
+
+The speaker is never an argument: the toolbox is bound to one user by the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.tasks import DESCRIPTION_MAX, TITLE_MAX
+
+PriorityName = Literal["low", "medium", "high"]
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class TaskRefArgs(_Args):
+    number: int | None = Field(
+        default=None, ge=1, description="The task's number as shown to the person (#3 → 3)."
+    )
+    query: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=TITLE_MAX,
+        description="Words from the task's title, when the number is not known.",
+    )
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> TaskRefArgs:
+        if (self.number is None) == (self.query is None):
+            raise ValueError("give exactly one of 'number' or 'query'")
+        return self
+
+
+class AddTaskArgs(_Args):
+    title: str = Field(min_length=1, max_length=TITLE_MAX, description="Short task title.")
+    description: str = Field(default="", max_length=DESCRIPTION_MAX, description="Details.")
+    priority: PriorityName = "medium"
+    due: str | None = Field(
+        default=None,
+        max_length=100,
+        description="YYYY-MM-DD for a date, YYYY-MM-DDTHH:MM for a local date and time, "
+        "or words such as 'next friday 5pm'. Omit for no due date.",
+    )
+
+
+class ListTasksArgs(_Args):
+    status: Literal["open", "completed", "all"] = "open"
+    priority: PriorityName | None = None
+    due_after: str | None = Field(
+        default=None, max_length=100, description="Only tasks due on or after this date."
+    )
+    due_before: str | None = Field(
+        default=None, max_length=100, description="Only tasks due on or before this date."
+    )
+    overdue: bool = Field(default=False, description="Only tasks whose due date has passed.")
+
+
+class CompleteTaskArgs(TaskRefArgs):
+    pass
+
+
+class ReopenTaskArgs(TaskRefArgs):
+    pass
+
+
+class DeleteTaskArgs(TaskRefArgs):
+    pass
+
+
+class UpdateTaskArgs(TaskRefArgs):
+    title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
+    description: str | None = Field(
+        default=None, max_length=DESCRIPTION_MAX, description="Replaces the details."
+    )
+    append_note: str | None = Field(
+        default=None, min_length=1, max_length=DESCRIPTION_MAX,
+        description="Text added to the end of the details.",
+    )
+    priority: PriorityName | None = None
+    due: str | None = Field(default=None, max_length=100, description="New due date.")
+    clear_due: bool = Field(default=False, description="Remove the due date.")
+
+    @model_validator(mode="after")
+    def _something_changes(self) -> UpdateTaskArgs:
+        if self.due is not None and self.clear_due:
+            raise ValueError("give either 'due' or 'clear_due', not both")
+        fields = (self.title, self.description, self.append_note, self.priority, self.due)
+        if all(value is None for value in fields) and not self.clear_due:
+            raise ValueError("nothing to change: give a title, description, priority or due")
+        return self
+
+
+class SetTimezoneArgs(_Args):
+    timezone: str = Field(
+        min_length=1, max_length=64, description="IANA timezone name, e.g. Europe/Berlin."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    name: str
+    description: str
+    arguments: type[_Args]
+    changes_tasks: bool
+
+    def json_schema(self) -> dict[str, Any]:
+        schema = self.arguments.model_json_schema()
+        schema.pop("title", None)
+        for prop in schema.get("properties", {}).values():
+            prop.pop("title", None)
+        return schema
+
+
+TOOL_SPECS: tuple[ToolSpec, ...] = (
+    ToolSpec("add_task", "Add a task to the speaker's list.", AddTaskArgs, True),
+    ToolSpec(
+        "list_tasks",
+        "List the speaker's tasks, optionally filtered by status, priority and due date.",
+        ListTasksArgs,
+        False,
+    ),
+    ToolSpec("complete_task", "Mark one of the speaker's tasks done.", CompleteTaskArgs, True),
+    ToolSpec("reopen_task", "Mark a completed task as not done.", ReopenTaskArgs, True),
+    ToolSpec(
+        "update_task",
+        "Change a task's title, details, priority or due date.",
+        UpdateTaskArgs,
+        True,
+    ),
+    ToolSpec("delete_task", "Delete one of the speaker's tasks.", DeleteTaskArgs, True),
+    ToolSpec(
+        "set_timezone",
+        "Set the speaker's timezone, used for every due date from now on.",
+        SetTimezoneArgs,
+        False,
+    ),
+)
+
+SPECS_BY_NAME = {spec.name: spec for spec in TOOL_SPECS}
+
+
+def tool_schemas() -> list[dict[str, Any]]:
+    """``{"name", "description", "parameters"}`` for every tool, as function-calling APIs take."""
+    return [
+        {"name": s.name, "description": s.description, "parameters": s.json_schema()}
+        for s in TOOL_SPECS
+    ]

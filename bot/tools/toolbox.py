@@ -1,0 +1,223 @@
+"""Runs the task tools for one speaker and records every call with its result."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from bot import dates
+from bot.conversations import ToolCall, User
+from bot.errors import InvalidInput, TaskNotFound, UserFacingError
+from bot.stores import TaskStore, UserStore
+from bot.tasks import UNSET, Priority, Task, TaskChanges, TaskDraft, TaskQuery
+from bot.tools import schemas
+from bot.tools.matching import resolve_by_words
+
+log = logging.getLogger(__name__)
+
+
+def task_json(task: Task, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
+    """A task as tools return it and ``tasks export`` prints it."""
+    return {
+        "number": task.number,
+        "title": task.title,
+        "description": task.description,
+        "priority": task.priority.value,
+        "due": task.due.export(tz) if task.due else None,
+        "due_in_words": dates.describe_due(task.due, now=now, tz=tz) if task.due else None,
+        "completed": task.completed,
+        "created_at": task.created_at.isoformat(timespec="seconds"),
+        "completed_at": task.completed_at.isoformat(timespec="seconds")
+        if task.completed_at
+        else None,
+    }
+
+
+class TaskToolbox:
+    """The task tools bound to one speaker at one moment.
+
+    ``call`` never raises for a person's mistake (unknown task, ambiguous words, bad date,
+    invalid arguments): it returns ``{"ok": false, "error": code, "message": ...}`` for the agent
+    to explain. Failures of the machinery (``StorageError``) propagate to the core.
+    """
+
+    def __init__(self, *, tasks: TaskStore, users: UserStore, user: User, now: datetime) -> None:
+        self._tasks = tasks
+        self._users = users
+        self.user = user
+        self.now = now
+        self.tz = dates.zone(user.timezone)
+        self.calls: list[ToolCall] = []
+        self.shown_tasks: list[Task] = []
+        self.changed = False
+
+    @staticmethod
+    def schemas() -> list[dict[str, Any]]:
+        return schemas.tool_schemas()
+
+    async def call(self, name: str, arguments: Mapping[str, Any] | str | None) -> ToolCall:
+        """Run tool ``name``; ``arguments`` may be a mapping or a JSON string (from a model)."""
+        parsed_args: dict[str, Any]
+        try:
+            parsed_args = _decode_arguments(arguments)
+        except InvalidInput as exc:
+            raw = {"raw": arguments if isinstance(arguments, str) else repr(arguments)}
+            return self._record(name, raw, _failure(exc))
+        spec = schemas.SPECS_BY_NAME.get(name)
+        if spec is None:
+            known = ", ".join(schemas.SPECS_BY_NAME)
+            error = InvalidInput(f"There is no tool named {name!r}. Tools: {known}.")
+            return self._record(name, parsed_args, _failure(error))
+        try:
+            validated = spec.arguments.model_validate(parsed_args)
+            result = await getattr(self, f"_{name}")(validated)
+        except ValidationError as exc:
+            result = _failure(InvalidInput(_explain_validation(exc)))
+        except UserFacingError as exc:
+            result = _failure(exc)
+        if result.get("ok") and spec.changes_tasks:
+            self.changed = True
+        return self._record(name, parsed_args, result)
+
+    def _record(self, name: str, arguments: dict[str, Any], result: dict[str, Any]) -> ToolCall:
+        call = ToolCall(name=name, arguments=arguments, result=result)
+        self.calls.append(call)
+        log.debug("tool %s(%s) -> ok=%s", name, arguments, result.get("ok"))
+        return call
+
+    def _json(self, task: Task) -> dict[str, Any]:
+        return task_json(task, tz=self.tz, now=self.now)
+
+    async def _resolve(self, args: schemas.TaskRefArgs, *, prefer: str) -> Task:
+        if args.number is not None:
+            return await self._tasks.get_task(user_id=self.user.id, number=args.number)
+        assert args.query is not None
+        for status in (prefer, "all"):
+            candidates = await self._tasks.list_tasks(
+                user_id=self.user.id, query=TaskQuery(status=status),  # type: ignore[arg-type]
+                now=self.now, tz=self.tz, limit=1000,
+            )
+            try:
+                return resolve_by_words(candidates, args.query)
+            except TaskNotFound:
+                if status == "all":
+                    raise
+        raise TaskNotFound(f"I couldn't find a task matching “{args.query}”.")
+
+    def _due(self, text: str | None) -> Any:
+        return None if text is None else dates.parse_due(text, now=self.now, tz=self.tz)
+
+    async def _add_task(self, args: schemas.AddTaskArgs) -> dict[str, Any]:
+        draft = TaskDraft(
+            title=args.title,
+            description=args.description,
+            priority=Priority(args.priority),
+            due=self._due(args.due),
+        )
+        task = await self._tasks.add_task(user_id=self.user.id, draft=draft, now=self.now)
+        self.shown_tasks.append(task)
+        return {"ok": True, "task": self._json(task)}
+
+    async def _list_tasks(self, args: schemas.ListTasksArgs) -> dict[str, Any]:
+        after = self._due(args.due_after)
+        before = self._due(args.due_before)
+        query = TaskQuery(
+            status=args.status,
+            priority=Priority(args.priority) if args.priority else None,
+            due_after=after.local_date(self.tz) if after else None,
+            due_before=before.local_date(self.tz) if before else None,
+            overdue=args.overdue,
+        )
+        found = await self._tasks.list_tasks(
+            user_id=self.user.id, query=query, now=self.now, tz=self.tz
+        )
+        self.shown_tasks.extend(found)
+        return {"ok": True, "count": len(found), "tasks": [self._json(t) for t in found]}
+
+    async def _complete_task(self, args: schemas.CompleteTaskArgs) -> dict[str, Any]:
+        task = await self._resolve(args, prefer="open")
+        if task.completed:
+            return {"ok": True, "already": True, "task": self._json(task)}
+        done = await self._tasks.update_task(
+            user_id=self.user.id, number=task.number,
+            changes=TaskChanges(completed_at=self.now), now=self.now,
+        )
+        return {"ok": True, "task": self._json(done), "before": self._json(task)}
+
+    async def _reopen_task(self, args: schemas.ReopenTaskArgs) -> dict[str, Any]:
+        task = await self._resolve(args, prefer="completed")
+        if not task.completed:
+            return {"ok": True, "already": True, "task": self._json(task)}
+        reopened = await self._tasks.update_task(
+            user_id=self.user.id, number=task.number,
+            changes=TaskChanges(completed_at=None), now=self.now,
+        )
+        return {"ok": True, "task": self._json(reopened), "before": self._json(task)}
+
+    async def _update_task(self, args: schemas.UpdateTaskArgs) -> dict[str, Any]:
+        task = await self._resolve(args, prefer="open")
+        description: str | Any = UNSET
+        if args.description is not None:
+            description = args.description
+        if args.append_note is not None:
+            base = args.description if args.description is not None else task.description
+            description = f"{base}\n{args.append_note}".strip() if base else args.append_note
+            if len(description) > schemas.DESCRIPTION_MAX:
+                raise InvalidInput("Those details would make the description too long.")
+        changes = TaskChanges(
+            title=args.title if args.title is not None else UNSET,
+            description=description,
+            priority=Priority(args.priority) if args.priority else UNSET,
+            due=None if args.clear_due else (self._due(args.due) if args.due else UNSET),
+        )
+        updated = await self._tasks.update_task(
+            user_id=self.user.id, number=task.number, changes=changes, now=self.now
+        )
+        return {"ok": True, "task": self._json(updated), "before": self._json(task)}
+
+    async def _delete_task(self, args: schemas.DeleteTaskArgs) -> dict[str, Any]:
+        task = await self._resolve(args, prefer="open")
+        deleted = await self._tasks.delete_task(user_id=self.user.id, number=task.number)
+        return {"ok": True, "task": self._json(deleted), "deleted": True}
+
+    async def _set_timezone(self, args: schemas.SetTimezoneArgs) -> dict[str, Any]:
+        tz = dates.zone(args.timezone)
+        self.user = await self._users.set_timezone(user_id=self.user.id, timezone=str(tz))
+        self.tz = tz
+        return {"ok": True, "timezone": str(tz)}
+
+
+def _decode_arguments(arguments: Mapping[str, Any] | str | None) -> dict[str, Any]:
+    if arguments is None:
+        return {}
+    if isinstance(arguments, str):
+        try:
+            decoded = json.loads(arguments) if arguments.strip() else {}
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"The arguments are not valid JSON: {exc.msg}.") from exc
+        if not isinstance(decoded, dict):
+            raise InvalidInput("The arguments must be a JSON object.")
+        return decoded
+    return dict(arguments)
+
+
+def _failure(error: UserFacingError) -> dict[str, Any]:
+    result: dict[str, Any] = {"ok": False, "error": error.code, "message": error.message}
+    candidates = getattr(error, "candidates", None)
+    if candidates:
+        result["candidates"] = [{"number": t.number, "title": t.title} for t in candidates]
+    return result
+
+
+def _explain_validation(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(p) for p in err.get("loc", ())) or "arguments"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "Invalid arguments — " + "; ".join(parts) + "."

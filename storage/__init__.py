@@ -1,0 +1,1 @@
+"""Storage for todobot: SQL stores (SQLite / PostgreSQL) and an in-memory reference store."""

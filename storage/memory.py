@@ -1,0 +1,185 @@
+"""An in-memory reference implementation of the store contracts, for unit tests and demos.
+
+It follows the same rules as the SQL stores (per-user numbers never reused, user isolation,
+dedup of events) so tests written against it hold for the real ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.conversations import Conversation, Role, StoredMessage, ToolCall, User
+from bot.errors import InvalidInput, TaskNotFound
+from bot.identity import ConversationKey, UserRef
+from bot.tasks import UNSET, Task, TaskChanges, TaskDraft, TaskQuery, sort_key
+
+
+class _Data:
+    def __init__(self) -> None:
+        self.users: dict[int, User] = {}
+        self.identities: dict[UserRef, int] = {}
+        self.next_number: dict[int, int] = {}
+        self.tasks: dict[tuple[int, int], Task] = {}
+        self.conversations: dict[ConversationKey, Conversation] = {}
+        self.messages: list[StoredMessage] = []
+        self.events: set[tuple[str, str]] = set()
+        self.ids = 0
+
+    def new_id(self) -> int:
+        self.ids += 1
+        return self.ids
+
+
+class MemoryUserStore:
+    def __init__(self, data: _Data) -> None:
+        self._d = data
+
+    async def resolve_user(self, *, ref: UserRef, display_name: str | None, timezone: str) -> User:
+        user_id = self._d.identities.get(ref)
+        if user_id is not None:
+            return self._d.users[user_id]
+        user = User(id=self._d.new_id(), display_name=display_name or ref.external_id,
+                    timezone=timezone)
+        self._d.users[user.id] = user
+        self._d.identities[ref] = user.id
+        self._d.next_number[user.id] = 1
+        return user
+
+    async def find_user(self, *, ref: UserRef) -> User | None:
+        user_id = self._d.identities.get(ref)
+        return None if user_id is None else self._d.users[user_id]
+
+    async def set_timezone(self, *, user_id: int, timezone: str) -> User:
+        user = dataclasses.replace(self._d.users[user_id], timezone=timezone)
+        self._d.users[user_id] = user
+        return user
+
+    async def set_display_name(self, *, user_id: int, display_name: str) -> User:
+        user = dataclasses.replace(self._d.users[user_id], display_name=display_name)
+        self._d.users[user_id] = user
+        return user
+
+
+class MemoryTaskStore:
+    def __init__(self, data: _Data) -> None:
+        self._d = data
+
+    async def add_task(
+        self, *, user_id: int, draft: TaskDraft, now: datetime, number: int | None = None,
+        completed_at: datetime | None = None, created_at: datetime | None = None,
+    ) -> Task:
+        if number is None:
+            number = self._d.next_number[user_id]
+        elif (user_id, number) in self._d.tasks:
+            raise InvalidInput(f"Task #{number} already exists.")
+        self._d.next_number[user_id] = max(self._d.next_number[user_id], number + 1)
+        task = Task(
+            id=self._d.new_id(), user_id=user_id, number=number, title=draft.title,
+            description=draft.description, priority=draft.priority, due=draft.due,
+            completed_at=completed_at, created_at=created_at or now, updated_at=now,
+        )
+        self._d.tasks[(user_id, number)] = task
+        return task
+
+    async def get_task(self, *, user_id: int, number: int) -> Task:
+        task = self._d.tasks.get((user_id, number))
+        if task is None:
+            raise TaskNotFound(f"You have no task #{number}.")
+        return task
+
+    async def list_tasks(
+        self, *, user_id: int, query: TaskQuery, now: datetime, tz: ZoneInfo, limit: int = 200
+    ) -> list[Task]:
+        mine = [t for (owner, _), t in self._d.tasks.items() if owner == user_id]
+        return sorted((t for t in mine if query.matches(t, now=now, tz=tz)), key=sort_key)[:limit]
+
+    async def update_task(
+        self, *, user_id: int, number: int, changes: TaskChanges, now: datetime
+    ) -> Task:
+        task = await self.get_task(user_id=user_id, number=number)
+        fields = {
+            name: getattr(changes, name)
+            for name in TaskChanges.__slots__
+            if getattr(changes, name) is not UNSET
+        }
+        updated = dataclasses.replace(task, **fields, updated_at=now)
+        self._d.tasks[(user_id, number)] = updated
+        return updated
+
+    async def delete_task(self, *, user_id: int, number: int) -> Task:
+        task = await self.get_task(user_id=user_id, number=number)
+        del self._d.tasks[(user_id, number)]
+        return task
+
+
+class MemoryConversationStore:
+    def __init__(self, data: _Data) -> None:
+        self._d = data
+
+    async def open_conversation(self, *, key: ConversationKey, now: datetime) -> Conversation:
+        if key not in self._d.conversations:
+            self._d.conversations[key] = Conversation(id=self._d.new_id(), key=key)
+        return self._d.conversations[key]
+
+    async def append_message(
+        self, *, conversation_id: int, user_id: int, role: Role, content: str, now: datetime,
+        tool_calls: Sequence[ToolCall] = (), tokens_used: int | None = None,
+        platform_message_id: str | None = None,
+    ) -> StoredMessage:
+        message = StoredMessage(
+            id=self._d.new_id(), conversation_id=conversation_id, user_id=user_id,
+            speaker_name=self._d.users[user_id].display_name, role=role, content=content,
+            tool_calls=list(tool_calls), created_at=now,
+        )
+        self._d.messages.append(message)
+        return message
+
+    async def recent_messages(
+        self, *, conversation_id: int, limit: int, char_budget: int
+    ) -> list[StoredMessage]:
+        picked: list[StoredMessage] = []
+        used = 0
+        for message in reversed(self._d.messages):
+            if message.conversation_id != conversation_id:
+                continue
+            if len(picked) >= limit or (picked and used + len(message.content) > char_budget):
+                break
+            picked.append(message)
+            used += len(message.content)
+        return picked[::-1]
+
+
+class MemoryEventLog:
+    def __init__(self, data: _Data) -> None:
+        self._d = data
+
+    async def claim_event(self, *, platform: str, event_id: str, now: datetime) -> bool:
+        if (platform, event_id) in self._d.events:
+            return False
+        self._d.events.add((platform, event_id))
+        return True
+
+
+class MemoryStorage:
+    """All stores over one shared in-memory data set."""
+
+    def __init__(self) -> None:
+        self.data = _Data()
+        self.users = MemoryUserStore(self.data)
+        self.tasks = MemoryTaskStore(self.data)
+        self.conversations = MemoryConversationStore(self.data)
+        self.events = MemoryEventLog(self.data)
+        self._locks: dict[ConversationKey, asyncio.Lock] = {}
+
+    @asynccontextmanager
+    async def turn_lock(self, key: ConversationKey) -> AsyncIterator[None]:
+        # The core already serialises turns in-process; this store has no other processes.
+        yield
+
+    async def close(self) -> None:
+        return None

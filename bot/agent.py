@@ -44,3 +44,13 @@ class Agent(Protocol):
     name: str
 
     async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply: ...
+
+
+class TriageAgent(Agent, Protocol):
+    """An agent that can tell, cheaply and without I/O, whether it understands a turn.
+
+    The hybrid backend lets such an agent (the offline ``rules`` agent) answer the turns it is
+    confident about and sends the rest to the model.
+    """
+
+    def is_confident(self, turn: AgentTurn) -> bool: ...

@@ -27,16 +27,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from bot.agents.factory import build_agent  # noqa: E402
-from bot.chat import ChatService  # noqa: E402
-from bot.config import AgentSettings  # noqa: E402
-from bot.conversations import IncomingMessage  # noqa: E402
-from bot.identity import ConversationKey, UserRef  # noqa: E402
-from storage import migrate  # noqa: E402
-from storage.sql import SqlStorage, open_sql_storage  # noqa: E402
-from storage.sql.models import MessageRow  # noqa: E402
+from bot.agents.factory import build_agent
+from bot.chat import ChatService
+from bot.config import AgentSettings
+from bot.conversations import IncomingMessage
+from bot.identity import ConversationKey, UserRef
+from storage import migrate
+from storage.sql import SqlStorage, open_sql_storage
+from storage.sql.models import MessageRow
 
 SIZES = (10, 1_000, 100_000)
 MESSAGES = (

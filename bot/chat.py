@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -102,8 +103,17 @@ class ChatService:
                 if not first:
                     log.info("duplicate event %s in %s ignored", message.event_id, key)
                     return Reply(text="", duplicate=True)
+            started = time.perf_counter()
             async with self._locks.hold(key), self._storage.turn_lock(key):
-                return await self._turn(message)
+                reply = await self._turn(message)
+            log.info(
+                "turn in %s by %s: %s in %.0f ms",
+                key,
+                message.author,
+                ", ".join(c.name for c in reply.tool_calls) or "no tools",
+                (time.perf_counter() - started) * 1000,
+            )
+            return reply
         except StorageError:
             log.exception("storage failed in conversation %s", key)
             return Reply(text=texts.storage_apology(), is_error=True)

@@ -118,6 +118,9 @@ class EventLog(Protocol):
     async def claim_event(self, *, platform: str, event_id: str, now: datetime) -> bool:
         """True the first time a platform event id is seen, False on every redelivery."""
 
+    async def prune_events(self, *, older_than: datetime) -> int:
+        """Forget event ids seen before ``older_than``; returns how many were removed."""
+
 
 class Storage(Protocol):
     """Everything the core needs from a database, plus the per-conversation turn lock."""

@@ -230,6 +230,9 @@ class MemoryEventLog:
         self._d.events.add((platform, event_id))
         return True
 
+    async def prune_events(self, *, older_than: datetime) -> int:
+        return 0
+
 
 class MemoryStorage:
     """All stores over one shared in-memory data set."""

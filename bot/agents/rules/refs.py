@@ -101,8 +101,10 @@ def same_word(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 5 and SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
-def _weight(word: str) -> float:
-    return 0.4 if word in ACTION_VERBS else 1.0
+def _weights(words: Sequence[str]) -> list[float]:
+    # A leading verb ("call", "pay") tells little about which task is meant.
+    return [0.4 if i == 0 and w in ACTION_VERBS and len(words) > 1 else 1.0
+            for i, w in enumerate(words)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,27 +118,34 @@ class Scored:
 
 def score(words: Sequence[str], *, number: int, title: str, description: str,
           completed: bool) -> Scored | None:
-    """How well ``words`` fit one task, or None when they do not name it at all."""
+    """How well ``words`` fit one task, or None when they do not name it at all.
+
+    A task is named only when some word matches a telling word of its title — not just the
+    leading verb ("call the plumber" does not name "call mom").
+    """
     title_words = [w for w in normalize_words(title) if w not in REFERENCE_FILLER]
+    if not title_words:
+        title_words = normalize_words(title)
     detail_words = normalize_words(description)
-    total = sum(_weight(w) for w in words)
+    query_weights = _weights(words)
+    title_weights = _weights(title_words)
     matched = 0.0
     telling = False
-    hit_title: set[str] = set()
-    for word in words:
-        in_title = [t for t in title_words if same_word(word, t)]
+    hit_title: set[int] = set()
+    for word, weight in zip(words, query_weights, strict=True):
+        in_title = [i for i, t in enumerate(title_words) if same_word(word, t)]
         if in_title:
-            matched += _weight(word)
+            matched += weight
             hit_title.update(in_title)
-            telling = telling or word not in ACTION_VERBS
+            telling = telling or any(title_weights[i] == 1.0 for i in in_title)
         elif any(same_word(word, d) for d in detail_words):
-            matched += _weight(word) / 2
+            matched += weight / 2
+    total = sum(query_weights)
     if not telling or total == 0:
         return None
-    title_total = sum(_weight(t) for t in title_words) or 1.0
     return Scored(
         number=number, title=title, completed=completed, query_share=matched / total,
-        title_share=sum(_weight(t) for t in hit_title) / title_total,
+        title_share=sum(title_weights[i] for i in hit_title) / sum(title_weights),
     )
 
 

@@ -23,6 +23,8 @@ _LIST_HEADER = re.compile(
     r"things))\b(?P<rest>[^:\n]*)[:\n-]\s*)",
     re.IGNORECASE,
 )
+_QUOTED = re.compile(r"^\s*[\"“”'‘’`](?P<title>[^\"“”`]+?)[\"“”'‘’`](?=\s|$|[,.;:!?])(?P<rest>.*)$",
+                     re.DOTALL)
 _BULLET = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s*")
 _NOTE_MARKER = re.compile(
     r"\s*(?:[(\[]\s*|[,.;]\s*|\s[-–—]+\s*|[-–—]+\s*)?\b(?:notes?|details?|description|desc|"
@@ -91,6 +93,15 @@ def _explicit_items(body: str, *, plural: bool) -> list[str]:
 
 
 def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
+    quoted = _QUOTED.match(text)
+    if quoted:
+        # A quoted title is taken as typed; only what follows the quotes is read.
+        literal = quoted["title"]
+        priority, rest = find_priority(quoted["rest"])
+        found, rest = find_due(rest, now=now)
+        _, description = _split_details(rest) if rest.strip() else ("", "")
+        return [NewTask(literal.strip(), description.strip(), priority,
+                        found.value if found else None)]
     title, description = _split_details(text)
     priority, title = find_priority(title)
     found, title = find_due(title, now=now)
@@ -101,8 +112,12 @@ def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
         if (p2 or f2) and _CONNECTOR_ONLY.match(d_rest):
             priority, found, description = priority or p2, found or f2, ""
     due = found.value if found else None
+    if not clean_title(title) and description:
+        # "a task for friday: dentist" — the words before the colon were only settings.
+        title, description = description, ""
     pieces = _comma_items(title) if split_commas else [title]
-    return [NewTask(clean_title(p), description.strip(), priority, due) for p in pieces]
+    cut = priority is not None or found is not None
+    return [NewTask(clean_title(p, cut=cut), description.strip(), priority, due) for p in pieces]
 
 
 def _split_details(text: str) -> tuple[str, str]:
@@ -151,10 +166,13 @@ def _looks_like_list(pieces: list[str]) -> bool:
     return all(re.search(r"[^\W\d_]", p) for p in pieces)
 
 
-def clean_title(text: str) -> str:
-    """A title as typed, without the leftovers of the words taken out of it."""
+def clean_title(text: str, *, cut: bool = False) -> str:
+    """A title as typed, without the leftovers of the words taken out of it (``cut``: a date
+    or priority was taken out, so a separator left hanging at an end goes too)."""
     title = re.sub(r"\(\s*[,;.]*\s*\)|\[\s*\]", " ", text)
     title = re.sub(r"\s+", " ", title).strip()
+    if cut:
+        title = re.sub(r"(?:^|\s)[-–—|/]+\s*$|^\s*[-–—|/]+\s", " ", title).strip()
     for _ in range(4):
         before = title
         title = title.strip(" ,;:–—").rstrip(".!?")

@@ -109,12 +109,14 @@ def _ref(match: re.Match[str], group: str = "ref") -> TaskRef | None:
 @_rule(
     r"^(?:add|attach|put|append|include)\s+(?:a\s+|the\s+|some\s+|this\s+)?(?:notes?|details?|"
     r"description|comment|info)\s+(?:to|on|for|in)\s+(?P<ref>.+?)\s*[:\-–—]\s*(?P<note>.+)$",
-    r"^(?:add|append)\s+(?:to\s+)?(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+|\d+)\s*[:\-–—]\s*"
+    r"^(?:add|append)\s+to\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+|\d+)\s*[:\-–—]\s*"
     r"(?P<note>.+)$",
+    r"^(?:add|append)\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+)\s*[:\-–—]\s*(?P<note>.+)$",
     r"^(?:for|on|to|re|regarding|about)\s+(?P<ref>.+?)\s*,?\s+(?:add|append|attach|put|note|"
     r"include)\s+(?:a\s+|the\s+|some\s+|these\s+|this\s+)?(?:notes?|details?|description|"
     r"comment|info)?\s*(?:[:\-–—]|that)?\s*(?P<note>.+)$",
-    r"^(?:notes?|details?|comment)\s+(?:on|for|to)\s+(?P<ref>.+?)\s*[:\-–—]\s*(?P<note>.+)$",
+    r"^(?:notes?|details?|comment)\s+(?:on|for|to)\s+(?!self\b)(?P<ref>.+?)\s*[:\-–—]\s*"
+    r"(?P<note>.+)$",
     r"^(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+|\d+)\s*[:\-–—]?\s*(?:add\s+)?(?:a\s+)?"
     r"(?:notes?|details?)\s*[:\-–—]\s*(?P<note>.+)$",
     r"^append\s+(?P<note>.+?)\s+to\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+|\d+)$",
@@ -162,8 +164,6 @@ def _clear_due(match: re.Match[str], now: datetime) -> Intent | None:
     rf"^(?:postpone|push|delay|move|bump|defer|shift|kick|snooze)\s+(?P<ref>.+?)\s+"
     rf"(?:back\s+|out\s+|forward\s+|off\s+)?(?:by\s+|for\s+)?(?:another\s+)?(?P<n>{_COUNT})\s+"
     r"(?P<unit>days?|weeks?|wks?|months?)(?:\s+(?:later|back|out))?$",
-    r"^(?:postpone|push\s+back|delay|defer|snooze)\s+(?P<ref>.+?)(?:\s+(?:a\s+bit|again))?$",
-    r"^(?:push|move|bump|kick)\s+(?P<ref>.+?)\s+(?:back|out)(?:\s+(?:a\s+bit|again))?$",
 )
 def _shift(match: re.Match[str], now: datetime) -> Intent | None:
     ref = _ref(match)
@@ -175,7 +175,7 @@ def _shift(match: re.Match[str], now: datetime) -> Intent | None:
         amount = int(word) if word.isdigit() else _word_number(word)
         unit = "week" if match["unit"].lower().startswith("w") else match["unit"].lower()
         return Update(ref, shift=(amount, unit.rstrip("s")))
-    return Update(ref, shift=(1, "day"))
+    return None
 
 
 def _word_number(word: str) -> int:
@@ -247,6 +247,15 @@ def _due(match: re.Match[str], now: datetime) -> Intent | None:
     return Update(ref, due=due.value) if ref and due else None
 
 
+@_rule(
+    r"^(?:postpone|push\s+back|delay|defer|snooze)\s+(?P<ref>.+?)(?:\s+(?:a\s+bit|again))?$",
+    r"^(?:push|move|bump|kick)\s+(?P<ref>.+?)\s+(?:back|out)(?:\s+(?:a\s+bit|again))?$",
+)
+def _postpone(match: re.Match[str], now: datetime) -> Intent | None:
+    ref = _ref(match)
+    return Update(ref, shift=(1, "day")) if ref else None
+
+
 # --- priority ----------------------------------------------------------------------------
 
 
@@ -288,6 +297,10 @@ def _lower(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @_rule(
+    r"^(?:undo|revert|reverse)\s+(?:the\s+)?(?:done|completion|complete|check(?:mark)?|tick)\s+"
+    r"(?:on|of|for)\s+(?P<ref>.+)$",
+    r"^(?:put|bring|move)\s+(?P<ref>.+?)\s+back(?:\s+(?:on|to|onto|in|into)\s+(?:my|the)\s+"
+    r"(?:list|todo\s*list|to-?do\s+list|todos|open\s+tasks|open\s+list))?$",
     r"^(?:reopen|re-open|re\s+open|unfinish|uncheck|untick|un-?complete|unmark|restore|"
     r"resurrect|revive|bring\s+back|unarchive|undo|revert)\s+(?P<ref>.+?)"
     r"(?:\s+(?:again|back|to\s+open|please))?$",

@@ -18,7 +18,7 @@ _LIST_START = re.compile(
 # Verbs that also start ordinary tasks ("get milk", "check the tyres"): a list only with
 # list words after them ("get my tasks").
 _WEAK_START = re.compile(
-    r"^(?:see|get|give\s+me|tell\s+me|fetch|pull\s+up|bring\s+up|check|read\s+(?:me\s+)?|"
+    r"^(?:see|get(?!\s+rid)|give\s+me|tell\s+me|fetch|pull\s+up|bring\s+up|check|read\s+(?:me\s+)?|"
     r"remind\s+me\s+(?:of\s+)?what|review|go\s+over|run\s+through)\b",
     _I,
 )
@@ -34,11 +34,13 @@ _LIST_WORDS = re.compile(
     r"pending|remaining|outstanding|urgent|important|priority|prio|done|completed|finished|"
     r"planned|scheduled|coming\s+up|upcoming|next|schedule|things|stuff|items|on\s+for|"
     r"going\s+on|backlog|queue|need\s+to\s+do|have\s+to\s+do|should\s+i\s+do|to\s+do|"
-    r"on\s+my\s+mind|deadlines?|this\s+week|today|tomorrow)\b",
+    r"on\s+my\s+mind|deadlines?|this\s+week|today|tomorrow|got\s+on|got\s+going|on\s+today)\b",
     _I,
 )
 _BARE = re.compile(
-    r"^(?:(?:my\s+|all\s+(?:my\s+)?|open\s+|the\s+)?(?:tasks?|todos?|to-?dos?|list|todo\s+list|"
+    r"^(?:(?:my\s+|all\s+(?:my\s+)?|open\s+|the\s+)?(?:(?:high|low|medium|urgent|important|"
+    r"overdue|open|completed|done|finished|pending|upcoming|today'?s|tomorrow'?s|undated)\s+)?"
+    r"(?:priority\s+|prio\s+)?(?:tasks?|todos?|to-?dos?|list|todo\s+list|items|ones|stuff|"
     r"to-?do\s+list|task\s+list|items|agenda)|overdue|due\s+today|today|tomorrow|this\s+week|"
     r"urgent|what'?s\s+next|next|upcoming|done|completed|finished|everything|all|open|pending)$",
     _I,
@@ -77,19 +79,23 @@ _MEDIUM = re.compile(r"\b(?:medium|normal|p2)\b", _I)
 _OTHERS = re.compile(
     r"\b(?:for|of|belonging\s+to|owned\s+by)\s+(?:user|member|@|<@)\s*\S+|<@\w+>|"
     r"\b(?:everyone|everybody|all\s+users|other\s+users|someone\s+else|other\s+people|"
-    r"the\s+team|my\s+team|user\s+[A-Z0-9]{3,})\b",
+    r"the\s+team|my\s+team|user\s+[A-Z0-9]{3,})\b|"
+    r"\b(?!(?:today|tomorrow|tonight|week|month|year|everyone)'s)[a-z]+'s\s+(?:tasks|list|todos|"
+    r"to-?dos|items|stuff)\b",
     _I,
 )
 
 
-def is_list_request(text: str) -> bool:
-    """Whether ``text`` asks to see tasks rather than to change them."""
-    if _BARE.match(text):
-        return True
-    if _LIST_START.match(text):
-        return True
-    starts = _QUESTION_START.match(text) or _WEAK_START.match(text)
-    return bool(starts and _LIST_WORDS.search(text))
+def list_request(text: str) -> str | None:
+    """Whether ``text`` asks to see tasks: "sure" (a list whatever else it says), "maybe" (a
+    list unless it reads as a change: "get rid of the gym task"), or None."""
+    if _BARE.match(text) or _LIST_START.match(text):
+        return "sure"
+    if _QUESTION_START.match(text) and _LIST_WORDS.search(text):
+        return "sure"
+    if _WEAK_START.match(text) and _LIST_WORDS.search(text):
+        return "maybe"
+    return None
 
 
 def read_list(text: str, *, now: datetime) -> ListTasks:
@@ -108,6 +114,9 @@ def read_list(text: str, *, now: datetime) -> ListTasks:
     elif _MEDIUM.search(text):
         priority = Priority.MEDIUM
     after, before, label = _due_range(text, now=now, today=today)
+    if status == "completed":
+        # "what did i finish this week" is about when it was done, which due dates don't say.
+        after, before, label = None, None, ""
     overdue = bool(_OVERDUE.search(text))
     undated = bool(_UNDATED.search(text))
     if overdue:
@@ -146,4 +155,5 @@ def _due_range(
         return today, today, "due today"
     if found.day == today + timedelta(days=1):
         return found.day, found.day, "due tomorrow"
-    return found.day, found.day, f"due {found.phrase}"
+    phrase = re.sub(r"^(?:(?:due|by|on|for|at)\s+)+", "", found.phrase, flags=_I)
+    return found.day, found.day, f"due {phrase}"

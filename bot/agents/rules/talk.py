@@ -165,6 +165,7 @@ def timezone_name(text: str) -> str | None:
 
 def read_talk(text: str, *, question: bool) -> Intent | None:
     """Small talk, help, undo or a timezone change in ``text``; None for anything else."""
+    text = text.rstrip("!?. ")
     if _UNDO.match(text):
         return Undo()
     for pattern in _TIMEZONE:

@@ -21,7 +21,7 @@ from bot.agents.rules.intents import (
     NotUnderstood,
     Smalltalk,
 )
-from bot.agents.rules.listing import is_list_request, read_list
+from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.talk import read_talk
 
@@ -51,7 +51,7 @@ _ASK_LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thank\s+u|thx|ty|tia|kthx|lol|for\s+me|"
     r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick)\b|"
-    r"\s*(?:!+|\?+|\.{1,3}|:\)|:-\)|:D))+$",
+    r"\s*(?:(?<!!)!(?!!)|\?+|\.{1,3}|:\)|:-\)|:D))+$",
     _I,
 )
 _DONE_MARKS = re.compile(r"[✅✔☑🎉🥳]")
@@ -60,13 +60,15 @@ _EMOJI = re.compile(
 )
 
 # Explicit words that make the rest of the message a new task.
-_ADD_VERB = r"(?:add|ad|addd|aad|sdd|adde|adds|create|make|insert|log|save|record|new)"
+_ADD_TYPO = r"(?:add|ad|addd|aad|sdd|adde|adds|aded|addto)"
+# "make", "create" … add only with a task word after them ("make a reminder to …").
+_ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|schedule)"
 _ADD_LEAD = re.compile(
     rf"^{_ADD_VERB}\s+(?:(?:this|these|those|the\s+following|following)\s+)?(?:(?:a|an|one|some|"
     r"another|new|more|quick)\s+)*(?:task|todo|to-?do|to\s+do|item|reminder|entry|tasks|todos|"
     r"items|things)\b(?:\s+(?:for|to)\s+me)?\s*(?:[:\-–—]+\s*|\s+(?:called|named|saying|"
     r"that\s+says|titled|for|to|about)\s+|\s+)"
-    rf"|^{_ADD_VERB}\s+(?:(?:this|these|the\s+following|following|those)\b\s*(?=[:\n-])|"
+    rf"|^{_ADD_TYPO}\s+(?:(?:this|these|the\s+following|following|those)\b\s*(?=[:\n-])|"
     r"to\s+(?:my\s+|the\s+)?(?:list|todo\s*list|to-?do\s+list|todos|tasks|to-?dos)\s*"
     r"[:\-–—]?\s*)?"
     r"|^(?:remind|remnd|remid|reminde|rmind|remined)\s+(?:me|us)\s+(?:to\s+|too\s+|"
@@ -77,14 +79,14 @@ _ADD_LEAD = re.compile(
     r"|^note\s+to\s+self\s*[:\-–—]*\s*"
     r"|^(?:jot|write|put|note)\s+down\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
-    r"really\s+|def(?:initely)?\s+|probably\s+)?(?:need|needs|have|got|gotta|must|should|ought|"
-    r"want|wanna|plan|going|gonna)\s+(?:to\s+)?(?=\w)",
+    r"really\s+|def(?:initely)?\s+|probably\s+)?(?:(?:need|needs|have|has|got|ought|want|plan|"
+    r"going)\s+to|gotta|must|should|wanna|gonna)\s+(?=\w)",
     _I,
 )
 _WEAK_ADD = re.compile(r"^(?:(?:i|we)\b|need|have|got|gotta|must|should|ought|want|wanna|plan|"
                        r"going|gonna|still|also|really|def|probably)", _I)
 _PUT_ON_LIST = re.compile(
-    r"^(?:put|add|stick|throw|pop|get|place)\s+(?P<body>.+?)\s+(?:on|to|onto|in|into)\s+"
+    r"^(?:put|add|stick|throw|pop|get|place)\s+(?P<body>.+?)(?<!\bback)\s+(?:on|to|onto|in|into)\s+"
     r"(?:my|the|our)\s+(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks|task\s+list|"
     r"agenda|calendar|board)$",
     _I,
@@ -92,7 +94,7 @@ _PUT_ON_LIST = re.compile(
 _TRAILING_ADD = re.compile(
     r"^(?P<body>.+?)[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?(?:add|ad|save|"
     r"log|put)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+(?:list|todos?|"
-    r"tasks|to-?do\s+list))?$|^(?P<body2>.+?)[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
+    r"tasks|to-?do\s+list))?$|^(?P<body2>.+?)(?<!\bback)[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
     r"(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks)$",
     _I,
 )
@@ -104,6 +106,7 @@ class Cleaned:
 
     text: str
     asked: str
+    raw: str
     question: bool
     done_mark: bool
 
@@ -116,7 +119,7 @@ def clean(message: str) -> Cleaned:
     text = re.sub(r"[ \t]+", " ", text).strip()
     text = re.sub(r"\n\s*\n+", "\n", text)
     question = text.rstrip().endswith("?")
-    asked = text
+    raw = text
     for _ in range(3):
         before = text
         text = _INJECTION_LEAD.sub("", text).strip()
@@ -126,12 +129,12 @@ def clean(message: str) -> Cleaned:
             break
     asked = text
     text = _TRAIL.sub("", _ASK_LEAD.sub("", text).strip()).strip()
-    return Cleaned(text=text, asked=asked, question=question, done_mark=done_mark)
+    return Cleaned(text=text, asked=asked, raw=raw, question=question, done_mark=done_mark)
 
 
 def _keeps_lead(text: str) -> bool:
     # "ok" or "thanks" alone are answers, not politeness around a request.
-    return not re.search(r"[\s,!.:;-]\S", text)
+    return not re.search(r"[\s,!.:;-]+\w", text)
 
 
 def understand(message: str, *, now: datetime) -> Intent:
@@ -139,27 +142,32 @@ def understand(message: str, *, now: datetime) -> Intent:
     cleaned = clean(message)
     text = cleaned.text
     if not text:
-        return Smalltalk("help")
+        return Smalltalk("ack" if message.strip() else "help")
     if "\n" not in text:
-        talk = read_talk(cleaned.asked, question=cleaned.question) or read_talk(
-            text, question=cleaned.question
-        )
-        if talk is not None:
-            return talk
+        for candidate in (cleaned.raw, cleaned.asked, text):
+            talk = read_talk(candidate, question=cleaned.question)
+            if talk is not None:
+                return talk
     note = read_note(text, now=now)
     if note is not None:
         return note
+    listing = list_request(text)
+    if listing == "sure":
+        return read_list(text, now=now)
     added = _read_add(text, now=now)
     if added is not None:
         return added
-    if is_list_request(text):
-        return read_list(text, now=now)
     weak = _read_weak_add(text, now=now)
     if weak is not None:
         return weak
     change = read_change(text, now=now)
     if change is not None:
         return change
+    if listing == "maybe":
+        return read_list(text, now=now)
+    event = _read_event(text, now=now)
+    if event is not None:
+        return event
     if cleaned.done_mark:
         ref = parse_ref(text)
         if ref is not None and ref.numbers:
@@ -194,6 +202,24 @@ def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
         return change
     intent = _add(rest, now=now)
     return AddTasks(intent.tasks, confident=False) if intent else None
+
+
+_EVENT = re.compile(
+    r"^(?:(?:i|we)\s+(?:have|'ve\s+got|got)|i'?ve\s+got|there'?s|there\s+is)\s+(?:(?:a|an|my|the|our)\s+)?"
+    r"(?P<body>.+)$",
+    _I,
+)
+
+
+def _read_event(text: str, *, now: datetime) -> AddTasks | None:
+    """ "i have a dentist appointment tomorrow at 3" — something dated to remember."""
+    match = _EVENT.match(text)
+    if match is None:
+        return None
+    intent = _add(match["body"], now=now)
+    if intent is None or len(intent.tasks) != 1 or intent.tasks[0].due is None:
+        return None
+    return AddTasks(intent.tasks, confident=False)
 
 
 def _add(body: str, *, now: datetime, plural: bool = False) -> AddTasks | None:

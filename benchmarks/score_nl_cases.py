@@ -83,8 +83,9 @@ def import_file(setup: Sequence[Mapping[str, Any]], tz: ZoneInfo) -> list[dict[s
     """The setup as ``tasks import`` reads it; local date-times get the case's offset."""
     rows = []
     for task in setup:
-        row = {k: v for k, v in task.items() if k in ("title", "description", "priority",
-                                                        "completed")}
+        row = {
+            k: v for k, v in task.items() if k in ("title", "description", "priority", "completed")
+        }
         row["description"] = row.get("description") or ""
         due = task.get("due")
         if due and len(due) > 10:
@@ -104,11 +105,14 @@ def _fits(task: Mapping[str, Any], spec: Mapping[str, Any], tz: ZoneInfo) -> lis
         problems.append(f"priority {task['priority']} != {spec['priority']}")
     if "due_any" in spec and local_due(task["due"], tz) not in spec["due_any"]:
         problems.append(f"due {local_due(task['due'], tz)} not in {spec['due_any']}")
-    if "description_contains" in spec and spec["description_contains"].casefold() not in (
-        task.get("description") or ""
-    ).casefold():
-        problems.append(f"description {task.get('description')!r} lacks "
-                        f"{spec['description_contains']!r}")
+    if (
+        "description_contains" in spec
+        and spec["description_contains"].casefold()
+        not in (task.get("description") or "").casefold()
+    ):
+        problems.append(
+            f"description {task.get('description')!r} lacks {spec['description_contains']!r}"
+        )
     return problems
 
 
@@ -184,21 +188,27 @@ def _field(task: Mapping[str, Any], key: str, tz: ZoneInfo) -> Any:
 
 
 def _check_added(
-    specs: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], tz: ZoneInfo,
-    *, exact: bool,
+    specs: Sequence[Mapping[str, Any]],
+    new: Sequence[Mapping[str, Any]],
+    tz: ZoneInfo,
+    *,
+    exact: bool,
 ) -> list[str]:
     failures = []
     if exact and len(new) != len(specs):
-        failures.append(f"{len(new)} new tasks, expected exactly {len(specs)}: "
-                        f"{[t['title'] for t in new]}")
+        failures.append(
+            f"{len(new)} new tasks, expected exactly {len(specs)}: {[t['title'] for t in new]}"
+        )
     unused = list(new)
     for spec in specs:
         match = next((t for t in unused if not _fits(t, spec, tz)), None)
         if match is None:
             near = [f"{t['title']!r}: {'; '.join(_fits(t, spec, tz))}" for t in unused]
             wanted = spec.get("title_any") or [spec.get("title")]
-            failures.append(f"no new task fits {wanted}" + (f" ({' | '.join(near)})" if near
-                                                           else " (nothing was added)"))
+            failures.append(
+                f"no new task fits {wanted}"
+                + (f" ({' | '.join(near)})" if near else " (nothing was added)")
+            )
         else:
             unused.remove(match)
     return failures
@@ -207,19 +217,40 @@ def _check_added(
 # --- running -------------------------------------------------------------------------------
 
 
-def _todobot(command: Sequence[str], args: Sequence[str], *, url: str, stdin: str = "",
-             env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+def _todobot(
+    command: Sequence[str],
+    args: Sequence[str],
+    *,
+    url: str,
+    stdin: str = "",
+    env: Mapping[str, str],
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*command, "--database-url", url, *args], input=stdin, capture_output=True, text=True,
-        timeout=120, check=False, env=dict(env), cwd=Path(__file__).resolve().parent.parent,
+        [*command, "--database-url", url, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=dict(env),
+        cwd=Path(__file__).resolve().parent.parent,
     )
 
 
-def run_case(case: Mapping[str, Any], *, now: str, tz_name: str, command: Sequence[str],
-             env: Mapping[str, str]) -> CaseResult:
+def run_case(
+    case: Mapping[str, Any],
+    *,
+    now: str,
+    tz_name: str,
+    command: Sequence[str],
+    env: Mapping[str, str],
+) -> CaseResult:
     tz = ZoneInfo(tz_name)
-    result = CaseResult(id=str(case.get("id")), category=str(case.get("category", "?")),
-                        say=str(case.get("say", "")))
+    result = CaseResult(
+        id=str(case.get("id")),
+        category=str(case.get("category", "?")),
+        say=str(case.get("say", "")),
+    )
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nlcase-") as folder:
         url = f"sqlite:///{Path(folder) / 'case.db'}"
@@ -227,16 +258,20 @@ def run_case(case: Mapping[str, Any], *, now: str, tz_name: str, command: Sequen
         setup.write_text(json.dumps(import_file(case.get("setup", []), tz)))
         steps = [
             ("import", ["tasks", "import", "--user", USER, str(setup)], ""),
-            ("chat", ["chat", "--json", "--now", now, "--tz", tz_name, "--user", USER],
-             result.say.replace("\n", " ") + "\n"),
+            (
+                "chat",
+                ["chat", "--json", "--now", now, "--tz", tz_name, "--user", USER],
+                result.say.replace("\n", " ") + "\n",
+            ),
             ("export", ["tasks", "export", "--user", USER, "--format", "json"], ""),
         ]
         outputs: dict[str, str] = {}
         for name, args, stdin in steps:
             done = _todobot(command, args, url=url, stdin=stdin, env=env)
             if done.returncode != 0:
-                result.failures.append(f"`{name}` exited {done.returncode}: "
-                                       f"{done.stderr.strip()[-300:]}")
+                result.failures.append(
+                    f"`{name}` exited {done.returncode}: {done.stderr.strip()[-300:]}"
+                )
                 result.seconds = time.perf_counter() - started
                 return result
             outputs[name] = done.stdout
@@ -262,14 +297,23 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
         "passed": passed,
         "pass_rate": passed / len(results) if results else 0.0,
         "categories": {
-            name: {"cases": len(group), "passed": sum(r.passed for r in group),
-                   "pass_rate": sum(r.passed for r in group) / len(group)}
+            name: {
+                "cases": len(group),
+                "passed": sum(r.passed for r in group),
+                "pass_rate": sum(r.passed for r in group) / len(group),
+            }
             for name, group in sorted(categories.items())
         },
         "failing": [
-            {"id": r.id, "category": r.category, "say": r.say, "reply": r.reply,
-             "failures": r.failures}
-            for r in results if not r.passed
+            {
+                "id": r.id,
+                "category": r.category,
+                "say": r.say,
+                "reply": r.reply,
+                "failures": r.failures,
+            }
+            for r in results
+            if not r.passed
         ],
     }
 
@@ -290,8 +334,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("cases", type=Path)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument("--min-pass", type=float, default=0.0,
-                        help="exit 1 when the pass rate is below this (0–1)")
+    parser.add_argument(
+        "--min-pass", type=float, default=0.0, help="exit 1 when the pass rate is below this (0–1)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="cases run at once")
     parser.add_argument("--backend", default="rules", help="agent backend (default: rules)")
     parser.add_argument("--only", help="run only cases whose id contains this")
@@ -310,10 +355,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(repo), env.get("PYTHONPATH")) if p)
     # Each worker thread drives one case's processes at a time: --workers processes at once.
     with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
-        results = list(pool.map(
-            lambda case: run_case(case, now=now, tz_name=tz_name, command=command, env=env),
-            cases,
-        ))
+        results = list(
+            pool.map(
+                lambda case: run_case(case, now=now, tz_name=tz_name, command=command, env=env),
+                cases,
+            )
+        )
     summary = summarize(results)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))

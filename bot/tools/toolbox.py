@@ -203,8 +203,11 @@ class TaskToolbox:
         a tool call, named ``restore_task`` with ``undoes`` (the message whose changes it
         reverts), so a later undo can tell what was already undone.
         """
-        arguments = {"number": number, "snapshot": dict(snapshot) if snapshot else None,
-                     "undoes": undoes}
+        arguments = {
+            "number": number,
+            "snapshot": dict(snapshot) if snapshot else None,
+            "undoes": undoes,
+        }
         try:
             result = await self._restore(number, snapshot)
         except UserFacingError as exc:
@@ -234,13 +237,21 @@ class TaskToolbox:
         if current is None:
             created = snapshot.get("created_at")
             task = await self._tasks.add_task(
-                user_id=self.user.id, draft=draft, now=self.now, number=number,
+                user_id=self.user.id,
+                draft=draft,
+                now=self.now,
+                number=number,
                 completed_at=finished,
                 created_at=datetime.fromisoformat(created) if created else None,
             )
             return {"ok": True, "restored": True, "task": self._json(task)}
-        changes = TaskChanges(title=draft.title, description=draft.description,
-                              priority=draft.priority, due=draft.due, completed_at=finished)
+        changes = TaskChanges(
+            title=draft.title,
+            description=draft.description,
+            priority=draft.priority,
+            due=draft.due,
+            completed_at=finished,
+        )
         task = await self._tasks.update_task(
             user_id=self.user.id, number=number, changes=changes, now=self.now
         )

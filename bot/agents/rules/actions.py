@@ -240,10 +240,18 @@ class Performer:
         if not words:
             return [], replies.which_task(action)
         scored = [
-            s for t in await self._everything()
-            if (s := score(words, number=t["number"], title=t["title"],
-                           description=t.get("description") or "",
-                           completed=bool(t.get("completed")))) is not None
+            s
+            for t in await self._everything()
+            if (
+                s := score(
+                    words,
+                    number=t["number"],
+                    title=t["title"],
+                    description=t.get("description") or "",
+                    completed=bool(t.get("completed")),
+                )
+            )
+            is not None
         ]
         choice = pick(scored, prefer=prefer)
         if choice.number is not None:
@@ -283,8 +291,11 @@ def _undo_line(snapshot: Mapping[str, Any] | None, result: Mapping[str, Any]) ->
         return "that task was already gone" if result.get("already") else f"removed {name}"
     if result.get("restored"):
         return f"brought back {name}"
-    return f"{name} is back as it was ({replies.task_line(task).split(' — ', 1)[-1]})" \
-        if " — " in replies.task_line(task) else f"{name} is back as it was"
+    return (
+        f"{name} is back as it was ({replies.task_line(task).split(' — ', 1)[-1]})"
+        if " — " in replies.task_line(task)
+        else f"{name} is back as it was"
+    )
 
 
 def _smalltalk(intent: Smalltalk) -> str:
@@ -298,5 +309,3 @@ def _smalltalk(intent: Smalltalk) -> str:
         "sorry": replies.ack,
         "refuse_bulk": replies.refuse_bulk,
     }.get(intent.kind, lambda: replies.help_text(intent.topic))()
-
-

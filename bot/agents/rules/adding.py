@@ -23,8 +23,9 @@ _LIST_HEADER = re.compile(
     r"things))\b(?P<rest>[^:\n]*)[:\n-]\s*)",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"^\s*[\"“”'‘’`](?P<title>[^\"“”`]+?)[\"“”'‘’`](?=\s|$|[,.;:!?])(?P<rest>.*)$",
-                     re.DOTALL)
+_QUOTED = re.compile(
+    r"^\s*[\"“”'‘’`](?P<title>[^\"“”`]+?)[\"“”'‘’`](?=\s|$|[,.;:!?])(?P<rest>.*)$", re.DOTALL
+)
 _BULLET = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s*")
 _NOTE_MARKER = re.compile(
     r"\s*(?:[(\[]\s*|[,.;]\s*|\s[-–—]+\s*|[-–—]+\s*)?\b(?:notes?|details?|description|desc|"
@@ -62,7 +63,7 @@ def parse_tasks(body: str, *, now: datetime, plural: bool = False) -> tuple[NewT
         shared_priority, rest = find_priority(header["rest"] or "")
         found, _ = find_due(rest, now=now)
         shared_due = found.value if found else None
-        body = body[header.end():]
+        body = body[header.end() :]
     items = _explicit_items(body, plural=plural)
     tasks: list[NewTask] = []
     if len(items) > 1:
@@ -100,8 +101,9 @@ def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
         priority, rest = find_priority(quoted["rest"])
         found, rest = find_due(rest, now=now)
         _, description = _split_details(rest) if rest.strip() else ("", "")
-        return [NewTask(literal.strip(), description.strip(), priority,
-                        found.value if found else None)]
+        return [
+            NewTask(literal.strip(), description.strip(), priority, found.value if found else None)
+        ]
     title, description = _split_details(text)
     priority, title = find_priority(title)
     found, title = find_due(title, now=now)
@@ -123,17 +125,17 @@ def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
 def _split_details(text: str) -> tuple[str, str]:
     marker = _NOTE_MARKER.search(text)
     if marker and marker.start() > 0:
-        details = text[marker.end():].strip()
-        if text[marker.start():marker.end()].strip().startswith(("(", "[")):
+        details = text[marker.end() :].strip()
+        if text[marker.start() : marker.end()].strip().startswith(("(", "[")):
             details = details.rstrip(")] ")
         return text[: marker.start()], details
     colon = _COLON.search(text)
-    if colon and colon.start() > 0 and text[colon.end():].strip():
-        return text[: colon.start()], text[colon.end():].strip()
+    if colon and colon.start() > 0 and text[colon.end() :].strip():
+        return text[: colon.start()], text[colon.end() :].strip()
     for sentence in _SENTENCE.finditer(text):
         before = text[: sentence.start()]
         if len(before.split()) >= 2 and not _ABBREVIATION.search(before):
-            return before, text[sentence.end():].strip()
+            return before, text[sentence.end() :].strip()
     return text, ""
 
 

@@ -15,8 +15,8 @@ from bot.agents.rules.intents import (
     Complete,
     Delete,
     Intent,
-    Reopen,
     RemoveCompleted,
+    Reopen,
     Smalltalk,
     TaskRef,
     Update,
@@ -28,11 +28,15 @@ from bot.agents.rules.when import resolve_date_phrase
 from bot.tasks import Priority
 
 _I = re.IGNORECASE
-_DONE = (r"(?:done|complete|completed|finished|sorted|handled|taken\s+care\s+of|dealt\s+with|"
-         r"checked\s+off|ticked\s+off|crossed\s+off|out\s+of\s+the\s+way|closed|resolved|"
-         r"paid|bought|sent|booked|✅|✔️?|☑️?)")
-_NOT_DONE = (r"(?:not\s+(?:done|complete|completed|finished)|undone|incomplete|open|unfinished|"
-             r"to\s?-?do|pending|active|outstanding|uncompleted|unchecked|not\s+finished)")
+_DONE = (
+    r"(?:done|complete|completed|finished|sorted|handled|taken\s+care\s+of|dealt\s+with|"
+    r"checked\s+off|ticked\s+off|crossed\s+off|out\s+of\s+the\s+way|closed|resolved|"
+    r"paid|bought|sent|booked|✅|✔️?|☑️?)"
+)
+_NOT_DONE = (
+    r"(?:not\s+(?:done|complete|completed|finished)|undone|incomplete|open|unfinished|"
+    r"to\s?-?do|pending|active|outstanding|uncompleted|unchecked|not\s+finished)"
+)
 _COUNT = r"(?:\d+|an?|one|two|three|four|five|six|seven|couple(?:\s+of)?|a\s+couple(?:\s+of)?|few)"
 _DUE_FIELD = r"(?:due\s+date|deadline|due|date|due\s+time|reminder)"
 
@@ -98,8 +102,9 @@ def _first(rules: _Rules, text: str, now: datetime) -> Intent | None:
 
 def _ref(match: re.Match[str], group: str = "ref") -> TaskRef | None:
     text = match[group]
-    text = re.sub(r"^(?:the\s+)?(?:task|todo|item)\s+(?:called|named|for|about)\s+", "", text,
-                  flags=_I)
+    text = re.sub(
+        r"^(?:the\s+)?(?:task|todo|item)\s+(?:called|named|for|about)\s+", "", text, flags=_I
+    )
     return parse_ref(text)
 
 
@@ -124,7 +129,7 @@ def _ref(match: re.Match[str], group: str = "ref") -> TaskRef | None:
 )
 def _note(match: re.Match[str], now: datetime) -> Intent | None:
     ref = _ref(match)
-    note = match["note"].strip().strip("\"“”")
+    note = match["note"].strip().strip('"“”')
     return Update(ref, note=note) if ref and note else None
 
 
@@ -179,8 +184,20 @@ def _shift(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 def _word_number(word: str) -> int:
-    table = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-             "seven": 7, "couple": 2, "couple of": 2, "few": 3}
+    table = {
+        "a": 1,
+        "an": 1,
+        "one": 1,
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "couple": 2,
+        "couple of": 2,
+        "few": 3,
+    }
     return table.get(word, 1)
 
 
@@ -188,9 +205,11 @@ _FIELD_PREFIX = re.compile(
     rf"^(?:the\s+)?(?P<field>{_DUE_FIELD}|priority|prio|title|name|wording)\s+(?:of|on|for|in)\s+",
     _I,
 )
-_SET_VERBS = (r"change|update|edit|set|make|move|push|postpone|delay|reschedule|shift|defer|"
-              r"bump|switch|put|mark|turn|rename|retitle|raise|lower|drop|upgrade|downgrade|"
-              r"escalate|flag")
+_SET_VERBS = (
+    r"change|update|edit|set|make|move|push|postpone|delay|reschedule|shift|defer|"
+    r"bump|switch|put|mark|turn|rename|retitle|raise|lower|drop|upgrade|downgrade|"
+    r"escalate|flag"
+)
 
 
 @_rule(
@@ -206,7 +225,7 @@ def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
     prefix = _FIELD_PREFIX.match(ref_text)
     if prefix:
         field = prefix["field"].lower()
-        ref_text = ref_text[prefix.end():]
+        ref_text = ref_text[prefix.end() :]
     ref = parse_ref(ref_text)
     if ref is None:
         return None
@@ -343,7 +362,7 @@ def _not_did(match: re.Match[str], now: datetime) -> Intent | None:
     r"^(?:done|did|finished|finish|complete|completed|close|closed|resolve|resolved|"
     r"check\s*off|checked\s*off|tick\s*off|ticked\s*off|tick|cross\s*off|crossed\s*off|"
     r"cross\s+out|knock\s*out|knocked\s*out|knock\s+off|knocked\s+off|wrap\s*up|wrapped\s*up|"
-    r"mark\s+off|marked\s+off|✅|✔️?|☑️?)\s*(?:with\s+|on\s+)?[:\-]?\s*(?P<ref>.+)$",
+    r"mark\s+off|marked\s+off|✅|✔️?|☑️?)(?!\w)\s*(?:with\s+|on\s+)?[:\-]?\s*(?P<ref>.+)$",
     r"^(?:(?:i'?m|i\s+am|im|we'?re|we\s+are)\s+)?(?:all\s+)?(?:done|finished|through)\s+with\s+"
     r"(?P<ref>.+)$",
     r"^(?:got|get)\s+(?P<ref>.+?)\s+done$",
@@ -357,11 +376,12 @@ def _complete(match: re.Match[str], now: datetime) -> Intent | None:
     return Complete(ref) if ref else None
 
 
-_NOT_REPORTS = frozenset(
-    """forgot wanted needed added missed skipped failed tried started attempted planned hoped
-    meant decided scheduled asked said thought wished liked loved hated read set put need
-    postponed moved delayed pushed changed renamed deleted removed reopened""".split()
-)
+_NOT_REPORTS_WORDS = """
+    forgot wanted needed added missed skipped failed tried started attempted planned hoped meant
+    decided scheduled asked said thought wished liked loved hated read set put need postponed
+    moved delayed pushed changed renamed deleted removed reopened
+"""
+_NOT_REPORTS = frozenset(_NOT_REPORTS_WORDS.split())
 
 
 @_rule(
@@ -373,8 +393,12 @@ def _report(match: re.Match[str], now: datetime) -> Intent | None:
     verb = match["verb"].lower()
     if verb in _NOT_REPORTS or not is_past_tense(verb):
         return None
-    rest = re.sub(r"\s+(?:today|yesterday|this\s+morning|earlier|already|at\s+last)$", "",
-                  match["rest"], flags=_I)
+    rest = re.sub(
+        r"\s+(?:today|yesterday|this\s+morning|earlier|already|at\s+last)$",
+        "",
+        match["rest"],
+        flags=_I,
+    )
     ref = parse_ref(f"{past_to_present(verb) or verb} {rest}")
     return Complete(ref, confident=False) if ref and ref.words else None
 
@@ -385,7 +409,7 @@ def _report(match: re.Match[str], now: datetime) -> Intent | None:
 @_rule(
     r"^(?:delete|del|remove|rm|drop|trash|erase|scrap|scratch|kill|nuke|ditch|toss|bin|"
     r"get\s+rid\s+of|throw\s+out|throw\s+away|axe|cancel|forget(?:\s+about)?|discard|purge|"
-    r"wipe|eliminate|take\s+off)\s+(?P<ref>.+?)(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+"
+    r"wipe|eliminate|take\s+off)\b\s*(?P<ref>.+?)(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+"
     r"(?:list|todos?|tasks|to-?do\s+list|todo\s+list))?$",
     r"^(?:never\s?mind|nvm|nevermind)\s+(?:about\s+)?(?P<ref>.+)$",
     r"^(?P<ref>.+?)\s+(?:can|should|must|needs\s+to|may)\s+(?:be\s+)?(?:go|deleted|removed|"

@@ -103,8 +103,9 @@ class SetTimezone:
     confident: bool = True
 
 
-SmalltalkKind = Literal["greeting", "thanks", "bye", "how_are_you", "who", "ack", "sorry",
-                        "help", "refuse_bulk"]
+SmalltalkKind = Literal[
+    "greeting", "thanks", "bye", "how_are_you", "who", "ack", "sorry", "help", "refuse_bulk"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,15 @@ class NotUnderstood:
 
 
 Intent = (
-    AddTasks | ListTasks | Complete | Reopen | Delete | Update | RemoveCompleted | Undo
-    | SetTimezone | Smalltalk | NotUnderstood
+    AddTasks
+    | ListTasks
+    | Complete
+    | Reopen
+    | Delete
+    | Update
+    | RemoveCompleted
+    | Undo
+    | SetTimezone
+    | Smalltalk
+    | NotUnderstood
 )

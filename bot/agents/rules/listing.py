@@ -11,7 +11,7 @@ from bot.tasks import Priority
 
 _I = re.IGNORECASE
 _LIST_START = re.compile(
-    r"^(?:list|ls|show|display|view|print|recap|summary|summarize|status|agenda|inbox|overview|"
+    r"^(?:list|ls|show|display|view|print|status|agenda|inbox|"
     r"let\s+me\s+see|lemme\s+see|can\s+i\s+see|show\s+me|what'?s\s+on\s+my)\b",
     _I,
 )
@@ -19,7 +19,8 @@ _LIST_START = re.compile(
 # list words after them ("get my tasks").
 _WEAK_START = re.compile(
     r"^(?:see|get(?!\s+rid)|give\s+me|tell\s+me|fetch|pull\s+up|bring\s+up|check|read\s+(?:me\s+)?|"
-    r"remind\s+me\s+(?:of\s+)?what|review|go\s+over|run\s+through)\b",
+    r"remind\s+me\s+(?:of\s+)?what|review|go\s+over|run\s+through|recap|summary|summarize|"
+    r"overview)\b",
     _I,
 )
 _QUESTION_START = re.compile(
@@ -63,17 +64,24 @@ _ALL = re.compile(
     _I,
 )
 _OVERDUE = re.compile(r"\b(?:overdue|late|past\s+due|behind|missed|slipped|expired)\b", _I)
-_SOON = re.compile(r"\b(?:soon|upcoming|coming\s+up|next\s+few\s+days|next\s+7\s+days|"
-                   r"next\s+seven\s+days|the\s+next\s+week)\b", _I)
+_SOON = re.compile(
+    r"\b(?:soon|upcoming|coming\s+up|next\s+few\s+days|next\s+7\s+days|"
+    r"next\s+seven\s+days|the\s+next\s+week)\b",
+    _I,
+)
 _THIS_WEEK = re.compile(r"\b(?:this\s+week|rest\s+of\s+the\s+week|the\s+week|this\s+wk)\b", _I)
 _NEXT_WEEK = re.compile(r"\bnext\s+week\b", _I)
 _THIS_MONTH = re.compile(r"\bthis\s+month\b", _I)
 _UNDATED = re.compile(
     r"\b(?:no\s+(?:due\s+)?dates?|undated|without\s+(?:a\s+)?(?:due\s+date|deadline|date)|"
-    r"no\s+deadlines?|unscheduled)\b", _I,
+    r"no\s+deadlines?|unscheduled)\b",
+    _I,
 )
-_HIGH = re.compile(r"\b(?:urgent|important|high|asap|critical|top|p1|priority\s+ones|"
-                   r"high[\s-]*prio(?:rity)?|pressing)\b", _I)
+_HIGH = re.compile(
+    r"\b(?:urgent|important|high|asap|critical|top|p1|priority\s+ones|"
+    r"high[\s-]*prio(?:rity)?|pressing)\b",
+    _I,
+)
 _LOW = re.compile(r"\b(?:low|p3|whenever|not\s+urgent|unimportant|low[\s-]*prio(?:rity)?)\b", _I)
 _MEDIUM = re.compile(r"\b(?:medium|normal|p2)\b", _I)
 _OTHERS = re.compile(
@@ -135,9 +143,7 @@ def read_list(text: str, *, now: datetime) -> ListTasks:
     )
 
 
-def _due_range(
-    text: str, *, now: datetime, today: date
-) -> tuple[date | None, date | None, str]:
+def _due_range(text: str, *, now: datetime, today: date) -> tuple[date | None, date | None, str]:
     if _THIS_WEEK.search(text):
         return today, today + timedelta(days=6 - today.weekday()), "due this week"
     if _NEXT_WEEK.search(text):
@@ -149,7 +155,7 @@ def _due_range(
     if _SOON.search(text):
         return today, today + timedelta(days=7), "due in the next 7 days"
     found, _ = find_due(text, now=now)
-    if found is None or found.clock is not None and found.phrase.lower().strip() in ("now",):
+    if found is None or (found.clock is not None and found.phrase.lower().strip() in ("now",)):
         return None, None, ""
     if found.day == today:
         return today, today, "due today"

@@ -23,8 +23,9 @@ _NUMBER_LIST = re.compile(
     rf"\s*(?:{_TASK_WORD}\s*)?{_NUMBER})*$",
     re.IGNORECASE,
 )
-_RANGE = re.compile(rf"^(?:{_TASK_WORD}\s*)?#?(\d{{1,4}})\s*(?:-|–|to|through|thru)\s*#?(\d{{1,4}})$",
-                    re.IGNORECASE)
+_RANGE = re.compile(
+    rf"^(?:{_TASK_WORD}\s*)?#?(\d{{1,4}})\s*(?:-|–|to|through|thru)\s*#?(\d{{1,4}})$", re.IGNORECASE
+)
 _ORDINAL_TASK = re.compile(
     r"^(?:the\s+)?(?P<ord>" + "|".join(ORDINAL_WORDS) + r")\s+(?:task|one|item|todo)$",
     re.IGNORECASE,
@@ -76,7 +77,7 @@ def query_words(text: str) -> list[str]:
     """Telling words of a reference, past tenses turned to base forms ("paid" → "pay")."""
     words = []
     for word in normalize_words(text):
-        if word in REFERENCE_FILLER or len(word) < 2 and not word.isdigit():
+        if word in REFERENCE_FILLER or (len(word) < 2 and not word.isdigit()):
             continue
         words.append(past_to_present(word) or word)
     return words
@@ -103,8 +104,9 @@ def same_word(a: str, b: str) -> bool:
 
 def _weights(words: Sequence[str]) -> list[float]:
     # A leading verb ("call", "pay") tells little about which task is meant.
-    return [0.4 if i == 0 and w in ACTION_VERBS and len(words) > 1 else 1.0
-            for i, w in enumerate(words)]
+    return [
+        0.4 if i == 0 and w in ACTION_VERBS and len(words) > 1 else 1.0 for i, w in enumerate(words)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +118,9 @@ class Scored:
     title_share: float
 
 
-def score(words: Sequence[str], *, number: int, title: str, description: str,
-          completed: bool) -> Scored | None:
+def score(
+    words: Sequence[str], *, number: int, title: str, description: str, completed: bool
+) -> Scored | None:
     """How well ``words`` fit one task, or None when they do not name it at all.
 
     A task is named only when some word matches a telling word of its title — not just the
@@ -144,7 +147,10 @@ def score(words: Sequence[str], *, number: int, title: str, description: str,
     if not telling or total == 0:
         return None
     return Scored(
-        number=number, title=title, completed=completed, query_share=matched / total,
+        number=number,
+        title=title,
+        completed=completed,
+        query_share=matched / total,
         title_share=sum(title_weights[i] for i in hit_title) / sum(title_weights),
     )
 

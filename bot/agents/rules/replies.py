@@ -6,7 +6,9 @@ misunderstanding shows at once. Tasks arrive as the tools return them (``task_js
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 Task = Mapping[str, Any]
@@ -14,12 +16,24 @@ Task = Mapping[str, Any]
 _MAX_LISTED = 30
 
 
+def due_words(task: Task) -> str:
+    """ "tomorrow (Thu 19 Nov)", "Fri 4 Dec at 5:00 PM": relative words and the date itself."""
+    words = str(task.get("due_in_words") or "")
+    due = task.get("due")
+    if not words or not due or re.search(r"\d{1,2} [A-Z][a-z]{2}", words):
+        return words
+    day = date.fromisoformat(due) if len(due) == 10 else datetime.fromisoformat(due).date()
+    stamp = f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+    head, _, clock = words.partition(" at ")
+    return f"{head} ({stamp})" + (f" at {clock}" if clock else "")
+
+
 def task_line(task: Task) -> str:
-    """ "#3 buy milk — due tomorrow · high priority" """
+    """ "#3 buy milk — due tomorrow (Thu 19 Nov) · high priority" """
     parts = [f"#{task['number']} {task['title']}"]
     extras = []
     if task.get("due_in_words"):
-        extras.append(f"due {task['due_in_words']}")
+        extras.append(f"due {due_words(task)}")
     if task.get("priority") and task["priority"] != "medium":
         extras.append(f"{task['priority']} priority")
     if task.get("completed"):
@@ -36,7 +50,7 @@ def _quoted(task: Task) -> str:
 def _settings(task: Task) -> str:
     bits = []
     if task.get("due_in_words"):
-        bits.append(f"due {task['due_in_words']}")
+        bits.append(f"due {due_words(task)}")
     else:
         bits.append("no due date")
     bits.append(f"{task.get('priority', 'medium')} priority")
@@ -115,14 +129,17 @@ def updated(before: Task, after: Task) -> str:
         changes.append(f"renamed to “{after['title']}”")
     if before.get("due") != after.get("due"):
         if after.get("due_in_words"):
-            changes.append(f"now due {after['due_in_words']}")
+            changes.append(f"now due {due_words(after)}")
         else:
             changes.append("no due date anymore")
     if before.get("priority") != after.get("priority"):
         changes.append(f"priority {after['priority']}")
     if before.get("description") != after.get("description"):
-        changes.append(f"details now: {after['description']}" if after.get("description")
-                       else "details removed")
+        changes.append(
+            f"details now: {after['description']}"
+            if after.get("description")
+            else "details removed"
+        )
     what = "; ".join(changes) or "nothing changed"
     return f"Updated #{after['number']} “{after['title']}”: {what}."
 
@@ -193,21 +210,21 @@ def ack() -> str:
 
 _TOPIC_HELP = {
     "dates": "Give a due date in plain words: “add pay rent friday”, “call mom tomorrow at 5pm”, "
-             "“move 2 to next monday”, “postpone 3 by 2 days”, “2 has no deadline anymore”.",
+    "“move 2 to next monday”, “postpone 3 by 2 days”, “2 has no deadline anymore”.",
     "priority": "Priorities are high, medium or low: “add fix server, urgent”, “p1”, “low prio”, "
-                "“make 2 high priority”, “anything urgent?”.",
+    "“make 2 high priority”, “anything urgent?”.",
     "delete": "Delete by number or words: “delete 3”, “drop the printer one”, "
-              "“remove all completed”. “undo” brings it back.",
+    "“remove all completed”. “undo” brings it back.",
     "list": "Ask “what's on my list?”, “what's due today?”, “overdue?”, “show done”, "
-            "“show everything”.",
+    "“show everything”.",
     "complete": "Mark tasks done by number or words: “done 2”, “done 1 and 3”, "
-                "“i paid the rent”. “reopen 2” undoes it.",
+    "“i paid the rent”. “reopen 2” undoes it.",
     "undo": "Say “undo” to revert your last change made here.",
     "timezone": "Tell me your timezone: “my timezone is Europe/Berlin”.",
     "update": "Change a task: “rename 2 to …”, “move 1 to friday”, “2 is urgent”, "
-              "“add a note to 3: …”.",
+    "“add a note to 3: …”.",
     "add": "Add tasks: “add buy milk tomorrow”, “remind me to call mom friday 5pm”, "
-           "“add milk, eggs and bread”, “add book dentist: ask for a cleaning”.",
+    "“add milk, eggs and bread”, “add book dentist: ask for a cleaning”.",
 }
 
 

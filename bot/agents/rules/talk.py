@@ -9,8 +9,10 @@ from zoneinfo import available_timezones
 from bot.agents.rules.intents import Intent, SetTimezone, Smalltalk, Undo
 
 _I = re.IGNORECASE
-_TAIL = r"(?:\s+(?:there|all|everyone|bot|todobot|team|friend|buddy|mate|man|again|so\s+much|" \
+_TAIL = (
+    r"(?:\s+(?:there|all|everyone|bot|todobot|team|friend|buddy|mate|man|again|so\s+much|"
     r"a\s+lot|a\s+bunch|very\s+much|guys|folks|y'?all))*"
+)
 
 _UNDO = re.compile(
     r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|last|the\s+last(?:\s+(?:change|one|thing|"
@@ -46,7 +48,8 @@ _ACK = re.compile(
 _BYE = re.compile(
     r"^(?:bye|goodbye|good\s+bye|bye\s+bye|good\s+night|goodnight|gn|night|see\s+you|see\s+ya|"
     r"see\s+you\s+later|later|cya|ttyl|take\s+care|have\s+a\s+good\s+(?:one|day|night|weekend))"
-    + _TAIL + r"$",
+    + _TAIL
+    + r"$",
     _I,
 )
 _HOW_ARE_YOU = re.compile(
@@ -59,7 +62,8 @@ _WHO = re.compile(
     r"^(?:who\s+are\s+you|what\s+are\s+you|what\s+is\s+this|what'?s\s+this|who\s+is\s+this|"
     r"are\s+you\s+(?:a\s+)?(?:bot|robot|human|real|ai|person|chatgpt|gpt)|what'?s\s+your\s+name|"
     r"what\s+is\s+your\s+name|who\s+made\s+you|tell\s+me\s+about\s+yourself|introduce\s+yourself)"
-    + _TAIL + r"$",
+    + _TAIL
+    + r"$",
     _I,
 )
 _HELP = re.compile(
@@ -84,16 +88,17 @@ _CAN_YOU = re.compile(
     _I,
 )
 # Words that name what the bot can do rather than a particular task.
-_GENERIC = frozenset(
-    """add set handle do support understand remember remind track manage keep make create use
-    edit change delete remove list show sort filter schedule undo reopen complete mark rename
-    move take accept work with and or the a an my me of for to in on any also recurring repeat
+_GENERIC_WORDS = """
+    add set handle do support understand remember remind track manage keep make create use edit
+    change delete remove list show sort filter schedule undo reopen complete mark rename move
+    take accept work with and or the a an my me of for to in on any also recurring repeat
     repeating due dates date deadlines deadline times time timezones timezone priority
     priorities tasks task todos todo to-dos reminders reminder notes note details description
-    descriptions subtasks tags labels lists list things stuff items multiple several many
-    things at once several natural language it this that people other users emojis emoji
-    categories projects files attachments pictures images recurrence numbers by""".split()
-)
+    descriptions subtasks tags labels lists list things stuff items multiple several many things
+    at once several natural language it this that people other users emojis emoji categories
+    projects files attachments pictures images recurrence numbers by
+"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
 _TOPICS = (
     ("dates", r"\b(?:due|date|deadline|when|remind|time|tomorrow|schedule|recurr|repeat)"),
     ("priority", r"\b(?:priorit|urgent|important|prio)"),
@@ -108,36 +113,88 @@ _TOPICS = (
 
 _TIMEZONE = (
     re.compile(r"^(?:my\s+)?(?:time\s*zone|tz)\s*(?:is|=|:|to|should\s+be)?\s*(?P<tz>.+)$", _I),
-    re.compile(r"^(?:set|change|update|switch|make|use)\s+(?:my\s+|the\s+)?(?:time\s*zone|tz)"
-               r"\s*(?:to|=|:|as)?\s*(?P<tz>.+)$", _I),
-    re.compile(r"^(?:i'?m|i\s+am|im|i\s+live|i'?m\s+now|i\s+moved|we'?re|we\s+are|i'?m\s+based|"
-               r"i\s+am\s+based|i'?m\s+currently|i\s+just\s+moved)\s+(?:now\s+)?(?:in|to|at|"
-               r"based\s+in|living\s+in|located\s+in|on)\s+(?P<tz>.+?)(?:\s+(?:now|time|"
-               r"timezone|time\s+zone|these\s+days))?$", _I),
-    re.compile(r"^(?:use|switch\s+to|go\s+by|set\s+to)\s+(?P<tz>.+?)\s+(?:time|timezone|"
-               r"time\s+zone)$", _I),
+    re.compile(
+        r"^(?:set|change|update|switch|make|use)\s+(?:my\s+|the\s+)?(?:time\s*zone|tz)"
+        r"\s*(?:to|=|:|as)?\s*(?P<tz>.+)$",
+        _I,
+    ),
+    re.compile(
+        r"^(?:i'?m|i\s+am|im|i\s+live|i'?m\s+now|i\s+moved|we'?re|we\s+are|i'?m\s+based|"
+        r"i\s+am\s+based|i'?m\s+currently|i\s+just\s+moved)\s+(?:now\s+)?(?:in|to|at|"
+        r"based\s+in|living\s+in|located\s+in|on)\s+(?P<tz>.+?)(?:\s+(?:now|time|"
+        r"timezone|time\s+zone|these\s+days))?$",
+        _I,
+    ),
+    re.compile(
+        r"^(?:use|switch\s+to|go\s+by|set\s+to)\s+(?P<tz>.+?)\s+(?:time|timezone|"
+        r"time\s+zone)$",
+        _I,
+    ),
 )
 _ABBREVIATIONS = {
-    "utc": "UTC", "gmt": "Etc/GMT", "z": "UTC", "zulu": "UTC", "est": "America/New_York",
-    "edt": "America/New_York", "eastern": "America/New_York", "et": "America/New_York",
-    "cst": "America/Chicago", "cdt": "America/Chicago", "central": "America/Chicago",
-    "mst": "America/Denver", "mdt": "America/Denver", "mountain": "America/Denver",
-    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pacific": "America/Los_Angeles",
-    "pt": "America/Los_Angeles", "cet": "Europe/Berlin", "cest": "Europe/Berlin",
-    "bst": "Europe/London", "ist": "Asia/Kolkata", "jst": "Asia/Tokyo", "aest": "Australia/Sydney",
-    "aedt": "Australia/Sydney", "nyc": "America/New_York", "new york city": "America/New_York",
-    "sf": "America/Los_Angeles", "san francisco": "America/Los_Angeles", "la": "America/Los_Angeles",
-    "uk": "Europe/London", "england": "Europe/London", "germany": "Europe/Berlin",
-    "france": "Europe/Paris", "spain": "Europe/Madrid", "italy": "Europe/Rome",
-    "japan": "Asia/Tokyo", "india": "Asia/Kolkata", "netherlands": "Europe/Amsterdam",
-    "seattle": "America/Los_Angeles", "boston": "America/New_York", "munich": "Europe/Berlin",
-    "hamburg": "Europe/Berlin", "frankfurt": "Europe/Berlin", "cologne": "Europe/Berlin",
-    "austin": "America/Chicago", "dallas": "America/Chicago", "houston": "America/Chicago",
-    "washington": "America/New_York", "miami": "America/New_York", "atlanta": "America/New_York",
-    "beijing": "Asia/Shanghai", "china": "Asia/Shanghai", "mumbai": "Asia/Kolkata",
-    "delhi": "Asia/Kolkata", "bangalore": "Asia/Kolkata", "brazil": "America/Sao_Paulo",
-    "ireland": "Europe/Dublin", "poland": "Europe/Warsaw", "sweden": "Europe/Stockholm",
-    "switzerland": "Europe/Zurich", "austria": "Europe/Vienna", "portugal": "Europe/Lisbon",
+    "utc": "UTC",
+    "gmt": "Etc/GMT",
+    "z": "UTC",
+    "zulu": "UTC",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "eastern": "America/New_York",
+    "et": "America/New_York",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "central": "America/Chicago",
+    "mst": "America/Denver",
+    "mdt": "America/Denver",
+    "mountain": "America/Denver",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pacific": "America/Los_Angeles",
+    "pt": "America/Los_Angeles",
+    "cet": "Europe/Berlin",
+    "cest": "Europe/Berlin",
+    "bst": "Europe/London",
+    "ist": "Asia/Kolkata",
+    "jst": "Asia/Tokyo",
+    "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney",
+    "nyc": "America/New_York",
+    "new york city": "America/New_York",
+    "sf": "America/Los_Angeles",
+    "san francisco": "America/Los_Angeles",
+    "la": "America/Los_Angeles",
+    "uk": "Europe/London",
+    "england": "Europe/London",
+    "germany": "Europe/Berlin",
+    "france": "Europe/Paris",
+    "spain": "Europe/Madrid",
+    "italy": "Europe/Rome",
+    "japan": "Asia/Tokyo",
+    "india": "Asia/Kolkata",
+    "netherlands": "Europe/Amsterdam",
+    "seattle": "America/Los_Angeles",
+    "boston": "America/New_York",
+    "munich": "Europe/Berlin",
+    "hamburg": "Europe/Berlin",
+    "frankfurt": "Europe/Berlin",
+    "cologne": "Europe/Berlin",
+    "austin": "America/Chicago",
+    "dallas": "America/Chicago",
+    "houston": "America/Chicago",
+    "washington": "America/New_York",
+    "miami": "America/New_York",
+    "atlanta": "America/New_York",
+    "beijing": "Asia/Shanghai",
+    "china": "Asia/Shanghai",
+    "mumbai": "Asia/Kolkata",
+    "delhi": "Asia/Kolkata",
+    "bangalore": "Asia/Kolkata",
+    "brazil": "America/Sao_Paulo",
+    "ireland": "Europe/Dublin",
+    "poland": "Europe/Warsaw",
+    "sweden": "Europe/Stockholm",
+    "switzerland": "Europe/Zurich",
+    "austria": "Europe/Vienna",
+    "portugal": "Europe/Lisbon",
 }
 
 
@@ -176,8 +233,14 @@ def read_talk(text: str, *, question: bool) -> Intent | None:
                 return SetTimezone(zone)
             if pattern is not _TIMEZONE[2]:
                 return Smalltalk("help", topic="timezone")
-    for kind, pattern in (("greeting", _GREETING), ("thanks", _THANKS), ("bye", _BYE),
-                          ("how_are_you", _HOW_ARE_YOU), ("who", _WHO), ("ack", _ACK)):
+    for kind, pattern in (
+        ("greeting", _GREETING),
+        ("thanks", _THANKS),
+        ("bye", _BYE),
+        ("how_are_you", _HOW_ARE_YOU),
+        ("who", _WHO),
+        ("ack", _ACK),
+    ):
         if pattern.match(text):
             return Smalltalk(kind)  # type: ignore[arg-type]
     if _HELP.match(text) or not text:

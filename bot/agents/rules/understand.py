@@ -20,6 +20,7 @@ from bot.agents.rules.intents import (
     Intent,
     NotUnderstood,
     Smalltalk,
+    TaskRef,
 )
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.refs import parse_ref
@@ -68,9 +69,9 @@ _ADD_LEAD = re.compile(
     r"another|new|more|quick)\s+)*(?:task|todo|to-?do|to\s+do|item|reminder|entry|tasks|todos|"
     r"items|things)\b(?:\s+(?:for|to)\s+me)?\s*(?:[:\-–—]+\s*|\s+(?:called|named|saying|"
     r"that\s+says|titled|for|to|about)\s+|\s+)"
-    rf"|^{_ADD_TYPO}\s+(?:(?:this|these|the\s+following|following|those)\b\s*(?=[:\n-])|"
-    r"to\s+(?:my\s+|the\s+)?(?:list|todo\s*list|to-?do\s+list|todos|tasks|to-?dos)\s*"
-    r"[:\-–—]?\s*)?"
+    rf"|^{_ADD_TYPO}(?:\s*[:\-–—]+\s*|\s+)(?:(?:this|these|the\s+following|following|those)\b"
+    r"\s*(?=[:\n-])|to\s+(?:my\s+|the\s+)?(?:list|todo\s*list|to-?do\s+list|todos|tasks|"
+    r"to-?dos)\s*[:\-–—]?\s*)?"
     r"|^(?:remind|remnd|remid|reminde|rmind|remined)\s+(?:me|us)\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
     r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo)\s*[:\-–—]+\s*"
@@ -83,8 +84,11 @@ _ADD_LEAD = re.compile(
     r"going)\s+to|gotta|must|should|wanna|gonna)\s+(?=\w)",
     _I,
 )
-_WEAK_ADD = re.compile(r"^(?:(?:i|we)\b|need|have|got|gotta|must|should|ought|want|wanna|plan|"
-                       r"going|gonna|still|also|really|def|probably)", _I)
+_WEAK_ADD = re.compile(
+    r"^(?:(?:i|we)\b|need|have|got|gotta|must|should|ought|want|wanna|plan|"
+    r"going|gonna|still|also|really|def|probably)",
+    _I,
+)
 _PUT_ON_LIST = re.compile(
     r"^(?:put|add|stick|throw|pop|get|place)\s+(?P<body>.+?)(?<!\bback)\s+(?:on|to|onto|in|into)\s+"
     r"(?:my|the|our)\s+(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks|task\s+list|"
@@ -143,6 +147,8 @@ def understand(message: str, *, now: datetime) -> Intent:
     text = cleaned.text
     if not text:
         return Smalltalk("ack" if message.strip() else "help")
+    if re.fullmatch(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", text, _I):
+        return AddTasks(())
     if "\n" not in text:
         for candidate in (cleaned.raw, cleaned.asked, text):
             talk = read_talk(candidate, question=cleaned.question)
@@ -185,9 +191,8 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     lead = _ADD_LEAD.match(text)
     if lead is None or lead.end() == 0 or _WEAK_ADD.match(lead[0]):
         return None
-    plural = bool(re.search(r"\b(?:these|those|following|tasks|todos|items|things)\b", lead[0],
-                            _I))
-    return _add(text[lead.end():], now=now, plural=plural)
+    plural = bool(re.search(r"\b(?:these|those|following|tasks|todos|items|things)\b", lead[0], _I))
+    return _add(text[lead.end() :], now=now, plural=plural)
 
 
 def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
@@ -196,9 +201,10 @@ def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
     lead = _ADD_LEAD.match(text)
     if lead is None or lead.end() == 0 or not _WEAK_ADD.match(lead[0]):
         return None
-    rest = text[lead.end():]
+    rest = text[lead.end() :]
     change = read_change(rest, now=now)
-    if change is not None and getattr(getattr(change, "ref", None), "numbers", ()):
+    ref = getattr(change, "ref", None)
+    if change is not None and isinstance(ref, TaskRef) and ref.numbers:
         return change
     intent = _add(rest, now=now)
     return AddTasks(intent.tasks, confident=False) if intent else None

@@ -38,13 +38,19 @@ def plan_undo(history: Sequence[StoredMessage], *, user_id: int) -> UndoPlan | N
             continue
         restores = [c for c in message.tool_calls if c.name == "restore_task"]
         if restores:
-            undone.update(int(c.arguments["undoes"]) for c in restores
-                          if isinstance(c.arguments.get("undoes"), int))
+            undone.update(
+                int(c.arguments["undoes"])
+                for c in restores
+                if isinstance(c.arguments.get("undoes"), int)
+            )
             continue
         if message.id in undone:
             continue
-        steps = [step for call in message.tool_calls
-                 if (step := _reversal(call.name, call.result)) is not None]
+        steps = [
+            step
+            for call in message.tool_calls
+            if (step := _reversal(call.name, call.result)) is not None
+        ]
         if steps:
             return UndoPlan(message_id=message.id, steps=tuple(reversed(steps)))
     return None

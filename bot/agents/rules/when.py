@@ -26,58 +26,122 @@ _MONTH = (
     r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _WEEKDAY_NAMES = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3,
-    "thurs": 3, "fri": 4, "sat": 5, "sun": 6, "wensday": 2, "wednsday": 2, "wendsday": 2,
-    "thrusday": 3, "thursay": 3, "firday": 4, "fridy": 4, "tuseday": 1, "tusday": 1,
-    "saterday": 5, "satruday": 5, "sundy": 6, "mondy": 0,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+    "mon": 0,
+    "tue": 1,
+    "tues": 1,
+    "wed": 2,
+    "weds": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+    "wensday": 2,
+    "wednsday": 2,
+    "wendsday": 2,
+    "thrusday": 3,
+    "thursay": 3,
+    "firday": 4,
+    "fridy": 4,
+    "tuseday": 1,
+    "tusday": 1,
+    "saterday": 5,
+    "satruday": 5,
+    "sundy": 6,
+    "mondy": 0,
 }
-_ABBREVIATED = frozenset({"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri",
-                          "sat", "sun"})
+_ABBREVIATED = frozenset(
+    {"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun"}
+)
 _WEEKDAY = "(?:" + "|".join(sorted(_WEEKDAY_NAMES, key=len, reverse=True)) + ")"
-_COUNT = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|" \
+_COUNT = (
+    r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few)"
-_TOMORROW = r"(?:tomorrow|tmrw|tmrow|tmr|tmw|tomorow|tommorow|tommorrow|tomorrw|tomrrow|" \
+)
+_TOMORROW = (
+    r"(?:tomorrow|tmrw|tmrow|tmr|tmw|tomorow|tommorow|tommorrow|tomorrw|tomrrow|"
     r"2morrow|2moro|tomoro|tmorrow)"
+)
 _PART = r"(?:morning|afternoon|evening|night|eve)"
 
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
-        ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ](?P<h>\d{1,2}):(?P<mi>\d{2}))?\b"),
+        (
+            "iso",
+            r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ](?P<h>\d{1,2}):(?P<mi>\d{2}))?\b",
+        ),
         ("numeric", r"(?<![\d/.:])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])"),
-        ("month_day", rf"\b(?P<mon>{_MONTH})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
-                      r"(?!:)(?:,?\s+(?P<y>\d{4})\b)?"),
-        ("day_month", rf"\b(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
-                      rf"(?P<mon>{_MONTH})\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?"),
+        (
+            "month_day",
+            rf"\b(?P<mon>{_MONTH})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
+            r"(?!:)(?:,?\s+(?P<y>\d{4})\b)?",
+        ),
+        (
+            "day_month",
+            rf"\b(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            rf"(?P<mon>{_MONTH})\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?",
+        ),
         ("after_tomorrow", rf"\b(?:the\s+)?day\s+after\s+{_TOMORROW}\b|\bovermorrow\b"),
-        ("relative_day", rf"\b(?P<rel>today|tonight|tonite|tdy|{_TOMORROW}|later\s+today|"
-                         r"end\s+of\s+(?:the\s+)?day|eod|this\s+(?:morning|afternoon|evening))"
-                         rf"\b(?:\s+(?P<part>{_PART})\b)?"),
-        ("in_count", rf"\b(?:in|within)\s+(?P<n>{_COUNT})\s+(?P<unit>days?|weeks?|wks?|months?|"
-                     r"hours?|hrs?|minutes?|mins?)\b|\b(?P<n2>" + _COUNT + r")\s+(?P<unit2>days?|"
-                     r"weeks?|months?)\s+from\s+(?:now|today)\b|\bin\s+a\s+fortnight\b"),
-        ("period", r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<end>week|month|year)|"
-                   r"(?:the\s+)?end\s+of\s+next\s+(?P<endnext>week|month)|"
-                   r"(?P<abbr>eow|eom|eoy)|(?P<next>next|this|the\s+coming|the\s+following)\s+"
-                   r"(?P<unit>week|weekend|month|year)|(?:the\s+)?weekend)\b"),
-        ("weekday", rf"\b(?:(?P<q>this\s+coming|the\s+coming|coming|this|next|the\s+following|"
-                    rf"following)\s+)?(?P<wd>{_WEEKDAY})\b(?:\s+(?P<part>{_PART})\b)?"),
-        ("day_of_month", rf"\b(?:the\s+)(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})"),
+        (
+            "relative_day",
+            rf"\b(?P<rel>today|tonight|tonite|tdy|{_TOMORROW}|later\s+today|"
+            r"end\s+of\s+(?:the\s+)?day|eod|this\s+(?:morning|afternoon|evening))"
+            rf"\b(?:\s+(?P<part>{_PART})\b)?",
+        ),
+        (
+            "in_count",
+            rf"\b(?:in|within)\s+(?P<n>{_COUNT})\s+(?P<unit>days?|weeks?|wks?|months?|"
+            r"hours?|hrs?|minutes?|mins?)\b|\b(?P<n2>" + _COUNT + r")\s+(?P<unit2>days?|"
+            r"weeks?|months?)\s+from\s+(?:now|today)\b|\bin\s+a\s+fortnight\b",
+        ),
+        (
+            "period",
+            r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<end>week|month|year)|"
+            r"(?:the\s+)?end\s+of\s+next\s+(?P<endnext>week|month)|"
+            r"(?P<abbr>eow|eom|eoy)|(?P<next>next|this|the\s+coming|the\s+following)\s+"
+            r"(?P<unit>week|weekend|month|year)|(?:the\s+)?weekend)\b",
+        ),
+        (
+            "weekday",
+            rf"\b(?:(?P<q>this\s+coming|the\s+coming|coming|this|next|the\s+following|"
+            rf"following)\s+)?(?P<wd>{_WEEKDAY})\b(?:\s+(?P<part>{_PART})\b)?",
+        ),
+        (
+            "day_of_month",
+            rf"\b(?:the\s+)(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})",
+        ),
     )
 )
 
 _TIME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
-        ("ampm", r"(?<![\d:])(?P<h>\d{1,2})(?:[:.](?P<mi>[0-5]\d))?\s*"
-                 r"(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])"),
-        ("clock", r"(?<![\d:/])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])"
-                  r"(?:\s*(?:h|hrs)\b)?"),
+        (
+            "ampm",
+            r"(?<![\d:])(?P<h>\d{1,2})(?:[:.](?P<mi>[0-5]\d))?\s*"
+            r"(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])",
+        ),
+        (
+            "clock",
+            r"(?<![\d:/])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])"
+            r"(?:\s*(?:h|hrs)\b)?",
+        ),
         ("oclock", r"\b(?P<h>\d{1,2})\s*o'?\s?clock\b"),
-        ("at_hour", r"(?:\bat|@)\s*(?P<h>\d{1,2})(?![\d:/.,]|\s*(?:%|st\b|nd\b|rd\b|th\b|"
-                    r"days?\b|weeks?\b|hours?\b|mins?\b|minutes?\b|people\b|items?\b|"
-                    r"a\.?m\b|p\.?m\b))"),
+        (
+            "at_hour",
+            r"(?:\bat|@)\s*(?P<h>\d{1,2})(?![\d:/.,]|\s*(?:%|st\b|nd\b|rd\b|th\b|"
+            r"days?\b|weeks?\b|hours?\b|mins?\b|minutes?\b|people\b|items?\b|"
+            r"a\.?m\b|p\.?m\b))",
+        ),
         ("named", r"\b(?P<named>noon|midday|midnight)\b"),
     )
 )
@@ -140,8 +204,9 @@ def find_due(text: str, *, now: datetime) -> tuple[FoundDue | None, str]:
 def resolve_date_phrase(text: str, *, now: datetime) -> FoundDue | None:
     """``text`` read as nothing but a due date ("next monday", "dec 5 at 3pm"), else None."""
     found, rest = find_due(text, now=now)
-    if found is None or re.sub(r"[\s,.!?;:\-–—]+|\b(?:at|on|by|the|of|due)\b", "", rest,
-                               flags=re.IGNORECASE):
+    if found is None or re.sub(
+        r"[\s,.!?;:\-–—]+|\b(?:at|on|by|the|of|due)\b", "", rest, flags=re.IGNORECASE
+    ):
         return None
     return found
 
@@ -192,10 +257,10 @@ def _resolve_time(name: str, match: re.Match[str], *, part: str | None) -> time 
     if hour > 23:
         return None
     explicit_24h = name == "clock" and (hour >= 13 or match["h"].startswith("0"))
-    if not explicit_24h and 1 <= hour <= 11:
-        # A bare "at 5" is 5 pm; a day part ("tomorrow morning at 7") decides when given.
-        if part in ("afternoon", "evening", "eve", "night") or (part is None and hour <= 7):
-            hour += 12
+    # A bare "at 5" is 5 pm; a day part ("tomorrow morning at 7") decides when given.
+    evening = part in ("afternoon", "evening", "eve", "night") or (part is None and hour <= 7)
+    if not explicit_24h and 1 <= hour <= 11 and evening:
+        hour += 12
     return time(hour, minute)
 
 
@@ -248,7 +313,7 @@ def _calendar_date(phrase: str, *, has_year: bool, now: datetime) -> date | None
         "RETURN_AS_TIMEZONE_AWARE": False,
         "REQUIRE_PARTS": ["day", "month"],
     }
-    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
     if parsed is None:
         return None
     day = parsed.date()
@@ -284,8 +349,9 @@ def _in_count(match: re.Match[str], *, now: datetime) -> _Hit | None:
     if unit.startswith(("hour", "hr", "min")):
         delta = timedelta(hours=amount) if unit.startswith("h") else timedelta(minutes=amount)
         moment = now + delta
-        return _Hit(match.start(), match.end(), day=moment.date(),
-                    clock=time(moment.hour, moment.minute))
+        return _Hit(
+            match.start(), match.end(), day=moment.date(), clock=time(moment.hour, moment.minute)
+        )
     return _Hit(match.start(), match.end(), day=shift(now.date(), amount, unit))
 
 

@@ -284,28 +284,44 @@ def _last_task_number(turn: AgentTurn) -> int | None:
 
 def _undo_line(snapshot: Mapping[str, Any] | None, result: Mapping[str, Any]) -> str:
     if not result.get("ok"):
-        return str(result.get("message", "could not restore a task"))
-    task = result.get("task") or {}
-    name = f"#{task.get('number', result.get('number'))} “{task.get('title', '')}”"
+        return str(result.get("message", ""))
     if snapshot is None:
-        return "that task was already gone" if result.get("already") else f"removed {name}"
+        return replies.undo_removed(result.get("task"))
     if result.get("restored"):
-        return f"brought back {name}"
-    return (
-        f"{name} is back as it was ({replies.task_line(task).split(' — ', 1)[-1]})"
-        if " — " in replies.task_line(task)
-        else f"{name} is back as it was"
-    )
+        return replies.undo_brought_back(result["task"])
+    return replies.undo_restored(result["task"])
 
 
 def _smalltalk(intent: Smalltalk) -> str:
-    return {
-        "greeting": replies.greeting,
-        "thanks": replies.thanks,
-        "bye": replies.bye,
-        "how_are_you": replies.how_are_you,
-        "who": replies.who,
-        "ack": replies.ack,
-        "sorry": replies.ack,
-        "refuse_bulk": replies.refuse_bulk,
-    }.get(intent.kind, lambda: replies.help_text(intent.topic))()
+    match intent.kind:
+        case "greeting":
+            return replies.greeting()
+        case "thanks":
+            return replies.thanks()
+        case "bye":
+            return replies.bye()
+        case "how_are_you":
+            return replies.how_are_you()
+        case "who":
+            return replies.who()
+        case "ack" | "sorry":
+            return replies.ack()
+        case "refuse_bulk":
+            return replies.refuse_bulk()
+        case "which":
+            return replies.which_task(_ACTIONS.get(intent.topic, intent.topic))
+        case _:
+            return replies.help_text(intent.topic)
+
+
+_ACTIONS = {
+    "finished": "complete",
+    "completed": "complete",
+    "done": "complete",
+    "mark": "complete",
+    "check": "complete",
+    "tick": "complete",
+    "remove": "delete",
+    "drop": "delete",
+    "cancel": "delete",
+}

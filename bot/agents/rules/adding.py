@@ -18,9 +18,10 @@ from bot.agents.rules.when import find_due
 from bot.tasks import Priority
 
 _LIST_HEADER = re.compile(
-    r"^(?:(?:these|those|the\s+following|following|a\s+few\s+(?:things|tasks)|some\s+(?:things|"
-    r"tasks)|(?:these|the\s+following|some|a\s+few|my|multiple|several)\s+(?:tasks|items|todos|"
-    r"things))\b(?P<rest>[^:\n]*)[:\n-]\s*)",
+    r"^(?:(?:these|those|the\s+following|following|both|a\s+few\s+(?:things|tasks)|"
+    r"some\s+(?:things|tasks)|(?:these|the\s+following|some|a\s+few|my|multiple|several|both|"
+    r"\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:tasks|items|todos|to-?dos|"
+    r"things|reminders))\b(?P<rest>[^:\n]*)[:\n-]\s*)",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(
@@ -36,7 +37,9 @@ _NOTE_MARKER = re.compile(
     re.IGNORECASE,
 )
 # A colon followed by a space, not inside a clock time or "1:1".
-_COLON = re.compile(r"(?<!\d):(?=\s)|(?<=\D):(?=\D)")
+_COLON = re.compile(
+    r"(?<!\d)(?<!\bre)(?<!\bfw)(?<!\bfwd):(?=\s)|(?<=\D)(?<!\bre):(?=\D)", re.IGNORECASE
+)
 _SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.\s+(?=\S)")
 _ABBREVIATION = re.compile(r"\b(?:dr|mr|mrs|ms|st|vs|jr|sr|no|approx|appt|dept)$", re.IGNORECASE)
 _DANGLING = re.compile(
@@ -149,11 +152,11 @@ def _comma_items(title: str) -> list[str]:
         if _looks_like_list(pieces):
             return pieces
         return [text]
-    halves = re.split(r"\s+(?:and|&|\+)\s+", text)
-    if len(halves) == 2 and all(halves):
+    halves = [h for h in re.split(r"\s+(?:and|&|\+)\s+(?:(?:then|also)\s+)?(?:to\s+)?", text) if h]
+    if len(halves) >= 2:
         single_words = all(len(h.split()) == 1 for h in halves)
-        two_actions = all(h.split()[0].lower() in ACTION_VERBS for h in halves)
-        if (single_words or two_actions) and _looks_like_list(halves):
+        actions = all(h.split()[0].lower() in ACTION_VERBS for h in halves)
+        if (single_words or (actions and len(halves) == 2)) and _looks_like_list(halves):
             return halves
     return [text]
 

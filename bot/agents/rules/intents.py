@@ -104,7 +104,16 @@ class SetTimezone:
 
 
 SmalltalkKind = Literal[
-    "greeting", "thanks", "bye", "how_are_you", "who", "ack", "sorry", "help", "refuse_bulk"
+    "greeting",
+    "thanks",
+    "bye",
+    "how_are_you",
+    "who",
+    "ack",
+    "sorry",
+    "help",
+    "refuse_bulk",
+    "which",
 ]
 
 

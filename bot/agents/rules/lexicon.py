@@ -204,7 +204,8 @@ _FILLER = """
     thing things stuff one ones task tasks todo todos item items entry reminder the a an my that
     this those these it about re regarding with for on of to from i we just finally already
     actually really now anymore also too ok okay so well yes yeah yep please pls thanks thank
-    you list again today yet
+    you list again today yet not no don't dont we're i'm im doing going gonna need needs want
+    will won't can should be is are was were has have had does did all after some any more still
 """
 REFERENCE_FILLER = frozenset(_FILLER.split())
 

@@ -11,7 +11,10 @@ from bot.tasks import Priority
 
 _I = re.IGNORECASE
 _LIST_START = re.compile(
-    r"^(?:list|ls|show|display|view|print|status|agenda|inbox|"
+    r"^(?:(?:my\s+|all\s+|the\s+|open\s+|pending\s+|remaining\s+|upcoming\s+|overdue\s+|"
+    r"today'?s\s+|tomorrow'?s\s+|high[\s-]priority\s+|low[\s-]priority\s+|urgent\s+|"
+    r"completed\s+|finished\s+|done\s+)*(?:tasks|todos|to-?dos)\b(?!\s+(?:for|to)\s+me\b)|"
+    r"list|ls|show|display|view|print|status|agenda|inbox|"
     r"let\s+me\s+see|lemme\s+see|can\s+i\s+see|show\s+me|what'?s\s+on\s+my)\b",
     _I,
 )
@@ -43,7 +46,7 @@ _BARE = re.compile(
     r"overdue|open|completed|done|finished|pending|upcoming|today'?s|tomorrow'?s|undated)\s+)?"
     r"(?:priority\s+|prio\s+)?(?:tasks?|todos?|to-?dos?|list|todo\s+list|items|ones|stuff|"
     r"to-?do\s+list|task\s+list|items|agenda)|overdue|due\s+today|today|tomorrow|this\s+week|"
-    r"urgent|what'?s\s+next|next|upcoming|done|completed|finished|everything|all|open|pending)$",
+    r"urgent|what'?s\s+next|next|upcoming|completed|everything|all|open|pending)$",
     _I,
 )
 _COMPLETED = re.compile(
@@ -63,6 +66,8 @@ _ALL = re.compile(
     r"(?:tasks|todos|items|of\s+them)|all$|all\s+tasks|entire|whole|full|history)\b",
     _I,
 )
+_BEFORE = re.compile(r"\b(?:before|by|until|till|no\s+later\s+than|up\s+to)\s+\S", _I)
+_AFTER = re.compile(r"\b(?:after|starting|later\s+than|beyond)\s+\S", _I)
 _OVERDUE = re.compile(r"\b(?:overdue|late|past\s+due|behind|missed|slipped|expired)\b", _I)
 _SOON = re.compile(
     r"\b(?:soon|upcoming|coming\s+up|next\s+few\s+days|next\s+7\s+days|"
@@ -155,11 +160,15 @@ def _due_range(text: str, *, now: datetime, today: date) -> tuple[date | None, d
     if _SOON.search(text):
         return today, today + timedelta(days=7), "due in the next 7 days"
     found, _ = find_due(text, now=now)
-    if found is None or (found.clock is not None and found.phrase.lower().strip() in ("now",)):
+    if found is None:
         return None, None, ""
+    phrase = re.sub(r"^(?:(?:due|by|on|for|at|before|after|until)\s+)+", "", found.phrase, flags=_I)
+    if _BEFORE.search(text):
+        return None, found.day, f"due by {phrase}"
+    if _AFTER.search(text):
+        return found.day, None, f"due after {phrase}"
     if found.day == today:
         return today, today, "due today"
     if found.day == today + timedelta(days=1):
         return found.day, found.day, "due tomorrow"
-    phrase = re.sub(r"^(?:(?:due|by|on|for|at)\s+)+", "", found.phrase, flags=_I)
     return found.day, found.day, f"due {phrase}"

@@ -19,7 +19,7 @@ from bot.tools.matching import normalize_words
 _NUMBER = r"#?\s?\d{1,6}"
 _TASK_WORD = r"(?:tasks?|todos?|items?|numbers?|nos?\.?|nr\.?|#)"
 _NUMBER_LIST = re.compile(
-    rf"^(?:(?:the\s+)?{_TASK_WORD}\s*)?{_NUMBER}(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)"
+    rf"^(?:(?:both|all\s+of|all|numbers?)\s+)?(?:(?:the\s+)?{_TASK_WORD}\s*)?{_NUMBER}(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)"
     rf"\s*(?:{_TASK_WORD}\s*)?{_NUMBER})*$",
     re.IGNORECASE,
 )
@@ -47,6 +47,8 @@ _CLAUSE_END = re.compile(
 
 def parse_ref(text: str) -> TaskRef | None:
     """The task(s) ``text`` names, or None when it names nothing usable."""
+    if re.match(r"^\s*[-−]\s*\d", text):
+        return None  # "-1" is no task number
     cleaned = _EDGE_JUNK.sub("", _strip_emoji(text)).strip()
     if not cleaned:
         return None
@@ -116,15 +118,16 @@ class Scored:
     completed: bool
     query_share: float
     title_share: float
+    weak: bool = False  # only a leading verb or the details matched: never picked alone
 
 
 def score(
     words: Sequence[str], *, number: int, title: str, description: str, completed: bool
 ) -> Scored | None:
-    """How well ``words`` fit one task, or None when they do not name it at all.
+    """How well ``words`` fit one task, or None when they do not touch it at all.
 
     A task is named only when some word matches a telling word of its title — not just the
-    leading verb ("call the plumber" does not name "call mom").
+    leading verb ("call the plumber" does not name "call mom"); other matches are ``weak``.
     """
     title_words = [w for w in normalize_words(title) if w not in REFERENCE_FILLER]
     if not title_words:
@@ -144,7 +147,7 @@ def score(
         elif any(same_word(word, d) for d in detail_words):
             matched += weight / 2
     total = sum(query_weights)
-    if not telling or total == 0:
+    if matched == 0 or total == 0:
         return None
     return Scored(
         number=number,
@@ -152,6 +155,7 @@ def score(
         completed=completed,
         query_share=matched / total,
         title_share=sum(title_weights[i] for i in hit_title) / sum(title_weights),
+        weak=not telling,
     )
 
 
@@ -164,13 +168,18 @@ class Choice:
 
 
 def pick(found: Sequence[Scored], *, prefer: str) -> Choice:
-    """The one task a reference means. ``prefer`` ("open", "completed", "any") breaks ties."""
+    """The one task a reference means. ``prefer`` ("open", "completed", "any") breaks ties.
+
+    Weak matches are never chosen; when nothing else fits they are offered as candidates.
+    """
+    good = [s for s in found if s.query_share >= 0.5]
     ranked = sorted(
-        (s for s in found if s.query_share >= 0.5),
+        (s for s in good if not s.weak),
         key=lambda s: (-s.query_share, -s.title_share, s.number),
     )
     if not ranked:
-        return Choice(None)
+        weak = sorted((s for s in good if s.weak), key=lambda s: (-s.query_share, s.number))
+        return Choice(None, candidates=tuple(weak[:6]))
     top = ranked[0]
     close = [s for s in ranked if s.query_share >= top.query_share - 0.15]
     if len(close) > 1 and prefer in ("open", "completed"):

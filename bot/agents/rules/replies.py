@@ -149,6 +149,12 @@ def failed(message: str) -> str:
 
 
 def ambiguous(words: str, candidates: Sequence[tuple[int, str]]) -> str:
+    if len(candidates) == 1:
+        number, title = candidates[0]
+        return (
+            f"I'm not sure “{words}” means #{number} “{title}”, so I changed nothing. "
+            f"If it does, use its number."
+        )
     names = "; ".join(f"#{n} “{t}”" for n, t in candidates[:6])
     return f"“{words}” could be more than one task: {names}. Which one? Use its number."
 
@@ -170,6 +176,20 @@ def refuse_bulk() -> str:
         "I don't change or delete everything at once. I can delete tasks by number "
         "(“delete 3”), or “remove all completed”."
     )
+
+
+def undo_removed(task: Task | None) -> str:
+    return f"removed {_quoted(task)}" if task else "that task was already gone"
+
+
+def undo_brought_back(task: Task) -> str:
+    return f"brought back {_quoted(task)}"
+
+
+def undo_restored(task: Task) -> str:
+    line = task_line(task)
+    state = line.split(" — ", 1)[1] if " — " in line else "open, no due date"
+    return f"{_quoted(task)} is back as it was ({state})"
 
 
 def undone(lines: Sequence[str]) -> str:

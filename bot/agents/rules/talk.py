@@ -78,8 +78,11 @@ _HELP = re.compile(
     _I,
 )
 _HOW_DO_I = re.compile(
-    r"^(?:how\s+(?:do|can|would|should)\s+i|how\s+to|can\s+i|is\s+it\s+possible\s+to|"
-    r"is\s+there\s+a\s+way\s+to|what'?s\s+the\s+way\s+to)\s+(?P<topic>.+)$",
+    r"^(?:how\s+(?:do|can|would|should|could)\s+(?:i|we|you)|how\s+to|can\s+i|could\s+i|"
+    r"is\s+it\s+possible\s+to|is\s+there\s+a\s+way\s+to|what'?s\s+the\s+way\s+to|"
+    r"what\s+(?:do|should|can)\s+i\s+(?:type|say|write|use|send)|what'?s\s+the\s+(?:command|"
+    r"syntax)|help\s+(?:me\s+)?(?:with|on|about)?|tell\s+me\s+how\s+to|explain\s+how\s+to|"
+    r"do\s+you\s+(?:know\s+how\s+to|understand))\b\s*(?P<topic>.*)$",
     _I,
 )
 _CAN_YOU = re.compile(

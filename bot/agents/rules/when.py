@@ -93,9 +93,18 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("after_tomorrow", rf"\b(?:the\s+)?day\s+after\s+{_TOMORROW}\b|\bovermorrow\b"),
         (
             "relative_day",
-            rf"\b(?P<rel>today|tonight|tonite|tdy|{_TOMORROW}|later\s+today|"
-            r"end\s+of\s+(?:the\s+)?day|eod|this\s+(?:morning|afternoon|evening))"
-            rf"\b(?:\s+(?P<part>{_PART})\b)?",
+            rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?P<rel>today|tonight|tonite|tdy|{_TOMORROW}|"
+            r"later\s+today|end\s+of\s+(?:the\s+)?day|eod|cob|close\s+of\s+business|"
+            rf"this\s+(?:morning|afternoon|evening))\b(?:\s+(?:in\s+the\s+)?(?P<part>{_PART})\b|"
+            r"\s+first\s+thing\b)?",
+        ),
+        (
+            "holiday",
+            # Only after a preposition: "buy christmas presents" keeps its title.
+            r"\b(?:by|on|for|before|until|till|at|over)\s+(?:the\s+)?(?P<hol>christmas\s+eve|"
+            r"christmas(?:\s+day)?|xmas|new\s+year'?s\s+eve|nye|new\s+year'?s(?:\s+day)?|"
+            r"halloween|valentine'?s(?:\s+day)?|thanksgiving|boxing\s+day|"
+            r"(?:the\s+)?4th\s+of\s+july|independence\s+day)\b",
         ),
         (
             "in_count",
@@ -112,8 +121,9 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "weekday",
-            rf"\b(?:(?P<q>this\s+coming|the\s+coming|coming|this|next|the\s+following|"
-            rf"following)\s+)?(?P<wd>{_WEEKDAY})\b(?:\s+(?P<part>{_PART})\b)?",
+            rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?:(?P<q>this\s+coming|the\s+coming|coming|this|"
+            rf"next|the\s+following|following)\s+)?(?P<wd>{_WEEKDAY})\b\.?"
+            rf"(?:\s+(?:in\s+the\s+)?(?P<part>{_PART})\b|\s+first\s+thing\b)?",
         ),
         (
             "day_of_month",
@@ -148,9 +158,37 @@ _TIME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 # Words that may stand right before a date phrase and belong to it ("due by friday").
 _LEAD_WORDS = re.compile(
-    r"(?:\b(?:due|by|on|for|before|until|till|til|starting|from|at|around|@)\s+)+$",
+    r"(?:\b(?:due|by|on|for|before|until|till|til|starting|from|at|around)\s+|@\s*)+$",
     re.IGNORECASE,
 )
+# After an abbreviated weekday, what makes it a date: the end, punctuation, or a time.
+_ENDS_PHRASE = re.compile(
+    r"\s*(?:$|[,;.!?)]|(?:at\s+|@\s*)?\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m|p\.m)|at\s+\d|"
+    r"(?:morning|afternoon|evening|night)\b)",
+    re.IGNORECASE,
+)
+_FIXED_HOLIDAYS = {
+    "christmas eve": (12, 24),
+    "christmas": (12, 25),
+    "christmas day": (12, 25),
+    "xmas": (12, 25),
+    "new year's eve": (12, 31),
+    "new years eve": (12, 31),
+    "nye": (12, 31),
+    "new year's": (1, 1),
+    "new years": (1, 1),
+    "new year's day": (1, 1),
+    "new years day": (1, 1),
+    "halloween": (10, 31),
+    "valentine's": (2, 14),
+    "valentines": (2, 14),
+    "valentine's day": (2, 14),
+    "valentines day": (2, 14),
+    "boxing day": (12, 26),
+    "4th of july": (7, 4),
+    "the 4th of july": (7, 4),
+    "independence day": (7, 4),
+}
 _PART_HOURS = {"morning": 9, "afternoon": 15, "evening": 19, "eve": 19, "night": 20}
 
 
@@ -285,10 +323,14 @@ def _resolve_date(name: str, match: re.Match[str], text: str, *, now: datetime) 
         return _in_count(match, now=now)
     elif name == "period":
         day = _period(match, today)
+    elif name == "holiday":
+        day = _holiday(match["hol"].lower(), today)
     elif name == "weekday":
         word = match["wd"].lower()
-        if word in _ABBREVIATED and not match["q"] and not _LEAD_WORDS.search(text[:start]):
-            return None  # "sun cream", "sat exam": only "on sat", "next fri" are dates
+        if word in _ABBREVIATED and not (
+            match["q"] or _LEAD_WORDS.search(text[:start]) or _ENDS_PHRASE.match(text[end:])
+        ):
+            return None  # "sun cream", "sat exam": "on sat", "next fri", "dinner sat 7pm" are
         day = _weekday(_WEEKDAY_NAMES[word], (match["q"] or "").lower(), today)
     else:  # day_of_month
         day = _day_of_month(int(match["d"]), today)
@@ -320,6 +362,22 @@ def _calendar_date(phrase: str, *, has_year: bool, now: datetime) -> date | None
     if not has_year and day < now.date():
         day = _safe_date(day.year + 1, day.month, day.day) or day
     return day
+
+
+def _holiday(name: str, today: date) -> date | None:
+    name = re.sub(r"\s+", " ", name.replace("’", "'"))
+    for year in (today.year, today.year + 1):
+        if name == "thanksgiving":  # the fourth Thursday of November (US)
+            first = date(year, 11, 1)
+            day = first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+        elif name in _FIXED_HOLIDAYS:
+            month, number = _FIXED_HOLIDAYS[name]
+            day = date(year, month, number)
+        else:
+            return None
+        if day >= today:
+            return day
+    return None
 
 
 def _relative_day(word: str, today: date, part: str | None) -> tuple[date, str | None]:

@@ -57,7 +57,7 @@ _SENTENCE_STARTS = re.compile(
 
 def parse_tasks(body: str, *, now: datetime, plural: bool = False) -> tuple[NewTask, ...]:
     """New tasks in ``body`` (the message without its "add" words); empty when there is none."""
-    body = body.strip()
+    body = re.sub(r"^:\s*", "", body.strip())
     header = _LIST_HEADER.match(body)
     shared_priority: Priority | None = None
     shared_due: str | None = None
@@ -88,12 +88,25 @@ def _explicit_items(body: str, *, plural: bool) -> list[str]:
     if len(lines) > 1:
         return lines
     text = lines[0] if lines else ""
+    if _BULLET.match(body):
+        # Bullets on one line ("- mop floors - dust shelves"), as when lines were joined.
+        marker = _BULLET.match(body)[0].strip()  # type: ignore[index]
+        pieces = [p.strip() for p in _inline_bullets(marker).split(" " + body.strip())]
+        pieces = [p for p in pieces if p]
+        if len(pieces) > 1:
+            return pieces
     if ";" in text:
         pieces = [p.strip() for p in text.split(";")]
         # "'; DROP TABLE tasks; --" is one literal title: split only into real words.
         if all(re.search(r"[^\W\d_]{2,}", p) for p in pieces) and (plural or len(pieces) > 1):
             return pieces
     return [text]
+
+
+def _inline_bullets(marker: str) -> re.Pattern[str]:
+    if marker[0].isdigit():
+        return re.compile(r"\s+\d{1,2}[.)]\s+")
+    return re.compile(r"\s+" + re.escape(marker[0]) + r"\s+")
 
 
 def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:

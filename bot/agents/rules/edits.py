@@ -95,8 +95,11 @@ _SET_VERBS = (
     r"put|mark|turn|rename|retitle|raise|lower|drop|upgrade|downgrade|escalate|flag|give"
 )
 _RENAMING = ("change", "update", "edit", "rename", "retitle", "switch", "turn")
+# What may be left around a value once its priority or date is read ("the rent *one* urgent").
 _CONNECTORS = re.compile(
-    r"[\s,.;:!?()\-–—]+|\b(?:and|at|on|by|the|of|due|with|a|an|to|be)\b", re.IGNORECASE
+    r"[\s,.;:!?()\-–—]+|\b(?:and|at|on|by|the|of|due|with|a|an|to|be|one|thing|task|item|"
+    r"now|instead|please|pls)\b",
+    re.IGNORECASE,
 )
 
 

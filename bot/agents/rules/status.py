@@ -106,6 +106,8 @@ _NOT_DEEDS_WORDS = """
     moved delayed pushed changed renamed deleted removed reopened cancelled canceled called
     rescheduled due supposed expected gotten
 """
+# Adjectives that say a task of the same verb is done ("the fridge is clean").
+_STATES = frozenset({"clean", "tidy", "empty", "free", "clear"})
 # Verbs whose past looks like their present ("read me my list"): a deed only after "i".
 _SAME_IN_PAST = frozenset({"read", "put", "set", "cut", "hit", "quit", "shut", "let"})
 _NOT_DEEDS = frozenset(_NOT_DEEDS_WORDS.split())
@@ -116,12 +118,23 @@ _NOT_DEEDS = frozenset(_NOT_DEEDS_WORDS.split())
     r"already\s+|all\s+)?(?P<verb>[a-z]+)(?:\s+(?:now|already|too|at\s+last))?$",
 )
 def _passive_deed(match: re.Match[str], now: datetime) -> Intent | None:
-    """ "the car is washed", "rent's paid" — a past participle names a task done."""
+    """ "the car is washed", "rent's paid", "the fridge is clean" — a state names a task done."""
     verb = match["verb"].lower()
-    base = past_to_present(verb)
-    if verb in _NOT_DEEDS or not base or not is_past_tense(verb):
+    base = verb if verb in _STATES else past_to_present(verb)
+    if verb in _NOT_DEEDS or not base or not (verb in _STATES or is_past_tense(verb)):
         return None
     ref = parse_ref(f"{base} {match['ref']}")
+    return Complete(ref, confident=False) if ref and ref.words else None
+
+
+@STATUS.rule(r"^(?P<ref>(?:\S+\s+){0,4}?\S+)\s+(?P<verb>[a-z]+ed|paid|bought|sent|done|made)"
+             r"(?:\s+(?:now|already|today|finally|at\s+last))?$")
+def _bare_deed(match: re.Match[str], now: datetime) -> Intent | None:
+    """ "gym membership renewed", "rent paid" — a short note that something got done."""
+    verb = match["verb"].lower()
+    if verb in _NOT_DEEDS or not is_past_tense(verb) or re.match(r"(?:i|we)\b", match["ref"]):
+        return None
+    ref = parse_ref(f"{past_to_present(verb) or verb} {match['ref']}")
     return Complete(ref, confident=False) if ref and ref.words else None
 
 

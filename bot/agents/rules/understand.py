@@ -143,8 +143,24 @@ def _keeps_lead(text: str) -> bool:
     return not re.search(r"[\s,!.:;-]+\w", text)
 
 
-def understand(message: str, *, now: datetime) -> Intent:
-    """What ``message`` asks for; ``now`` is the person's local wall-clock time."""
+def understand(message: str, *, now: datetime, expecting_tasks: bool = False) -> Intent:
+    """What ``message`` asks for; ``now`` is the person's local wall-clock time.
+
+    ``expecting_tasks``: the conversation is in the middle of a list of new tasks (the bot
+    asked what to add, or the person is sending bullet lines one by one), so a bullet line or
+    a line with no other reading is a new task.
+    """
+    intent = _understand(message, now=now)
+    if expecting_tasks and (isinstance(intent, NotUnderstood) or _BULLET_LINE.match(message)):
+        tasks = parse_tasks(_BULLET_LINE.sub("", message.strip()), now=now)
+        return AddTasks(tasks) if tasks else intent
+    return intent
+
+
+_BULLET_LINE = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s+")
+
+
+def _understand(message: str, *, now: datetime) -> Intent:
     cleaned = clean(message)
     text = cleaned.text
     if not text:
@@ -193,8 +209,11 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     lead = _ADD_LEAD.match(text)
     if lead is None or lead.end() == 0 or _WEAK_ADD.match(lead[0]):
         return None
+    body = text[lead.end() :]
+    if re.match(r"^\S+\s*-\s", text) and re.search(r"\s-\s", body):
+        body = "- " + body  # "add - fix bike - oil chain": the first dash was a bullet
     plural = bool(re.search(r"\b(?:these|those|following|tasks|todos|items|things)\b", lead[0], _I))
-    return _add(text[lead.end() :], now=now, plural=plural)
+    return _add(body, now=now, plural=plural)
 
 
 def _read_weak_add(text: str, *, now: datetime) -> Intent | None:

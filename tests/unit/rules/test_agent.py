@@ -151,3 +151,14 @@ async def test_pronoun_refers_to_the_task_just_handled(chat: Chat) -> None:
     await chat.say("make it urgent")
     task = await chat.task(1)
     assert task is not None and task.priority.value == "high"
+
+
+async def test_a_list_sent_one_line_at_a_time(chat: Chat) -> None:
+    reply = await chat.say("add the following:")
+    assert "What should I add" in reply.text
+    await chat.say("- defrost the freezer")
+    await chat.say("- check the smoke alarm")
+    reply = await chat.say("what's on my list?")
+    assert await chat.titles() == ["defrost the freezer", "check the smoke alarm"]
+    await chat.say("- not a task: this line comes after a list request")
+    assert len(await chat.titles()) == 2

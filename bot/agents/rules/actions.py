@@ -71,6 +71,8 @@ class Performer:
                 return await self._undo()
             case SetTimezone():
                 return await self._set_timezone(intent.timezone)
+            case Smalltalk(kind="today"):
+                return replies.today(self._turn.now.astimezone(self._turn.tz))
             case Smalltalk():
                 return _smalltalk(intent)
             case NotUnderstood():
@@ -141,7 +143,9 @@ class Performer:
     async def _simple_change(self, intent: Complete | Reopen | Delete) -> str:
         verb = {Complete: "complete", Reopen: "reopen", Delete: "delete"}[type(intent)]
         prefer = {"complete": "open", "reopen": "completed", "delete": "any"}[verb]
-        numbers, problem = await self._resolve(intent.ref, prefer=prefer, action=verb)
+        numbers, problem = await self._resolve(
+            intent.ref, prefer=prefer, action=verb, loose=not intent.confident
+        )
         if problem:
             return problem
         lines = []
@@ -229,7 +233,9 @@ class Performer:
 
     # --- references ----------------------------------------------------------------------
 
-    async def _resolve(self, ref: TaskRef, *, prefer: str, action: str) -> tuple[list[int], str]:
+    async def _resolve(
+        self, ref: TaskRef, *, prefer: str, action: str, loose: bool = False
+    ) -> tuple[list[int], str]:
         """Task numbers ``ref`` means, or an explanation of why there are none."""
         if ref.numbers:
             return list(ref.numbers), ""
@@ -253,7 +259,7 @@ class Performer:
             )
             is not None
         ]
-        choice = pick(scored, prefer=prefer)
+        choice = pick(scored, prefer=prefer, loose=loose)
         if choice.number is not None:
             return [choice.number], ""
         if choice.candidates:

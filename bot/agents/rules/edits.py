@@ -200,6 +200,9 @@ def _raise(match: re.Match[str], now: datetime) -> Intent | None:
 
 @EDITS.rule(
     r"^(?:deprioriti[sz]e|de-prioriti[sz]e|downgrade)\s+(?P<ref>.+)$",
+    r"^(?P<ref>.+?)\s+(?:is\s+not|isn'?t|is\s+no\s+longer|'s\s+not|no\s+longer|not)\s+"
+    r"(?:that\s+|so\s+|as\s+)?(?:urgent|important|a\s+priority|high\s+priority|pressing|"
+    r"critical)(?:\s+(?:anymore|any\s+more|now|after\s+all))?$",
     r"^(?:lower|decrease|reduce|drop|downgrade)\s+(?:the\s+)?(?:priority|prio)\s+(?:of|on|for)\s+"
     r"(?P<ref>.+)$",
     r"^(?:lower|drop)\s+(?P<ref>.+?)(?:'s)?\s+(?:priority|prio)$",

@@ -114,6 +114,7 @@ SmalltalkKind = Literal[
     "help",
     "refuse_bulk",
     "which",
+    "today",
 ]
 
 

@@ -167,12 +167,16 @@ class Choice:
     candidates: tuple[Scored, ...] = ()
 
 
-def pick(found: Sequence[Scored], *, prefer: str) -> Choice:
+def pick(found: Sequence[Scored], *, prefer: str, loose: bool = False) -> Choice:
     """The one task a reference means. ``prefer`` ("open", "completed", "any") breaks ties.
 
     Weak matches are never chosen; when nothing else fits they are offered as candidates.
+    ``loose``: the reference comes from a statement rather than a command ("i finished work
+    early"), so most of the task's title must be in it too.
     """
     good = [s for s in found if s.query_share >= 0.5]
+    if loose:
+        good = [s for s in good if s.query_share >= 0.75 or s.title_share >= 0.6]
     ranked = sorted(
         (s for s in good if not s.weak),
         key=lambda s: (-s.query_share, -s.title_share, s.number),

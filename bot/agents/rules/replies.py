@@ -224,6 +224,15 @@ def who() -> str:
     return "I'm todobot: I keep your todo list. Type “help” to see what I understand."
 
 
+def today(moment: datetime) -> str:
+    hour = moment.hour % 12 or 12
+    suffix = "AM" if moment.hour < 12 else "PM"
+    return (
+        f"It's {moment.strftime('%A')} {moment.day} {moment.strftime('%B %Y')}, "
+        f"{hour}:{moment.minute:02d} {suffix} ({moment.tzname()})."
+    )
+
+
 def ack() -> str:
     return "👍"
 

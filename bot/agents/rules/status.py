@@ -32,6 +32,32 @@ _OFF_LIST = rf"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+{LIST_NOUN})?"
 
 
 @STATUS.rule(
+    r"^(?P<ref>.+?)\s*[,;.\-–—]+\s*(?:so\s+|just\s+|please\s+|pls\s+|can\s+you\s+|you\s+can\s+)?"
+    r"(?P<cmd>delete|remove|drop|scrap|ditch|cancel|trash|kill|bin|mark|tick|check|complete|"
+    r"close|finish|reopen|uncheck)\s+(?:it|that|this|that\s+one|this\s+one)(?:\s+(?:off|as\s+done|"
+    r"done|complete|completed|please|pls))?$",
+)
+def _clause_then_command(match: re.Match[str], now: datetime) -> Intent | None:
+    """ "acme invoice isn't needed anymore, remove it" — the clause names the task."""
+    named = re.split(
+        r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has\s+been|got|"
+        r"can|should|won't)\b|'s\b",
+        match["ref"],
+        maxsplit=1,
+        flags=re.IGNORECASE,
+    )
+    ref = parse_ref(named[0])
+    if ref is None:
+        return None
+    command = match["cmd"].lower()
+    if command in ("reopen", "uncheck"):
+        return Reopen(ref)
+    if command in ("mark", "tick", "check", "complete", "close", "finish"):
+        return Complete(ref)
+    return Delete(ref)
+
+
+@STATUS.rule(
     r"^(?:(?:i|we)\s+)?(?:accidentally|mistakenly|wrongly)\s+" + _CHECKED + r"\s+(?P<ref>.+?)"
     r"(?:\s+(?:as\s+)?(?:done|complete|completed|off))?(?:\s+by\s+(?:mistake|accident))?$",
     r"^(?:(?:i|we)\s+)?" + _CHECKED + r"\s+(?P<ref>.+?)(?:\s+(?:as\s+)?(?:done|complete))?\s+"
@@ -127,8 +153,10 @@ def _passive_deed(match: re.Match[str], now: datetime) -> Intent | None:
     return Complete(ref, confident=False) if ref and ref.words else None
 
 
-@STATUS.rule(r"^(?P<ref>(?:\S+\s+){0,4}?\S+)\s+(?P<verb>[a-z]+ed|paid|bought|sent|done|made)"
-             r"(?:\s+(?:now|already|today|finally|at\s+last))?$")
+@STATUS.rule(
+    r"^(?P<ref>(?:\S+\s+){0,4}?\S+)\s+(?P<verb>[a-z]+ed|paid|bought|sent|done|made)"
+    r"(?:\s+(?:now|already|today|finally|at\s+last))?$"
+)
 def _bare_deed(match: re.Match[str], now: datetime) -> Intent | None:
     """ "gym membership renewed", "rent paid" — a short note that something got done."""
     verb = match["verb"].lower()
@@ -139,7 +167,8 @@ def _bare_deed(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @STATUS.rule(
-    r"^(?P<who>(?:(?:i|we)\s+)?(?:(?:just|finally|already|have|'ve|ve|has|also|totally|actually|"
+    r"^(?P<who>(?:(?:i|we)(?:'ve|’ve|ve)?\s+)?(?:(?:just|finally|already|have|'ve|ve|has|also|"
+    r"totally|actually|"
     r"successfully)\s+)*)(?P<verb>[a-z]+)\s+(?P<rest>.+)$",
 )
 def _deed(match: re.Match[str], now: datetime) -> Intent | None:
@@ -150,7 +179,8 @@ def _deed(match: re.Match[str], now: datetime) -> Intent | None:
     if verb in _SAME_IN_PAST and not match["who"].strip():
         return None
     rest = re.sub(
-        r"\s+(?:today|yesterday|this\s+morning|earlier|already|at\s+last)$",
+        r"\s+(?:today|yesterday|this\s+morning|earlier(?:\s+today)?|already|at\s+last|"
+        r"last\s+(?:night|week|weekend)|just\s+now|finally|on\s+time|this\s+afternoon)$",
         "",
         match["rest"],
         flags=re.IGNORECASE,

@@ -11,7 +11,8 @@ from bot.agents.rules.intents import Intent, SetTimezone, Smalltalk, Undo
 _I = re.IGNORECASE
 _TAIL = (
     r"(?:\s+(?:there|all|everyone|bot|todobot|team|friend|buddy|mate|man|again|so\s+much|"
-    r"a\s+lot|a\s+bunch|very\s+much|guys|folks|y'?all))*"
+    r"a\s+lot|a\s+bunch|very\s+much|guys|folks|y'?all|today|for\s+now|now|for\s+that|"
+    r"for\s+(?:the|your)\s+help|dude|pal|lol|haha))*"
 )
 
 _UNDO = re.compile(
@@ -27,7 +28,9 @@ _UNDO = re.compile(
 _GREETING = re.compile(
     r"^(?:hi|hello|helo|hey|heya|hiya|yo|howdy|sup|what'?s\s+up|wassup|whats\s+up|"
     r"good\s+(?:morning|afternoon|evening|day)|gm|morning|evening|afternoon|greetings|hola|"
-    r"bonjour|hallo|moin|salut|ciao|hey\s+hey|hi\s+there|hello\s+there)" + _TAIL + r"$",
+    r"bonjour|hallo|moin|salut|ciao|hey\s+hey|hi\s+there|hello\s+there|"
+    r"happy\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|holidays|"
+    r"new\s+year|birthday)|i'?m\s+back|back\s+again|long\s+time\s+no\s+see)" + _TAIL + r"$",
     _I,
 )
 _THANKS = re.compile(
@@ -42,6 +45,9 @@ _ACK = re.compile(
     r"^(?:ok|okay|k|kk|okie|okey|got\s+it|sounds\s+good|alright|all\s+right|sure|yes|yeah|yep|"
     r"yup|no|nope|nah|fine|lol|lmao|haha+|hehe+|hmm+|hm+|never\s?mind|nvm|nothing|test|testing|"
     r"ping|understood|noted|right|wow|oh|ah|ahh|oops|whatever|idk|maybe|of\s+course|indeed|"
+    r"sorry|my\s+bad|no\s+worries|no\s+problem|np|brb|that'?s\s+(?:all|it)|all\s+good|"
+    r"i\s+love\s+you|love\s+you|you'?re\s+funny|that'?s\s+funny|interesting|hmm\s+ok|"
+    r"i'?m\s+(?:so\s+)?(?:tired|bored|busy|stressed|done\s+for\s+(?:today|the\s+day))|"
     r"ok\s+cool|cool\s+cool|good|great\s+thanks|ok\s+thanks|i\s+see)" + _TAIL + r"$",
     _I,
 )
@@ -50,6 +56,12 @@ _BYE = re.compile(
     r"see\s+you\s+later|later|cya|ttyl|take\s+care|have\s+a\s+good\s+(?:one|day|night|weekend))"
     + _TAIL
     + r"$",
+    _I,
+)
+_CLOCK = re.compile(
+    r"^(?:what'?s|what\s+is|whats)\s+(?:the\s+)?(?:date|time|day)(?:\s+(?:today|now|is\s+it))?|"
+    r"^what\s+(?:day|date|time)\s+is\s+(?:it|today)(?:\s+today)?|^what'?s\s+today'?s\s+date|"
+    r"^(?:what\s+)?(?:day|date)\s+today$",
     _I,
 )
 _HOW_ARE_YOU = re.compile(
@@ -236,6 +248,8 @@ def read_talk(text: str, *, question: bool) -> Intent | None:
                 return SetTimezone(zone)
             if pattern is not _TIMEZONE[2]:
                 return Smalltalk("help", topic="timezone")
+    if _CLOCK.match(text):
+        return Smalltalk("today")
     for kind, pattern in (
         ("greeting", _GREETING),
         ("thanks", _THANKS),

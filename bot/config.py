@@ -44,10 +44,17 @@ class AgentSettings(_Section):
 
 
 class SlackSettings(_Section):
-    api_url: str | None = None
+    api_url: str | None = Field(
+        default=None, description="Web API base URL; Slack's own (https://slack.com/api/) if unset."
+    )
     mode: Literal["socket", "http"] = "socket"
     http_host: str = "0.0.0.0"
-    http_port: int = 3000
+    http_port: int = Field(default=3000, ge=0, le=65535)
+    timeout: float = Field(default=10.0, gt=0, description="Seconds for one Web API request.")
+    rate_limit_retries: int = Field(default=3, ge=0, le=10, description="Retries after a 429.")
+    max_retry_wait: float = Field(
+        default=30.0, gt=0, description="Longest Retry-After (seconds) worth waiting for."
+    )
 
 
 class DiscordSettings(_Section):

@@ -84,6 +84,13 @@ class ChatService:
         """Called after any turn or action that changed the person's tasks (e.g. App Home)."""
         self._listeners.append(listener)
 
+    async def has_conversation(self, key: ConversationKey) -> bool:
+        """Whether the bot has talked under ``key`` (a Slack thread it was mentioned in).
+
+        Raises ``StorageError`` when the database fails: the caller cannot tell either way.
+        """
+        return await self._storage.conversations.find_conversation(key=key) is not None
+
     async def handle(self, message: IncomingMessage) -> Reply:
         """Answer one message. Never raises: failures become an apology and a log line."""
         key = message.key

@@ -68,6 +68,9 @@ class ConversationStore(Protocol):
     async def open_conversation(self, *, key: ConversationKey, now: datetime) -> Conversation:
         """The conversation for ``key``, created on first use."""
 
+    async def find_conversation(self, *, key: ConversationKey) -> Conversation | None:
+        """The conversation for ``key`` if anyone has talked there, without creating it."""
+
     async def append_message(
         self,
         *,

@@ -126,6 +126,9 @@ class MemoryConversationStore:
             self._d.conversations[key] = Conversation(id=self._d.new_id(), key=key)
         return self._d.conversations[key]
 
+    async def find_conversation(self, *, key: ConversationKey) -> Conversation | None:
+        return self._d.conversations.get(key)
+
     async def append_message(
         self, *, conversation_id: int, user_id: int, role: Role, content: str, now: datetime,
         tool_calls: Sequence[ToolCall] = (), tokens_used: int | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -102,8 +103,17 @@ class ChatService:
                 if not first:
                     log.info("duplicate event %s in %s ignored", message.event_id, key)
                     return Reply(text="", duplicate=True)
+            started = time.perf_counter()
             async with self._locks.hold(key), self._storage.turn_lock(key):
-                return await self._turn(message)
+                reply = await self._turn(message)
+            log.info(
+                "turn in %s by %s: %s in %.0f ms",
+                key,
+                message.author,
+                ", ".join(c.name for c in reply.tool_calls) or "no tools",
+                (time.perf_counter() - started) * 1000,
+            )
+            return reply
         except StorageError:
             log.exception("storage failed in conversation %s", key)
             return Reply(text=texts.storage_apology(), is_error=True)
@@ -143,18 +153,24 @@ class ChatService:
 
     async def _turn(self, message: IncomingMessage) -> Reply:
         conversations = self._storage.conversations
-        user = await self._user(message.author, message.display_name, message.timezone)
-        now = self._clock()
-        conversation = await conversations.open_conversation(key=message.key, now=now)
-        history = await conversations.recent_messages(
-            conversation_id=conversation.id,
-            limit=self._limits.history_messages,
-            char_budget=self._limits.history_chars,
-        )
         # The person's words are stored before anything can fail, so nothing they wrote is lost.
-        await conversations.append_message(
-            conversation_id=conversation.id, user_id=user.id, role="user",
-            content=message.text, now=now, platform_message_id=message.platform_message_id,
+        start = await conversations.begin_turn(
+            key=message.key,
+            author=message.author,
+            display_name=message.display_name,
+            default_timezone=self._default_tz,
+            timezone_hint=self._timezone_hint(message.timezone, message.author),
+            text=message.text,
+            platform_message_id=message.platform_message_id,
+            now=self._clock(),
+            history_limit=self._limits.history_messages,
+            history_chars=self._limits.history_chars,
+        )
+        user, conversation, history, now = (
+            start.user,
+            start.conversation,
+            start.history,
+            start.message.created_at,
         )
         toolbox = self._toolbox(user)
         if len(message.text) > self._limits.max_message_chars:
@@ -164,9 +180,14 @@ class ChatService:
         else:
             answer = await self._run_agent(message, user, history, toolbox, now)
         await conversations.append_message(
-            conversation_id=conversation.id, user_id=user.id, role="assistant",
-            content=answer.text, now=self._clock(), tool_calls=toolbox.calls,
+            conversation_id=conversation.id,
+            user_id=user.id,
+            role="assistant",
+            content=answer.text,
+            now=self._clock(),
+            tool_calls=toolbox.calls,
             tokens_used=answer.tokens_used,
+            speaker_name=user.display_name,
         )
         await self._notify(toolbox, message.author)
         return Reply(
@@ -178,7 +199,11 @@ class ChatService:
         )
 
     async def _run_agent(
-        self, message: IncomingMessage, user: User, history: Any, toolbox: TaskToolbox,
+        self,
+        message: IncomingMessage,
+        user: User,
+        history: Any,
+        toolbox: TaskToolbox,
         now: datetime,
     ) -> AgentReply:
         turn = AgentTurn(user=user, text=message.text, history=history, now=now, tz=toolbox.tz)
@@ -198,13 +223,18 @@ class ChatService:
             return AgentReply(text=texts.help_text(), tokens_used=answer.tokens_used)
         return answer
 
+    @staticmethod
+    def _timezone_hint(timezone: str | None, ref: UserRef) -> str | None:
+        if not timezone:
+            return None
+        try:
+            return str(dates.zone(timezone))
+        except UnknownTimezone:
+            log.warning("ignoring unknown timezone %r for %s", timezone, ref)
+            return None
+
     async def _user(self, ref: UserRef, display_name: str | None, timezone: str | None) -> User:
-        hint = None
-        if timezone:
-            try:
-                hint = str(dates.zone(timezone))
-            except UnknownTimezone:
-                log.warning("ignoring unknown timezone %r for %s", timezone, ref)
+        hint = self._timezone_hint(timezone, ref)
         users = self._storage.users
         user = await users.resolve_user(
             ref=ref, display_name=display_name, timezone=hint or self._default_tz

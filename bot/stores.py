@@ -13,15 +13,13 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.conversations import Conversation, Role, StoredMessage, ToolCall, User
+from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnStart, User
 from bot.identity import ConversationKey, UserRef
 from bot.tasks import Task, TaskChanges, TaskDraft, TaskQuery
 
 
 class UserStore(Protocol):
-    async def resolve_user(
-        self, *, ref: UserRef, display_name: str | None, timezone: str
-    ) -> User:
+    async def resolve_user(self, *, ref: UserRef, display_name: str | None, timezone: str) -> User:
         """The user behind ``ref``, created on first contact with ``timezone``."""
 
     async def find_user(self, *, ref: UserRef) -> User | None: ...
@@ -82,7 +80,30 @@ class ConversationStore(Protocol):
         tool_calls: Sequence[ToolCall] = (),
         tokens_used: int | None = None,
         platform_message_id: str | None = None,
-    ) -> StoredMessage: ...
+        speaker_name: str | None = None,
+    ) -> StoredMessage:
+        """Store a message; ``speaker_name`` saves a look-up when the caller knows it."""
+
+    async def begin_turn(
+        self,
+        *,
+        key: ConversationKey,
+        author: UserRef,
+        display_name: str | None,
+        default_timezone: str,
+        timezone_hint: str | None,
+        text: str,
+        platform_message_id: str | None,
+        now: datetime,
+        history_limit: int,
+        history_chars: int,
+    ) -> TurnStart:
+        """Start a turn atomically: resolve the author (created on first contact, timezone set
+        from ``timezone_hint`` when given), open the conversation, read the history window as it
+        was before this message, and store the message.
+
+        One transaction on the hot path, so the person's words are kept before the agent runs.
+        """
 
     async def recent_messages(
         self, *, conversation_id: int, limit: int, char_budget: int
@@ -97,14 +118,24 @@ class EventLog(Protocol):
     async def claim_event(self, *, platform: str, event_id: str, now: datetime) -> bool:
         """True the first time a platform event id is seen, False on every redelivery."""
 
+    async def prune_events(self, *, older_than: datetime) -> int:
+        """Forget event ids seen before ``older_than``; returns how many were removed."""
+
 
 class Storage(Protocol):
     """Everything the core needs from a database, plus the per-conversation turn lock."""
 
-    users: UserStore
-    tasks: TaskStore
-    conversations: ConversationStore
-    events: EventLog
+    @property
+    def users(self) -> UserStore: ...
+
+    @property
+    def tasks(self) -> TaskStore: ...
+
+    @property
+    def conversations(self) -> ConversationStore: ...
+
+    @property
+    def events(self) -> EventLog: ...
 
     def turn_lock(self, key: ConversationKey) -> AbstractAsyncContextManager[None]:
         """Serialise turns of one conversation, across processes where the database allows."""

@@ -19,7 +19,7 @@ from adapters.slack import SlackService
 from bot.chat import ChatService
 from bot.config import Settings, SlackSettings
 from bot.stores import Storage
-from storage.memory import MemoryStorage
+from storage.sql import SqlStorage
 from tests.e2e.slack import payloads
 from tests.e2e.slack.fake_slack import FakeSlack
 from tests.e2e.slack.scripted_agent import ScriptedAgent
@@ -53,30 +53,45 @@ class SlackHarness:
     agent: ScriptedAgent
     storage: Storage
 
-    async def post(self, body: str, *, content_type: str, headers: dict[str, str] | None = None,
-                   signed: bool = True) -> Answer:
+    async def post(
+        self,
+        body: str,
+        *,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        signed: bool = True,
+    ) -> Answer:
         all_headers = {"Content-Type": content_type, **(payloads.sign(body) if signed else {})}
         all_headers.update(headers or {})
         started = time.monotonic()
-        async with self.session.post(f"{self.base}/slack/events", data=body.encode(),
-                                     headers=all_headers) as response:
+        async with self.session.post(
+            f"{self.base}/slack/events", data=body.encode(), headers=all_headers
+        ) as response:
             text = await response.text()
         return Answer(response.status, text, time.monotonic() - started)
 
-    async def event(self, event: dict[str, Any], *, event_id: str | None = None,
-                    headers: dict[str, str] | None = None) -> Answer:
+    async def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
         body = json.dumps(payloads.event_body(event, event_id=event_id))
         return await self.post(body, content_type="application/json", headers=headers)
 
-    async def command(self, text: str, *, response: str = "cmd", user: str = "U1",
-                      channel: str = "C1") -> Answer:
-        body = payloads.command_form(text, response_url=self.fake.response_url(response),
-                                     user=user, channel=channel)
+    async def command(
+        self, text: str, *, response: str = "cmd", user: str = "U1", channel: str = "C1"
+    ) -> Answer:
+        body = payloads.command_form(
+            text, response_url=self.fake.response_url(response), user=user, channel=channel
+        )
         return await self.post(body, content_type="application/x-www-form-urlencoded")
 
     async def interact(self, payload: dict[str, Any]) -> Answer:
-        return await self.post(payloads.interactive_form(payload),
-                               content_type="application/x-www-form-urlencoded")
+        return await self.post(
+            payloads.interactive_form(payload), content_type="application/x-www-form-urlencoded"
+        )
 
     async def settle(self) -> None:
         """Wait until every listener started by the requests so far has finished."""
@@ -99,8 +114,9 @@ def agent() -> ScriptedAgent:
 
 
 @pytest.fixture
-def storage() -> Storage:
-    return MemoryStorage()
+def storage(sqlite_storage: SqlStorage) -> Storage:
+    """A migrated SQLite file: the adapter runs on the real storage."""
+    return sqlite_storage
 
 
 @pytest.fixture
@@ -109,8 +125,12 @@ def chat(storage: Storage, agent: ScriptedAgent) -> ChatService:
 
 
 def slack_settings(fake: FakeSlack, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"api_url": fake.url, "mode": "http", "http_host": "127.0.0.1",
-                              "timeout": 5}
+    values: dict[str, Any] = {
+        "api_url": fake.url,
+        "mode": "http",
+        "http_host": "127.0.0.1",
+        "timeout": 5,
+    }
     values.update(overrides)
     return Settings(slack=SlackSettings(**values))
 

@@ -73,8 +73,14 @@ class FakeSlack:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def fail_next(self, method: str, status: int, *, retry_after: int | None = None,
-                  error: str = "ratelimited") -> None:
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        *,
+        retry_after: int | None = None,
+        error: str = "ratelimited",
+    ) -> None:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         self.failures.setdefault(method, []).append(
             Failure(status, {"ok": False, "error": error}, headers)
@@ -83,9 +89,9 @@ class FakeSlack:
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
-        """The first ``count`` calls of ``method``, waiting for them to arrive."""
-        async with asyncio.timeout(timeout), self._changed:
+    async def wait_for(self, method: str, count: int = 1, within: float = 10) -> list[Call]:
+        """The first ``count`` calls of ``method``, waiting ``within`` seconds for them."""
+        async with asyncio.timeout(within), self._changed:
             await self._changed.wait_for(lambda: len(self.called(method)) >= count)
         return self.called(method)[:count]
 
@@ -106,8 +112,7 @@ class FakeSlack:
         pending = self.failures.get(method)
         if pending:
             failure = pending.pop(0)
-            return web.json_response(failure.body, status=failure.status,
-                                     headers=failure.headers)
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
         if request.headers.get("Authorization") != "Bearer xoxb-test" and method != (
             "apps.connections.open"
         ):
@@ -116,32 +121,52 @@ class FakeSlack:
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         answers: dict[str, Callable[[], dict[str, Any]]] = {
-            "auth.test": lambda: {"ok": True, "team_id": TEAM, "user_id": BOT_USER,
-                                  "bot_id": BOT_ID, "team": "Test", "user": "todobot"},
-            "chat.postMessage": lambda: {"ok": True, "channel": args.get("channel"),
-                                         "ts": f"1700000000.{next(self._ts):06d}"},
-            "chat.update": lambda: {"ok": True, "channel": args.get("channel"),
-                                    "ts": args.get("ts")},
+            "auth.test": lambda: {
+                "ok": True,
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+                "team": "Test",
+                "user": "todobot",
+            },
+            "chat.postMessage": lambda: {
+                "ok": True,
+                "channel": args.get("channel"),
+                "ts": f"1700000000.{next(self._ts):06d}",
+            },
+            "chat.update": lambda: {
+                "ok": True,
+                "channel": args.get("channel"),
+                "ts": args.get("ts"),
+            },
             "chat.postEphemeral": lambda: {"ok": True, "message_ts": "1700000001.000001"},
             "views.publish": lambda: {"ok": True, "view": {"id": "VHOME"}},
             "views.open": lambda: {"ok": True, "view": {"id": "VMODAL"}},
             "users.info": lambda: self._user(str(args.get("user"))),
             "chat.getPermalink": lambda: {
-                "ok": True, "channel": args.get("channel"),
+                "ok": True,
+                "channel": args.get("channel"),
                 "permalink": f"https://test.slack.com/archives/{args.get('channel')}/"
-                             f"p{str(args.get('message_ts')).replace('.', '')}",
+                f"p{str(args.get('message_ts')).replace('.', '')}",
             },
-            "apps.connections.open": lambda: {"ok": True,
-                                              "url": f"ws://127.0.0.1:{self.port}/socket"},
+            "apps.connections.open": lambda: {
+                "ok": True,
+                "url": f"ws://127.0.0.1:{self.port}/socket",
+            },
         }
         answer = answers.get(method)
         return answer() if answer else {"ok": False, "error": "unknown_method"}
 
     def _user(self, user: str) -> dict[str, Any]:
-        return {"ok": True, "user": {
-            "id": user, "name": user.lower(), "tz": self.timezones.get(user, "UTC"),
-            "profile": {"display_name": f"person {user}", "real_name": f"Person {user}"},
-        }}
+        return {
+            "ok": True,
+            "user": {
+                "id": user,
+                "name": user.lower(),
+                "tz": self.timezones.get(user, "UTC"),
+                "profile": {"display_name": f"person {user}", "real_name": f"Person {user}"},
+            },
+        }
 
     async def _response(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]

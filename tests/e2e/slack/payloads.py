@@ -16,7 +16,9 @@ SIGNING_SECRET = "test-signing-secret"
 _event_ids = itertools.count(1)
 
 
-def sign(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+def sign(
+    body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
+) -> dict[str, str]:
     """The headers Slack adds: ``X-Slack-Request-Timestamp`` and ``X-Slack-Signature``."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     base = f"v0:{ts}:{body}".encode()
@@ -37,20 +39,47 @@ def event_body(event: dict[str, Any], *, event_id: str | None = None) -> dict[st
     }
 
 
-def mention(text: str, *, user: str = "U1", channel: str = "C1", ts: str = "100.000001",
-            thread_ts: str | None = None) -> dict[str, Any]:
-    event = {"type": "app_mention", "user": user, "text": text, "ts": ts, "channel": channel,
-             "event_ts": ts, "team": TEAM}
+def mention(
+    text: str,
+    *,
+    user: str = "U1",
+    channel: str = "C1",
+    ts: str = "100.000001",
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "team": TEAM,
+    }
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
 
 
-def message(text: str, *, user: str | None = "U1", channel: str = "C1",
-            channel_type: str = "channel", ts: str = "100.000002",
-            thread_ts: str | None = None, **extra: Any) -> dict[str, Any]:
-    event: dict[str, Any] = {"type": "message", "text": text, "ts": ts, "channel": channel,
-                             "event_ts": ts, "channel_type": channel_type, "team": TEAM}
+def message(
+    text: str,
+    *,
+    user: str | None = "U1",
+    channel: str = "C1",
+    channel_type: str = "channel",
+    ts: str = "100.000002",
+    thread_ts: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "type": "message",
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "channel_type": channel_type,
+        "team": TEAM,
+    }
     if user:
         event["user"] = user
     if thread_ts:
@@ -67,23 +96,38 @@ def own_message(text: str, **kwargs: Any) -> dict[str, Any]:
     return message(text, user="UBOT", bot_id=BOT_ID, **kwargs)
 
 
-def command_form(text: str, *, response_url: str, user: str = "U1",
-                 channel: str = "C1") -> str:
-    return urlencode({
-        "token": "legacy", "team_id": TEAM, "team_domain": "test", "channel_id": channel,
-        "channel_name": "general", "user_id": user, "user_name": user.lower(),
-        "command": "/todo", "text": text, "api_app_id": "A1", "response_url": response_url,
-        "trigger_id": f"trigger.{user}.{time.monotonic_ns()}",
-    })
+def command_form(text: str, *, response_url: str, user: str = "U1", channel: str = "C1") -> str:
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "test",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/todo",
+            "text": text,
+            "api_app_id": "A1",
+            "response_url": response_url,
+            "trigger_id": f"trigger.{user}.{time.monotonic_ns()}",
+        }
+    )
 
 
 def interactive_form(payload: dict[str, Any]) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
-def block_action(action_id: str, value: str, *, user: str = "U1",
-                 container: dict[str, Any], message: dict[str, Any] | None = None,
-                 response_url: str | None = None) -> dict[str, Any]:
+def block_action(
+    action_id: str,
+    value: str,
+    *,
+    user: str = "U1",
+    container: dict[str, Any],
+    message: dict[str, Any] | None = None,
+    response_url: str | None = None,
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "type": "block_actions",
         "team": {"id": TEAM, "domain": "test"},
@@ -92,8 +136,15 @@ def block_action(action_id: str, value: str, *, user: str = "U1",
         "token": "legacy",
         "container": container,
         "trigger_id": "trigger.1",
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b",
-                     "value": value, "action_ts": "1.0"}],
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "b",
+                "value": value,
+                "action_ts": "1.0",
+            }
+        ],
     }
     if message is not None:
         payload["message"] = message
@@ -103,8 +154,9 @@ def block_action(action_id: str, value: str, *, user: str = "U1",
     return payload
 
 
-def view_submission(view: dict[str, Any], values: dict[str, Any], *,
-                    user: str = "U1") -> dict[str, Any]:
+def view_submission(
+    view: dict[str, Any], values: dict[str, Any], *, user: str = "U1"
+) -> dict[str, Any]:
     submitted = dict(view, id="VMODAL", state={"values": values})
     return {
         "type": "view_submission",
@@ -117,19 +169,20 @@ def view_submission(view: dict[str, Any], values: dict[str, Any], *,
     }
 
 
-def modal_values(*, title: str, due: str = "", priority: str = "medium",
-                 notes: str = "") -> dict[str, Any]:
+def modal_values(
+    *, title: str, due: str = "", priority: str = "medium", notes: str = ""
+) -> dict[str, Any]:
     return {
         "title": {"value": {"type": "plain_text_input", "value": title}},
         "due": {"value": {"type": "plain_text_input", "value": due or None}},
-        "priority": {"value": {"type": "static_select",
-                               "selected_option": {"value": priority}}},
+        "priority": {"value": {"type": "static_select", "selected_option": {"value": priority}}},
         "notes": {"value": {"type": "plain_text_input", "value": notes or None}},
     }
 
 
-def message_shortcut(message: dict[str, Any], *, user: str = "U1", channel: str = "C1",
-                     response_url: str) -> dict[str, Any]:
+def message_shortcut(
+    message: dict[str, Any], *, user: str = "U1", channel: str = "C1", response_url: str
+) -> dict[str, Any]:
     return {
         "type": "message_action",
         "callback_id": "add_as_todo",

@@ -31,8 +31,9 @@ class ScriptedAgent:
         if verb == "list":
             call = await tools.call("list_tasks", {})
             tasks = call.result["tasks"]
-            return AgentReply(text="\n".join(f"#{t['number']} {t['title']}" for t in tasks)
-                              or "Nothing open.")
+            return AgentReply(
+                text="\n".join(f"#{t['number']} {t['title']}" for t in tasks) or "Nothing open."
+            )
         if verb == "done":
             call = await tools.call("complete_task", {"number": int(rest)})
             return AgentReply(text=f"Done #{rest}" if call.result["ok"] else call.result["message"])

@@ -32,8 +32,13 @@ async def test_command_text_goes_through_the_agent_and_shows_buttons(slack: Slac
 
     assert call.args["response_type"] == "ephemeral"
     assert "Added #1 water plants" in call.args["text"]
-    values = [e["value"] for b in call.args["blocks"] if b["type"] == "actions"
-              for e in b["elements"] if e["action_id"] == "todo_complete"]
+    values = [
+        e["value"]
+        for b in call.args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "todo_complete"
+    ]
     assert values == ["U1:1", "U1:2"]
 
 

@@ -40,7 +40,8 @@ async def test_mention_is_answered_in_its_thread_with_buttons(slack: SlackHarnes
     assert slack.agent.turns[0].text == "add buy milk"  # our own mention is not part of it
     buttons = [e for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert {(b["action_id"], b["value"]) for b in buttons} == {
-        ("todo_complete", "U1:1"), ("todo_delete", "U1:1")
+        ("todo_complete", "U1:1"),
+        ("todo_delete", "U1:1"),
     }
     assert await open_titles(slack, "U1") == ["buy milk"]
 
@@ -51,8 +52,9 @@ async def test_thread_follow_up_needs_no_mention_and_each_person_acts_for_themse
     await slack.event(payloads.mention("<@UBOT> add buy milk", ts="100.000001"))
     await slack.fake.wait_for("chat.postMessage")
 
-    follow_up = payloads.message("add call the bank", user="U2", ts="100.000005",
-                                 thread_ts="100.000001")
+    follow_up = payloads.message(
+        "add call the bank", user="U2", ts="100.000005", thread_ts="100.000001"
+    )
     await slack.event(follow_up)
     posts = await slack.fake.wait_for("chat.postMessage", 2)
 
@@ -84,8 +86,11 @@ async def test_dm_top_level_shares_one_conversation_and_threads_get_their_own(
     await slack.event(payloads.message("hello", channel="D1", channel_type="im", ts="10.1"))
     await slack.fake.wait_for("chat.postMessage")
     await slack.event(payloads.message("again", channel="D1", channel_type="im", ts="10.2"))
-    await slack.event(payloads.message("in a thread", channel="D1", channel_type="im",
-                                       ts="10.4", thread_ts="10.3"))
+    await slack.event(
+        payloads.message(
+            "in a thread", channel="D1", channel_type="im", ts="10.4", thread_ts="10.3"
+        )
+    )
     posts = await slack.fake.wait_for("chat.postMessage", 3)
     await slack.settle()
 
@@ -101,8 +106,11 @@ async def test_redelivered_event_gives_one_reply_and_one_task(slack: SlackHarnes
     event = payloads.mention("<@UBOT> add renew passport", ts="400.1")
     await slack.event(event, event_id="EvSAME")
     await slack.fake.wait_for("chat.postMessage")
-    retry = await slack.event(event, event_id="EvSAME", headers={
-        "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    retry = await slack.event(
+        event,
+        event_id="EvSAME",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
     assert retry.status == 200
     await slack.settle()
 
@@ -125,9 +133,7 @@ async def test_bad_signatures_are_refused(slack: SlackHarness, headers: dict[str
     body = json.dumps(payloads.event_body(payloads.mention("<@UBOT> add x")))
     if headers and "X-Slack-Request-Timestamp" not in headers:
         headers = {**headers, "X-Slack-Request-Timestamp": str(int(time.time()))}
-    answer = await slack.post(
-        body, content_type="application/json", headers=headers, signed=False
-    )
+    answer = await slack.post(body, content_type="application/json", headers=headers, signed=False)
     await slack.settle()
 
     assert answer.status == 401
@@ -138,8 +144,11 @@ async def test_bad_signatures_are_refused(slack: SlackHarness, headers: dict[str
 async def test_stale_signature_is_refused(slack: SlackHarness) -> None:
     body = json.dumps(payloads.event_body(payloads.mention("<@UBOT> add x")))
     ten_minutes_ago = int(time.time()) - 600
-    answer = await slack.post(body, content_type="application/json",
-                              headers=payloads.sign(body, timestamp=ten_minutes_ago))
+    answer = await slack.post(
+        body,
+        content_type="application/json",
+        headers=payloads.sign(body, timestamp=ten_minutes_ago),
+    )
     await slack.settle()
 
     assert answer.status == 401
@@ -150,16 +159,23 @@ async def test_stale_signature_is_refused(slack: SlackHarness) -> None:
 @pytest.mark.parametrize(
     "event",
     [
-        pytest.param(payloads.bot_message("add spam", channel="D1", channel_type="im"),
-                     id="other-bot"),
-        pytest.param(payloads.own_message("add echo", channel="D1", channel_type="im"),
-                     id="own-message"),
-        pytest.param(payloads.message("x", channel="D1", channel_type="im",
-                                      subtype="message_changed"), id="edit"),
-        pytest.param(payloads.message("x", channel="D1", channel_type="im",
-                                      subtype="message_deleted"), id="deletion"),
-        pytest.param(payloads.mention("<@UBOT> add loop", user="U9") | {"bot_id": "B9"},
-                     id="bot-mention"),
+        pytest.param(
+            payloads.bot_message("add spam", channel="D1", channel_type="im"), id="other-bot"
+        ),
+        pytest.param(
+            payloads.own_message("add echo", channel="D1", channel_type="im"), id="own-message"
+        ),
+        pytest.param(
+            payloads.message("x", channel="D1", channel_type="im", subtype="message_changed"),
+            id="edit",
+        ),
+        pytest.param(
+            payloads.message("x", channel="D1", channel_type="im", subtype="message_deleted"),
+            id="deletion",
+        ),
+        pytest.param(
+            payloads.mention("<@UBOT> add loop", user="U9") | {"bot_id": "B9"}, id="bot-mention"
+        ),
     ],
 )
 async def test_bots_edits_and_deletions_are_ignored(slack: SlackHarness, event: dict) -> None:  # type: ignore[type-arg]

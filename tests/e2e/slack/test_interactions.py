@@ -21,13 +21,23 @@ async def posted_list(slack: SlackHarness, text: str = "<@UBOT> add buy milk; ca
     await slack.event(payloads.mention(text, ts="500.1"))
     [post] = await slack.fake.wait_for("chat.postMessage")
     await slack.settle()
-    return {"type": "message", "ts": "1700000000.000001", "text": post.args["text"],
-            "blocks": post.args["blocks"], "thread_ts": "500.1", "user": "UBOT"}
+    return {
+        "type": "message",
+        "ts": "1700000000.000001",
+        "text": post.args["text"],
+        "blocks": post.args["blocks"],
+        "thread_ts": "500.1",
+        "user": "UBOT",
+    }
 
 
 def in_channel(message: Any) -> dict[str, Any]:
-    return {"type": "message", "message_ts": message["ts"], "channel_id": "C1",
-            "is_ephemeral": False}
+    return {
+        "type": "message",
+        "message_ts": message["ts"],
+        "channel_id": "C1",
+        "is_ephemeral": False,
+    }
 
 
 def last_home(slack: SlackHarness, user: str = "U1") -> list[dict[str, Any]]:
@@ -44,8 +54,13 @@ async def test_complete_button_completes_the_clickers_task_and_updates_the_messa
     slack: SlackHarness,
 ) -> None:
     message = await posted_list(slack)
-    click = payloads.block_action("todo_complete", "U1:1", container=in_channel(message),
-                                  message=message, response_url=slack.fake.response_url("btn"))
+    click = payloads.block_action(
+        "todo_complete",
+        "U1:1",
+        container=in_channel(message),
+        message=message,
+        response_url=slack.fake.response_url("btn"),
+    )
     answer = await slack.interact(click)
     assert answer.status == 200
     [update] = await slack.fake.wait_for("chat.update")
@@ -62,11 +77,19 @@ async def test_complete_button_completes_the_clickers_task_and_updates_the_messa
 
 async def test_someone_elses_click_changes_nothing(slack: SlackHarness) -> None:
     message = await posted_list(slack)
-    await slack.chat.act(author=UserRef("slack", TEAM, "U2"), tool="add_task",
-                         arguments={"title": "U2's own first task"})
-    click = payloads.block_action("todo_complete", "U1:1", user="U2",
-                                  container=in_channel(message), message=message,
-                                  response_url=slack.fake.response_url("btn"))
+    await slack.chat.act(
+        author=UserRef("slack", TEAM, "U2"),
+        tool="add_task",
+        arguments={"title": "U2's own first task"},
+    )
+    click = payloads.block_action(
+        "todo_complete",
+        "U1:1",
+        user="U2",
+        container=in_channel(message),
+        message=message,
+        response_url=slack.fake.response_url("btn"),
+    )
     await slack.interact(click)
     [whisper] = await slack.fake.wait_for("chat.postEphemeral")
     await slack.settle()
@@ -80,8 +103,9 @@ async def test_someone_elses_click_changes_nothing(slack: SlackHarness) -> None:
 
 async def test_delete_button_deletes(slack: SlackHarness) -> None:
     message = await posted_list(slack)
-    click = payloads.block_action("todo_delete", "U1:2", container=in_channel(message),
-                                  message=message)
+    click = payloads.block_action(
+        "todo_delete", "U1:2", container=in_channel(message), message=message
+    )
     await slack.interact(click)
     [update] = await slack.fake.wait_for("chat.update")
 
@@ -93,8 +117,9 @@ async def test_delete_button_deletes(slack: SlackHarness) -> None:
 async def test_button_on_a_task_already_gone_tells_only_the_clicker(slack: SlackHarness) -> None:
     message = await posted_list(slack)
     for _ in range(2):
-        click = payloads.block_action("todo_delete", "U1:2", container=in_channel(message),
-                                      message=message)
+        click = payloads.block_action(
+            "todo_delete", "U1:2", container=in_channel(message), message=message
+        )
         await slack.interact(click)
         await slack.settle()
 
@@ -113,8 +138,13 @@ async def test_home_tab_lists_open_tasks_soonest_due_first(slack: SlackHarness) 
     await slack.settle()
     before = len(slack.fake.called("views.publish"))
 
-    event = {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home",
-             "event_ts": "1.1"}
+    event = {
+        "type": "app_home_opened",
+        "user": "U1",
+        "channel": "D1",
+        "tab": "home",
+        "event_ts": "1.1",
+    }
     await slack.event(event)
     await slack.fake.wait_for("views.publish", before + 1)
     await slack.settle()
@@ -123,9 +153,12 @@ async def test_home_tab_lists_open_tasks_soonest_due_first(slack: SlackHarness) 
     assert home_rows(blocks) == ["*#3* sooner · due Wed 15 Jan 2031", "*#2* no date"]
     buttons = [b["accessory"] for b in blocks if str(b.get("block_id", "")).startswith("task:")]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
-        ("todo_complete", "U1:3"), ("todo_complete", "U1:2")]
-    add = [b["accessory"] for b in blocks if b.get("accessory", {}).get("action_id")
-           == "todo_home_add"]
+        ("todo_complete", "U1:3"),
+        ("todo_complete", "U1:2"),
+    ]
+    add = [
+        b["accessory"] for b in blocks if b.get("accessory", {}).get("action_id") == "todo_home_add"
+    ]
     assert add, "the Add task button is missing"
 
 
@@ -133,8 +166,9 @@ async def test_home_complete_button_refreshes_the_home_tab(slack: SlackHarness) 
     me = UserRef("slack", TEAM, "U1")
     await slack.chat.act(author=me, tool="add_task", arguments={"title": "water plants"})
     await slack.settle()
-    click = payloads.block_action("todo_complete", "U1:1",
-                                  container={"type": "view", "view_id": "VHOME"})
+    click = payloads.block_action(
+        "todo_complete", "U1:1", container={"type": "view", "view_id": "VHOME"}
+    )
     await slack.interact(click)
     await slack.settle()
 
@@ -143,14 +177,16 @@ async def test_home_complete_button_refreshes_the_home_tab(slack: SlackHarness) 
 
 
 async def test_modal_shows_validation_errors_and_then_adds_the_task(slack: SlackHarness) -> None:
-    await slack.interact(payloads.block_action("todo_home_add", "",
-                                               container={"type": "view", "view_id": "VHOME"}))
+    await slack.interact(
+        payloads.block_action("todo_home_add", "", container={"type": "view", "view_id": "VHOME"})
+    )
     [opened] = await slack.fake.wait_for("views.open")
     view = opened.args["view"]
     assert view["callback_id"] == "todo_add"
 
-    bad_date = payloads.view_submission(view, payloads.modal_values(title="Pay rent",
-                                                                     due="the day after never"))
+    bad_date = payloads.view_submission(
+        view, payloads.modal_values(title="Pay rent", due="the day after never")
+    )
     answer = await slack.interact(bad_date)
     assert answer.status == 200
     assert answer.json()["response_action"] == "errors"
@@ -161,8 +197,12 @@ async def test_modal_shows_validation_errors_and_then_adds_the_task(slack: Slack
     assert set((await slack.interact(blank)).json()["errors"]) == {"title"}
     assert await open_titles(slack, "U1") == []
 
-    good = payloads.view_submission(view, payloads.modal_values(
-        title="Pay rent", due="2031-02-01", priority="high", notes="landlord's new IBAN"))
+    good = payloads.view_submission(
+        view,
+        payloads.modal_values(
+            title="Pay rent", due="2031-02-01", priority="high", notes="landlord's new IBAN"
+        ),
+    )
     answer = await slack.interact(good)
     assert answer.status == 200 and not answer.text  # an empty ack closes the modal
     await slack.settle()
@@ -172,19 +212,31 @@ async def test_modal_shows_validation_errors_and_then_adds_the_task(slack: Slack
 
 
 async def test_add_as_todo_shortcut_links_back_to_the_message(slack: SlackHarness) -> None:
-    original = {"type": "message", "user": "U5", "ts": "600.000100",
-                "text": "Can someone &lt;review&gt; the <https://example.com/pr/7|PR>?\nThanks!"}
-    await slack.interact(payloads.message_shortcut(original,
-                                                   response_url=slack.fake.response_url("sc")))
+    original = {
+        "type": "message",
+        "user": "U5",
+        "ts": "600.000100",
+        "text": "Can someone &lt;review&gt; the <https://example.com/pr/7|PR>?\nThanks!",
+    }
+    await slack.interact(
+        payloads.message_shortcut(original, response_url=slack.fake.response_url("sc"))
+    )
     [opened] = await slack.fake.wait_for("views.open")
     [link] = slack.fake.called("chat.getPermalink")
     assert link.args == {"channel": "C1", "message_ts": "600.000100"}
 
     view = opened.args["view"]
     inputs = {b["block_id"]: b["element"] for b in view["blocks"]}
-    assert inputs["title"]["initial_value"] == "Can someone <review> the PR (https://example.com/pr/7)?"
-    submit = payloads.view_submission(view, payloads.modal_values(
-        title=inputs["title"]["initial_value"], notes=inputs["notes"]["initial_value"]))
+    assert (
+        inputs["title"]["initial_value"]
+        == "Can someone <review> the PR (https://example.com/pr/7)?"
+    )
+    submit = payloads.view_submission(
+        view,
+        payloads.modal_values(
+            title=inputs["title"]["initial_value"], notes=inputs["notes"]["initial_value"]
+        ),
+    )
     assert (await slack.interact(submit)).status == 200
     await slack.settle()
 

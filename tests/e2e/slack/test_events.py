@@ -185,3 +185,11 @@ async def test_bots_edits_and_deletions_are_ignored(slack: SlackHarness, event: 
     assert answer.status == 200
     assert slack.agent.turns == []
     assert slack.fake.called("chat.postMessage") == []
+
+
+async def test_url_verification_challenge_is_answered(slack: SlackHarness) -> None:
+    body = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
+    answer = await slack.post(body, content_type="application/json")
+
+    assert answer.status == 200
+    assert "c-123" in answer.text

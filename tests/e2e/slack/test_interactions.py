@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -246,3 +247,38 @@ async def test_add_as_todo_shortcut_links_back_to_the_message(slack: SlackHarnes
     assert task.description.endswith("From Slack: https://test.slack.com/archives/C1/p600000100")
     assert "Thanks!" in task.description
     assert json.loads(view["private_metadata"])["source"].startswith("https://test.slack.com/")
+
+
+async def test_button_on_an_ephemeral_list_answers_through_response_url(
+    slack: SlackHarness,
+) -> None:
+    await slack.command("add water plants", response="list")
+    [listing] = await slack.fake.wait_for("response:list")
+    [row] = [b for b in listing.args["blocks"] if b["type"] == "actions"]
+    value = row["elements"][0]["value"]
+    ephemeral = {"type": "message", "message_ts": "1.1", "channel_id": "C1", "is_ephemeral": True}
+    click = payloads.block_action(
+        "todo_complete", value, container=ephemeral, response_url=slack.fake.response_url("eph")
+    )
+    await slack.interact(click)
+    [answer] = await slack.fake.wait_for("response:eph")
+    await slack.settle()
+
+    assert answer.args["response_type"] == "ephemeral"
+    assert "~#1 water plants~" in answer.args["text"]
+    assert slack.fake.called("chat.update") == []
+    assert await open_titles(slack, "U1") == []
+
+
+async def test_home_refreshes_coalesce_and_end_on_the_latest_state(slack: SlackHarness) -> None:
+    me = UserRef("slack", TEAM, "U1")
+    await asyncio.gather(
+        *(
+            slack.chat.act(author=me, tool="add_task", arguments={"title": f"task {n}"})
+            for n in range(1, 9)
+        )
+    )
+    await slack.settle()
+
+    assert len(home_rows(last_home(slack))) == 8
+    assert len(slack.fake.called("views.publish")) < 8

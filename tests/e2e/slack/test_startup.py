@@ -10,7 +10,8 @@ import pytest
 
 from adapters.slack import SlackService, serve
 from bot.chat import ChatService
-from bot.errors import ConfigError
+from bot.config import Settings, SlackSettings
+from bot.errors import ConfigError, PlatformError
 from tests.e2e.slack import payloads
 from tests.e2e.slack.conftest import BOT_TOKEN, free_port, running, slack_settings, wait_healthy
 from tests.e2e.slack.fake_slack import FakeSlack
@@ -90,3 +91,12 @@ async def test_running_service_stops_cleanly_when_cancelled(
     with pytest.raises(aiohttp.ClientConnectionError):
         async with aiohttp.ClientSession() as session:
             await session.get(f"http://127.0.0.1:{port}/healthz")
+
+
+async def test_unreachable_slack_is_a_platform_error_naming_the_url(chat: ChatService) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/api/"
+    settings = Settings(slack=SlackSettings(api_url=closed, mode="http", timeout=2))
+    service = SlackService(chat, settings, http=True, env=FULL_ENV)
+    with pytest.raises(PlatformError, match="Cannot reach the Slack Web API at") as raised:
+        await service.run()
+    assert closed in str(raised.value)

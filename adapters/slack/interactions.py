@@ -94,7 +94,12 @@ class SlackInteractions:
                 await ack(response_action="errors", errors=errors)
                 return
             author = mapping.user_ref(mapping.team_of(body), mapping.clicker_of(body))
-            reply = await self._act(author, "add_task", form.arguments())
+            try:
+                reply = await self._act(author, "add_task", form.arguments())
+            except Exception:
+                log.exception("Add task form of %s failed", author)
+                await ack(response_action="errors", errors={views.TITLE_BLOCK: texts.apology()})
+                return
             if reply.is_error:
                 code = reply.tool_calls[0].result.get("error") if reply.tool_calls else None
                 field = views.tool_error_block(code)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from adapters.slack import SlackService
+from adapters.slack import SlackService, views
 from bot.chat import ChatService
 from bot.texts import storage_apology
 from storage.sql import open_sql_storage
@@ -158,3 +158,12 @@ async def test_database_down_is_an_apology_where_the_person_wrote(
     await down_slack.settle()
     assert len(down_slack.fake.called("chat.postMessage")) == 1
     assert "cannot tell whether I talk in slack/T1/C1/860.1" in caplog.text
+
+
+async def test_database_down_keeps_the_modal_open_with_the_reason(down_slack: SlackHarness) -> None:
+    view = views.add_task_modal()
+    submit = payloads.view_submission(view, payloads.modal_values(title="Pay rent"))
+    answer = await down_slack.interact(submit)
+
+    assert answer.status == 200
+    assert answer.json() == {"response_action": "errors", "errors": {"title": storage_apology()}}

@@ -44,6 +44,7 @@ class FakeSlack:
         self.responses: dict[str, list[dict[str, Any]]] = {}
         self.timezones: dict[str, str] = {}
         self.failures: dict[str, list[Failure]] = {}
+        self.delays: dict[str, float] = {}
         self.socket_acks: list[dict[str, Any]] = []
         self.socket_envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ts = itertools.count(1)
@@ -109,6 +110,7 @@ class FakeSlack:
             else:
                 args.update(dict(await request.post()))
         await self._record(Call(method, args, dict(request.headers)))
+        await asyncio.sleep(self.delays.get(method, 0))
         pending = self.failures.get(method)
         if pending:
             failure = pending.pop(0)

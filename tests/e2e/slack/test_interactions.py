@@ -272,6 +272,7 @@ async def test_button_on_an_ephemeral_list_answers_through_response_url(
 
 async def test_home_refreshes_coalesce_and_end_on_the_latest_state(slack: SlackHarness) -> None:
     me = UserRef("slack", TEAM, "U1")
+    slack.fake.delays["views.publish"] = 0.3  # changes arrive while a publish is under way
     await asyncio.gather(
         *(
             slack.chat.act(author=me, tool="add_task", arguments={"title": f"task {n}"})
@@ -281,4 +282,4 @@ async def test_home_refreshes_coalesce_and_end_on_the_latest_state(slack: SlackH
     await slack.settle()
 
     assert len(home_rows(last_home(slack))) == 8
-    assert len(slack.fake.called("views.publish")) < 8
+    assert len(slack.fake.called("views.publish")) <= 3

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from adapters.discord import rendering, texts
+from adapters.discord.interactions import NO_PINGS, apologise
 from adapters.discord.mapping import command_facts, user_ref
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CUSTOM_ID = re.compile(r"todo:done:(?P<owner>[0-9]{1,20}):(?P<number>[0-9]{1,9})")
-NO_PINGS = discord.AllowedMentions.none()
 
 
 def custom_id(owner_id: int, number: int) -> str:
@@ -67,6 +67,13 @@ class CompleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CU
         return cls(int(match["owner"]), int(match["number"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self._complete(interaction)
+        except Exception:
+            log.exception("Complete #%s pressed by %s failed", self.number, interaction.user.id)
+            await apologise(interaction)
+
+    async def _complete(self, interaction: discord.Interaction[Any]) -> None:
         bot = cast("TodoBot", interaction.client)
         facts = command_facts(interaction)
         if facts.user_id != self.owner_id:

@@ -47,6 +47,10 @@ class TodoBot(commands.AutoShardedBot):
     """Sharded automatically, or on the fixed ``shard_count`` / ``shard_ids`` of the settings."""
 
     def __init__(self, *, chat: ChatService, settings: DiscordSettings) -> None:
+        # todobot never joins voice, so the library's start-up warnings about missing voice
+        # packages would only mislead whoever reads the log.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         sharding: dict[str, Any] = {"shard_count": settings.shard_count}
         if settings.shard_ids is not None:
             sharding["shard_ids"] = settings.shard_ids

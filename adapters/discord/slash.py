@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from adapters.discord import rendering, texts
 from adapters.discord.buttons import complete_view
+from adapters.discord.interactions import NO_PINGS, apologise
 from adapters.discord.mapping import command_facts, command_message, user_ref
 from bot.conversations import Reply
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_PINGS = discord.AllowedMentions.none()
 MAX_CHOICES = 25  # Discord shows at most 25 autocomplete suggestions
 
 
@@ -118,17 +118,7 @@ async def command_failed(
         interaction.channel_id,
         exc_info=error,
     )
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(
-                texts.apology(), ephemeral=True, allowed_mentions=NO_PINGS
-            )
-        else:
-            await interaction.response.send_message(
-                texts.apology(), ephemeral=True, allowed_mentions=NO_PINGS
-            )
-    except discord.HTTPException:
-        log.warning("could not apologise for /%s either", name, exc_info=True)
+    await apologise(interaction)
 
 
 def zone_suggestions(current: str, *, limit: int = MAX_CHOICES) -> list[str]:

@@ -63,7 +63,8 @@ class FakeDiscord:
         self._seq = 0
         self._last_message: dict[str, Any] | None = None
         self._rate_limits: list[tuple[str, re.Pattern[str], float]] = []
-        self._refuse_threads = False
+        self._failures: list[tuple[str, re.Pattern[str], int, int]] = []
+        self.socket_closed = False
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -72,6 +73,8 @@ class FakeDiscord:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
+        # What GET /gateway/bot names, so tests can tell which gateway URL the bot chose.
+        app.router.add_get("/gateway-advertised", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
@@ -100,32 +103,33 @@ class FakeDiscord:
         """Answer the next ``method`` request whose path matches ``path`` with a 429."""
         self._rate_limits.append((method, re.compile(path), retry_after))
 
-    def refuse_threads(self) -> None:
-        self._refuse_threads = True
+    def fail_next(self, method: str, path: str, status: int = 403, code: int = 50013) -> None:
+        """Refuse the next matching request (403 Missing Permissions by default)."""
+        self._failures.append((method, re.compile(path), status, code))
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+    async def dispatch(self, event: str, data: dict[str, Any]) -> float:
+        """Send a DISPATCH event to the bot; returns when (``time.monotonic``) it was sent."""
         assert self._ws is not None, "the bot is not connected"
         if event == "MESSAGE_CREATE":
             self._last_message = data
         self._seq += 1
         await self._send({"op": 0, "t": event, "s": self._seq, "d": data})
+        return time.monotonic()
 
     async def request_reconnect(self) -> None:
         """Ask the bot to reconnect (op 7); it RESUMEs and gets the last message again."""
         assert self._ws is not None
         await self._send({"op": 7, "d": None})
 
-    async def wait_for(
-        self, predicate: Callable[[list[Call]], Any], timeout: float = 10.0
-    ) -> Any:
-        """Wait until ``predicate(calls)`` is truthy and return its value."""
-        async with asyncio.timeout(timeout), self._changed:
+    async def wait_for(self, predicate: Callable[[list[Call]], Any], within: float = 10.0) -> Any:
+        """Wait (at most ``within`` seconds) until ``predicate(calls)`` is truthy; return it."""
+        async with asyncio.timeout(within), self._changed:
             while not (result := predicate(self.calls)):
                 await self._changed.wait()
             return result
 
     async def wait_for_call(
-        self, method: str, path: str, *, count: int = 1, timeout: float = 10.0
+        self, method: str, path: str, *, count: int = 1, within: float = 10.0
     ) -> list[Call]:
         pattern = re.compile(path)
 
@@ -133,7 +137,7 @@ class FakeDiscord:
             found = [c for c in calls if c.method == method and pattern.fullmatch(c.path)]
             return found if len(found) >= count else None
 
-        result: list[Call] = await self.wait_for(matching, timeout)
+        result: list[Call] = await self.wait_for(matching, within)
         return result
 
     def find(self, method: str, path: str) -> list[Call]:
@@ -155,12 +159,16 @@ class FakeDiscord:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._ws = ws
+        self.socket_closed = False
         self.gateway.urls.append(str(request.rel_url))
         await self._send({"op": 10, "d": {"heartbeat_interval": self.heartbeat_ms}})
         async for frame in ws:
             if frame.type is not WSMsgType.TEXT:
                 break
             await self._on_frame(ws, json.loads(frame.data))
+        if ws is self._ws:
+            self.socket_closed = True
+            await self._notify()
         return ws
 
     async def _on_frame(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
@@ -208,13 +216,23 @@ class FakeDiscord:
             if method == call.method and pattern.fullmatch(call.path):
                 del self._rate_limits[index]
                 call.status = 429
-                return web.json_response(
-                    {"message": "You are being rate limited.", "retry_after": retry_after,
-                     "global": False},
+                return _json(
+                    {
+                        "message": "You are being rate limited.",
+                        "retry_after": retry_after,
+                        "global": False,
+                    },
                     status=429,
-                    headers={"Retry-After": str(retry_after), "Via": "1.1 google",
-                             "X-RateLimit-Scope": "user"},
+                    headers={
+                        "Retry-After": str(retry_after),
+                        "Via": "1.1 google",
+                        "X-RateLimit-Scope": "user",
+                    },
                 )
+        for index, (method, pattern, status, code) in enumerate(self._failures):
+            if method == call.method and pattern.fullmatch(call.path):
+                del self._failures[index]
+                return self._error(call, status, {"message": "Refused by the test", "code": code})
         route = self._route(call)
         if route is None:
             return self._error(call, 404, {"message": "404: Not Found", "code": 0})
@@ -223,11 +241,11 @@ class FakeDiscord:
             return web.Response(status=204)
         if isinstance(result, web.Response):
             return result
-        return web.json_response(result)
+        return _json(result)
 
     def _error(self, call: Call, status: int, data: dict[str, Any]) -> web.Response:
         call.status = status
-        return web.json_response(data, status=status)
+        return _json(data, status=status)
 
     def _route(self, call: Call) -> Callable[[Call], Any] | None:
         table: list[tuple[str, str, Callable[[Call], Any]]] = [
@@ -255,13 +273,19 @@ class FakeDiscord:
 
     async def _gateway_bot(self, call: Call) -> Any:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+        url = self.gateway_url + "-advertised"
+        return {"url": url, "shards": 1, "session_start_limit": limit}
 
     async def _sync(self, call: Call) -> Any:
         guild = re.search(r"/guilds/(\d+)/", call.path)
         return [
-            {**command, "id": str(p.new_id()), "application_id": str(p.APP_ID), "version": "1",
-             **({"guild_id": guild.group(1)} if guild else {})}
+            {
+                **command,
+                "id": str(p.new_id()),
+                "application_id": str(p.APP_ID),
+                "version": "1",
+                **({"guild_id": guild.group(1)} if guild else {}),
+            }
             for command in call.body
         ]
 
@@ -274,14 +298,15 @@ class FakeDiscord:
 
     def _bot_message(self, call: Call, channel_id: int) -> dict[str, Any]:
         data = p.message(
-            call.content, author=p.BOT_USER, channel_id=channel_id,
-            guild=channel_id != p.DM_CHANNEL_ID, components=(call.body or {}).get("components"),
+            call.content,
+            author=p.BOT_USER,
+            channel_id=channel_id,
+            guild=channel_id != p.DM_CHANNEL_ID,
+            components=(call.body or {}).get("components"),
         )
         return data
 
     async def _start_thread(self, call: Call) -> Any:
-        if self._refuse_threads:
-            return self._error(call, 403, {"message": "Missing Permissions", "code": 50013})
         _, _, channel_id, _, message_id, _ = call.path.split("/")
         data = p.thread(int(message_id), int(channel_id), call.body["name"])
         # Discord announces the new thread on the gateway as well as in the response.
@@ -294,7 +319,8 @@ class FakeDiscord:
         flags = (call.body.get("data") or {}).get("flags", 0)
         return {
             "interaction": {
-                "id": interaction_id, "type": 2,
+                "id": interaction_id,
+                "type": 2,
                 "response_message_loading": kind == 5,
                 "response_message_ephemeral": bool(flags & 64),
             },
@@ -306,6 +332,16 @@ class FakeDiscord:
 
     async def _edit_original(self, call: Call) -> Any:
         return self._bot_message(call, p.CHANNEL_ID)
+
+
+def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # Exactly "application/json", as Discord sends it: discord.py compares the header verbatim.
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        headers=headers,
+        content_type="application/json",
+    )
 
 
 @contextlib.asynccontextmanager

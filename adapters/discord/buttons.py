@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from adapters.discord import rendering, texts
-from adapters.discord.interactions import NO_PINGS, apologise
+from adapters.discord.interactions import apologise
 from adapters.discord.mapping import command_facts, user_ref
+from adapters.discord.rendering import NO_PINGS
 
 if TYPE_CHECKING:
     from adapters.discord.client import TodoBot

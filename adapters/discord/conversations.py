@@ -14,13 +14,13 @@ from discord.ext import commands
 from adapters.discord import rendering, texts
 from adapters.discord.buttons import complete_view
 from adapters.discord.mapping import Placement, Trigger, decide, message_facts
+from adapters.discord.rendering import NO_PINGS
 
 if TYPE_CHECKING:
     from adapters.discord.client import TodoBot
 
 log = logging.getLogger(__name__)
 
-NO_PINGS = discord.AllowedMentions.none()
 TYPING_REFRESH = 8.0  # seconds; one typing indicator lasts about ten
 
 
@@ -47,8 +47,10 @@ class Conversations(commands.Cog):
             await self._answer(message, trigger)
         except Exception:
             log.exception("answering message %s in %s failed", message.id, trigger.message.key)
-            with contextlib.suppress(discord.HTTPException):
+            try:
                 await message.channel.send(texts.apology(), allowed_mentions=NO_PINGS)
+            except discord.HTTPException:
+                log.warning("could not apologise in channel %s either", message.channel.id)
 
     async def _answer(self, message: discord.Message, trigger: Trigger) -> None:
         async with typing_shown(message.channel):
@@ -60,7 +62,7 @@ class Conversations(commands.Cog):
             # An apology needs no thread of its own; the person simply mentions us again.
             placement = Placement.REPLY
         destination, reference = await _destination(message, placement, trigger)
-        parts = rendering.split_text(reply.text)
+        parts = rendering.split_text(reply.text) or [texts.apology()]
         view = complete_view(message.author.id, rendering.button_numbers(reply))
         for index, part in enumerate(parts):
             extra: dict[str, Any] = {}

@@ -8,10 +8,9 @@ from typing import Any
 import discord
 
 from adapters.discord import texts
+from adapters.discord.rendering import NO_PINGS
 
 log = logging.getLogger(__name__)
-
-NO_PINGS = discord.AllowedMentions.none()
 
 
 async def apologise(interaction: discord.Interaction[Any]) -> None:

@@ -5,12 +5,17 @@ Pure functions; the cogs do the posting.
 
 from __future__ import annotations
 
+import discord
+
 from adapters.discord import texts
 from bot.conversations import Reply
 
 MESSAGE_LIMIT = 2000  # characters in one Discord message
 MAX_PARTS = 10  # a runaway answer stops here instead of flooding the channel
 MAX_BUTTONS = 25  # five rows of five
+
+# Everything the bot writes goes out with this: it repeats people's words, never pings them.
+NO_PINGS = discord.AllowedMentions.none()
 
 
 def split_text(text: str, *, limit: int = MESSAGE_LIMIT, max_parts: int = MAX_PARTS) -> list[str]:

@@ -13,8 +13,9 @@ from discord.ext import commands
 
 from adapters.discord import rendering, texts
 from adapters.discord.buttons import complete_view
-from adapters.discord.interactions import NO_PINGS, apologise
+from adapters.discord.interactions import apologise
 from adapters.discord.mapping import command_facts, command_message, user_ref
+from adapters.discord.rendering import NO_PINGS
 from bot.conversations import Reply
 
 if TYPE_CHECKING:

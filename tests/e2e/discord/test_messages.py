@@ -264,3 +264,25 @@ async def test_database_down_ends_in_an_apology_where_the_person_wrote(
             assert any("storage failed" in r.getMessage() for r in caplog.records)
     finally:
         await storage.close()
+
+
+async def test_a_replay_to_another_process_sharing_the_database_is_not_answered_again(
+    fake: FakeDiscord, database_url: str, token: str
+) -> None:
+    """Process A answers; later process B (its own pool, same database) gets the replay."""
+    from storage import migrate
+
+    first, second = open_sql_storage(database_url), open_sql_storage(database_url)
+    try:
+        await migrate.upgrade(first.engine)
+        msg = p.message("once across processes", guild=False, channel_id=p.DM_CHANNEL_ID)
+        async with running_bot(fake, ChatService(storage=first, agent=ScriptAgent())):
+            await fake.dispatch("MESSAGE_CREATE", msg)
+            await fake.wait_for_call("POST", rf"/channels/{p.DM_CHANNEL_ID}/messages")
+        async with running_bot(fake, ChatService(storage=second, agent=ScriptAgent())):
+            await fake.dispatch("MESSAGE_CREATE", msg)
+            await answered_marker(fake)
+        assert posts(fake, p.DM_CHANNEL_ID) == ["echo: once across processes", "echo: marker"]
+    finally:
+        await first.close()
+        await second.close()

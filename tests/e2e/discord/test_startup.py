@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
@@ -99,3 +100,34 @@ async def test_cancelling_serve_closes_the_connection(
     from discord.http import Route
 
     assert Route.BASE == "https://discord.com/api/v10"
+
+
+class LineSeen(logging.Handler):
+    """Sets ``seen`` when a log record with exactly ``text`` is emitted."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.seen = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() == self.text:
+            self.seen.set()
+
+
+async def test_once_ready_it_logs_its_invite_link(
+    fake: FakeDiscord, chat: ChatService, token: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="adapters.discord")
+    watcher = LineSeen(
+        "invite link: https://discord.com/oauth2/authorize?client_id=900000000000000001"
+        "&scope=bot+applications.commands&permissions=309237713920"
+    )
+    logger = logging.getLogger("adapters.discord.client")
+    logger.addHandler(watcher)
+    try:
+        async with running_bot(fake, chat):
+            # discord.py reports ready once no more servers arrive for a moment (about 2 s).
+            await asyncio.wait_for(watcher.seen.wait(), 10)
+    finally:
+        logger.removeHandler(watcher)

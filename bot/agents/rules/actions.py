@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from bot.agent import AgentTurn, Tools
 from bot.agents.rules import replies
+from bot.agents.rules.days import shift
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
@@ -31,7 +32,6 @@ from bot.agents.rules.intents import (
 )
 from bot.agents.rules.refs import Scored, pick, query_words, score
 from bot.agents.rules.undo import plan_undo
-from bot.agents.rules.when import shift
 from bot.conversations import ToolCall
 from bot.tasks import TITLE_MAX
 
@@ -74,7 +74,7 @@ class Performer:
             case Smalltalk(kind="today"):
                 return replies.today(self._turn.now.astimezone(self._turn.tz))
             case Smalltalk():
-                return _smalltalk(intent)
+                return replies.small_talk(intent.kind, intent.topic)
             case NotUnderstood():
                 return replies.not_understood()
 
@@ -296,38 +296,3 @@ def _undo_line(snapshot: Mapping[str, Any] | None, result: Mapping[str, Any]) ->
     if result.get("restored"):
         return replies.undo_brought_back(result["task"])
     return replies.undo_restored(result["task"])
-
-
-def _smalltalk(intent: Smalltalk) -> str:
-    match intent.kind:
-        case "greeting":
-            return replies.greeting()
-        case "thanks":
-            return replies.thanks()
-        case "bye":
-            return replies.bye()
-        case "how_are_you":
-            return replies.how_are_you()
-        case "who":
-            return replies.who()
-        case "ack" | "sorry":
-            return replies.ack()
-        case "refuse_bulk":
-            return replies.refuse_bulk()
-        case "which":
-            return replies.which_task(_ACTIONS.get(intent.topic, intent.topic))
-        case _:
-            return replies.help_text(intent.topic)
-
-
-_ACTIONS = {
-    "finished": "complete",
-    "completed": "complete",
-    "done": "complete",
-    "mark": "complete",
-    "check": "complete",
-    "tick": "complete",
-    "remove": "delete",
-    "drop": "delete",
-    "cancel": "delete",
-}

@@ -277,3 +277,39 @@ def not_understood() -> str:
         "I'm not sure what you mean, so I didn't change anything. "
         "Say “add …” to add a task, “list” to see them, or “help” for more."
     )
+
+
+def small_talk(kind: str, topic: str) -> str:
+    """The answer to a message that asks for no change."""
+    match kind:
+        case "greeting":
+            return greeting()
+        case "thanks":
+            return thanks()
+        case "bye":
+            return bye()
+        case "how_are_you":
+            return how_are_you()
+        case "who":
+            return who()
+        case "ack" | "sorry":
+            return ack()
+        case "refuse_bulk":
+            return refuse_bulk()
+        case "which":
+            return which_task(_ACTIONS.get(topic, topic))
+        case _:
+            return help_text(topic)
+
+
+_ACTIONS = {
+    "finished": "complete",
+    "completed": "complete",
+    "done": "complete",
+    "mark": "complete",
+    "check": "complete",
+    "tick": "complete",
+    "remove": "delete",
+    "drop": "delete",
+    "cancel": "delete",
+}

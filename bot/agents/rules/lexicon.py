@@ -206,6 +206,7 @@ _FILLER = """
     actually really now anymore also too ok okay so well yes yeah yep please pls thanks thank
     you list again today yet not no don't dont we're i'm im doing going gonna need needs want
     will won't can should be is are was were has have had does did all after some any more still
+    nothing anything something everything what which who
 """
 REFERENCE_FILLER = frozenset(_FILLER.split())
 

@@ -29,7 +29,7 @@ _WEAK_START = re.compile(
 _QUESTION_START = re.compile(
     r"^(?:what(?:'s|s|\s+is|\s+are|\s+do\s+i|\s+have\s+i|\s+did\s+i|\s+else|\s+tasks|\s+todos|"
     r"\s+needs|\s+should\s+i|\s+must\s+i|\s+remains|\s+was)?|whats|wat|anything|any|"
-    r"is\s+there|are\s+there|do\s+i\s+have|have\s+i\s+got|got\s+anything|how\s+many|"
+    r"is\s+there|are\s+there|do\s+i\s+have|have\s+i\s+got|got\s+anything|how\s+many|nothing|"
     r"which|where\s+am\s+i|how\s+(?:am\s+i|'?s\s+my|does\s+my))\b",
     _I,
 )
@@ -93,7 +93,7 @@ _OTHERS = re.compile(
     r"\b(?:for|of|belonging\s+to|owned\s+by)\s+(?:user|member|@|<@)\s*\S+|<@\w+>|"
     r"\b(?:everyone|everybody|all\s+users|other\s+users|someone\s+else|other\s+people|"
     r"the\s+team|my\s+team|user\s+[A-Z0-9]{3,})\b|"
-    r"\b(?!(?:today|tomorrow|tonight|week|month|year|everyone)'s)[a-z]+'s\s+(?:tasks|list|todos|"
+    r"\b(?!(?:today|tomorrow|tonight|week|month|year)'s)\w+'s\s+(?:tasks|list|todos|"
     r"to-?dos|items|stuff)\b",
     _I,
 )

@@ -59,7 +59,9 @@ _EDGE = re.compile(
     r"(?:^|[,;(\[–—-]|\s-\s)\s*(?P<word>" + "|".join(_EDGE_WORDS) + r")\s*(?=$|[,;)\]–—.!-])",
     re.IGNORECASE,
 )
-_EDGE_END = re.compile(r"\s(?P<word>important|urgent|whenever|eventually)\s*[.!]*$", re.IGNORECASE)
+_EDGE_END = re.compile(
+    r"\s(?P<word>important|urgent|whenever|eventually|low|high)\s*[.!]*$", re.IGNORECASE
+)
 
 
 def find_priority(text: str) -> tuple[Priority | None, str]:

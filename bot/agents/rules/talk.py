@@ -16,7 +16,7 @@ _TAIL = (
 )
 
 _UNDO = re.compile(
-    r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|last|the\s+last(?:\s+(?:change|one|thing|"
+    r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|(?:the\s+)?last(?:\s+(?:change|one|thing|"
     r"action|step))?|my\s+last(?:\s+(?:change|action|message|one|step))?|what\s+you\s+just\s+did)|"
     r"revert(?:\s+(?:that|it|this|the\s+last(?:\s+change)?|my\s+last\s+change))?|"
     r"take\s+(?:that|it)\s+back|ctrl\s*\+?\s*z|reverse\s+(?:that|it|the\s+last\s+change)|"

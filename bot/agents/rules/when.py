@@ -106,7 +106,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "weekday",
             rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?:(?P<q>this\s+coming|the\s+coming|coming|this|"
-            rf"next|the\s+following|following)\s+)?(?P<wd>{_WEEKDAY})\b\.?"
+            rf"next|the\s+following|following)\s+)?(?P<wd>{_WEEKDAY})\b(?!['’]s)\.?"
+            r"(?:,?\s+(?:the\s+)?(?P<dom>\d{1,2})(?:st|nd|rd|th)\b)?"
             rf"(?:\s+(?:in\s+the\s+)?(?P<part>{_PART})\b|\s+first\s+thing\b)?",
         ),
         (
@@ -236,7 +237,10 @@ def _resolve_date(name: str, match: re.Match[str], text: str, *, now: datetime) 
             match["q"] or _LEAD_WORDS.search(text[:start]) or _ENDS_PHRASE.match(text[end:])
         ):
             return None  # "sun cream", "sat exam": "on sat", "next fri", "dinner sat 7pm" are
-        day = weekday_after(_WEEKDAY_NAMES[word], (match["q"] or "").lower(), today)
+        if match["dom"]:  # "monday the 23rd": the date says more than the weekday
+            day = day_of_month(int(match["dom"]), today)
+        else:
+            day = weekday_after(_WEEKDAY_NAMES[word], (match["q"] or "").lower(), today)
     else:  # day_of_month
         day = day_of_month(int(match["d"]), today)
     if day is None:

@@ -32,7 +32,7 @@ _OFF_LIST = rf"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+{LIST_NOUN})?"
 
 
 @STATUS.rule(
-    r"^(?P<ref>.+?)\s*[,;.\-–—]+\s*(?:so\s+|just\s+|please\s+|pls\s+|can\s+you\s+|you\s+can\s+)?"
+    r"^(?P<ref>.*?\w)\s*[,;.\-–—]+\s*(?:so\s+|just\s+|please\s+|pls\s+|can\s+you\s+|you\s+can\s+)?"
     r"(?P<cmd>delete|remove|drop|scrap|ditch|cancel|trash|kill|bin|mark|tick|check|complete|"
     r"close|finish|reopen|uncheck)\s+(?:it|that|this|that\s+one|this\s+one)(?:\s+(?:off|as\s+done|"
     r"done|complete|completed|please|pls))?$",

@@ -97,10 +97,13 @@ _PUT_ON_LIST = re.compile(
     r"agenda|calendar|board)$",
     _I,
 )
+# The body ends on a character that is no separator, so a run of punctuation is read once
+# (no quadratic backtracking on "::::…").
 _TRAILING_ADD = re.compile(
-    r"^(?P<body>.+?)[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?(?:add|ad|save|"
-    r"log|put)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+(?:list|todos?|"
-    r"tasks|to-?do\s+list))?$|^(?P<body2>.+?)(?<!\bback)[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
+    r"^(?P<body>.+?)(?<![\s,.;:\-–—])[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?"
+    r"(?:add|ad|save|log|put)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+"
+    r"(?:list|todos?|tasks|to-?do\s+list))?$|^(?P<body2>.+?)(?<!\bback)(?<![\s,.;:\-–—])"
+    r"[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
     r"(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks)$",
     _I,
 )
@@ -122,6 +125,8 @@ def clean(message: str) -> Cleaned:
     text = _MENTION.sub(" ", message)
     done_mark = bool(_DONE_MARKS.search(text))
     text = _EMOJI.sub(" ", text)
+    # Long runs of one symbol say no more than three ("!!!"), and keep every pattern linear.
+    text = re.sub(r"([^\w\s])\1{3,}", r"\1\1\1", text)
     text = re.sub(r"[ \t]+", " ", text).strip()
     text = re.sub(r"\n\s*\n+", "\n", text)
     question = text.rstrip().endswith("?")
@@ -130,17 +135,23 @@ def clean(message: str) -> Cleaned:
         before = text
         text = _INJECTION_LEAD.sub("", text).strip()
         text = _POLITE_LEAD.sub("", text).strip() if not _keeps_lead(text) else text
-        text = _TRAIL.sub("", text).strip()
+        text = _strip_trail(text)
         if text == before:
             break
     asked = text
-    text = _TRAIL.sub("", _ASK_LEAD.sub("", text).strip()).strip()
+    text = _strip_trail(_ASK_LEAD.sub("", text).strip())
     return Cleaned(text=text, asked=asked, raw=raw, question=question, done_mark=done_mark)
+
+
+def _strip_trail(text: str) -> str:
+    # Only the tail can hold "… pls thanks!"; looking at it alone keeps this linear.
+    head, tail = text[:-80], text[-80:]
+    return (head + _TRAIL.sub("", tail)).strip()
 
 
 def _keeps_lead(text: str) -> bool:
     # "ok" or "thanks" alone are answers, not politeness around a request.
-    return not re.search(r"[\s,!.:;-]+\w", text)
+    return not re.search(r"[\s,!.:;-]\w", text)
 
 
 def understand(message: str, *, now: datetime, expecting_tasks: bool = False) -> Intent:
@@ -150,6 +161,8 @@ def understand(message: str, *, now: datetime, expecting_tasks: bool = False) ->
     asked what to add, or the person is sending bullet lines one by one), so a bullet line or
     a line with no other reading is a new task.
     """
+    if len(message) > MAX_MESSAGE:
+        return NotUnderstood("too long")
     intent = _understand(message, now=now)
     if expecting_tasks and (isinstance(intent, NotUnderstood) or _BULLET_LINE.match(message)):
         tasks = parse_tasks(_BULLET_LINE.sub("", message.strip()), now=now)
@@ -157,6 +170,8 @@ def understand(message: str, *, now: datetime, expecting_tasks: bool = False) ->
     return intent
 
 
+# Longer messages are not read at all (the core already refuses them at a lower limit).
+MAX_MESSAGE = 10_000
 _BULLET_LINE = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s+")
 
 

@@ -173,7 +173,7 @@ class Performer:
             if intent.priority is not None:
                 arguments["priority"] = intent.priority.value
             if intent.due is not None:
-                arguments["due"] = intent.due
+                arguments["due"] = await self._moved_due(number, intent.due)
             if intent.clear_due:
                 arguments["clear_due"] = True
             if intent.note is not None:
@@ -188,6 +188,18 @@ class Performer:
             else:
                 lines.append(str(result.get("message", "")))
         return "\n".join(lines)
+
+    async def _moved_due(self, number: int, due: str) -> str:
+        """A new due date for ``number``; moving a timed task to another day keeps its time
+        ("move the 3pm dentist to friday")."""
+        if len(due) != 10:
+            return due
+        task = next((t for t in await self._everything() if t["number"] == number), None)
+        current = task.get("due") if task else None
+        if not current or len(current) == 10:
+            return due
+        moment = datetime.fromisoformat(current).astimezone(self._turn.tz)
+        return f"{due}T{moment.hour:02d}:{moment.minute:02d}"
 
     async def _shifted_due(self, number: int, amount: int, unit: str) -> str:
         """The due date of ``number`` moved on; a task without one moves from today."""

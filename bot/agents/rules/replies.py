@@ -17,15 +17,18 @@ _MAX_LISTED = 30
 
 
 def due_words(task: Task) -> str:
-    """ "tomorrow (Thu 19 Nov)", "Fri 4 Dec at 5:00 PM": relative words and the date itself."""
+    """ "tomorrow (Thu 19 Nov)", "Friday 20 Nov at 3:00 PM", "Fri 4 Dec": words and the date."""
     words = str(task.get("due_in_words") or "")
     due = task.get("due")
     if not words or not due or re.search(r"\d{1,2} [A-Z][a-z]{2}", words):
         return words
     day = date.fromisoformat(due) if len(due) == 10 else datetime.fromisoformat(due).date()
-    stamp = f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
     head, _, clock = words.partition(" at ")
-    return f"{head} ({stamp})" + (f" at {clock}" if clock else "")
+    if head == day.strftime("%A"):  # "Friday" → "Friday 20 Nov"
+        head = f"{head} {day.day} {day.strftime('%b')}"
+    else:  # "tomorrow" → "tomorrow (Thu 19 Nov)"
+        head = f"{head} ({day.strftime('%a')} {day.day} {day.strftime('%b')})"
+    return head + (f" at {clock}" if clock else "")
 
 
 def task_line(task: Task) -> str:

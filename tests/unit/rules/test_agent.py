@@ -80,7 +80,7 @@ async def test_words_that_fit_nothing_change_nothing(chat: Chat) -> None:
 async def test_update_due_priority_note_and_clear(chat: Chat) -> None:
     await chat.given({"title": "submit grant report", "due": "2026-11-20"})
     reply = await chat.say("postpone the grant report by 3 days")
-    assert "Mon 23 Nov" in reply.text
+    assert "Monday 23 Nov" in reply.text
     await chat.say("make 1 high priority")
     await chat.say("add a note to 1: attach the budget annex")
     task = await chat.task(1)
@@ -162,3 +162,12 @@ async def test_a_list_sent_one_line_at_a_time(chat: Chat) -> None:
     assert await chat.titles() == ["defrost the freezer", "check the smoke alarm"]
     await chat.say("- not a task: this line comes after a list request")
     assert len(await chat.titles()) == 2
+
+
+async def test_moving_a_timed_task_to_another_day_keeps_its_time(chat: Chat) -> None:
+    await chat.given({"title": "dentist", "due": "2026-11-18T15:00"}, {"title": "gym"})
+    reply = await chat.say("move the dentist to friday")
+    assert "Friday 20 Nov at 3:00 PM" in reply.text
+    await chat.say("move gym to friday")
+    gym = await chat.task(2)
+    assert gym is not None and gym.due is not None and not gym.due.has_time

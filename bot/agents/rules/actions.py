@@ -25,6 +25,7 @@ from bot.agents.rules.intents import (
     RemoveCompleted,
     Reopen,
     SetTimezone,
+    Several,
     Smalltalk,
     TaskRef,
     Undo,
@@ -69,6 +70,12 @@ class Performer:
                 return await self._remove_completed()
             case Undo():
                 return await self._undo()
+            case Several():
+                lines = []
+                for change in intent.changes:
+                    lines.append(await self.perform(change))
+                    self._all = None  # the list changed; read it again for the next words
+                return "\n".join(lines)
             case SetTimezone():
                 return await self._set_timezone(intent.timezone)
             case Smalltalk(kind="today"):

@@ -154,6 +154,8 @@ def _rename(match: re.Match[str], now: datetime) -> Intent | None:
     r"(?:\s+done)?|must\s+be(?:\s+done)?|gets\s+done|is\s+now)?\s*(?:now\s+)?(?:due|by)\s+"
     r"(?P<value>.+)$",
     r"^(?:make|set)\s+(?P<ref>.+?)\s+due\s+(?:on\s+|by\s+)?(?P<value>.+)$",
+    r"^(?P<ref>.+?)\s+(?:can|could|will|should|has\s+to|must)\s+wait\s+(?:till|until|til|for|to)\s+"
+    r"(?P<value>.+)$",
     r"^(?:do|doing)\s+(?P<ref>.+?)\s+(?P<value>\S+(?:\s+\S+){0,3})\s+instead$",
 )
 def _due(match: re.Match[str], now: datetime) -> Intent | None:

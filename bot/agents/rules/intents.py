@@ -132,6 +132,14 @@ class NotUnderstood:
     confident: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Several:
+    """Changes to several tasks in one message ("done 1, delete 2"), carried out in order."""
+
+    changes: tuple[Complete | Reopen | Delete | Update, ...]
+    confident: bool = True
+
+
 Intent = (
     AddTasks
     | ListTasks
@@ -144,4 +152,5 @@ Intent = (
     | SetTimezone
     | Smalltalk
     | NotUnderstood
+    | Several
 )

@@ -211,6 +211,23 @@ _FILLER = """
 REFERENCE_FILLER = frozenset(_FILLER.split())
 
 
+# Words people use for the same deed ("got the milk" → "buy milk"): each maps to one key.
+_SYNONYM_GROUPS = (
+    "buy get grab purchase pick",
+    "call phone ring",
+    "email mail",
+    "book reserve",
+    "fix repair mend",
+    "clean tidy wash",
+    "send post ship",
+    "gift present",
+    "doctor doc gp",
+    "appointment appt",
+    "groceries grocery shopping",
+)
+SYNONYMS = {word: group.split()[0] for group in _SYNONYM_GROUPS for word in group.split()}
+
+
 def past_to_present(word: str) -> str | None:
     """The base form of a past-tense verb ("paid" → "pay", "called" → "call"), if it is one."""
     lowered = word.lower()

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from bot.agents.rules.intents import TaskRef
-from bot.agents.rules.lexicon import ACTION_VERBS, ORDINAL_WORDS, REFERENCE_FILLER, past_to_present
+from bot.agents.rules.lexicon import (
+    ACTION_VERBS,
+    ORDINAL_WORDS,
+    REFERENCE_FILLER,
+    SYNONYMS,
+    past_to_present,
+)
 from bot.tools.matching import normalize_words
 
 _NUMBER = r"#?\s?\d{1,6}"
@@ -78,7 +84,7 @@ def _strip_emoji(text: str) -> str:
 def query_words(text: str) -> list[str]:
     """Telling words of a reference, past tenses turned to base forms ("paid" → "pay")."""
     words = []
-    for word in normalize_words(text):
+    for word in normalize_words(re.sub(r"['’]s\b", "", text)):
         if word in REFERENCE_FILLER or (len(word) < 2 and not word.isdigit()):
             continue
         words.append(past_to_present(word) or word)
@@ -94,7 +100,7 @@ def _stem(word: str) -> str:
 
 def same_word(a: str, b: str) -> bool:
     """Whether two words are the same for a reference: plural, tense, a typo apart."""
-    if a == b:
+    if a == b or SYNONYMS.get(a, a) == SYNONYMS.get(b, b):
         return True
     sa, sb = _stem(a), _stem(b)
     if sa == sb or past_to_present(b) == a or past_to_present(a) == b:

@@ -81,12 +81,28 @@ def _clause_then_command(match: re.Match[str], now: datetime) -> Intent | None:
     r"totally\s+|completely\s+)*(?:done|finished|complete|completed|over|sorted|paid|ready|"
     r"taken\s+care\s+of)(?:\s+(?:yet|actually|after\s+all|anymore))?(?:\s*[,;.].*)?$",
     r"^(?P<ref>.+?)\s+(?:still\s+needs\s+(?:doing|to\s+be\s+done)|needs\s+to\s+be\s+(?:re)?done|"
-    r"is\s+(?:still\s+)?(?:open|pending|unfinished)|should\s+(?:be\s+)?(?:open|reopened))$",
+    r"needs\s+(?:re)?doing|is\s+(?:still\s+)?(?:open|pending|unfinished)|should\s+(?:be\s+)?"
+    r"(?:open|reopened)|(?:is|was)\s+(?:back\s+)?on\s+(?:my|the)\s+list)(?:\s+again)?$",
+    r"^(?:redo|re-do|do)\s+(?P<ref>.+?)\s+again$|^redo\s+(?P<ref2>.+)$",
     r"^(?:still\s+need\s+to\s+(?:do|finish))\s+(?P<ref>.+)$",
 )
 def _reopen(match: re.Match[str], now: datetime) -> Intent | None:
-    ref = task_ref(match)
+    ref = task_ref(match, "ref2" if match.groupdict().get("ref2") else "ref")
     return Reopen(ref) if ref else None
+
+
+@STATUS.rule(
+    r"^(?P<ref>.+?)\s+(?:is|was|are|were|has|have)?\s*(?:n't|not|isn't|isnt|wasn't|wasnt|hasn't|"
+    r"haven't|aren't|weren't)\s+(?:been\s+)?(?:actually\s+|really\s+|yet\s+|even\s+)*"
+    r"(?P<verb>[a-z]+)(?:\s+(?:yet|actually|after\s+all))?(?:\s*[,;.].*)?$",
+)
+def _not_deed(match: re.Match[str], now: datetime) -> Intent | None:
+    """ "the insurance isn't renewed yet" — a task said to be undone after all."""
+    verb = match["verb"].lower()
+    if verb in _NOT_DEEDS or not is_past_tense(verb):
+        return None
+    ref = parse_ref(f"{past_to_present(verb) or verb} {match['ref']}")
+    return Reopen(ref, confident=False) if ref and ref.words else None
 
 
 @STATUS.rule(
@@ -129,7 +145,7 @@ def _complete(match: re.Match[str], now: datetime) -> Intent | None:
 _NOT_DEEDS_WORDS = """
     forgot wanted needed added missed skipped failed tried started attempted planned hoped meant
     decided asked said thought wished liked loved hated need postponed
-    moved delayed pushed changed renamed deleted removed reopened cancelled canceled called
+    moved delayed pushed changed renamed deleted removed reopened cancelled canceled
     rescheduled due supposed expected gotten
 """
 # Adjectives that say a task of the same verb is done ("the fridge is clean").
@@ -199,6 +215,8 @@ def _deed(match: re.Match[str], now: datetime) -> Intent | None:
     r"^(?:never\s?mind|nvm|nevermind)\s+(?:about\s+)?(?P<ref>.+)$",
     r"^(?P<ref>.+?)\s+(?:can|should|must|needs\s+to|may)\s+(?:be\s+)?(?:go|deleted|removed|"
     r"dropped|cancelled|canceled|scrapped|trashed|binned)$",
+    r"^(?P<ref>.+?)\s+(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+(?:needed|necessary|happening|"
+    r"relevant|required)(?:\s+(?:anymore|any\s+more|after\s+all))?$",
     r"^(?P<ref>.+?)\s+(?:is|are|was|got|has\s+been)\s+(?:no\s+longer\s+(?:needed|necessary|"
     r"relevant|happening)|not\s+(?:needed|necessary|happening|relevant)(?:\s+anymore)?|"
     r"cancelled|canceled|called\s+off|irrelevant|obsolete|off|off\s+the\s+table|scrapped|"

@@ -8,6 +8,7 @@ to tasks → "i need to …" as a new task → not understood.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,10 +18,14 @@ from bot.agents.rules.changes import read_change, read_note
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
+    Delete,
     Intent,
     NotUnderstood,
+    Reopen,
+    Several,
     Smalltalk,
     TaskRef,
+    Update,
 )
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.refs import parse_ref
@@ -196,6 +201,9 @@ def _understand(message: str, *, now: datetime) -> Intent:
     added = _read_add(text, now=now)
     if added is not None:
         return added
+    several = _read_several(text, now=now)
+    if several is not None:
+        return several
     weak = _read_weak_add(text, now=now)
     if weak is not None:
         return weak
@@ -244,6 +252,28 @@ def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
         return change
     intent = _add(rest, now=now)
     return AddTasks(intent.tasks, confident=False) if intent else None
+
+
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;,]|\bthen\b|\balso\b)\s*(?:and\s+)?(?:then\s+|also\s+)?", _I)
+_CHANGES = (Complete, Reopen, Delete, Update)
+
+
+def _read_several(text: str, *, now: datetime) -> Several | None:
+    """ "done 1, delete 2", "push the report to monday, make it urgent": every clause a change."""
+    if not re.search(r"[;,]|\bthen\b|\balso\b", text, _I):
+        return None
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    if not 2 <= len(clauses) <= 6:
+        return None
+    changes: list[Complete | Reopen | Delete | Update] = []
+    for clause in clauses:
+        change = read_change(clause, now=now)
+        if not isinstance(change, _CHANGES) or not change.confident:
+            return None
+        if change.ref.pronoun and changes:  # "…, make it urgent": the task just named
+            change = dataclasses.replace(change, ref=changes[-1].ref)
+        changes.append(change)
+    return Several(tuple(changes))
 
 
 _EVENT = re.compile(

@@ -47,8 +47,9 @@ def model_lost_midway(done: Sequence[ToolCall]) -> str:
     """The model failed after some changes were made: say exactly what was done, redo nothing."""
     return (
         f"I {_listing([done_line(c) for c in done])}, then lost my connection to the language "
-        "model, so I stopped there and did nothing more. Please check the rest and ask again.\n"
-        + texts.offline_notice()
+        "model, so I stopped there and did nothing more.\n"
+        "(The assistant is in offline mode right now; if something is still to do, please ask "
+        "again.)"
     )
 
 

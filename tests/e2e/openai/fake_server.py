@@ -96,7 +96,9 @@ def completion(
 class FakeChatServer:
     """``POST /v1/chat/completions`` answered from a script; every request is recorded."""
 
-    def __init__(self) -> None:
+    def __init__(self, responder: Callable[[dict[str, Any]], Any] | None = None) -> None:
+        """``responder`` answers every request once the script is empty (a scripted model)."""
+        self.responder = responder
         self.script: deque[Step] = deque()
         self.requests: list[Recorded] = []
         self.exhausted = False
@@ -128,6 +130,8 @@ class FakeChatServer:
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         self.requests.append(Recorded(body, dict(request.headers), time.monotonic()))
+        if not self.script and self.responder is not None:
+            self.script.append(self.responder)
         if not self.script:
             self.exhausted = True
             return _error(500, "the fake server's script is exhausted", {"x-should-retry": "false"})

@@ -124,7 +124,7 @@ async def test_failure_after_a_change_reports_it_and_does_not_redo_it(
     assert reply.offline is True
     assert reply.tokens_used == 60
     assert reply.text.startswith("I added #1 “call the plumber”, then lost my connection")
-    assert reply.text.endswith(texts.offline_notice())
+    assert "offline mode" in reply.text
     # The offline agent was not run: it would have added the same task a second time.
     assert offline.turns == []
     assert await _titles(storage, toolbox) == ["call the plumber"]

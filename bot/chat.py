@@ -146,8 +146,12 @@ class ChatService:
         )
         # The person's words are stored before anything can fail, so nothing they wrote is lost.
         await conversations.append_message(
-            conversation_id=conversation.id, user_id=user.id, role="user",
-            content=message.text, now=now, platform_message_id=message.platform_message_id,
+            conversation_id=conversation.id,
+            user_id=user.id,
+            role="user",
+            content=message.text,
+            now=now,
+            platform_message_id=message.platform_message_id,
         )
         toolbox = self._toolbox(user)
         if len(message.text) > self._limits.max_message_chars:
@@ -157,8 +161,12 @@ class ChatService:
         else:
             answer = await self._run_agent(message, user, history, toolbox, now)
         await conversations.append_message(
-            conversation_id=conversation.id, user_id=user.id, role="assistant",
-            content=answer.text, now=self._clock(), tool_calls=toolbox.calls,
+            conversation_id=conversation.id,
+            user_id=user.id,
+            role="assistant",
+            content=answer.text,
+            now=self._clock(),
+            tool_calls=toolbox.calls,
             tokens_used=answer.tokens_used,
         )
         await self._notify(toolbox, message.author)
@@ -171,7 +179,11 @@ class ChatService:
         )
 
     async def _run_agent(
-        self, message: IncomingMessage, user: User, history: Any, toolbox: TaskToolbox,
+        self,
+        message: IncomingMessage,
+        user: User,
+        history: Any,
+        toolbox: TaskToolbox,
         now: datetime,
     ) -> AgentReply:
         turn = AgentTurn(user=user, text=message.text, history=history, now=now, tz=toolbox.tz)

@@ -113,7 +113,7 @@ def load_settings(
             section, key = _ENV_OVERRIDES[name]
             raw.setdefault(section, {})[key] = value
         elif name.startswith("TODOBOT_") and "__" in name:
-            section, _, key = name[len("TODOBOT_"):].lower().partition("__")
+            section, _, key = name[len("TODOBOT_") :].lower().partition("__")
             raw.setdefault(section, {})[key] = _env_value(value)
     raw["config_dir"] = str(path.parent.resolve())
     try:
@@ -135,8 +135,10 @@ def secret(name: str, env: Mapping[str, str] | None = None) -> SecretStr:
     """A secret from the environment, or a one-line ``ConfigError`` naming the variable."""
     value = (os.environ if env is None else env).get(name, "").strip()
     if not value:
-        raise ConfigError(f"{name} is not set. Export it in the environment (it is a secret, so "
-                          "it is never read from config.toml).")
+        raise ConfigError(
+            f"{name} is not set. Export it in the environment (it is a secret, so "
+            "it is never read from config.toml)."
+        )
     return SecretStr(value)
 
 

@@ -16,7 +16,9 @@ from bot.errors import InvalidDate, UnknownTimezone
 from bot.tasks import Due
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_ISO_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
+)
 _TIME_WORDS = re.compile(
     r"\d\s*(am|pm|a\.m\.|p\.m\.)\b|\b\d{1,2}:\d{2}\b|\b(noon|midnight|tonight|morning|"
     r"afternoon|evening|hours?|minutes?|mins?|hrs?)\b",
@@ -65,7 +67,7 @@ def _parse_words(text: str, *, now: datetime, tz: ZoneInfo) -> Due:
         "PREFER_DATES_FROM": "future",
         "PREFER_DAY_OF_MONTH": "first",
     }
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if parsed is None:
         raise InvalidDate(f"I couldn't understand {text!r} as a date.")
     lowered = text.lower()

@@ -19,9 +19,7 @@ from bot.tasks import Task, TaskChanges, TaskDraft, TaskQuery
 
 
 class UserStore(Protocol):
-    async def resolve_user(
-        self, *, ref: UserRef, display_name: str | None, timezone: str
-    ) -> User:
+    async def resolve_user(self, *, ref: UserRef, display_name: str | None, timezone: str) -> User:
         """The user behind ``ref``, created on first contact with ``timezone``."""
 
     async def find_user(self, *, ref: UserRef) -> User | None: ...
@@ -98,10 +96,17 @@ class EventLog(Protocol):
 class Storage(Protocol):
     """Everything the core needs from a database, plus the per-conversation turn lock."""
 
-    users: UserStore
-    tasks: TaskStore
-    conversations: ConversationStore
-    events: EventLog
+    @property
+    def users(self) -> UserStore: ...
+
+    @property
+    def tasks(self) -> TaskStore: ...
+
+    @property
+    def conversations(self) -> ConversationStore: ...
+
+    @property
+    def events(self) -> EventLog: ...
 
     def turn_lock(self, key: ConversationKey) -> AbstractAsyncContextManager[None]:
         """Serialise turns of one conversation, across processes where the database allows."""

@@ -112,8 +112,8 @@ class TaskChanges:
     title: str | _Unset = UNSET
     description: str | _Unset = UNSET
     priority: Priority | _Unset = UNSET
-    due: Due | None | _Unset = UNSET
-    completed_at: datetime | None | _Unset = UNSET
+    due: Due | _Unset | None = UNSET
+    completed_at: datetime | _Unset | None = UNSET
 
     def is_empty(self) -> bool:
         return all(getattr(self, name) is UNSET for name in self.__slots__)
@@ -164,5 +164,9 @@ class TaskQuery:
 def sort_key(task: Task) -> tuple[int, datetime, int, int]:
     """Open tasks first, soonest due first, then higher priority, then by number."""
     far = datetime.max.replace(tzinfo=UTC)
-    return (1 if task.completed else 0, task.due.at if task.due else far, task.priority.rank,
-            task.number)
+    return (
+        1 if task.completed else 0,
+        task.due.at if task.due else far,
+        task.priority.rank,
+        task.number,
+    )

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 
 def apology() -> str:
-    return "Sorry — something went wrong on my side and I couldn't finish that. Nothing you wrote was lost; please try again in a moment."
+    return (
+        "Sorry — something went wrong on my side and I couldn't finish that. "
+        "Nothing you wrote was lost; please try again in a moment."
+    )
 
 
 def storage_apology() -> str:
-    return "Sorry — I can't reach my database right now, so I couldn't do that. Please try again in a moment."
+    return (
+        "Sorry — I can't reach my database right now, so I couldn't do that. "
+        "Please try again in a moment."
+    )
 
 
 def agent_timeout() -> str:
@@ -23,7 +29,10 @@ def message_too_long(length: int, limit: int) -> str:
 
 
 def offline_notice() -> str:
-    return "(The assistant is in offline mode right now, so I answered with my built-in understanding.)"
+    return (
+        "(The assistant is in offline mode right now, so I answered with my built-in "
+        "understanding.)"
+    )
 
 
 def help_text() -> str:

@@ -43,8 +43,9 @@ class MemoryUserStore:
         user_id = self._d.identities.get(ref)
         if user_id is not None:
             return self._d.users[user_id]
-        user = User(id=self._d.new_id(), display_name=display_name or ref.external_id,
-                    timezone=timezone)
+        user = User(
+            id=self._d.new_id(), display_name=display_name or ref.external_id, timezone=timezone
+        )
         self._d.users[user.id] = user
         self._d.identities[ref] = user.id
         self._d.next_number[user.id] = 1
@@ -70,8 +71,14 @@ class MemoryTaskStore:
         self._d = data
 
     async def add_task(
-        self, *, user_id: int, draft: TaskDraft, now: datetime, number: int | None = None,
-        completed_at: datetime | None = None, created_at: datetime | None = None,
+        self,
+        *,
+        user_id: int,
+        draft: TaskDraft,
+        now: datetime,
+        number: int | None = None,
+        completed_at: datetime | None = None,
+        created_at: datetime | None = None,
     ) -> Task:
         if number is None:
             number = self._d.next_number[user_id]
@@ -79,9 +86,16 @@ class MemoryTaskStore:
             raise InvalidInput(f"Task #{number} already exists.")
         self._d.next_number[user_id] = max(self._d.next_number[user_id], number + 1)
         task = Task(
-            id=self._d.new_id(), user_id=user_id, number=number, title=draft.title,
-            description=draft.description, priority=draft.priority, due=draft.due,
-            completed_at=completed_at, created_at=created_at or now, updated_at=now,
+            id=self._d.new_id(),
+            user_id=user_id,
+            number=number,
+            title=draft.title,
+            description=draft.description,
+            priority=draft.priority,
+            due=draft.due,
+            completed_at=completed_at,
+            created_at=created_at or now,
+            updated_at=now,
         )
         self._d.tasks[(user_id, number)] = task
         return task
@@ -127,14 +141,26 @@ class MemoryConversationStore:
         return self._d.conversations[key]
 
     async def append_message(
-        self, *, conversation_id: int, user_id: int, role: Role, content: str, now: datetime,
-        tool_calls: Sequence[ToolCall] = (), tokens_used: int | None = None,
+        self,
+        *,
+        conversation_id: int,
+        user_id: int,
+        role: Role,
+        content: str,
+        now: datetime,
+        tool_calls: Sequence[ToolCall] = (),
+        tokens_used: int | None = None,
         platform_message_id: str | None = None,
     ) -> StoredMessage:
         message = StoredMessage(
-            id=self._d.new_id(), conversation_id=conversation_id, user_id=user_id,
-            speaker_name=self._d.users[user_id].display_name, role=role, content=content,
-            tool_calls=list(tool_calls), created_at=now,
+            id=self._d.new_id(),
+            conversation_id=conversation_id,
+            user_id=user_id,
+            speaker_name=self._d.users[user_id].display_name,
+            role=role,
+            content=content,
+            tool_calls=list(tool_calls),
+            created_at=now,
         )
         self._d.messages.append(message)
         return message

@@ -11,9 +11,57 @@ from bot.errors import AmbiguousTask, TaskNotFound
 from bot.tasks import Task
 
 _STOPWORDS = frozenset(
-    """a an the my our your his her their this that these those to for of on in at by with
-    and or one thing stuff task todo item about re i me we it is was be been just please pls
-    from up out off all any some""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "to",
+        "for",
+        "of",
+        "on",
+        "in",
+        "at",
+        "by",
+        "with",
+        "and",
+        "or",
+        "one",
+        "thing",
+        "stuff",
+        "task",
+        "todo",
+        "item",
+        "about",
+        "re",
+        "i",
+        "me",
+        "we",
+        "it",
+        "is",
+        "was",
+        "be",
+        "been",
+        "just",
+        "please",
+        "pls",
+        "from",
+        "up",
+        "out",
+        "off",
+        "all",
+        "any",
+        "some",
+    ]
 )
 _WORD = re.compile(r"[\w']+")
 

@@ -79,7 +79,9 @@ class UpdateTaskArgs(TaskRefArgs):
         default=None, max_length=DESCRIPTION_MAX, description="Replaces the details."
     )
     append_note: str | None = Field(
-        default=None, min_length=1, max_length=DESCRIPTION_MAX,
+        default=None,
+        min_length=1,
+        max_length=DESCRIPTION_MAX,
         description="Text added to the end of the details.",
     )
     priority: PriorityName | None = None

@@ -15,8 +15,8 @@ from bot import dates
 from bot.conversations import ToolCall, User
 from bot.errors import InvalidInput, TaskNotFound, UserFacingError
 from bot.stores import TaskStore, UserStore
-from bot.tasks import UNSET, Priority, Task, TaskChanges, TaskDraft, TaskQuery
-from bot.tools import schemas
+from bot.tasks import DESCRIPTION_MAX, UNSET, Priority, Task, TaskChanges, TaskDraft, TaskQuery
+from bot.tools import schemas as specs
 from bot.tools.matching import resolve_by_words
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class TaskToolbox:
 
     @staticmethod
     def schemas() -> list[dict[str, Any]]:
-        return schemas.tool_schemas()
+        return specs.tool_schemas()
 
     async def call(self, name: str, arguments: Mapping[str, Any] | str | None) -> ToolCall:
         """Run tool ``name``; ``arguments`` may be a mapping or a JSON string (from a model)."""
@@ -69,9 +69,9 @@ class TaskToolbox:
         except InvalidInput as exc:
             raw = {"raw": arguments if isinstance(arguments, str) else repr(arguments)}
             return self._record(name, raw, _failure(exc))
-        spec = schemas.SPECS_BY_NAME.get(name)
+        spec = specs.SPECS_BY_NAME.get(name)
         if spec is None:
-            known = ", ".join(schemas.SPECS_BY_NAME)
+            known = ", ".join(specs.SPECS_BY_NAME)
             error = InvalidInput(f"There is no tool named {name!r}. Tools: {known}.")
             return self._record(name, parsed_args, _failure(error))
         try:
@@ -94,14 +94,17 @@ class TaskToolbox:
     def _json(self, task: Task) -> dict[str, Any]:
         return task_json(task, tz=self.tz, now=self.now)
 
-    async def _resolve(self, args: schemas.TaskRefArgs, *, prefer: str) -> Task:
+    async def _resolve(self, args: specs.TaskRefArgs, *, prefer: str) -> Task:
         if args.number is not None:
             return await self._tasks.get_task(user_id=self.user.id, number=args.number)
         assert args.query is not None
         for status in (prefer, "all"):
             candidates = await self._tasks.list_tasks(
-                user_id=self.user.id, query=TaskQuery(status=status),  # type: ignore[arg-type]
-                now=self.now, tz=self.tz, limit=1000,
+                user_id=self.user.id,
+                query=TaskQuery(status=status),  # type: ignore[arg-type]
+                now=self.now,
+                tz=self.tz,
+                limit=1000,
             )
             try:
                 return resolve_by_words(candidates, args.query)
@@ -113,7 +116,7 @@ class TaskToolbox:
     def _due(self, text: str | None) -> Any:
         return None if text is None else dates.parse_due(text, now=self.now, tz=self.tz)
 
-    async def _add_task(self, args: schemas.AddTaskArgs) -> dict[str, Any]:
+    async def _add_task(self, args: specs.AddTaskArgs) -> dict[str, Any]:
         draft = TaskDraft(
             title=args.title,
             description=args.description,
@@ -124,7 +127,7 @@ class TaskToolbox:
         self.shown_tasks.append(task)
         return {"ok": True, "task": self._json(task)}
 
-    async def _list_tasks(self, args: schemas.ListTasksArgs) -> dict[str, Any]:
+    async def _list_tasks(self, args: specs.ListTasksArgs) -> dict[str, Any]:
         after = self._due(args.due_after)
         before = self._due(args.due_before)
         query = TaskQuery(
@@ -140,27 +143,31 @@ class TaskToolbox:
         self.shown_tasks.extend(found)
         return {"ok": True, "count": len(found), "tasks": [self._json(t) for t in found]}
 
-    async def _complete_task(self, args: schemas.CompleteTaskArgs) -> dict[str, Any]:
+    async def _complete_task(self, args: specs.CompleteTaskArgs) -> dict[str, Any]:
         task = await self._resolve(args, prefer="open")
         if task.completed:
             return {"ok": True, "already": True, "task": self._json(task)}
         done = await self._tasks.update_task(
-            user_id=self.user.id, number=task.number,
-            changes=TaskChanges(completed_at=self.now), now=self.now,
+            user_id=self.user.id,
+            number=task.number,
+            changes=TaskChanges(completed_at=self.now),
+            now=self.now,
         )
         return {"ok": True, "task": self._json(done), "before": self._json(task)}
 
-    async def _reopen_task(self, args: schemas.ReopenTaskArgs) -> dict[str, Any]:
+    async def _reopen_task(self, args: specs.ReopenTaskArgs) -> dict[str, Any]:
         task = await self._resolve(args, prefer="completed")
         if not task.completed:
             return {"ok": True, "already": True, "task": self._json(task)}
         reopened = await self._tasks.update_task(
-            user_id=self.user.id, number=task.number,
-            changes=TaskChanges(completed_at=None), now=self.now,
+            user_id=self.user.id,
+            number=task.number,
+            changes=TaskChanges(completed_at=None),
+            now=self.now,
         )
         return {"ok": True, "task": self._json(reopened), "before": self._json(task)}
 
-    async def _update_task(self, args: schemas.UpdateTaskArgs) -> dict[str, Any]:
+    async def _update_task(self, args: specs.UpdateTaskArgs) -> dict[str, Any]:
         task = await self._resolve(args, prefer="open")
         description: str | Any = UNSET
         if args.description is not None:
@@ -168,7 +175,7 @@ class TaskToolbox:
         if args.append_note is not None:
             base = args.description if args.description is not None else task.description
             description = f"{base}\n{args.append_note}".strip() if base else args.append_note
-            if len(description) > schemas.DESCRIPTION_MAX:
+            if len(description) > DESCRIPTION_MAX:
                 raise InvalidInput("Those details would make the description too long.")
         changes = TaskChanges(
             title=args.title if args.title is not None else UNSET,
@@ -181,12 +188,12 @@ class TaskToolbox:
         )
         return {"ok": True, "task": self._json(updated), "before": self._json(task)}
 
-    async def _delete_task(self, args: schemas.DeleteTaskArgs) -> dict[str, Any]:
+    async def _delete_task(self, args: specs.DeleteTaskArgs) -> dict[str, Any]:
         task = await self._resolve(args, prefer="open")
         deleted = await self._tasks.delete_task(user_id=self.user.id, number=task.number)
         return {"ok": True, "task": self._json(deleted), "deleted": True}
 
-    async def _set_timezone(self, args: schemas.SetTimezoneArgs) -> dict[str, Any]:
+    async def _set_timezone(self, args: specs.SetTimezoneArgs) -> dict[str, Any]:
         tz = dates.zone(args.timezone)
         self.user = await self._users.set_timezone(user_id=self.user.id, timezone=str(tz))
         self.tz = tz

@@ -1,0 +1,137 @@
+"""The ``todobot`` command line (contract in design.md; scripts and tests depend on it)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings, load_settings
+from bot.errors import ConfigError, StorageUnavailable, TodobotError, UserFacingError
+
+log = logging.getLogger("todobot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="todobot", description="A todo assistant for chat.")
+    parser.add_argument(
+        "--config", type=Path, default=None, help="settings file (default ./config.toml)"
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="database URL (env DATABASE_URL; default a SQLite file beside the config)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    chat = sub.add_parser("chat", help="talk to the bot on this terminal")
+    chat.add_argument("--user", default="me", help="slack:T:U, discord:ID or a name")
+    chat.add_argument("--tz", default=None, help="your IANA timezone, e.g. Europe/Berlin")
+    chat.add_argument("--now", default=None, help="fix the clock (ISO 8601)")
+    chat.add_argument("--json", action="store_true", help="one JSON object per answer")
+
+    tasks = sub.add_parser("tasks", help="export or import a task list")
+    tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True)
+    export = tasks_sub.add_parser("export")
+    export.add_argument("--user", required=True)
+    export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")
+    imp = tasks_sub.add_parser("import")
+    imp.add_argument("--user", required=True)
+    imp.add_argument("--tz", default=None, help="timezone for a user created by the import")
+    imp.add_argument("file", type=Path)
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade")
+    up.add_argument("revision", nargs="?", default="head")
+    down = db_sub.add_parser("downgrade")
+    down.add_argument("revision")
+    db_sub.add_parser("current")
+
+    run = sub.add_parser("run", help="serve Slack and/or Discord")
+    run.add_argument("platforms", nargs="*", choices=("slack", "discord"), default=[])
+    run.add_argument(
+        "--http",
+        action="store_true",
+        default=None,
+        help="Slack in HTTP mode instead of Socket Mode",
+    )
+    run.add_argument("--port", type=int, default=None, help="HTTP port for Slack")
+
+    mcp = sub.add_parser("mcp", help="serve the task tools over MCP (stdio)")
+    mcp.add_argument("--user", required=True)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config, must_exist=args.config is not None)
+    if args.database_url:
+        settings.database.url = args.database_url
+    return settings
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here so `todobot --help` stays fast and a missing optional extra only matters
+    # for the command that needs it.
+    if args.command == "chat":
+        from bot.cli.chat import run_chat
+
+        return await run_chat(settings, user=args.user, tz=args.tz, now=args.now, as_json=args.json)
+    if args.command == "tasks":
+        from bot.cli import tasks
+
+        if args.tasks_command == "export":
+            print(await tasks.export_tasks(settings, user=args.user, fmt=args.format))
+            return 0
+        count = await tasks.import_tasks(settings, user=args.user, path=args.file, tz=args.tz)
+        print(f"Imported {count} task{'s' if count != 1 else ''}.", file=sys.stderr)
+        return 0
+    if args.command == "db":
+        from bot.cli.db import run_db
+
+        print(await run_db(settings, args.db_command, getattr(args, "revision", None)))
+        return 0
+    from bot.cli import run
+
+    if args.command == "run":
+        return await run.run_platforms(settings, args.platforms, http=args.http, port=args.port)
+    return await run.run_mcp(settings, user=args.user)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+        from bot.cli.logs import configure_logging
+
+        level = settings.logging.level if args.command in ("run", "mcp") else "WARNING"
+        configure_logging(level, settings.logging.format, database_url=settings.database_url())
+        return asyncio.run(_dispatch(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except UserFacingError as exc:
+        print(f"todobot: {exc.message}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:
+        print(f"todobot: {exc}", file=sys.stderr)
+        return 2
+    except StorageUnavailable:
+        print(
+            "todobot: cannot reach the database (check --database-url / DATABASE_URL).",
+            file=sys.stderr,
+        )
+        return 1
+    except TodobotError as exc:
+        log.debug("command failed", exc_info=True)
+        print(f"todobot: {exc}", file=sys.stderr)
+        return 1
+    except ImportError as exc:
+        print(
+            f"todobot: a required package is missing ({exc.name}); install todobot with "
+            "the matching extra, e.g. pip install 'todobot[slack]'.",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,94 @@
+"""``todobot chat``: talk to the bot on the console through the same ``ChatService``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import TextIO
+
+from bot import dates
+from bot.chat import ChatService, utc_now
+from bot.cli.wiring import build_chat, opened_storage
+from bot.config import Settings
+from bot.conversations import IncomingMessage, Reply
+from bot.errors import InvalidInput
+from bot.identity import ConversationKey, UserRef
+
+PROMPT = "you> "
+
+
+def fixed_clock(text: str, tz_name: str) -> Callable[[], datetime]:
+    """A clock stopped at ``text`` (ISO 8601; without an offset it is read in ``tz_name``)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(f"--now {text!r} is not an ISO 8601 date-time.") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dates.zone(tz_name))
+    return lambda: moment
+
+
+def console_key(user: UserRef) -> ConversationKey:
+    # One rolling console conversation per person, so history survives restarts.
+    return ConversationKey("console", user.tenant or "local", f"user:{user}", "main")
+
+
+def render(reply: Reply, *, as_json: bool) -> str:
+    if as_json:
+        return json.dumps(
+            {"reply": reply.text, "tool_calls": [c.as_json() for c in reply.tool_calls]},
+            ensure_ascii=False,
+        )
+    return reply.text
+
+
+async def run_chat(
+    settings: Settings,
+    *,
+    user: str,
+    tz: str | None,
+    now: str | None,
+    as_json: bool,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+) -> int:
+    ref = UserRef.parse(user)
+    if tz is not None:
+        tz = str(dates.zone(tz))
+    clock = fixed_clock(now, tz or settings.agent.default_timezone) if now else utc_now
+    interactive = stdin.isatty() and not as_json
+    async with opened_storage(settings) as storage:
+        chat = build_chat(settings, storage, clock=clock)
+        if interactive:
+            print("todobot — type a message, 'help' for examples, Ctrl-D to quit.", file=stdout)
+        while True:
+            line = await _read_line(stdin, interactive)
+            if line is None:
+                return 0
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                continue
+            reply = await _answer(chat, ref, text, tz)
+            print(render(reply, as_json=as_json), file=stdout, flush=True)
+            if interactive:
+                print(file=stdout)
+
+
+async def _answer(chat: ChatService, ref: UserRef, text: str, tz: str | None) -> Reply:
+    message = IncomingMessage(
+        key=console_key(ref), author=ref, text=text, display_name=ref.external_id, timezone=tz
+    )
+    return await chat.handle(message)
+
+
+async def _read_line(stdin: TextIO, interactive: bool) -> str | None:
+    if interactive:
+        try:
+            return await asyncio.to_thread(input, PROMPT)
+        except EOFError:
+            return None
+    line = await asyncio.to_thread(stdin.readline)
+    return line or None

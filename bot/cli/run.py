@@ -1,0 +1,61 @@
+"""``todobot run [slack] [discord]`` and ``todobot mcp``: serve the platforms."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Coroutine
+from typing import Any
+
+from bot.cli.wiring import build_chat, opened_storage
+from bot.config import Settings
+from bot.errors import ConfigError
+from bot.identity import UserRef
+
+log = logging.getLogger(__name__)
+
+PLATFORM_SECRETS = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
+
+
+def choose_platforms(requested: list[str]) -> list[str]:
+    if requested:
+        return list(dict.fromkeys(requested))
+    configured = [name for name, var in PLATFORM_SECRETS.items() if os.environ.get(var)]
+    if not configured:
+        raise ConfigError(
+            "Nothing to run: name a platform (todobot run slack) or set SLACK_BOT_TOKEN / "
+            "DISCORD_TOKEN."
+        )
+    return configured
+
+
+async def run_platforms(
+    settings: Settings, platforms: list[str], *, http: bool | None, port: int | None
+) -> int:
+    chosen = choose_platforms(platforms)
+    async with opened_storage(settings) as storage:
+        chat = build_chat(settings, storage)
+        services: list[Coroutine[Any, Any, None]] = []
+        if "slack" in chosen:
+            from adapters.slack import serve as serve_slack
+
+            services.append(serve_slack(chat, settings, http=http, port=port))
+        if "discord" in chosen:
+            from adapters.discord import serve as serve_discord
+
+            services.append(serve_discord(chat, settings))
+        log.info("serving %s", ", ".join(chosen))
+        await asyncio.gather(*services)
+    return 0
+
+
+async def run_mcp(settings: Settings, *, user: str) -> int:
+    from adapters.mcp import serve_stdio
+
+    ref = UserRef.parse(user)
+    async with opened_storage(settings) as storage:
+        await serve_stdio(
+            storage=storage, user=ref, default_timezone=settings.agent.default_timezone
+        )
+    return 0

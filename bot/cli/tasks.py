@@ -1,0 +1,171 @@
+"""``todobot tasks export`` and ``tasks import``: a person's list as JSON, CSV or Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot import dates
+from bot.chat import utc_now
+from bot.cli.wiring import opened_storage
+from bot.config import Settings
+from bot.errors import InvalidInput
+from bot.identity import UserRef
+from bot.tasks import DESCRIPTION_MAX, TITLE_MAX, Priority, Task, TaskDraft, TaskQuery
+from bot.tools import task_json
+
+EXPORT_FIELDS = (
+    "number",
+    "title",
+    "description",
+    "priority",
+    "due",
+    "completed",
+    "created_at",
+    "completed_at",
+)
+
+
+class ImportedTask(BaseModel):
+    """One task of an import file: the export shape, number and timestamps optional."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    number: int | None = Field(default=None, ge=1)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
+    priority: Literal["low", "medium", "high"] = "medium"
+    due: str | None = None
+    completed: bool = False
+    created_at: datetime | None = None
+    completed_at: datetime | None = None
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("created_at", "completed_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("timestamps need a UTC offset")
+        return value
+
+
+def export_rows(tasks: list[Task], tz: ZoneInfo, now: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for task in sorted(tasks, key=lambda t: t.number):
+        full = task_json(task, tz=tz, now=now)
+        rows.append({name: full[name] for name in EXPORT_FIELDS})
+    return rows
+
+
+def format_export(rows: list[dict[str, Any]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue().rstrip("\n")
+    lines = []
+    for row in rows:
+        box = "x" if row["completed"] else " "
+        extras = [f"due {row['due']}"] if row["due"] else []
+        if row["priority"] != "medium":
+            extras.append(f"{row['priority']} priority")
+        suffix = f" ({', '.join(extras)})" if extras else ""
+        title = row["title"].replace("\n", " ")
+        lines.append(f"- [{box}] #{row['number']} {title}{suffix}")
+        if row["description"]:
+            lines.extend(f"  {part}" for part in row["description"].splitlines())
+    return "\n".join(lines)
+
+
+async def export_tasks(settings: Settings, *, user: str, fmt: str) -> str:
+    ref = UserRef.parse(user)
+    async with opened_storage(settings) as storage:
+        found = await storage.users.find_user(ref=ref)
+        if found is None:
+            return format_export([], fmt)
+        tz = dates.zone(found.timezone)
+        now = utc_now()
+        tasks = await storage.tasks.list_tasks(
+            user_id=found.id, query=TaskQuery(status="all"), now=now, tz=tz, limit=1_000_000
+        )
+        return format_export(export_rows(tasks, tz, now), fmt)
+
+
+def read_import_file(path: Path) -> list[ImportedTask]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {path}: {exc.strerror}.") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path} is not valid JSON: {exc}.") from exc
+    if not isinstance(raw, list):
+        raise InvalidInput(f"{path} must hold a JSON array of tasks.")
+    items = []
+    for index, entry in enumerate(raw):
+        try:
+            items.append(ImportedTask.model_validate(entry))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "task"
+            raise InvalidInput(f"{path}: task {index + 1}: {where}: {first['msg']}.") from exc
+    numbers = [item.number for item in items if item.number is not None]
+    if len(numbers) != len(set(numbers)):
+        raise InvalidInput(f"{path}: the same task number appears twice.")
+    return items
+
+
+async def import_tasks(settings: Settings, *, user: str, path: Path, tz: str | None) -> int:
+    """Add every task of ``path`` to the user's list; all are validated before any is written."""
+    ref = UserRef.parse(user)
+    items = read_import_file(path)
+    async with opened_storage(settings) as storage:
+        account = await storage.users.resolve_user(
+            ref=ref,
+            display_name=ref.external_id,
+            timezone=str(dates.zone(tz)) if tz else settings.agent.default_timezone,
+        )
+        zone = dates.zone(account.timezone)
+        now = utc_now()
+        existing = await storage.tasks.list_tasks(
+            user_id=account.id, query=TaskQuery(status="all"), now=now, tz=zone, limit=1_000_000
+        )
+        taken = {t.number for t in existing} & {i.number for i in items if i.number}
+        if taken:
+            raise InvalidInput(f"Task numbers already in use: {sorted(taken)}.")
+        drafts = [
+            TaskDraft(
+                title=item.title,
+                description=item.description,
+                priority=Priority(item.priority),
+                due=dates.parse_due(item.due, now=now, tz=zone) if item.due else None,
+            )
+            for item in items
+        ]
+        # Explicit numbers first, so a number allocated for an unnumbered task cannot take one
+        # that a later entry asks for.
+        pairs = sorted(zip(items, drafts, strict=True), key=lambda pair: pair[0].number is None)
+        for item, draft in pairs:
+            completed_at = item.completed_at or (now if item.completed else None)
+            await storage.tasks.add_task(
+                user_id=account.id,
+                draft=draft,
+                now=now,
+                number=item.number,
+                completed_at=completed_at if item.completed else None,
+                created_at=item.created_at,
+            )
+        return len(items)

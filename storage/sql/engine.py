@@ -1,0 +1,82 @@
+"""Engines for the two supported databases, with the settings each needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.errors import ConfigError
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def normalize_url(url: str) -> URL:
+    """Parse ``url`` and pick the async driver: ``sqlite://`` → aiosqlite, ``postgresql://`` →
+    asyncpg. Anything else is a ``ConfigError`` (without the password)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"Cannot parse the database URL {_redact(url)!r}.") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+asyncpg")
+    raise ConfigError(
+        f"Unsupported database {backend!r} in {parsed.render_as_string(hide_password=True)}: "
+        "use sqlite:///PATH or postgresql://USER@HOST/DB."
+    )
+
+
+def _redact(url: str) -> str:
+    head, sep, tail = url.partition("@")
+    return f"{head.split(':')[0]}:***@{tail}" if sep and ":" in head.split("//")[-1] else url
+
+
+def create_sql_engine(
+    url: str, *, pool_size: int = 5, connect_timeout: float = 10.0, echo: bool = False
+) -> AsyncEngine:
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, echo=echo)
+    connect_args: dict[str, Any] = {"timeout": connect_timeout, "command_timeout": 60}
+    return create_async_engine(
+        parsed,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        pool_pre_ping=True,
+        pool_timeout=connect_timeout,
+        connect_args=connect_args,
+    )
+
+
+def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
+    engine = create_async_engine(
+        url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    )
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control from the driver so every transaction starts with
+        # BEGIN IMMEDIATE: a writer then waits (busy timeout) instead of failing with
+        # "database is locked" when it upgrades a read lock.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # In WAL mode NORMAL cannot corrupt the database; it only risks the last commits on
+        # power loss, and makes each commit much cheaper.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

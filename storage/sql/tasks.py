@@ -1,0 +1,166 @@
+"""Tasks, always scoped to one user; per-user numbers allocated in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.errors import InvalidInput, StorageError, TaskNotFound
+from bot.tasks import UNSET, Due, Priority, Task, TaskChanges, TaskDraft, TaskQuery, sort_key
+from storage.sql.models import AppUser, TaskRow
+from storage.sql.session import SqlStoreBase
+
+
+def to_task(row: TaskRow) -> Task:
+    due = None
+    if row.due_at is not None:
+        due = Due.at_instant(row.due_at) if row.due_has_time else Due.on(row.due_at.date())
+    return Task(
+        id=row.id,
+        user_id=row.user_id,
+        number=row.number,
+        title=row.title,
+        description=row.description,
+        priority=Priority(row.priority),
+        due=due,
+        completed_at=row.completed_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _not_found(number: int) -> TaskNotFound:
+    return TaskNotFound(f"You have no task #{number}.")
+
+
+class SqlTaskStore(SqlStoreBase):
+    async def add_task(
+        self,
+        *,
+        user_id: int,
+        draft: TaskDraft,
+        now: datetime,
+        number: int | None = None,
+        completed_at: datetime | None = None,
+        created_at: datetime | None = None,
+    ) -> Task:
+        try:
+            async with self._tx() as session:
+                # The UPDATE takes the user's row lock (PostgreSQL) or the write lock (SQLite):
+                # concurrent adds queue here, and a rollback gives the number back, so numbers
+                # stay distinct and gapless.
+                if number is None:
+                    allocated = await session.scalar(
+                        update(AppUser)
+                        .where(AppUser.id == user_id)
+                        .values(next_task_number=AppUser.next_task_number + 1)
+                        .returning(AppUser.next_task_number)
+                    )
+                    if allocated is None:
+                        raise StorageError(f"no user {user_id}")
+                    number = allocated - 1
+                else:
+                    await session.execute(
+                        update(AppUser)
+                        .where(AppUser.id == user_id)
+                        .values(
+                            next_task_number=case(
+                                (AppUser.next_task_number > number, AppUser.next_task_number),
+                                else_=number + 1,
+                            )
+                        )
+                    )
+                row = TaskRow(
+                    user_id=user_id,
+                    number=number,
+                    title=draft.title,
+                    description=draft.description,
+                    priority=draft.priority.value,
+                    due_at=draft.due.at if draft.due else None,
+                    due_has_time=bool(draft.due and draft.due.has_time),
+                    completed_at=completed_at,
+                    created_at=created_at or now,
+                    updated_at=now,
+                )
+                session.add(row)
+                await session.flush()
+                return to_task(row)
+        except StorageError as exc:
+            if isinstance(exc.__cause__, IntegrityError):
+                raise InvalidInput(f"Task #{number} already exists.") from exc
+            raise
+
+    async def get_task(self, *, user_id: int, number: int) -> Task:
+        async with self._tx() as session:
+            row = await session.scalar(
+                select(TaskRow).where(TaskRow.user_id == user_id, TaskRow.number == number)
+            )
+            if row is None:
+                raise _not_found(number)
+            return to_task(row)
+
+    async def list_tasks(
+        self, *, user_id: int, query: TaskQuery, now: datetime, tz: ZoneInfo, limit: int = 200
+    ) -> list[Task]:
+        stmt = select(TaskRow).where(TaskRow.user_id == user_id)
+        if query.status == "open":
+            stmt = stmt.where(TaskRow.completed_at.is_(None))
+        elif query.status == "completed":
+            stmt = stmt.where(TaskRow.completed_at.is_not(None))
+        if query.priority is not None:
+            stmt = stmt.where(TaskRow.priority == query.priority.value)
+        if query.numbers:
+            stmt = stmt.where(TaskRow.number.in_(sorted(query.numbers)))
+        if query.has_due is not None or query.narrows_by_due():
+            wants_due = query.has_due if query.has_due is not None else True
+            stmt = stmt.where(
+                TaskRow.due_at.is_not(None) if wants_due else TaskRow.due_at.is_(None)
+            )
+        # Due windows are in the person's timezone and differ for dates and date-times; the
+        # exact test is TaskQuery.matches, run on the user's (already narrowed) rows.
+        stmt = stmt.order_by(TaskRow.due_at.is_(None), TaskRow.due_at, TaskRow.number)
+        async with self._tx() as session:
+            rows = (await session.scalars(stmt)).all()
+        found = [t for t in map(to_task, rows) if query.matches(t, now=now, tz=tz)]
+        return sorted(found, key=sort_key)[:limit]
+
+    async def update_task(
+        self, *, user_id: int, number: int, changes: TaskChanges, now: datetime
+    ) -> Task:
+        values: dict[str, object] = {"updated_at": now}
+        if changes.title is not UNSET:
+            values["title"] = changes.title
+        if changes.description is not UNSET:
+            values["description"] = changes.description
+        if isinstance(changes.priority, Priority):
+            values["priority"] = changes.priority.value
+        if changes.due is not UNSET:
+            due = changes.due if isinstance(changes.due, Due) else None
+            values["due_at"] = due.at if due else None
+            values["due_has_time"] = bool(due and due.has_time)
+        if changes.completed_at is not UNSET:
+            values["completed_at"] = changes.completed_at
+        async with self._tx() as session:
+            row = await session.scalar(
+                update(TaskRow)
+                .where(TaskRow.user_id == user_id, TaskRow.number == number)
+                .values(**values)
+                .returning(TaskRow)
+            )
+            if row is None:
+                raise _not_found(number)
+            return to_task(row)
+
+    async def delete_task(self, *, user_id: int, number: int) -> Task:
+        async with self._tx() as session:
+            row = await session.scalar(
+                delete(TaskRow)
+                .where(TaskRow.user_id == user_id, TaskRow.number == number)
+                .returning(TaskRow)
+            )
+            if row is None:
+                raise _not_found(number)
+            return to_task(row)

@@ -1,0 +1,77 @@
+"""Users and their platform identities."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.conversations import User
+from bot.errors import StorageError
+from bot.identity import UserRef
+from storage.sql.models import AppUser, UserIdentity
+from storage.sql.session import SqlStoreBase
+
+
+def to_user(row: AppUser) -> User:
+    return User(id=row.id, display_name=row.display_name, timezone=row.timezone)
+
+
+class SqlUserStore(SqlStoreBase):
+    async def find_user(self, *, ref: UserRef) -> User | None:
+        async with self._tx() as session:
+            row = await session.scalar(
+                select(AppUser)
+                .join(UserIdentity, UserIdentity.user_id == AppUser.id)
+                .where(
+                    UserIdentity.platform == ref.platform,
+                    UserIdentity.tenant == ref.tenant,
+                    UserIdentity.external_id == ref.external_id,
+                )
+            )
+            return None if row is None else to_user(row)
+
+    async def resolve_user(self, *, ref: UserRef, display_name: str | None, timezone: str) -> User:
+        found = await self.find_user(ref=ref)
+        if found is not None:
+            return found
+        try:
+            async with self._tx() as session:
+                row = AppUser(
+                    display_name=(display_name or ref.external_id)[:200],
+                    timezone=timezone,
+                    next_task_number=1,
+                    created_at=datetime.now(UTC),
+                )
+                session.add(row)
+                await session.flush()
+                session.add(
+                    UserIdentity(
+                        platform=ref.platform,
+                        tenant=ref.tenant,
+                        external_id=ref.external_id,
+                        user_id=row.id,
+                    )
+                )
+                await session.flush()
+                return to_user(row)
+        except StorageError as exc:
+            # Two first messages of one person raced; the other insert won, so use its row.
+            if isinstance(exc.__cause__, IntegrityError):
+                again = await self.find_user(ref=ref)
+                if again is not None:
+                    return again
+            raise
+
+    async def set_timezone(self, *, user_id: int, timezone: str) -> User:
+        async with self._tx() as session:
+            row = await session.get_one(AppUser, user_id)
+            row.timezone = timezone
+            return to_user(row)
+
+    async def set_display_name(self, *, user_id: int, display_name: str) -> User:
+        async with self._tx() as session:
+            row = await session.get_one(AppUser, user_id)
+            row.display_name = display_name[:200]
+            return to_user(row)

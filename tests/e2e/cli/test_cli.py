@@ -1,0 +1,187 @@
+"""The ``todobot`` command line as scripts use it: real processes, a real database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+NOW = "2026-11-18T09:00"
+
+
+def todobot(
+    *args: str, stdin: str = "", url: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "bot"]
+    if url:
+        command += ["--database-url", url]
+    return subprocess.run(
+        [*command, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def export(url: str, user: str = "ann") -> list[dict[str, object]]:
+    result = todobot("tasks", "export", "--user", user, url=url)
+    assert result.returncode == 0, result.stderr
+    data: list[dict[str, object]] = json.loads(result.stdout)
+    return data
+
+
+def test_a_conversation_survives_a_restart(sqlite_url: str) -> None:
+    first = todobot(
+        "chat",
+        "--user",
+        "ann",
+        "--now",
+        NOW,
+        "--json",
+        stdin="add buy milk tomorrow high priority\nadd call the bank\n",
+        url=sqlite_url,
+    )
+    assert first.returncode == 0, first.stderr
+    answers = [json.loads(line) for line in first.stdout.splitlines()]
+    assert len(answers) == 2
+    assert answers[0]["tool_calls"][0]["name"] == "add_task"
+    assert "buy milk" in answers[0]["reply"]
+    # A new process: the list is still there, and done/delete act on it.
+    second = todobot(
+        "chat",
+        "--user",
+        "ann",
+        "--now",
+        NOW,
+        "--json",
+        stdin="what's on my list?\ndone 1\ndelete 2\n",
+        url=sqlite_url,
+    )
+    assert second.returncode == 0, second.stderr
+    listed, done, deleted = (json.loads(line) for line in second.stdout.splitlines())
+    assert "buy milk" in listed["reply"]
+    assert "call the bank" in listed["reply"]
+    assert done["tool_calls"][0]["name"] == "complete_task"
+    assert deleted["tool_calls"][0]["name"] == "delete_task"
+    tasks = export(sqlite_url)
+    assert [(t["number"], t["title"], t["completed"], t["priority"], t["due"]) for t in tasks] == [
+        (1, "buy milk", True, "high", "2026-11-19")
+    ]
+
+
+def test_plain_chat_prints_one_answer_per_line_of_input(sqlite_url: str) -> None:
+    result = todobot("chat", "--user", "bo", stdin="help\n\nadd water plants\n", url=sqlite_url)
+    assert result.returncode == 0, result.stderr
+    assert "water plants" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_import_then_export_round_trips(sqlite_url: str, tmp_path: Path) -> None:
+    tasks = [
+        {"title": "pay rent", "priority": "high", "due": "2026-12-01"},
+        {
+            "number": 5,
+            "title": "flights",
+            "description": "aisle seat",
+            "due": "2026-12-05T17:00+01:00",
+            "completed": True,
+            "completed_at": "2026-11-17T10:00:00+00:00",
+        },
+        {"title": "call mum"},
+    ]
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps(tasks))
+    result = todobot(
+        "tasks", "import", "--user", "ann", "--tz", "Europe/Berlin", str(path), url=sqlite_url
+    )
+    assert result.returncode == 0, result.stderr
+    exported = export(sqlite_url)
+    assert [t["number"] for t in exported] == [5, 6, 7]
+    flights = exported[0]
+    assert flights["due"] == "2026-12-05T17:00+01:00"
+    assert flights["completed"] is True
+    assert flights["completed_at"] == "2026-11-17T10:00:00+00:00"
+    assert exported[1]["due"] == "2026-12-01"
+    assert set(exported[0]) == {
+        "number",
+        "title",
+        "description",
+        "priority",
+        "due",
+        "completed",
+        "created_at",
+        "completed_at",
+    }
+    csv_out = todobot("tasks", "export", "--user", "ann", "--format", "csv", url=sqlite_url)
+    assert csv_out.stdout.splitlines()[0].startswith("number,title,description")
+    md_out = todobot("tasks", "export", "--user", "ann", "--format", "markdown", url=sqlite_url)
+    assert "- [x] #5 flights" in md_out.stdout
+    assert "- [ ] #6 pay rent (due 2026-12-01, high priority)" in md_out.stdout
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        '{"title": "not a list"}',
+        '[{"title": ""}]',
+        '[{"title": "ok"}, {"title": "bad", "priority": "urgent"}]',
+        '[{"title": "x", "due": "whenever-ish"}]',
+        '[{"number": 1, "title": "a"}, {"number": 1, "title": "b"}]',
+    ],
+)
+def test_malformed_import_is_one_line_and_writes_nothing(
+    sqlite_url: str, tmp_path: Path, content: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = todobot("tasks", "import", "--user", "ann", str(path), url=sqlite_url)
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert export(sqlite_url) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "needle"),
+    [
+        ("mysql://root@127.0.0.1/test", "Unsupported database"),
+        ("not a url", "Cannot parse"),
+        ("postgresql://todobot:hunter2secret@127.0.0.1:9/x", "cannot reach the database"),
+    ],
+)
+def test_database_problems_are_one_clear_line(url: str, needle: str) -> None:
+    result = todobot("tasks", "export", "--user", "ann", url=url)
+    assert result.returncode != 0
+    assert needle in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "hunter2secret" not in result.stderr
+
+
+def test_missing_config_file_and_bad_user_are_one_line(sqlite_url: str, tmp_path: Path) -> None:
+    missing = todobot("--config", str(tmp_path / "nope.toml"), "db", "current")
+    assert missing.returncode == 2
+    assert "does not exist" in missing.stderr
+    bad_user = todobot("tasks", "export", "--user", "teams:x:y", url=sqlite_url)
+    assert bad_user.returncode == 2
+    assert "Unrecognised user reference" in bad_user.stderr
+
+
+@pytest.mark.postgres
+def test_db_commands_on_postgres(postgres_url: str) -> None:
+    assert todobot("db", "current", url=postgres_url).stdout.startswith("base")
+    # Refuses to run on a stale schema instead of migrating a shared database behind your back.
+    stale = todobot("tasks", "export", "--user", "ann", url=postgres_url)
+    assert stale.returncode == 2
+    assert "todobot db upgrade" in stale.stderr
+    assert todobot("db", "upgrade", url=postgres_url).returncode == 0
+    assert "(head)" in todobot("db", "current", url=postgres_url).stdout
+    assert todobot("db", "downgrade", "base", url=postgres_url).stdout.startswith("base")

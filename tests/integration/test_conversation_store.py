@@ -1,0 +1,55 @@
+"""SqlConversationStore and SqlEventLog on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.conversations import ToolCall
+from bot.identity import ConversationKey, UserRef
+from storage.sql import SqlStorage
+
+NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+KEY = ConversationKey("slack", "T1", "C1", "1700000000.0001")
+
+
+async def test_conversation_is_created_once_per_key(storage: SqlStorage) -> None:
+    first = await storage.conversations.open_conversation(key=KEY, now=NOW)
+    again = await storage.conversations.open_conversation(key=KEY, now=NOW)
+    other = await storage.conversations.open_conversation(
+        key=ConversationKey("slack", "T1", "C1", "other"), now=NOW
+    )
+    assert first.id == again.id != other.id
+
+
+async def test_history_window_is_newest_messages_in_order_within_budget(
+    storage: SqlStorage,
+) -> None:
+    user = await storage.users.resolve_user(
+        ref=UserRef("slack", "T1", "U1"), display_name="Ann", timezone="UTC"
+    )
+    conv = await storage.conversations.open_conversation(key=KEY, now=NOW)
+    for i in range(30):
+        await storage.conversations.append_message(
+            conversation_id=conv.id,
+            user_id=user.id,
+            role="user" if i % 2 == 0 else "assistant",
+            content=f"m{i:02d}",
+            now=NOW + timedelta(seconds=i),
+            tool_calls=[ToolCall("list_tasks", {}, {"ok": True})] if i == 29 else (),
+        )
+    window = await storage.conversations.recent_messages(
+        conversation_id=conv.id, limit=10, char_budget=10_000
+    )
+    assert [m.content for m in window] == [f"m{i:02d}" for i in range(20, 30)]
+    assert window[-1].tool_calls == [ToolCall("list_tasks", {}, {"ok": True})]
+    assert window[0].speaker_name == "Ann"
+    tight = await storage.conversations.recent_messages(
+        conversation_id=conv.id, limit=10, char_budget=9
+    )
+    assert [m.content for m in tight] == ["m27", "m28", "m29"]
+
+
+async def test_event_is_claimed_once(storage: SqlStorage) -> None:
+    assert await storage.events.claim_event(platform="slack", event_id="Ev1", now=NOW)
+    assert not await storage.events.claim_event(platform="slack", event_id="Ev1", now=NOW)
+    assert await storage.events.claim_event(platform="discord", event_id="Ev1", now=NOW)

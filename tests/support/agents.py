@@ -1,0 +1,61 @@
+"""Test agents for core and adapter tests where the agent's understanding is not the subject."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+
+from bot.agent import AgentReply, AgentTurn, Tools
+
+
+class ScriptAgent:
+    """Reads the message as a script: ``{"calls": [[name, {args}], ...], "reply": "..."}``.
+
+    Plain text is echoed back. Tool results are appended to the reply so tests can assert them.
+    """
+
+    name = "script"
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.turns: list[AgentTurn] = []
+
+    async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
+        self.turns.append(turn)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        try:
+            script = json.loads(turn.text)
+        except json.JSONDecodeError:
+            return AgentReply(text=f"echo: {turn.text}")
+        results = []
+        for name, arguments in script.get("calls", []):
+            call = await tools.call(name, arguments)
+            results.append(call.result)
+        if script.get("raise"):
+            raise RuntimeError("scripted failure")
+        return AgentReply(
+            text=script.get("reply", "") + json.dumps(results), tokens_used=script.get("tokens")
+        )
+
+
+@dataclass
+class OverlapProbe:
+    """An agent that records when turns start and end, to prove turns never overlap."""
+
+    delay: float = 0.05
+    name: str = "probe"
+    active: int = 0
+    max_active: int = 0
+    order: list[str] = field(default_factory=list)
+
+    async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
+        self.active += 1
+        self.max_active = max(self.max_active, self.active)
+        self.order.append(turn.text)
+        try:
+            await asyncio.sleep(self.delay)
+        finally:
+            self.active -= 1
+        return AgentReply(text=f"answered {turn.text}")

@@ -10,7 +10,9 @@ per route. The rules figures are a real measurement of the offline agent; the mo
 only show that routing and the tool loop carry a correct plan to the right result, since the
 script already knows what to do.
 
-    python -m benchmarks.hybrid_share [--cases PATH] [--json]
+    python benchmarks/hybrid_share.py [--cases PATH] [--json] [--model-only]
+
+Storage is the real SQL storage on a temporary SQLite file (one person per case).
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ import asyncio
 import json
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import nl_cases, scripted_model
 from bot.agents.hybrid import HybridAgent
@@ -32,10 +37,9 @@ from bot.chat import ChatLimits, ChatService
 from bot.config import AgentSettings
 from bot.conversations import IncomingMessage
 from bot.identity import ConversationKey, UserRef
-from storage.memory import MemoryStorage
+from storage import migrate
+from storage.sql import SqlStorage, open_sql_storage
 from tests.e2e.openai.fake_server import FakeChatServer
-
-USER = UserRef("console", "local", "sam")
 
 
 @dataclass
@@ -51,10 +55,15 @@ class Outcome:
 
 
 async def run_case(
-    case: dict[str, Any], cases: nl_cases.CaseSet, agent: HybridAgent, server: FakeChatServer
+    case: dict[str, Any],
+    cases: nl_cases.CaseSet,
+    agent: HybridAgent,
+    server: FakeChatServer,
+    storage: SqlStorage,
 ) -> Outcome:
-    storage = MemoryStorage()
-    user = await storage.users.resolve_user(ref=USER, display_name="Sam", timezone=cases.tz.key)
+    # One person per case, so each case starts from its own list numbered #1, #2…
+    ref = UserRef("console", "local", f"sam-{case['id']}")
+    user = await storage.users.resolve_user(ref=ref, display_name="Sam", timezone=cases.tz.key)
     await nl_cases.set_up(storage, user.id, case, cases)
     before = await nl_cases.all_tasks(storage, user.id, cases)
     chat = ChatService(
@@ -64,10 +73,10 @@ async def run_case(
         limits=ChatLimits(max_message_chars=4000),
         clock=lambda: cases.now,
     )
-    key = ConversationKey("console", "local", "sam", case["id"])
+    key = ConversationKey("console", "local", ref.external_id, case["id"])
     requests_before = len(server.requests)
     started = time.perf_counter()
-    reply = await chat.handle(IncomingMessage(key=key, author=USER, text=case["say"]))
+    reply = await chat.handle(IncomingMessage(key=key, author=ref, text=case["say"]))
     seconds = time.perf_counter() - started
     model_requests = len(server.requests) - requests_before
     after = await nl_cases.all_tasks(storage, user.id, cases)
@@ -105,14 +114,19 @@ async def run(path: Path, *, model_only: bool = False) -> list[Outcome]:
         rules = RulesAgent()
     server = FakeChatServer(responder=scripted_model.respond)
     await server.start()
+    workdir = tempfile.TemporaryDirectory(prefix="todobot-hybrid-")
+    storage = open_sql_storage(f"sqlite+aiosqlite:///{workdir.name}/bench.db")
+    await migrate.upgrade(storage.engine)
     settings = AgentSettings(model="scripted", timeout=10.0, max_retries=0)
     model = OpenAIAgent(settings=settings, fallback=rules, api_key=None, base_url=server.base_url)
     agent = HybridAgent(triage=rules, model=model)
     try:
-        return [await run_case(case, cases, agent, server) for case in cases.cases]
+        return [await run_case(case, cases, agent, server, storage) for case in cases.cases]
     finally:
         await agent.aclose()
         await server.close()
+        await storage.close()
+        workdir.cleanup()
 
 
 def summary(outcomes: list[Outcome]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from bot.chat import ChatLimits, ChatService
 from bot.config import AgentSettings
 from bot.conversations import IncomingMessage
 from bot.identity import ConversationKey, UserRef
-from storage.memory import MemoryStorage
+from storage.sql import SqlStorage
 from tests.e2e.openai.fake_server import FakeChatServer
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
@@ -49,8 +49,9 @@ async def fake_model() -> AsyncIterator[FakeChatServer]:
 
 
 @pytest.fixture
-def storage() -> MemoryStorage:
-    return MemoryStorage()
+def storage(sqlite_storage: SqlStorage) -> SqlStorage:
+    """The real SQL storage on a migrated SQLite file (from tests/conftest.py)."""
+    return sqlite_storage
 
 
 @pytest.fixture

@@ -194,3 +194,39 @@ async def test_history_is_labelled_by_speaker_through_the_chat_service(
         {"role": "user", "content": "[Bob] what did she add?"},
     ]
     assert all("tools" in body for body in fake_model.bodies)
+
+
+async def test_tool_calls_and_tokens_are_stored_with_the_reply(
+    fake_model, make_agent, storage
+) -> None:
+    from sqlalchemy import select
+
+    from storage.sql.models import MessageRow
+
+    fake_model.play(
+        completion(None, [tool_call("add_task", {"title": "book the venue"})], usage=(90, 10)),
+        completion("Added #1 “book the venue”.", usage=(120, 8)),
+    )
+    reply = await chat_service(storage, make_agent()).handle(message("add book the venue"))
+    assert reply.text == "Added #1 “book the venue”."
+
+    async with storage.engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(
+                    MessageRow.role,
+                    MessageRow.content,
+                    MessageRow.tool_calls,
+                    MessageRow.tokens_used,
+                ).order_by(MessageRow.id)
+            )
+        ).all()
+    (user_row, assistant_row) = rows
+    assert user_row.role == "user" and user_row.tokens_used is None
+    assert assistant_row.role == "assistant"
+    assert assistant_row.content == reply.text
+    assert assistant_row.tokens_used == 228
+    (stored_call,) = assistant_row.tool_calls
+    assert stored_call["name"] == "add_task"
+    assert stored_call["arguments"] == {"title": "book the venue"}
+    assert stored_call["result"]["ok"] is True

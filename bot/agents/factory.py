@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 
 from bot.agent import Agent
-from bot.config import AgentSettings, optional_secret, secret
+from bot.config import AgentSettings, optional_secret
 from bot.errors import ConfigError
 
 
@@ -41,8 +41,10 @@ def build_agent(settings: AgentSettings, env: Mapping[str, str] | None = None) -
     base_url = _base_url(settings, env)
     key = optional_secret("OPENAI_API_KEY", env)
     if key is None and not base_url:
-        # No local server named and no key for OpenAI itself: say which variable is missing.
-        secret("OPENAI_API_KEY", env)
+        raise ConfigError(
+            f"The {backend} agent needs OPENAI_API_KEY in the environment (for OpenAI) or a "
+            "base URL ([agent] base_url or OPENAI_BASE_URL) for a local model server."
+        )
     try:
         from bot.agents.openai_chat import OpenAIAgent
     except ImportError as exc:

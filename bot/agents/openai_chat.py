@@ -45,6 +45,10 @@ PLACEHOLDER_API_KEY = "no-key-required"
 # answer before the core's turn timeout cuts everything off.
 MODEL_SHARE_OF_TURN = 0.8
 
+# Tool calls run per model response; more are answered with an error instead of being run, so a
+# runaway response cannot turn one message into thousands of writes.
+MAX_CALLS_PER_ROUND = 20
+
 
 class OpenAIAgent:
     """A model-backed agent; ``fallback`` answers when the model cannot."""
@@ -104,17 +108,15 @@ class OpenAIAgent:
                 # confirm them, and the person would get changes nobody reported.
                 break
             messages.append(_assistant_turn(message))
-            for requested in message.tool_calls:
-                name, arguments = _name_and_arguments(requested)
-                call = await tools.call(name, arguments)
-                made.append(call)
-                messages.append(
-                    {
-                        "role": "tool",
-                        "tool_call_id": requested.id,
-                        "content": prompt.tool_result_content(call),
-                    }
-                )
+            for index, requested in enumerate(message.tool_calls):
+                if index >= MAX_CALLS_PER_ROUND:
+                    content = prompt.too_many_calls(MAX_CALLS_PER_ROUND)
+                else:
+                    call = await tools.call(*_name_and_arguments(requested))
+                    made.append(call)
+                    content = prompt.tool_result_content(call)
+                # Every call is answered by id, or the next request is rejected by the API.
+                messages.append({"role": "tool", "tool_call_id": requested.id, "content": content})
         log.warning(
             "model %s reached the cap of %d rounds", self._settings.model, self._settings.max_rounds
         )

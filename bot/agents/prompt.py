@@ -107,3 +107,14 @@ def _summarise(call: ToolCall) -> str:
 def tool_result_content(call: ToolCall) -> str:
     """The ``content`` of the ``tool`` message that answers a model's tool call."""
     return json.dumps(call.result, ensure_ascii=False, separators=(",", ":"))
+
+
+def too_many_calls(limit: int) -> str:
+    """The ``tool`` answer for a call past the per-response limit (it was not run)."""
+    return json.dumps(
+        {
+            "ok": False,
+            "error": "too_many_calls",
+            "message": f"Not run: at most {limit} tool calls per step. Ask again for the rest.",
+        }
+    )

@@ -230,3 +230,18 @@ async def test_tool_calls_and_tokens_are_stored_with_the_reply(
     assert stored_call["name"] == "add_task"
     assert stored_call["arguments"] == {"title": "book the venue"}
     assert stored_call["result"]["ok"] is True
+
+
+async def test_a_flood_of_calls_in_one_response_is_bounded(fake_model, make_agent, storage) -> None:
+    from bot.agents.openai_chat import MAX_CALLS_PER_ROUND
+
+    flood = [tool_call("add_task", {"title": f"t{n}"}, f"call_{n}") for n in range(25)]
+    fake_model.play(completion(None, flood), completion("Added 20; ask again for the rest."))
+    toolbox = await _toolbox(storage)
+    await make_agent().respond(_turn(toolbox, "add 25 things"), toolbox)
+
+    answers = _tool_messages(fake_model.bodies[1])
+    assert [a["tool_call_id"] for a in answers] == [f"call_{n}" for n in range(25)]
+    assert len(toolbox.calls) == MAX_CALLS_PER_ROUND == 20
+    assert json.loads(answers[20]["content"])["error"] == "too_many_calls"
+    assert len(await _open_titles(storage, toolbox)) == 20

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -84,6 +85,13 @@ class ChatService:
         """Called after any turn or action that changed the person's tasks (e.g. App Home)."""
         self._listeners.append(listener)
 
+    async def has_conversation(self, key: ConversationKey) -> bool:
+        """Whether the bot has talked under ``key`` (a Slack thread it was mentioned in).
+
+        Raises ``StorageError`` when the database fails: the caller cannot tell either way.
+        """
+        return await self._storage.conversations.find_conversation(key=key) is not None
+
     async def handle(self, message: IncomingMessage) -> Reply:
         """Answer one message. Never raises: failures become an apology and a log line."""
         key = message.key
@@ -95,8 +103,17 @@ class ChatService:
                 if not first:
                     log.info("duplicate event %s in %s ignored", message.event_id, key)
                     return Reply(text="", duplicate=True)
+            started = time.perf_counter()
             async with self._locks.hold(key), self._storage.turn_lock(key):
-                return await self._turn(message)
+                reply = await self._turn(message)
+            log.info(
+                "turn in %s by %s: %s in %.0f ms",
+                key,
+                message.author,
+                ", ".join(c.name for c in reply.tool_calls) or "no tools",
+                (time.perf_counter() - started) * 1000,
+            )
+            return reply
         except StorageError:
             log.exception("storage failed in conversation %s", key)
             return Reply(text=texts.storage_apology(), is_error=True)
@@ -136,22 +153,24 @@ class ChatService:
 
     async def _turn(self, message: IncomingMessage) -> Reply:
         conversations = self._storage.conversations
-        user = await self._user(message.author, message.display_name, message.timezone)
-        now = self._clock()
-        conversation = await conversations.open_conversation(key=message.key, now=now)
-        history = await conversations.recent_messages(
-            conversation_id=conversation.id,
-            limit=self._limits.history_messages,
-            char_budget=self._limits.history_chars,
-        )
         # The person's words are stored before anything can fail, so nothing they wrote is lost.
-        await conversations.append_message(
-            conversation_id=conversation.id,
-            user_id=user.id,
-            role="user",
-            content=message.text,
-            now=now,
+        start = await conversations.begin_turn(
+            key=message.key,
+            author=message.author,
+            display_name=message.display_name,
+            default_timezone=self._default_tz,
+            timezone_hint=self._timezone_hint(message.timezone, message.author),
+            text=message.text,
             platform_message_id=message.platform_message_id,
+            now=self._clock(),
+            history_limit=self._limits.history_messages,
+            history_chars=self._limits.history_chars,
+        )
+        user, conversation, history, now = (
+            start.user,
+            start.conversation,
+            start.history,
+            start.message.created_at,
         )
         toolbox = self._toolbox(user)
         if len(message.text) > self._limits.max_message_chars:
@@ -168,6 +187,7 @@ class ChatService:
             now=self._clock(),
             tool_calls=toolbox.calls,
             tokens_used=answer.tokens_used,
+            speaker_name=user.display_name,
         )
         await self._notify(toolbox, message.author)
         return Reply(
@@ -203,13 +223,18 @@ class ChatService:
             return AgentReply(text=texts.help_text(), tokens_used=answer.tokens_used)
         return answer
 
+    @staticmethod
+    def _timezone_hint(timezone: str | None, ref: UserRef) -> str | None:
+        if not timezone:
+            return None
+        try:
+            return str(dates.zone(timezone))
+        except UnknownTimezone:
+            log.warning("ignoring unknown timezone %r for %s", timezone, ref)
+            return None
+
     async def _user(self, ref: UserRef, display_name: str | None, timezone: str | None) -> User:
-        hint = None
-        if timezone:
-            try:
-                hint = str(dates.zone(timezone))
-            except UnknownTimezone:
-                log.warning("ignoring unknown timezone %r for %s", timezone, ref)
+        hint = self._timezone_hint(timezone, ref)
         users = self._storage.users
         user = await users.resolve_user(
             ref=ref, display_name=display_name, timezone=hint or self._default_tz

@@ -50,6 +50,16 @@ class Conversation:
 
 
 @dataclass(frozen=True, slots=True)
+class TurnStart:
+    """What the start of a turn stored and read in one transaction."""
+
+    user: User
+    conversation: Conversation
+    history: list[StoredMessage]
+    message: StoredMessage
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMessage:
     """What an adapter hands the core: who said what, where.
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.conversations import Conversation, Role, StoredMessage, ToolCall, User
+from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnStart, User
 from bot.identity import ConversationKey, UserRef
 from bot.tasks import Task, TaskChanges, TaskDraft, TaskQuery
 
@@ -66,6 +66,9 @@ class ConversationStore(Protocol):
     async def open_conversation(self, *, key: ConversationKey, now: datetime) -> Conversation:
         """The conversation for ``key``, created on first use."""
 
+    async def find_conversation(self, *, key: ConversationKey) -> Conversation | None:
+        """The conversation for ``key`` if anyone has talked there, without creating it."""
+
     async def append_message(
         self,
         *,
@@ -77,7 +80,30 @@ class ConversationStore(Protocol):
         tool_calls: Sequence[ToolCall] = (),
         tokens_used: int | None = None,
         platform_message_id: str | None = None,
-    ) -> StoredMessage: ...
+        speaker_name: str | None = None,
+    ) -> StoredMessage:
+        """Store a message; ``speaker_name`` saves a look-up when the caller knows it."""
+
+    async def begin_turn(
+        self,
+        *,
+        key: ConversationKey,
+        author: UserRef,
+        display_name: str | None,
+        default_timezone: str,
+        timezone_hint: str | None,
+        text: str,
+        platform_message_id: str | None,
+        now: datetime,
+        history_limit: int,
+        history_chars: int,
+    ) -> TurnStart:
+        """Start a turn atomically: resolve the author (created on first contact, timezone set
+        from ``timezone_hint`` when given), open the conversation, read the history window as it
+        was before this message, and store the message.
+
+        One transaction on the hot path, so the person's words are kept before the agent runs.
+        """
 
     async def recent_messages(
         self, *, conversation_id: int, limit: int, char_budget: int
@@ -91,6 +117,9 @@ class ConversationStore(Protocol):
 class EventLog(Protocol):
     async def claim_event(self, *, platform: str, event_id: str, now: datetime) -> bool:
         """True the first time a platform event id is seen, False on every redelivery."""
+
+    async def prune_events(self, *, older_than: datetime) -> int:
+        """Forget event ids seen before ``older_than``; returns how many were removed."""
 
 
 class Storage(Protocol):

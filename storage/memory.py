@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.conversations import Conversation, Role, StoredMessage, ToolCall, User
+from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnStart, User
 from bot.errors import InvalidInput, TaskNotFound
 from bot.identity import ConversationKey, UserRef
 from bot.tasks import UNSET, Task, TaskChanges, TaskDraft, TaskQuery, sort_key
@@ -140,6 +140,43 @@ class MemoryConversationStore:
             self._d.conversations[key] = Conversation(id=self._d.new_id(), key=key)
         return self._d.conversations[key]
 
+    async def find_conversation(self, *, key: ConversationKey) -> Conversation | None:
+        return self._d.conversations.get(key)
+
+    async def begin_turn(
+        self,
+        *,
+        key: ConversationKey,
+        author: UserRef,
+        display_name: str | None,
+        default_timezone: str,
+        timezone_hint: str | None,
+        text: str,
+        platform_message_id: str | None,
+        now: datetime,
+        history_limit: int,
+        history_chars: int,
+    ) -> TurnStart:
+        users = MemoryUserStore(self._d)
+        user = await users.resolve_user(
+            ref=author, display_name=display_name, timezone=timezone_hint or default_timezone
+        )
+        if timezone_hint and user.timezone != timezone_hint:
+            user = await users.set_timezone(user_id=user.id, timezone=timezone_hint)
+        conversation = await self.open_conversation(key=key, now=now)
+        history = await self.recent_messages(
+            conversation_id=conversation.id, limit=history_limit, char_budget=history_chars
+        )
+        message = await self.append_message(
+            conversation_id=conversation.id,
+            user_id=user.id,
+            role="user",
+            content=text,
+            now=now,
+            platform_message_id=platform_message_id,
+        )
+        return TurnStart(user=user, conversation=conversation, history=history, message=message)
+
     async def append_message(
         self,
         *,
@@ -151,12 +188,13 @@ class MemoryConversationStore:
         tool_calls: Sequence[ToolCall] = (),
         tokens_used: int | None = None,
         platform_message_id: str | None = None,
+        speaker_name: str | None = None,
     ) -> StoredMessage:
         message = StoredMessage(
             id=self._d.new_id(),
             conversation_id=conversation_id,
             user_id=user_id,
-            speaker_name=self._d.users[user_id].display_name,
+            speaker_name=speaker_name or self._d.users[user_id].display_name,
             role=role,
             content=content,
             tool_calls=list(tool_calls),
@@ -168,6 +206,8 @@ class MemoryConversationStore:
     async def recent_messages(
         self, *, conversation_id: int, limit: int, char_budget: int
     ) -> list[StoredMessage]:
+        if limit <= 0:
+            return []
         picked: list[StoredMessage] = []
         used = 0
         for message in reversed(self._d.messages):
@@ -189,6 +229,9 @@ class MemoryEventLog:
             return False
         self._d.events.add((platform, event_id))
         return True
+
+    async def prune_events(self, *, older_than: datetime) -> int:
+        return 0
 
 
 class MemoryStorage:

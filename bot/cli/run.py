@@ -6,12 +6,15 @@ import asyncio
 import logging
 import os
 from collections.abc import Coroutine
+from datetime import timedelta
 from typing import Any
 
+from bot.chat import utc_now
 from bot.cli.wiring import build_chat, opened_storage
 from bot.config import Settings
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
 from bot.identity import UserRef
+from bot.stores import Storage
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,24 @@ async def run_platforms(
 
             services.append(serve_discord(chat, settings))
         log.info("serving %s", ", ".join(chosen))
+        services.append(prune_events_forever(storage))
         await asyncio.gather(*services)
     return 0
+
+
+EVENT_RETENTION = timedelta(days=2)
+PRUNE_EVERY_SECONDS = 3600.0
+
+
+async def prune_events_forever(storage: Storage) -> None:
+    """Keep the dedup table small: platforms redeliver within minutes, not days."""
+    while True:
+        try:
+            removed = await storage.events.prune_events(older_than=utc_now() - EVENT_RETENTION)
+            log.info("pruned %d old event ids", removed)
+        except StorageError:
+            log.warning("could not prune old event ids; will try again", exc_info=True)
+        await asyncio.sleep(PRUNE_EVERY_SECONDS)
 
 
 async def run_mcp(settings: Settings, *, user: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import StorageError
@@ -27,3 +27,11 @@ class SqlEventLog(SqlStoreBase):
                 return False
             raise
         return True
+
+    async def prune_events(self, *, older_than: datetime) -> int:
+        """Forget event ids seen before ``older_than`` (platforms redeliver within minutes)."""
+        async with self._tx() as session:
+            result = await session.execute(
+                delete(ProcessedEvent).where(ProcessedEvent.seen_at < older_than)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)

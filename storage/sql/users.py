@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversations import User
 from bot.errors import StorageError
@@ -18,51 +19,68 @@ def to_user(row: AppUser) -> User:
     return User(id=row.id, display_name=row.display_name, timezone=row.timezone)
 
 
+async def find_user_row(session: AsyncSession, ref: UserRef) -> AppUser | None:
+    return await session.scalar(
+        select(AppUser)
+        .join(UserIdentity, UserIdentity.user_id == AppUser.id)
+        .where(
+            UserIdentity.platform == ref.platform,
+            UserIdentity.tenant == ref.tenant,
+            UserIdentity.external_id == ref.external_id,
+        )
+    )
+
+
+async def get_or_create_user_row(
+    session: AsyncSession, ref: UserRef, display_name: str | None, timezone: str
+) -> AppUser:
+    """The user behind ``ref``; a first contact creates the user and the identity.
+
+    Two first messages of one person racing end in an ``IntegrityError`` for the loser, whose
+    caller retries (the row then exists).
+    """
+    row = await find_user_row(session, ref)
+    if row is not None:
+        return row
+    row = AppUser(
+        display_name=(display_name or ref.external_id)[:200],
+        timezone=timezone,
+        next_task_number=1,
+        created_at=datetime.now(UTC),
+    )
+    session.add(row)
+    await session.flush()
+    session.add(
+        UserIdentity(
+            platform=ref.platform, tenant=ref.tenant, external_id=ref.external_id, user_id=row.id
+        )
+    )
+    await session.flush()
+    return row
+
+
+def raced_on_insert(exc: StorageError) -> bool:
+    """Whether a store call failed because a concurrent insert of the same key won."""
+    return isinstance(exc.__cause__, IntegrityError)
+
+
 class SqlUserStore(SqlStoreBase):
     async def find_user(self, *, ref: UserRef) -> User | None:
         async with self._tx() as session:
-            row = await session.scalar(
-                select(AppUser)
-                .join(UserIdentity, UserIdentity.user_id == AppUser.id)
-                .where(
-                    UserIdentity.platform == ref.platform,
-                    UserIdentity.tenant == ref.tenant,
-                    UserIdentity.external_id == ref.external_id,
-                )
-            )
+            row = await find_user_row(session, ref)
             return None if row is None else to_user(row)
 
     async def resolve_user(self, *, ref: UserRef, display_name: str | None, timezone: str) -> User:
-        found = await self.find_user(ref=ref)
-        if found is not None:
-            return found
-        try:
-            async with self._tx() as session:
-                row = AppUser(
-                    display_name=(display_name or ref.external_id)[:200],
-                    timezone=timezone,
-                    next_task_number=1,
-                    created_at=datetime.now(UTC),
-                )
-                session.add(row)
-                await session.flush()
-                session.add(
-                    UserIdentity(
-                        platform=ref.platform,
-                        tenant=ref.tenant,
-                        external_id=ref.external_id,
-                        user_id=row.id,
+        for attempt in range(2):
+            try:
+                async with self._tx() as session:
+                    return to_user(
+                        await get_or_create_user_row(session, ref, display_name, timezone)
                     )
-                )
-                await session.flush()
-                return to_user(row)
-        except StorageError as exc:
-            # Two first messages of one person raced; the other insert won, so use its row.
-            if isinstance(exc.__cause__, IntegrityError):
-                again = await self.find_user(ref=ref)
-                if again is not None:
-                    return again
-            raise
+            except StorageError as exc:
+                if attempt or not raced_on_insert(exc):
+                    raise
+        raise AssertionError("unreachable")
 
     async def set_timezone(self, *, user_id: int, timezone: str) -> User:
         async with self._tx() as session:

@@ -53,3 +53,12 @@ async def test_event_is_claimed_once(storage: SqlStorage) -> None:
     assert await storage.events.claim_event(platform="slack", event_id="Ev1", now=NOW)
     assert not await storage.events.claim_event(platform="slack", event_id="Ev1", now=NOW)
     assert await storage.events.claim_event(platform="discord", event_id="Ev1", now=NOW)
+
+
+async def test_old_event_ids_are_pruned(storage: SqlStorage) -> None:
+    await storage.events.claim_event(platform="slack", event_id="old", now=NOW)
+    await storage.events.claim_event(platform="slack", event_id="new", now=NOW + timedelta(days=3))
+    removed = await storage.events.prune_events(older_than=NOW + timedelta(days=1))
+    assert removed == 1
+    assert await storage.events.claim_event(platform="slack", event_id="old", now=NOW)
+    assert not await storage.events.claim_event(platform="slack", event_id="new", now=NOW)

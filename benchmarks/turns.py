@@ -1,10 +1,14 @@
 """Turns through ``ChatService`` with the offline agent, on SQLite and PostgreSQL.
 
 For conversations that already hold 10, 1,000 and 100,000 messages, drives turns one after
-another and prints turns/second and p50/p99 latency. Loading history must not grow with the
-conversation, so p50 at 100,000 should stay close to p50 at 10.
+another and prints p50/p99 latency and turns/second (loading history must not grow with the
+conversation, so p50 at 100,000 should stay close to p50 at 10). Then drives turns in several
+conversations at once, as a team's workspace does, and prints the throughput.
 
-    python benchmarks/turns.py [--json] [--turns 300] [--postgres-url URL]
+Each person starts with 15 open tasks and a steady mix of adding, listing, completing and
+deleting, so the list stays the size people really keep.
+
+    python benchmarks/turns.py [--json] [--turns 300] [--concurrency 8] [--postgres-url URL]
 
 PostgreSQL runs when ``--postgres-url`` or ``TODOBOT_TEST_POSTGRES_URL`` names a server; a
 database is created for the run and dropped after it.
@@ -39,13 +43,15 @@ from storage.sql import SqlStorage, open_sql_storage
 from storage.sql.models import MessageRow
 
 SIZES = (10, 1_000, 100_000)
-MESSAGES = (
+OPEN_TASKS = 15
+# One cycle adds two tasks and removes them again; {a} and {b} are their numbers.
+CYCLE = (
     "add buy milk tomorrow",
     "what's on my list?",
     "add call the bank friday 3pm high priority",
-    "done 1",
+    "done {a}",
     "what's due today?",
-    "delete 2",
+    "delete {b}",
 )
 SEED_CHUNK = 5_000
 
@@ -70,43 +76,94 @@ async def seed(storage: SqlStorage, key: ConversationKey, user: UserRef, count: 
             await conn.execute(insert(MessageRow), rows[start : start + SEED_CHUNK])
 
 
-async def measure(storage: SqlStorage, size: int, turns: int) -> dict[str, Any]:
-    chat = ChatService(storage=storage, agent=build_agent(AgentSettings(backend="rules")))
-    user = UserRef("console", "local", f"bench-{size}")
-    key = ConversationKey("console", "local", f"bench-{size}", "main")
-    await seed(storage, key, user, size)
-    for text in MESSAGES:  # warm-up: connections, caches, dateparser
-        await chat.handle(IncomingMessage(key=key, author=user, text=text))
+def new_chat(storage: SqlStorage) -> ChatService:
+    return ChatService(storage=storage, agent=build_agent(AgentSettings(backend="rules")))
+
+
+async def start_person(
+    chat: ChatService, storage: SqlStorage, name: str, history: int
+) -> tuple[ConversationKey, UserRef]:
+    user = UserRef("console", "local", name)
+    key = ConversationKey("console", "local", name, "main")
+    await seed(storage, key, user, history)
+    for i in range(OPEN_TASKS):
+        await chat.handle(IncomingMessage(key=key, author=user, text=f"add chore {i} friday"))
+    return key, user
+
+
+async def converse(
+    chat: ChatService, key: ConversationKey, user: UserRef, turns: int
+) -> list[float]:
+    """Run ``turns`` turns of the steady cycle; returns each turn's latency in seconds."""
     latencies = []
-    started = time.perf_counter()
+    first = next_number = OPEN_TASKS + 1
     for i in range(turns):
-        text = MESSAGES[i % len(MESSAGES)]
+        step = i % len(CYCLE)
+        if step == 0:
+            first, next_number = next_number, next_number + 2
+        text = CYCLE[step].format(a=first, b=first + 1)
         t0 = time.perf_counter()
         reply = await chat.handle(IncomingMessage(key=key, author=user, text=text))
         latencies.append(time.perf_counter() - t0)
         if reply.is_error:
             raise SystemExit(f"turn failed: {reply.text}")
-    elapsed = time.perf_counter() - started
-    latencies.sort()
+    return latencies
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * share))]
+
+
+def summary(latencies: list[float], elapsed: float) -> dict[str, Any]:
+    ordered = sorted(latencies)
     return {
-        "messages_before": size,
-        "turns": turns,
-        "turns_per_second": round(turns / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies) * 1000, 2),
-        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 2),
+        "turns": len(ordered),
+        "turns_per_second": round(len(ordered) / elapsed, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p99_ms": round(percentile(ordered, 0.99) * 1000, 2),
     }
 
 
-async def run_backend(url: str, turns: int) -> list[dict[str, Any]]:
+async def measure(storage: SqlStorage, size: int, turns: int) -> dict[str, Any]:
+    """One conversation that already holds ``size`` messages, turns one after another."""
+    chat = new_chat(storage)
+    key, user = await start_person(chat, storage, f"bench-{size}", size)
+    await converse(chat, key, user, len(CYCLE))  # warm-up: connections, caches, dateparser
+    started = time.perf_counter()
+    latencies = await converse(chat, key, user, turns)
+    return {"messages_before": size, **summary(latencies, time.perf_counter() - started)}
+
+
+async def measure_concurrent(storage: SqlStorage, people: int, turns: int) -> dict[str, Any]:
+    """``people`` conversations at once, each taking its turns in order."""
+    chat = new_chat(storage)
+    started_people = [
+        await start_person(chat, storage, f"team-{people}-{i}", 10) for i in range(people)
+    ]
+    per_person = max(len(CYCLE), turns // people)
+    started = time.perf_counter()
+    results = await asyncio.gather(
+        *(converse(chat, key, user, per_person) for key, user in started_people)
+    )
+    latencies = [x for r in results for x in r]
+    return {
+        "concurrent_conversations": people,
+        **summary(latencies, time.perf_counter() - started),
+    }
+
+
+async def run_backend(url: str, turns: int, concurrency: int) -> list[dict[str, Any]]:
     storage = open_sql_storage(url)
     try:
         await migrate.upgrade(storage.engine)
-        return [await measure(storage, size, turns) for size in SIZES]
+        rows = [await measure(storage, size, turns) for size in SIZES]
+        rows.append(await measure_concurrent(storage, concurrency, turns))
+        return rows
     finally:
         await storage.close()
 
 
-async def with_postgres(server: str, turns: int) -> list[dict[str, Any]]:
+async def with_postgres(server: str, turns: int, concurrency: int) -> list[dict[str, Any]]:
     import asyncpg
 
     server = server.replace("postgresql+asyncpg://", "postgresql://")
@@ -115,7 +172,7 @@ async def with_postgres(server: str, turns: int) -> list[dict[str, Any]]:
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
     try:
-        return await run_backend(f"{server.rpartition('/')[0]}/{name}", turns)
+        return await run_backend(f"{server.rpartition('/')[0]}/{name}", turns, concurrency)
     finally:
         admin = await asyncpg.connect(server, timeout=10)
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -125,16 +182,19 @@ async def with_postgres(server: str, turns: int) -> list[dict[str, Any]]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--postgres-url", default=os.environ.get("TODOBOT_TEST_POSTGRES_URL"))
     args = parser.parse_args()
     results: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        results["sqlite"] = await run_backend(f"sqlite+aiosqlite:///{tmp}/bench.db", args.turns)
+        results["sqlite"] = await run_backend(
+            f"sqlite+aiosqlite:///{tmp}/bench.db", args.turns, args.concurrency
+        )
     if args.postgres_url:
-        results["postgresql"] = await with_postgres(args.postgres_url, args.turns)
+        results["postgresql"] = await with_postgres(args.postgres_url, args.turns, args.concurrency)
     for rows in results.values():
-        small, large = rows[0]["p50_ms"], rows[-1]["p50_ms"]
+        small, large = rows[0]["p50_ms"], rows[len(SIZES) - 1]["p50_ms"]
         rows.append({"p50_ratio_100k_vs_10": round(large / small, 2)})
     if args.json:
         print(json.dumps(results, indent=2))
@@ -146,6 +206,12 @@ async def main() -> None:
                 print(
                     f"  {row['messages_before']:>7,} msgs: {row['turns_per_second']:>7} "
                     f"turns/s  p50 {row['p50_ms']:>6} ms  p99 {row['p99_ms']:>6} ms"
+                )
+            elif "concurrent_conversations" in row:
+                print(
+                    f"  {row['concurrent_conversations']} conversations at once: "
+                    f"{row['turns_per_second']} turns/s  p50 {row['p50_ms']} ms  "
+                    f"p99 {row['p99_ms']} ms"
                 )
             else:
                 print(f"  p50 ratio 100k/10: {row['p50_ratio_100k_vs_10']}")

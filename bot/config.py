@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from bot.errors import ConfigError
 
@@ -44,21 +44,61 @@ class AgentSettings(_Section):
 
 
 class SlackSettings(_Section):
-    api_url: str | None = None
+    api_url: str | None = Field(
+        default=None, description="Web API base URL; Slack's own (https://slack.com/api/) if unset."
+    )
     mode: Literal["socket", "http"] = "socket"
     http_host: str = "0.0.0.0"
-    http_port: int = 3000
+    http_port: int = Field(default=3000, ge=0, le=65535)
+    timeout: float = Field(default=10.0, gt=0, description="Seconds for one Web API request.")
+    rate_limit_retries: int = Field(default=3, ge=0, le=10, description="Retries after a 429.")
+    max_retry_wait: float = Field(
+        default=30.0, gt=0, description="Longest Retry-After (seconds) worth waiting for."
+    )
 
 
 class DiscordSettings(_Section):
-    reply_in_thread: bool = True
-    message_content_intent: bool = False
-    command_guild_id: int | None = None
-    shard_count: int | None = None
-    shard_ids: list[int] | None = None
-    api_url: str | None = None
-    gateway_url: str | None = None
-    max_ratelimit_timeout: float = 30.0
+    reply_in_thread: bool = Field(
+        default=True, description="Answer a mention in a thread started from it, else inline."
+    )
+    message_content_intent: bool = Field(
+        default=False,
+        description="Privileged; when enabled here and in the Developer Portal, follow-ups in "
+        "the bot's threads need no mention.",
+    )
+    ephemeral_replies: bool = Field(
+        default=True, description="Slash command answers are visible only to the person."
+    )
+    sync_commands: bool = Field(
+        default=True, description="Register slash commands at start-up (one process is enough)."
+    )
+    command_guild_id: int | None = Field(
+        default=None, description="Register slash commands in this server only (development)."
+    )
+    shard_count: int | None = Field(default=None, ge=1, description="Omit for Discord's advice.")
+    shard_ids: list[int] | None = Field(
+        default=None, description="The shards this process runs; needs shard_count."
+    )
+    api_url: str | None = Field(default=None, description="REST base URL (proxy or test fake).")
+    gateway_url: str | None = Field(default=None, description="Gateway WebSocket URL.")
+    max_ratelimit_timeout: float = Field(
+        default=30.0,
+        ge=30.0,
+        le=600.0,
+        description="Longest rate-limit wait in seconds before a request fails instead "
+        "(discord.py's minimum is 30).",
+    )
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> DiscordSettings:
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("shard_ids needs shard_count (the total number of shards)")
+        wrong = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+        if wrong or not self.shard_ids:
+            raise ValueError(f"shard_ids must be a non-empty list of 0…{self.shard_count - 1}")
+        return self
 
 
 class RemindersSettings(_Section):

@@ -65,3 +65,5 @@ def configure_logging(level: str, fmt: str, *, database_url: str | None = None) 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Migration steps are reported by todobot itself; Alembic's own lines are noise at start-up.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -193,6 +193,70 @@ class TaskToolbox:
         deleted = await self._tasks.delete_task(user_id=self.user.id, number=task.number)
         return {"ok": True, "task": self._json(deleted), "deleted": True}
 
+    async def restore_task(
+        self, *, number: int, snapshot: Mapping[str, Any] | None, undoes: int | None = None
+    ) -> ToolCall:
+        """Put task ``number`` back as ``snapshot`` (a ``task_json`` dict), re-creating it with
+        its number if it was deleted; with ``snapshot`` None, delete it (undoing an add).
+
+        Not a model tool (absent from ``TOOL_SPECS``): only "undo" uses it. It is recorded like
+        a tool call, named ``restore_task`` with ``undoes`` (the message whose changes it
+        reverts), so a later undo can tell what was already undone.
+        """
+        arguments = {
+            "number": number,
+            "snapshot": dict(snapshot) if snapshot else None,
+            "undoes": undoes,
+        }
+        try:
+            result = await self._restore(number, snapshot)
+        except UserFacingError as exc:
+            result = _failure(exc)
+        if result.get("ok") and not result.get("already"):
+            self.changed = True
+        return self._record("restore_task", arguments, result)
+
+    async def _restore(self, number: int, snapshot: Mapping[str, Any] | None) -> dict[str, Any]:
+        try:
+            current: Task | None = await self._tasks.get_task(user_id=self.user.id, number=number)
+        except TaskNotFound:
+            current = None
+        if snapshot is None:
+            if current is None:
+                return {"ok": True, "already": True, "number": number}
+            gone = await self._tasks.delete_task(user_id=self.user.id, number=number)
+            return {"ok": True, "deleted": True, "task": self._json(gone)}
+        completed_at = snapshot.get("completed_at")
+        finished = datetime.fromisoformat(completed_at) if completed_at else None
+        draft = TaskDraft(
+            title=str(snapshot["title"]),
+            description=str(snapshot.get("description") or ""),
+            priority=Priority(snapshot.get("priority") or "medium"),
+            due=self._due(snapshot.get("due")),
+        )
+        if current is None:
+            created = snapshot.get("created_at")
+            task = await self._tasks.add_task(
+                user_id=self.user.id,
+                draft=draft,
+                now=self.now,
+                number=number,
+                completed_at=finished,
+                created_at=datetime.fromisoformat(created) if created else None,
+            )
+            return {"ok": True, "restored": True, "task": self._json(task)}
+        changes = TaskChanges(
+            title=draft.title,
+            description=draft.description,
+            priority=draft.priority,
+            due=draft.due,
+            completed_at=finished,
+        )
+        task = await self._tasks.update_task(
+            user_id=self.user.id, number=number, changes=changes, now=self.now
+        )
+        return {"ok": True, "task": self._json(task), "before": self._json(current)}
+
     async def _set_timezone(self, args: specs.SetTimezoneArgs) -> dict[str, Any]:
         tz = dates.zone(args.timezone)
         self.user = await self._users.set_timezone(user_id=self.user.id, timezone=str(tz))

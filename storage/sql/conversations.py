@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,7 +27,17 @@ def _key_filter(key: ConversationKey) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def _to_message(row: MessageRow, speaker_name: str) -> StoredMessage:
+class _MessageFields(Protocol):
+    id: int
+    conversation_id: int
+    user_id: int
+    role: str
+    content: str
+    tool_calls: list[dict[str, Any]] | None
+    created_at: datetime
+
+
+def _to_message(row: _MessageFields, speaker_name: str) -> StoredMessage:
     calls = [
         ToolCall(
             name=c.get("name", ""), arguments=c.get("arguments") or {}, result=c.get("result") or {}
@@ -97,8 +108,18 @@ async def _history(
         return []
     # Newest first through the (conversation_id, created_at) index, so the cost is the window's
     # size whatever the conversation's length.
+    # Plain columns, not ORM entities: the window is read-only and this runs every turn.
     stmt = (
-        select(MessageRow, AppUser.display_name)
+        select(
+            MessageRow.id,
+            MessageRow.conversation_id,
+            MessageRow.user_id,
+            MessageRow.role,
+            MessageRow.content,
+            MessageRow.tool_calls,
+            MessageRow.created_at,
+            AppUser.display_name,
+        )
         .join(AppUser, AppUser.id == MessageRow.user_id)
         .where(MessageRow.conversation_id == conversation_id)
         .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
@@ -106,10 +127,10 @@ async def _history(
     )
     picked: list[StoredMessage] = []
     used = 0
-    for row, name in (await session.execute(stmt)).all():
+    for row in (await session.execute(stmt)).all():
         if picked and used + len(row.content) > char_budget:
             break
-        picked.append(_to_message(row, name))
+        picked.append(_to_message(row, row.display_name))
         used += len(row.content)
     return picked[::-1]
 

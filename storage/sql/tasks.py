@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, delete, select, update
@@ -14,7 +15,25 @@ from storage.sql.models import AppUser, TaskRow
 from storage.sql.session import SqlStoreBase
 
 
-def to_task(row: TaskRow) -> Task:
+class _TaskFields(Protocol):
+    id: int
+    user_id: int
+    number: int
+    title: str
+    description: str
+    priority: str
+    due_at: datetime | None
+    due_has_time: bool
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+# Lists are read-only: plain column rows skip building ORM objects for every task.
+_TASK_COLUMNS = tuple(getattr(TaskRow, c.key) for c in TaskRow.__table__.columns)
+
+
+def to_task(row: _TaskFields) -> Task:
     due = None
     if row.due_at is not None:
         due = Due.at_instant(row.due_at) if row.due_has_time else Due.on(row.due_at.date())
@@ -105,7 +124,7 @@ class SqlTaskStore(SqlStoreBase):
     async def list_tasks(
         self, *, user_id: int, query: TaskQuery, now: datetime, tz: ZoneInfo, limit: int = 200
     ) -> list[Task]:
-        stmt = select(TaskRow).where(TaskRow.user_id == user_id)
+        stmt = select(*_TASK_COLUMNS).where(TaskRow.user_id == user_id)
         if query.status == "open":
             stmt = stmt.where(TaskRow.completed_at.is_(None))
         elif query.status == "completed":
@@ -123,7 +142,7 @@ class SqlTaskStore(SqlStoreBase):
         # exact test is TaskQuery.matches, run on the user's (already narrowed) rows.
         stmt = stmt.order_by(TaskRow.due_at.is_(None), TaskRow.due_at, TaskRow.number)
         async with self._tx() as session:
-            rows = (await session.scalars(stmt)).all()
+            rows = (await session.execute(stmt)).all()
         found = [t for t in map(to_task, rows) if query.matches(t, now=now, tz=tz)]
         return sorted(found, key=sort_key)[:limit]
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import text
+
 from bot.conversations import ToolCall
 from bot.identity import ConversationKey, UserRef
-from storage.sql import SqlStorage
+from storage.sql import SqlStorage, open_sql_storage
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 KEY = ConversationKey("slack", "T1", "C1", "1700000000.0001")
@@ -62,3 +65,16 @@ async def test_old_event_ids_are_pruned(storage: SqlStorage) -> None:
     assert removed == 1
     assert await storage.events.claim_event(platform="slack", event_id="old", now=NOW)
     assert not await storage.events.claim_event(platform="slack", event_id="new", now=NOW)
+
+
+@pytest.mark.postgres
+async def test_postgres_connections_always_plan_for_the_current_table(postgres_url: str) -> None:
+    # A generic plan cached while `message` was small would scan the whole table once it grows;
+    # the history window must stay an index scan however long the conversation gets.
+    storage = open_sql_storage(postgres_url)
+    try:
+        async with storage.engine.connect() as conn:
+            mode = await conn.scalar(text("SHOW plan_cache_mode"))
+    finally:
+        await storage.close()
+    assert mode == "force_custom_plan"

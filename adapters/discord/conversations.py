@@ -1,0 +1,117 @@
+"""Messages in servers and DMs: mention or DM → ``chat.handle`` → answer in a thread or inline."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import commands
+
+from adapters.discord import rendering, texts
+from adapters.discord.buttons import complete_view
+from adapters.discord.mapping import Placement, Trigger, decide, message_facts
+from adapters.discord.rendering import NO_PINGS
+
+if TYPE_CHECKING:
+    from adapters.discord.client import TodoBot
+
+log = logging.getLogger(__name__)
+
+TYPING_REFRESH = 8.0  # seconds; one typing indicator lasts about ten
+
+
+class Conversations(commands.Cog):
+    """Answers @mentions, follow-ups in its threads, and DMs."""
+
+    def __init__(self, bot: TodoBot) -> None:
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        me = self.bot.user
+        if me is None:
+            return
+        trigger = decide(
+            message_facts(message),
+            bot_id=me.id,
+            reply_in_thread=self.bot.settings.reply_in_thread,
+            content_intent=self.bot.settings.message_content_intent,
+        )
+        if trigger is None:
+            return
+        try:
+            await self._answer(message, trigger)
+        except Exception:
+            log.exception("answering message %s in %s failed", message.id, trigger.message.key)
+            try:
+                await message.channel.send(texts.apology(), allowed_mentions=NO_PINGS)
+            except discord.HTTPException:
+                log.warning("could not apologise in channel %s either", message.channel.id)
+
+    async def _answer(self, message: discord.Message, trigger: Trigger) -> None:
+        async with typing_shown(message.channel):
+            reply = await self.bot.chat.handle(trigger.message)
+        if reply.duplicate:
+            return
+        placement = trigger.placement
+        if reply.is_error and placement is Placement.NEW_THREAD:
+            # An apology needs no thread of its own; the person simply mentions us again.
+            placement = Placement.REPLY
+        destination, reference = await _destination(message, placement, trigger)
+        parts = rendering.split_text(reply.text) or [texts.apology()]
+        view = complete_view(message.author.id, rendering.button_numbers(reply))
+        for index, part in enumerate(parts):
+            extra: dict[str, Any] = {}
+            if index == 0 and reference is not None:
+                extra["reference"] = reference
+            if index == len(parts) - 1 and view is not None:
+                extra["view"] = view
+            await destination.send(part, allowed_mentions=NO_PINGS, **extra)
+
+
+async def _destination(
+    message: discord.Message, placement: Placement, trigger: Trigger
+) -> tuple[discord.abc.Messageable, discord.MessageReference | None]:
+    if placement is Placement.NEW_THREAD:
+        try:
+            thread = await message.create_thread(
+                name=texts.thread_name(trigger.message.text),
+                auto_archive_duration=1440,  # a day of quiet before Discord hides it
+            )
+            return thread, None
+        except discord.HTTPException as exc:
+            # No thread permission, or a channel without threads: answer inline instead.
+            log.warning(
+                "could not start a thread from message %s (%s); answering inline",
+                message.id,
+                exc,
+            )
+            placement = Placement.REPLY
+    if placement is Placement.REPLY:
+        return message.channel, message.to_reference(fail_if_not_exists=False)
+    return message.channel, None
+
+
+@contextlib.asynccontextmanager
+async def typing_shown(channel: discord.abc.Messageable) -> AsyncIterator[None]:
+    """Show "todobot is typing…" while the turn runs; a refused indicator is no failure."""
+
+    async def keep_typing() -> None:
+        while True:
+            try:
+                await channel.typing()
+            except discord.HTTPException:
+                return
+            await asyncio.sleep(TYPING_REFRESH)
+
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,28 @@
+"""Answering an interaction privately, whatever state its response is in."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from adapters.discord import texts
+from adapters.discord.rendering import NO_PINGS
+
+log = logging.getLogger(__name__)
+
+
+async def apologise(interaction: discord.Interaction[Any]) -> None:
+    """A short private apology: as the response, or as a followup once it was deferred."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(
+                texts.apology(), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+        else:
+            await interaction.response.send_message(
+                texts.apology(), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+    except discord.HTTPException:
+        log.warning("could not apologise for interaction %s either", interaction.id, exc_info=True)

@@ -1,0 +1,72 @@
+"""The Bolt ``AsyncApp`` and the one function that wires todobot's listeners into it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks, views
+from adapters.slack.client import ResponseUrlClient
+from adapters.slack.conversations import SlackConversations
+from adapters.slack.home import HomeTab
+from adapters.slack.inflight import InFlight
+from adapters.slack.interactions import SlackInteractions
+from adapters.slack.outbox import SlackOutbox
+from adapters.slack.profiles import SlackProfiles
+from bot.chat import ChatService
+from bot.config import SlackSettings
+
+COMMAND = "/todo"
+ADD_AS_TODO_SHORTCUT = "add_as_todo"
+
+
+def build_app(client: AsyncWebClient, *, signing_secret: str | None) -> AsyncApp:
+    """One ``AsyncApp`` for both modes; HTTP mode passes the secret that verifies requests.
+
+    Socket Mode requests are authenticated by the app token's connection, so they carry no
+    signature to check.
+    """
+    return AsyncApp(
+        name="todobot",
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=signing_secret is not None,
+        logger=logging.getLogger("adapters.slack.bolt"),
+        # Each listener acknowledges itself, then works on; HTTP answers do not wait for it.
+        process_before_response=False,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SlackAdapter:
+    """What ``register`` wired, kept for shutdown (``inflight``) and the Home tab."""
+
+    conversations: SlackConversations
+    interactions: SlackInteractions
+    home: HomeTab
+    inflight: InFlight
+
+
+def register(app: AsyncApp, chat: ChatService, settings: SlackSettings) -> SlackAdapter:
+    """Route every event, command, action, view and shortcut the manifest declares."""
+    inflight = InFlight()
+    outbox = SlackOutbox(app.client, ResponseUrlClient(settings))
+    profiles = SlackProfiles(app.client)
+    home = HomeTab(chat, outbox, inflight)
+    conversations = SlackConversations(chat, outbox, profiles, inflight)
+    interactions = SlackInteractions(chat, outbox, profiles, inflight, home)
+
+    app.event("app_mention")(conversations.on_mention)
+    app.event("message")(conversations.on_message)
+    app.command(COMMAND)(conversations.on_command)
+    app.event("app_home_opened")(interactions.on_home_opened)
+    app.action(blocks.COMPLETE_ACTION)(interactions.on_complete)
+    app.action(blocks.DELETE_ACTION)(interactions.on_delete)
+    app.action(views.HOME_ADD_ACTION)(interactions.on_home_add)
+    app.shortcut(ADD_AS_TODO_SHORTCUT)(interactions.on_add_as_todo)
+    app.view(views.ADD_TASK_CALLBACK)(interactions.on_add_submitted)
+    chat.add_change_listener(home.on_tasks_changed)
+    return SlackAdapter(conversations, interactions, home, inflight)

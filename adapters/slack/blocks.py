@@ -1,0 +1,176 @@
+"""Replies as Slack messages: mrkdwn text split within limits, Block Kit buttons. Pure.
+
+A reply becomes one or more messages; the task buttons (Complete, Delete) ride on the last one.
+Every button's value names the list's owner (see ``mapping.task_button_value``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from adapters.slack import mrkdwn, texts
+from adapters.slack.mapping import task_button_value
+from bot.conversations import Reply, ToolCall
+from bot.tasks import Task
+
+COMPLETE_ACTION = "todo_complete"
+DELETE_ACTION = "todo_delete"
+# Slack allows 50 blocks in a message; a few are text, one per task is buttons.
+MAX_TASK_BUTTONS = 20
+# response_url accepts five messages; a thread reply is not worth more either.
+MAX_MESSAGES = 5
+BUTTON_TEXT_LIMIT = 75
+
+Block = dict[str, Any]
+TaskJson = Mapping[str, Any]
+
+
+class Numbered(Protocol):
+    """A task as a button needs it: a core ``Task`` or a number and title from tool JSON."""
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """One Slack message: ``text`` is the mrkdwn fallback (notifications), ``blocks`` the body."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def plain(text: str, limit: int = BUTTON_TEXT_LIMIT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": mrkdwn.truncate(text, limit), "emoji": True}
+
+
+def to_messages(reply: Reply, *, owner: str) -> list[OutgoingMessage]:
+    """The messages that show ``reply``; ``owner`` is the Slack user whose tasks it shows."""
+    tasks = [] if reply.is_error else buttoned_tasks(reply.tasks, reply.tool_calls)
+    return compose(mrkdwn.to_mrkdwn(reply.text), task_buttons(tasks, owner=owner))
+
+
+def compose(text: str, extra_blocks: Sequence[Block] = ()) -> list[OutgoingMessage]:
+    """``text`` split into at most ``MAX_MESSAGES`` messages, ``extra_blocks`` on the last."""
+    chunks = mrkdwn.split_text(text)
+    if len(chunks) > MAX_MESSAGES:
+        # Past five messages the answer is cut, and says so.
+        final = chunks[MAX_MESSAGES - 1][: mrkdwn.SECTION_LIMIT - 2].rstrip() + " …"
+        chunks = [*chunks[: MAX_MESSAGES - 1], final]
+    messages = [OutgoingMessage(text=chunk, blocks=[section(chunk)]) for chunk in chunks if chunk]
+    if not messages:
+        messages = [OutgoingMessage(text="", blocks=[])]
+    last = messages[-1]
+    messages[-1] = OutgoingMessage(text=last.text, blocks=[*last.blocks, *extra_blocks])
+    return messages
+
+
+def buttoned_tasks(tasks: Iterable[Task], calls: Iterable[ToolCall]) -> list[Task]:
+    """The open tasks a reply shows, once each, minus those the same turn finished or deleted."""
+    settled = {
+        int(call.result["task"]["number"])
+        for call in calls
+        if call.name in ("complete_task", "delete_task")
+        and call.result.get("ok")
+        and isinstance(call.result.get("task"), Mapping)
+    }
+    latest: dict[int, Task] = {}
+    for task in tasks:
+        latest[task.number] = task
+    return [t for t in latest.values() if not t.completed and t.number not in settled]
+
+
+def task_buttons(tasks: Sequence[Numbered], *, owner: str) -> list[Block]:
+    blocks = [task_actions(t.number, t.title, owner=owner) for t in tasks[:MAX_TASK_BUTTONS]]
+    if len(tasks) > MAX_TASK_BUTTONS:
+        hidden = len(tasks) - MAX_TASK_BUTTONS
+        blocks.append(context(texts.more_tasks(hidden)))
+    return blocks
+
+
+def task_actions(number: int, title: str, *, owner: str) -> Block:
+    value = task_button_value(owner, number)
+    return {
+        "type": "actions",
+        "block_id": task_block_id(number),
+        "elements": [
+            {
+                "type": "button",
+                "action_id": COMPLETE_ACTION,
+                "text": plain(texts.complete_button_for(number, title)),
+                "style": "primary",
+                "value": value,
+            },
+            {
+                "type": "button",
+                "action_id": DELETE_ACTION,
+                "text": plain(texts.delete_button()),
+                "style": "danger",
+                "value": value,
+                "confirm": {
+                    "title": plain(texts.delete_confirm_title(), 100),
+                    "text": plain(texts.delete_confirm_text(number), 300),
+                    "confirm": plain(texts.delete_confirm_yes(), 30),
+                    "deny": plain(texts.delete_confirm_no(), 30),
+                    "style": "danger",
+                },
+            },
+        ],
+    }
+
+
+def task_block_id(number: int) -> str:
+    return f"task:{number}"
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def task_line(task: TaskJson) -> str:
+    """``*#3* Renew passport · due Friday · high priority`` from a tool's task JSON."""
+    parts = [f"*#{task['number']}* {mrkdwn.escape(str(task['title']))}"]
+    if task.get("due_in_words"):
+        parts.append(texts.due_words(str(task["due_in_words"])))
+    if task.get("priority") and task["priority"] != "medium":
+        parts.append(texts.priority_words(str(task["priority"])))
+    return " · ".join(parts)
+
+
+def task_list_messages(tasks: Sequence[TaskJson], *, owner: str) -> list[OutgoingMessage]:
+    """The open list ``/todo`` shows with no text: heading, one line per task, help, buttons."""
+    if not tasks:
+        lines = [texts.empty_list()]
+    else:
+        lines = [texts.list_heading(len(tasks)), *(task_line(t) for t in tasks)]
+    lines.append(texts.command_help())
+    buttons = task_buttons(
+        [_ButtonTask(int(t["number"]), str(t["title"])) for t in tasks], owner=owner
+    )
+    return compose("\n".join(lines), buttons)
+
+
+@dataclass(frozen=True, slots=True)
+class _ButtonTask:
+    number: int
+    title: str
+
+
+def settle_task_block(blocks: Sequence[Block], number: int, line: str) -> list[Block]:
+    """``blocks`` with the buttons of task ``number`` replaced by a line saying what happened."""
+    wanted = task_block_id(number)
+    return [
+        {"type": "context", "block_id": wanted, "elements": [{"type": "mrkdwn", "text": line}]}
+        if block.get("block_id") == wanted
+        else dict(block)
+        for block in blocks
+    ]

@@ -1,0 +1,194 @@
+"""Listeners for clicks and forms: task buttons, App Home, the "Add task" modal and the
+"Add as todo" message shortcut.
+
+Every change goes through ``ChatService.act`` with the person who clicked as the speaker, so
+the tools only ever touch that person's own tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+
+from adapters.slack import blocks, mapping, mrkdwn, texts, views
+from adapters.slack.blocks import OutgoingMessage
+from adapters.slack.home import HomeTab
+from adapters.slack.inflight import InFlight
+from adapters.slack.mapping import Payload, Target
+from adapters.slack.outbox import SlackOutbox
+from adapters.slack.profiles import SlackProfiles
+from bot.chat import ChatService
+from bot.conversations import Reply
+from bot.identity import UserRef
+
+log = logging.getLogger(__name__)
+
+SHORTCUT_TITLE_LIMIT = 150
+
+
+class SlackInteractions:
+    def __init__(
+        self,
+        chat: ChatService,
+        outbox: SlackOutbox,
+        profiles: SlackProfiles,
+        inflight: InFlight,
+        home: HomeTab,
+    ) -> None:
+        self._chat = chat
+        self._outbox = outbox
+        self._profiles = profiles
+        self._inflight = inflight
+        self._home = home
+
+    async def on_complete(self, ack: AsyncAck, body: Payload) -> None:
+        await self._task_button(ack, body, tool="complete_task")
+
+    async def on_delete(self, ack: AsyncAck, body: Payload) -> None:
+        await self._task_button(ack, body, tool="delete_task")
+
+    async def on_home_opened(self, body: Payload, event: Payload) -> None:
+        if event.get("tab") == "home" and event.get("user"):
+            self._home.refresh(mapping.user_ref(mapping.team_of(body), str(event["user"])))
+
+    async def on_home_add(self, ack: AsyncAck, body: Payload) -> None:
+        async with self._inflight.track():
+            await ack()
+            try:
+                await self._outbox.open_view(str(body["trigger_id"]), views.add_task_modal())
+            except Exception:
+                log.exception("could not open the Add task modal for %s", mapping.clicker_of(body))
+
+    async def on_add_as_todo(self, ack: AsyncAck, body: Payload) -> None:
+        async with self._inflight.track():
+            await ack()
+            message = body.get("message") or {}
+            channel = str((body.get("channel") or {}).get("id", ""))
+            text = mrkdwn.from_slack(str(message.get("text") or ""))
+            first_line = next((line for line in text.splitlines() if line.strip()), "")
+            source: str | None = None
+            try:
+                source = await self._outbox.permalink(channel=channel, ts=str(message["ts"]))
+            except Exception:
+                log.exception("no permalink for %s/%s", channel, message.get("ts"))
+            modal = views.add_task_modal(
+                title=mrkdwn.truncate(first_line.strip(), SHORTCUT_TITLE_LIMIT),
+                notes=text,
+                source=source,
+            )
+            try:
+                await self._outbox.open_view(str(body["trigger_id"]), modal)
+            except Exception:
+                log.exception("could not open the Add task modal in %s", channel)
+                await self._tell(body, texts.apology())
+
+    async def on_add_submitted(self, ack: AsyncAck, body: Payload) -> None:
+        # A modal's validation errors must be in the acknowledgement itself, so the task is
+        # added before acknowledging (one quick tool call, no agent).
+        async with self._inflight.track():
+            form = views.read_add_task_form(body.get("view") or {})
+            errors = form.errors()
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+            author = mapping.user_ref(mapping.team_of(body), mapping.clicker_of(body))
+            try:
+                reply = await self._act(author, "add_task", form.arguments())
+            except Exception:
+                log.exception("Add task form of %s failed", author)
+                await ack(response_action="errors", errors={views.TITLE_BLOCK: texts.apology()})
+                return
+            if reply.is_error:
+                code = reply.tool_calls[0].result.get("error") if reply.tool_calls else None
+                field = views.tool_error_block(code)
+                await ack(response_action="errors", errors={field: reply.text})
+                return
+            await ack()
+
+    async def _task_button(self, ack: AsyncAck, body: Payload, *, tool: str) -> None:
+        async with self._inflight.track():
+            await ack()
+            clicker = mapping.clicker_of(body)
+            try:
+                await self._run_task_button(body, tool=tool, clicker=clicker)
+            except Exception:
+                log.exception("%s button by %s failed", tool, clicker)
+                await self._tell(body, texts.apology())
+
+    async def _run_task_button(self, body: Payload, *, tool: str, clicker: str) -> None:
+        action = (body.get("actions") or [{}])[0]
+        parsed = mapping.parse_task_button_value(str(action.get("value") or ""))
+        if parsed is None:
+            log.warning("ignoring %s button with value %r", tool, action.get("value"))
+            return
+        owner, number = parsed
+        author = mapping.user_ref(mapping.team_of(body), clicker)
+        if clicker != owner:
+            await self._tell(body, texts.not_your_list(f"<@{owner}>"))
+            return
+        reply = await self._act(author, tool, {"number": number})
+        in_home = (body.get("container") or {}).get("type") == "view"
+        if reply.is_error or not reply.changed:
+            if in_home:  # show the list as it is now; the clicked row may be long gone
+                self._home.refresh(author)
+            if reply.is_error:
+                await self._tell(body, mrkdwn.escape(reply.text))
+                return
+        task = reply.tool_calls[0].result.get("task") or {}
+        title = mrkdwn.escape(str(task.get("title", "")))
+        if tool == "delete_task":
+            line = texts.deleted_line(number, title)
+        elif reply.changed:
+            line = texts.completed_line(number, title)
+        else:
+            line = texts.already_completed(number, title)
+        if not in_home:
+            await self._settle_message(body, number, line)
+
+    async def _settle_message(self, body: Payload, number: int, line: str) -> None:
+        """Replace the clicked task's buttons with what happened to it."""
+        message = body.get("message")
+        container = body.get("container") or {}
+        if not message or not message.get("blocks"):
+            await self._tell(body, line)
+            return
+        settled = blocks.settle_task_block(message["blocks"], number, line)
+        text = str(message.get("text") or "")
+        if container.get("is_ephemeral"):
+            await self._outbox.respond(
+                str(body["response_url"]), [OutgoingMessage(text, settled)], replace=True
+            )
+        else:
+            await self._outbox.update(
+                channel=str(container.get("channel_id") or body["channel"]["id"]),
+                ts=str(container.get("message_ts") or message["ts"]),
+                text=text,
+                blocks=settled,
+            )
+
+    async def _act(self, author: UserRef, tool: str, arguments: dict[str, Any]) -> Reply:
+        profile = await self._profiles.lookup(author.external_id)
+        return await self._chat.act(
+            author=author,
+            tool=tool,
+            arguments=arguments,
+            display_name=profile.display_name if profile else None,
+            timezone=profile.timezone if profile else None,
+        )
+
+    async def _tell(self, body: Payload, text: str) -> None:
+        """A line only the clicking person sees, next to what they clicked."""
+        try:
+            container = body.get("container") or {}
+            if container.get("type") == "message" and not container.get("is_ephemeral"):
+                thread = (body.get("message") or {}).get("thread_ts")
+                target = Target(str(container["channel_id"]), thread)
+                await self._outbox.whisper(target, mapping.clicker_of(body), text)
+            elif body.get("response_url"):
+                await self._outbox.respond(str(body["response_url"]), blocks.compose(text))
+            else:
+                log.info("nowhere to tell %s: %s", mapping.clicker_of(body), text)
+        except Exception:
+            log.exception("could not tell %s about a button", mapping.clicker_of(body))

@@ -1,0 +1,158 @@
+"""User-visible strings of the Slack adapter, in one place so the wording is reviewed together.
+
+Strings here are Slack mrkdwn; anything interpolated from people or tasks is escaped by the
+caller (``mrkdwn.escape``) before it reaches these functions.
+"""
+
+from __future__ import annotations
+
+
+def apology() -> str:
+    return (
+        "Sorry — something went wrong on my side and I couldn't answer that. "
+        "Please try again in a moment."
+    )
+
+
+def command_help() -> str:
+    return (
+        "Add with `/todo renew passport next friday`, finish with `/todo done 2`, "
+        "or just write to me in a DM."
+    )
+
+
+def empty_list() -> str:
+    return "You have no open tasks."
+
+
+def list_heading(count: int) -> str:
+    return f"Your open tasks ({count}):" if count != 1 else "Your open task:"
+
+
+def more_tasks(count: int) -> str:
+    return f"…and {count} more."
+
+
+def complete_button() -> str:
+    return "Complete"
+
+
+def delete_button() -> str:
+    return "Delete"
+
+
+def complete_button_for(number: int, title: str) -> str:
+    return f"✓ #{number} {title}"
+
+
+def delete_confirm_title() -> str:
+    return "Delete this task?"
+
+
+def delete_confirm_text(number: int) -> str:
+    return f"Task #{number} will be removed for good."
+
+
+def delete_confirm_yes() -> str:
+    return "Delete"
+
+
+def delete_confirm_no() -> str:
+    return "Keep it"
+
+
+def completed_line(number: int, title: str) -> str:
+    return f"✅ ~#{number} {title}~ — done"
+
+
+def deleted_line(number: int, title: str) -> str:
+    return f"🗑️ ~#{number} {title}~ — deleted"
+
+
+def completed_confirmation(number: int, title: str) -> str:
+    return f"✅ Done: #{number} {title}"
+
+
+def already_completed(number: int, title: str) -> str:
+    return f"#{number} {title} was already done."
+
+
+def deleted_confirmation(number: int, title: str) -> str:
+    return f"🗑️ Deleted #{number} {title}"
+
+
+def not_your_list(owner_mention: str) -> str:
+    return (
+        f"These buttons belong to {owner_mention}'s list, so they can't change your tasks. "
+        "Use `/todo` to see yours."
+    )
+
+
+def due_words(words: str) -> str:
+    return f"due {words}"
+
+
+def priority_words(priority: str) -> str:
+    return f"{priority} priority"
+
+
+def home_title() -> str:
+    return "Your todo list"
+
+
+def home_summary(count: int) -> str:
+    if count == 0:
+        return "Nothing open. Add a task with the button, `/todo`, or a message to me."
+    return f"{count} open task{'s' if count != 1 else ''}, soonest due first."
+
+
+def home_add_button() -> str:
+    return "Add task"
+
+
+def home_unavailable() -> str:
+    return "I can't load your tasks right now. Open this tab again in a moment."
+
+
+def modal_title() -> str:
+    return "Add task"
+
+
+def modal_submit() -> str:
+    return "Add"
+
+
+def modal_close() -> str:
+    return "Cancel"
+
+
+def field_title() -> str:
+    return "Title"
+
+
+def field_due() -> str:
+    return "Due"
+
+
+def field_due_hint() -> str:
+    return "e.g. tomorrow 5pm, next friday, 2025-12-01"
+
+
+def field_priority() -> str:
+    return "Priority"
+
+
+def field_notes() -> str:
+    return "Notes"
+
+
+def priority_label(priority: str) -> str:
+    return {"low": "Low", "medium": "Medium", "high": "High"}[priority]
+
+
+def title_required() -> str:
+    return "Give the task a title."
+
+
+def source_link(permalink: str) -> str:
+    return f"From Slack: {permalink}"

@@ -1,0 +1,195 @@
+"""App Home and the "Add task" modal as Block Kit views, and reading the modal back. Pure."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.slack import texts
+from adapters.slack.blocks import COMPLETE_ACTION, Block, TaskJson, context, plain, task_line
+from adapters.slack.mapping import task_button_value
+from bot.tasks import DESCRIPTION_MAX, TITLE_MAX
+
+ADD_TASK_CALLBACK = "todo_add"
+HOME_ADD_ACTION = "todo_home_add"
+# Home tabs hold 100 blocks: a header, the summary, a divider, the tasks, a closing line.
+MAX_HOME_TASKS = 90
+# Block ids of the modal's inputs; validation errors are keyed by them.
+TITLE_BLOCK, DUE_BLOCK, PRIORITY_BLOCK, NOTES_BLOCK = "title", "due", "priority", "notes"
+_VALUE = "value"
+_PRIORITIES = ("low", "medium", "high")
+
+
+def home_view(tasks: Sequence[TaskJson], *, owner: str) -> dict[str, Any]:
+    """The Home tab: open tasks soonest due first, each with a Complete button."""
+    blocks: list[Block] = [
+        {"type": "header", "text": plain(texts.home_title(), 150)},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": texts.home_summary(len(tasks))},
+            "accessory": {
+                "type": "button",
+                "action_id": HOME_ADD_ACTION,
+                "text": plain(texts.home_add_button()),
+                "style": "primary",
+            },
+        },
+        {"type": "divider"},
+    ]
+    for task in tasks[:MAX_HOME_TASKS]:
+        blocks.append(
+            {
+                "type": "section",
+                "block_id": f"task:{task['number']}",
+                "text": {"type": "mrkdwn", "text": task_line(task)},
+                "accessory": {
+                    "type": "button",
+                    "action_id": COMPLETE_ACTION,
+                    "text": plain(texts.complete_button()),
+                    "value": task_button_value(owner, int(task["number"])),
+                },
+            }
+        )
+    if len(tasks) > MAX_HOME_TASKS:
+        blocks.append(context(texts.more_tasks(len(tasks) - MAX_HOME_TASKS)))
+    return {"type": "home", "blocks": blocks}
+
+
+def home_unavailable_view() -> dict[str, Any]:
+    return {
+        "type": "home",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": texts.home_unavailable()}}
+        ],
+    }
+
+
+def add_task_modal(
+    *, title: str = "", notes: str = "", source: str | None = None
+) -> dict[str, Any]:
+    """The "Add task" form; ``source`` is a permalink the description will end with."""
+    notes_room = DESCRIPTION_MAX - (len(texts.source_link(source)) + 2 if source else 0)
+    title_input: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": _VALUE,
+        "max_length": TITLE_MAX,
+    }
+    if title:
+        title_input["initial_value"] = title[:TITLE_MAX]
+    notes_input: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": _VALUE,
+        "multiline": True,
+        "max_length": notes_room,
+    }
+    if notes:
+        notes_input["initial_value"] = notes[:notes_room]
+    priority_options = [_option(p) for p in _PRIORITIES]
+    return {
+        "type": "modal",
+        "callback_id": ADD_TASK_CALLBACK,
+        "title": plain(texts.modal_title(), 24),
+        "submit": plain(texts.modal_submit(), 24),
+        "close": plain(texts.modal_close(), 24),
+        "private_metadata": json.dumps({"source": source} if source else {}),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": TITLE_BLOCK,
+                "label": plain(texts.field_title()),
+                "element": title_input,
+            },
+            {
+                "type": "input",
+                "block_id": DUE_BLOCK,
+                "optional": True,
+                "label": plain(texts.field_due()),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": _VALUE,
+                    "max_length": 100,
+                    "placeholder": plain(texts.field_due_hint(), 150),
+                },
+            },
+            {
+                "type": "input",
+                "block_id": PRIORITY_BLOCK,
+                "label": plain(texts.field_priority()),
+                "element": {
+                    "type": "static_select",
+                    "action_id": _VALUE,
+                    "options": priority_options,
+                    "initial_option": priority_options[1],
+                },
+            },
+            {
+                "type": "input",
+                "block_id": NOTES_BLOCK,
+                "optional": True,
+                "label": plain(texts.field_notes()),
+                "element": notes_input,
+            },
+        ],
+    }
+
+
+def _option(priority: str) -> dict[str, Any]:
+    return {"text": plain(texts.priority_label(priority)), "value": priority}
+
+
+@dataclass(frozen=True, slots=True)
+class AddTaskForm:
+    title: str
+    due: str
+    priority: str
+    notes: str
+    source: str | None
+
+    def errors(self) -> dict[str, str]:
+        """Mistakes visible without asking the core, keyed by block id."""
+        return {} if self.title else {TITLE_BLOCK: texts.title_required()}
+
+    def arguments(self) -> dict[str, Any]:
+        """``add_task`` arguments; the permalink, if any, closes the description."""
+        description = self.notes
+        if self.source:
+            link = texts.source_link(self.source)
+            room = DESCRIPTION_MAX - len(link) - 2
+            description = f"{description[:room]}\n\n{link}" if description else link
+        arguments: dict[str, Any] = {
+            "title": self.title,
+            "priority": self.priority,
+            "description": description,
+        }
+        if self.due:
+            arguments["due"] = self.due
+        return arguments
+
+
+def read_add_task_form(view: Mapping[str, Any]) -> AddTaskForm:
+    values = view.get("state", {}).get("values", {})
+
+    def text(block: str) -> str:
+        return str((values.get(block, {}).get(_VALUE) or {}).get("value") or "").strip()
+
+    selected = (values.get(PRIORITY_BLOCK, {}).get(_VALUE) or {}).get("selected_option") or {}
+    priority = selected.get("value") if selected.get("value") in _PRIORITIES else "medium"
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        metadata = {}
+    source = metadata.get("source") if isinstance(metadata, dict) else None
+    return AddTaskForm(
+        title=text(TITLE_BLOCK),
+        due=text(DUE_BLOCK),
+        priority=str(priority),
+        notes=text(NOTES_BLOCK),
+        source=str(source) if source else None,
+    )
+
+
+def tool_error_block(error_code: str | None) -> str:
+    """Which input a failed ``add_task`` result belongs under."""
+    return DUE_BLOCK if error_code == "invalid_date" else TITLE_BLOCK

@@ -1,0 +1,311 @@
+"""Carrying out an understood intent through the task tools, and wording the outcome.
+
+Everything goes through ``tools.call`` (or, for undo only, the toolbox's ``restore_task``).
+References by words are resolved here, against the person's whole list, with the strict
+matching of ``refs.pick``: when words fit several tasks or none, nothing changes and the
+reply says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol, runtime_checkable
+
+from bot.agent import AgentTurn, Tools
+from bot.agents.rules import replies
+from bot.agents.rules.intents import (
+    AddTasks,
+    Complete,
+    Delete,
+    Intent,
+    ListTasks,
+    NotUnderstood,
+    RemoveCompleted,
+    Reopen,
+    SetTimezone,
+    Smalltalk,
+    TaskRef,
+    Undo,
+    Update,
+)
+from bot.agents.rules.refs import Scored, pick, query_words, score
+from bot.agents.rules.undo import plan_undo
+from bot.agents.rules.when import shift
+from bot.conversations import ToolCall
+from bot.tasks import TITLE_MAX
+
+Task = Mapping[str, Any]
+
+
+@runtime_checkable
+class RestoringTools(Protocol):
+    """Tools that can also put a task back as it was (``TaskToolbox``); used only by undo."""
+
+    async def restore_task(
+        self, *, number: int, snapshot: Mapping[str, Any] | None, undoes: int | None = None
+    ) -> ToolCall: ...
+
+
+class Performer:
+    """Runs one intent for one turn."""
+
+    def __init__(self, turn: AgentTurn, tools: Tools) -> None:
+        self._turn = turn
+        self._tools = tools
+        self._all: list[Task] | None = None
+
+    async def perform(self, intent: Intent) -> str:
+        match intent:
+            case AddTasks():
+                return await self._add(intent)
+            case ListTasks():
+                return await self._list(intent)
+            case Complete() | Reopen() | Delete():
+                return await self._simple_change(intent)
+            case Update():
+                return await self._update(intent)
+            case RemoveCompleted():
+                return await self._remove_completed()
+            case Undo():
+                return await self._undo()
+            case SetTimezone():
+                return await self._set_timezone(intent.timezone)
+            case Smalltalk():
+                return _smalltalk(intent)
+            case NotUnderstood():
+                return replies.not_understood()
+
+    # --- tools ---------------------------------------------------------------------------
+
+    async def _call(self, name: str, arguments: dict[str, Any]) -> Mapping[str, Any]:
+        call = await self._tools.call(name, arguments)
+        return call.result
+
+    async def _everything(self) -> list[Task]:
+        if self._all is None:
+            result = await self._call("list_tasks", {"status": "all"})
+            self._all = list(result.get("tasks", [])) if result.get("ok") else []
+        return self._all
+
+    # --- intents -------------------------------------------------------------------------
+
+    async def _add(self, intent: AddTasks) -> str:
+        if not intent.tasks:
+            return replies.nothing_to_add()
+        for new in intent.tasks:
+            if len(new.title) > TITLE_MAX:
+                return replies.title_too_long(len(new.title), TITLE_MAX)
+        made: list[Task] = []
+        problems: list[str] = []
+        for new in intent.tasks:
+            arguments: dict[str, Any] = {"title": new.title}
+            if new.description:
+                arguments["description"] = new.description
+            if new.priority is not None:
+                arguments["priority"] = new.priority.value
+            if new.due is not None:
+                arguments["due"] = new.due
+            result = await self._call("add_task", arguments)
+            if result.get("ok"):
+                made.append(result["task"])
+            else:
+                problems.append(str(result.get("message", "")))
+        text = replies.added(made) if made else ""
+        return "\n".join(part for part in (text, *problems) if part)
+
+    async def _list(self, intent: ListTasks) -> str:
+        arguments: dict[str, Any] = {"status": intent.status}
+        if intent.priority is not None:
+            arguments["priority"] = intent.priority.value
+        if intent.due_after is not None:
+            arguments["due_after"] = intent.due_after.isoformat()
+        if intent.due_before is not None:
+            arguments["due_before"] = intent.due_before.isoformat()
+        if intent.overdue:
+            arguments["overdue"] = True
+        result = await self._call("list_tasks", arguments)
+        if not result.get("ok"):
+            return str(result.get("message", ""))
+        tasks = list(result.get("tasks", []))
+        if intent.undated:
+            tasks = [t for t in tasks if not t.get("due")]
+        label = intent.label
+        if intent.priority is not None:
+            label = f"{label} with {intent.priority.value} priority".strip()
+        text = replies.listed(tasks, label=label, status=intent.status)
+        if intent.others_requested:
+            text = f"{replies.only_your_tasks()} {text}"
+        return text
+
+    async def _simple_change(self, intent: Complete | Reopen | Delete) -> str:
+        verb = {Complete: "complete", Reopen: "reopen", Delete: "delete"}[type(intent)]
+        prefer = {"complete": "open", "reopen": "completed", "delete": "any"}[verb]
+        numbers, problem = await self._resolve(intent.ref, prefer=prefer, action=verb)
+        if problem:
+            return problem
+        lines = []
+        for number in numbers:
+            result = await self._call(f"{verb}_task", {"number": number})
+            if not result.get("ok"):
+                lines.append(str(result.get("message", "")))
+            elif verb == "complete":
+                lines.append(replies.completed(result["task"], already=bool(result.get("already"))))
+            elif verb == "reopen":
+                lines.append(replies.reopened(result["task"], already=bool(result.get("already"))))
+            else:
+                lines.append(replies.deleted(result["task"]))
+        return "\n".join(lines)
+
+    async def _update(self, intent: Update) -> str:
+        numbers, problem = await self._resolve(intent.ref, prefer="open", action="change")
+        if problem:
+            return problem
+        lines = []
+        for number in numbers:
+            arguments: dict[str, Any] = {"number": number}
+            if intent.title is not None:
+                arguments["title"] = intent.title
+            if intent.priority is not None:
+                arguments["priority"] = intent.priority.value
+            if intent.due is not None:
+                arguments["due"] = intent.due
+            if intent.clear_due:
+                arguments["clear_due"] = True
+            if intent.note is not None:
+                arguments["append_note"] = intent.note
+            if intent.description is not None:
+                arguments["description"] = intent.description
+            if intent.shift is not None:
+                arguments["due"] = await self._shifted_due(number, *intent.shift)
+            result = await self._call("update_task", arguments)
+            if result.get("ok"):
+                lines.append(replies.updated(result["before"], result["task"]))
+            else:
+                lines.append(str(result.get("message", "")))
+        return "\n".join(lines)
+
+    async def _shifted_due(self, number: int, amount: int, unit: str) -> str:
+        """The due date of ``number`` moved on; a task without one moves from today."""
+        local_now = self._turn.now.astimezone(self._turn.tz)
+        task = next((t for t in await self._everything() if t["number"] == number), None)
+        due = task.get("due") if task else None
+        if not due:
+            return shift(local_now.date(), amount, unit).isoformat()
+        if len(due) == 10:
+            return shift(date.fromisoformat(due), amount, unit).isoformat()
+        moment = datetime.fromisoformat(due).astimezone(self._turn.tz)
+        day = shift(moment.date(), amount, unit)
+        return f"{day.isoformat()}T{moment.hour:02d}:{moment.minute:02d}"
+
+    async def _remove_completed(self) -> str:
+        result = await self._call("list_tasks", {"status": "completed"})
+        removed = []
+        for task in result.get("tasks", []) if result.get("ok") else []:
+            gone = await self._call("delete_task", {"number": task["number"]})
+            if gone.get("ok"):
+                removed.append(gone["task"])
+        return replies.removed_completed(removed)
+
+    async def _undo(self) -> str:
+        if not isinstance(self._tools, RestoringTools):
+            return replies.undo_unavailable()
+        plan = plan_undo(self._turn.history, user_id=self._turn.user.id)
+        if plan is None:
+            return replies.nothing_to_undo()
+        lines = []
+        for step in plan.steps:
+            call = await self._tools.restore_task(
+                number=step.number, snapshot=step.snapshot, undoes=plan.message_id
+            )
+            lines.append(_undo_line(step.snapshot, call.result))
+        return replies.undone(lines)
+
+    async def _set_timezone(self, zone: str) -> str:
+        result = await self._call("set_timezone", {"timezone": zone})
+        if not result.get("ok"):
+            return str(result.get("message", ""))
+        return replies.set_timezone(str(result["timezone"]))
+
+    # --- references ----------------------------------------------------------------------
+
+    async def _resolve(self, ref: TaskRef, *, prefer: str, action: str) -> tuple[list[int], str]:
+        """Task numbers ``ref`` means, or an explanation of why there are none."""
+        if ref.numbers:
+            return list(ref.numbers), ""
+        if ref.pronoun:
+            number = _last_task_number(self._turn)
+            return ([number], "") if number is not None else ([], replies.which_task(action))
+        words = query_words(ref.words)
+        if not words:
+            return [], replies.which_task(action)
+        scored = [
+            s
+            for t in await self._everything()
+            if (
+                s := score(
+                    words,
+                    number=t["number"],
+                    title=t["title"],
+                    description=t.get("description") or "",
+                    completed=bool(t.get("completed")),
+                )
+            )
+            is not None
+        ]
+        choice = pick(scored, prefer=prefer)
+        if choice.number is not None:
+            return [choice.number], ""
+        if choice.candidates:
+            return [], replies.ambiguous(ref.words, _names(choice.candidates))
+        return [], replies.not_found(ref.words)
+
+
+def _names(candidates: Sequence[Scored]) -> list[tuple[int, str]]:
+    return [(c.number, c.title) for c in candidates]
+
+
+def _last_task_number(turn: AgentTurn) -> int | None:
+    """The one task the speaker's previous turn was about ("mark it done"), if there was one."""
+    for message in reversed(turn.history):
+        if message.role != "assistant" or message.user_id != turn.user.id:
+            continue
+        numbers = set()
+        for call in message.tool_calls:
+            result = call.result
+            if isinstance(result.get("task"), Mapping):
+                numbers.add(result["task"]["number"])
+            elif call.name == "list_tasks" and result.get("count") == 1:
+                numbers.add(result["tasks"][0]["number"])
+        if numbers:
+            return numbers.pop() if len(numbers) == 1 else None
+    return None
+
+
+def _undo_line(snapshot: Mapping[str, Any] | None, result: Mapping[str, Any]) -> str:
+    if not result.get("ok"):
+        return str(result.get("message", "could not restore a task"))
+    task = result.get("task") or {}
+    name = f"#{task.get('number', result.get('number'))} “{task.get('title', '')}”"
+    if snapshot is None:
+        return "that task was already gone" if result.get("already") else f"removed {name}"
+    if result.get("restored"):
+        return f"brought back {name}"
+    return (
+        f"{name} is back as it was ({replies.task_line(task).split(' — ', 1)[-1]})"
+        if " — " in replies.task_line(task)
+        else f"{name} is back as it was"
+    )
+
+
+def _smalltalk(intent: Smalltalk) -> str:
+    return {
+        "greeting": replies.greeting,
+        "thanks": replies.thanks,
+        "bye": replies.bye,
+        "how_are_you": replies.how_are_you,
+        "who": replies.who,
+        "ack": replies.ack,
+        "sorry": replies.ack,
+        "refuse_bulk": replies.refuse_bulk,
+    }.get(intent.kind, lambda: replies.help_text(intent.topic))()

@@ -1,0 +1,188 @@
+"""Reading new tasks out of a message: title, details, priority, due date, and lists of tasks.
+
+The steps, in order: a list header ("these:", one per line, "a; b; c") splits the message
+into items; details are cut off at a note marker or a colon; priority and date phrases leave
+the title; a comma list ("milk, eggs and bread") splits only when every piece is short and
+looks like a task, so "write pros and cons list" stays one title.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.agents.rules.intents import NewTask
+from bot.agents.rules.lexicon import ACTION_VERBS
+from bot.agents.rules.priority import find_priority
+from bot.agents.rules.when import find_due
+from bot.tasks import Priority
+
+_LIST_HEADER = re.compile(
+    r"^(?:(?:these|those|the\s+following|following|a\s+few\s+(?:things|tasks)|some\s+(?:things|"
+    r"tasks)|(?:these|the\s+following|some|a\s+few|my|multiple|several)\s+(?:tasks|items|todos|"
+    r"things))\b(?P<rest>[^:\n]*)[:\n-]\s*)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(
+    r"^\s*[\"“”'‘’`](?P<title>[^\"“”`]+?)[\"“”'‘’`](?=\s|$|[,.;:!?])(?P<rest>.*)$", re.DOTALL
+)
+_BULLET = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s*")
+_NOTE_MARKER = re.compile(
+    r"\s*(?:[(\[]\s*|[,.;]\s*|\s[-–—]+\s*|[-–—]+\s*)?\b(?:notes?|details?|description|desc|"
+    r"info|fyi|nb|p\.?s\.?|comment)\s*[:\-–—]\s*"
+    r"|\s*[,.;]?\s+with\s+(?:a\s+|the\s+|some\s+)?(?:notes?|details?|description|comment)"
+    r"\s*(?:[:\-–—]|saying|that\s+says|of)?\s*"
+    r"|\s+[-–—]+\s+(?:notes?|details?)\b\s*",
+    re.IGNORECASE,
+)
+# A colon followed by a space, not inside a clock time or "1:1".
+_COLON = re.compile(r"(?<!\d):(?=\s)|(?<=\D):(?=\D)")
+_SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.\s+(?=\S)")
+_ABBREVIATION = re.compile(r"\b(?:dr|mr|mrs|ms|st|vs|jr|sr|no|approx|appt|dept)$", re.IGNORECASE)
+_DANGLING = re.compile(
+    r"(?:^|\s)(?:by|on|at|due|until|till|before|from|and|for|to|around|starting|this|next|"
+    r"with)$|^(?:to|and|also|then)\s",
+    re.IGNORECASE,
+)
+_CONNECTOR_ONLY = re.compile(r"^[\s,.;:!?()\[\]&+–—-]*$")
+_SENTENCE_STARTS = re.compile(
+    r"^(?:then|but|so|because|cause|since|which|that|who|if|when|or|and\s+then|before|after|"
+    r"it|he|she|they|we|i|you|is|are|was|as|also)\b",
+    re.IGNORECASE,
+)
+
+
+def parse_tasks(body: str, *, now: datetime, plural: bool = False) -> tuple[NewTask, ...]:
+    """New tasks in ``body`` (the message without its "add" words); empty when there is none."""
+    body = body.strip()
+    header = _LIST_HEADER.match(body)
+    shared_priority: Priority | None = None
+    shared_due: str | None = None
+    if header:
+        plural = True
+        shared_priority, rest = find_priority(header["rest"] or "")
+        found, _ = find_due(rest, now=now)
+        shared_due = found.value if found else None
+        body = body[header.end() :]
+    items = _explicit_items(body, plural=plural)
+    tasks: list[NewTask] = []
+    if len(items) > 1:
+        for item in items:
+            tasks.extend(_one_item(item, now=now, split_commas=False))
+    else:
+        tasks.extend(_one_item(items[0] if items else body, now=now, split_commas=True))
+    if shared_priority or shared_due:
+        tasks = [
+            NewTask(t.title, t.description, t.priority or shared_priority, t.due or shared_due)
+            for t in tasks
+        ]
+    return tuple(t for t in tasks if t.title)
+
+
+def _explicit_items(body: str, *, plural: bool) -> list[str]:
+    lines = [_BULLET.sub("", line).strip() for line in body.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > 1:
+        return lines
+    text = lines[0] if lines else ""
+    if ";" in text:
+        pieces = [p.strip() for p in text.split(";")]
+        # "'; DROP TABLE tasks; --" is one literal title: split only into real words.
+        if all(re.search(r"[^\W\d_]{2,}", p) for p in pieces) and (plural or len(pieces) > 1):
+            return pieces
+    return [text]
+
+
+def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
+    quoted = _QUOTED.match(text)
+    if quoted:
+        # A quoted title is taken as typed; only what follows the quotes is read.
+        literal = quoted["title"]
+        priority, rest = find_priority(quoted["rest"])
+        found, rest = find_due(rest, now=now)
+        _, description = _split_details(rest) if rest.strip() else ("", "")
+        return [
+            NewTask(literal.strip(), description.strip(), priority, found.value if found else None)
+        ]
+    title, description = _split_details(text)
+    priority, title = find_priority(title)
+    found, title = find_due(title, now=now)
+    if description and (priority is None or found is None):
+        # "add call mom: tomorrow, urgent" — the part after the colon may be only settings.
+        p2, d_rest = find_priority(description)
+        f2, d_rest = find_due(d_rest, now=now)
+        if (p2 or f2) and _CONNECTOR_ONLY.match(d_rest):
+            priority, found, description = priority or p2, found or f2, ""
+    due = found.value if found else None
+    if not clean_title(title) and description:
+        # "a task for friday: dentist" — the words before the colon were only settings.
+        title, description = description, ""
+    pieces = _comma_items(title) if split_commas else [title]
+    cut = priority is not None or found is not None
+    return [NewTask(clean_title(p, cut=cut), description.strip(), priority, due) for p in pieces]
+
+
+def _split_details(text: str) -> tuple[str, str]:
+    marker = _NOTE_MARKER.search(text)
+    if marker and marker.start() > 0:
+        details = text[marker.end() :].strip()
+        if text[marker.start() : marker.end()].strip().startswith(("(", "[")):
+            details = details.rstrip(")] ")
+        return text[: marker.start()], details
+    colon = _COLON.search(text)
+    if colon and colon.start() > 0 and text[colon.end() :].strip():
+        return text[: colon.start()], text[colon.end() :].strip()
+    for sentence in _SENTENCE.finditer(text):
+        before = text[: sentence.start()]
+        if len(before.split()) >= 2 and not _ABBREVIATION.search(before):
+            return before, text[sentence.end() :].strip()
+    return text, ""
+
+
+def _comma_items(title: str) -> list[str]:
+    text = re.sub(r"\s+", " ", title).strip(" ,")
+    if "," in text:
+        pieces = [p.strip() for p in re.split(r",", text)]
+        last = pieces[-1]
+        tail = re.split(r"\s+(?:and|&|\+)\s+|^(?:and|&)\s+", last)
+        pieces = [p for p in pieces[:-1] + [t.strip() for t in tail] if p]
+        if _looks_like_list(pieces):
+            return pieces
+        return [text]
+    halves = re.split(r"\s+(?:and|&|\+)\s+", text)
+    if len(halves) == 2 and all(halves):
+        single_words = all(len(h.split()) == 1 for h in halves)
+        two_actions = all(h.split()[0].lower() in ACTION_VERBS for h in halves)
+        if (single_words or two_actions) and _looks_like_list(halves):
+            return halves
+    return [text]
+
+
+def _looks_like_list(pieces: list[str]) -> bool:
+    if len(pieces) < 2 or any(not p for p in pieces):
+        return False
+    if any(len(p.split()) > 5 or _SENTENCE_STARTS.match(p) for p in pieces):
+        return False
+    if len(pieces) == 2 and sum(len(p.split()) for p in pieces) > 6:
+        return False
+    return all(re.search(r"[^\W\d_]", p) for p in pieces)
+
+
+def clean_title(text: str, *, cut: bool = False) -> str:
+    """A title as typed, without the leftovers of the words taken out of it (``cut``: a date
+    or priority was taken out, so a separator left hanging at an end goes too)."""
+    title = re.sub(r"\(\s*[,;.]*\s*\)|\[\s*\]", " ", text)
+    title = re.sub(r"\s+", " ", title).strip()
+    if cut:
+        title = re.sub(r"(?:^|\s)[-–—|/]+\s*$|^\s*[-–—|/]+\s", " ", title).strip()
+    for _ in range(4):
+        before = title
+        title = title.strip(" ,;:–—").rstrip(".!?")
+        title = _DANGLING.sub("", title).strip()
+        title = re.sub(r"\s+[,;]", ",", title).strip(" ,")
+        if title == before:
+            break
+    quoted = re.fullmatch(r"[\"'“‘`](.+)[\"'”’`]", title)
+    if quoted and not re.search(r"[\"“”]", quoted[1]):
+        title = quoted[1].strip()
+    return title

@@ -1,0 +1,137 @@
+"""What the rules agent understood a message to ask for: plain values, no I/O.
+
+``understand`` produces one of these; the agent carries it out through the task tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from bot.tasks import Priority
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRef:
+    """Which task(s) a message means: numbers ("done 1 and 3"), words ("the rent one"), or
+    the task the conversation was just about ("mark it done")."""
+
+    numbers: tuple[int, ...] = ()
+    words: str = ""
+    pronoun: bool = False
+
+    def describe(self) -> str:
+        if self.numbers:
+            return ", ".join(f"#{n}" for n in self.numbers)
+        return f"“{self.words}”" if self.words else "that"
+
+
+@dataclass(frozen=True, slots=True)
+class NewTask:
+    title: str
+    description: str = ""
+    priority: Priority | None = None
+    due: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddTasks:
+    tasks: tuple[NewTask, ...]
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ListTasks:
+    status: Literal["open", "completed", "all"] = "open"
+    priority: Priority | None = None
+    due_after: date | None = None
+    due_before: date | None = None
+    overdue: bool = False
+    undated: bool = False
+    label: str = ""
+    others_requested: bool = False
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Complete:
+    ref: TaskRef
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Reopen:
+    ref: TaskRef
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Delete:
+    ref: TaskRef
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """A change to one task. ``shift`` moves the current due date ("postpone by 2 days")."""
+
+    ref: TaskRef
+    title: str | None = None
+    priority: Priority | None = None
+    due: str | None = None
+    shift: tuple[int, str] | None = None
+    clear_due: bool = False
+    note: str | None = None
+    description: str | None = None
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveCompleted:
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SetTimezone:
+    timezone: str
+    confident: bool = True
+
+
+SmalltalkKind = Literal[
+    "greeting", "thanks", "bye", "how_are_you", "who", "ack", "sorry", "help", "refuse_bulk"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Smalltalk:
+    kind: SmalltalkKind
+    topic: str = ""
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NotUnderstood:
+    reason: str = ""
+    hints: tuple[str, ...] = field(default_factory=tuple)
+    confident: bool = False
+
+
+Intent = (
+    AddTasks
+    | ListTasks
+    | Complete
+    | Reopen
+    | Delete
+    | Update
+    | RemoveCompleted
+    | Undo
+    | SetTimezone
+    | Smalltalk
+    | NotUnderstood
+)

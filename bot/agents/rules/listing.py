@@ -1,0 +1,165 @@
+"""Requests to see tasks ("what's on my plate", "anything urgent?", "show done") and filters."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from bot.agents.rules.intents import ListTasks
+from bot.agents.rules.when import find_due
+from bot.tasks import Priority
+
+_I = re.IGNORECASE
+_LIST_START = re.compile(
+    r"^(?:list|ls|show|display|view|print|status|agenda|inbox|"
+    r"let\s+me\s+see|lemme\s+see|can\s+i\s+see|show\s+me|what'?s\s+on\s+my)\b",
+    _I,
+)
+# Verbs that also start ordinary tasks ("get milk", "check the tyres"): a list only with
+# list words after them ("get my tasks").
+_WEAK_START = re.compile(
+    r"^(?:see|get(?!\s+rid)|give\s+me|tell\s+me|fetch|pull\s+up|bring\s+up|check|read\s+(?:me\s+)?|"
+    r"remind\s+me\s+(?:of\s+)?what|review|go\s+over|run\s+through|recap|summary|summarize|"
+    r"overview)\b",
+    _I,
+)
+_QUESTION_START = re.compile(
+    r"^(?:what(?:'s|s|\s+is|\s+are|\s+do\s+i|\s+have\s+i|\s+did\s+i|\s+else|\s+tasks|\s+todos|"
+    r"\s+needs|\s+should\s+i|\s+must\s+i|\s+remains|\s+was)?|whats|wat|anything|any|"
+    r"is\s+there|are\s+there|do\s+i\s+have|have\s+i\s+got|got\s+anything|how\s+many|"
+    r"which|where\s+am\s+i|how\s+(?:am\s+i|'?s\s+my|does\s+my))\b",
+    _I,
+)
+_LIST_WORDS = re.compile(
+    r"\b(?:list|lists|tasks?|todos?|to-?dos?|to\s+do|plate|agenda|due|overdue|late|left|open|"
+    r"pending|remaining|outstanding|urgent|important|priority|prio|done|completed|finished|"
+    r"planned|scheduled|coming\s+up|upcoming|next|schedule|things|stuff|items|on\s+for|"
+    r"going\s+on|backlog|queue|need\s+to\s+do|have\s+to\s+do|should\s+i\s+do|to\s+do|"
+    r"on\s+my\s+mind|deadlines?|this\s+week|today|tomorrow|got\s+on|got\s+going|on\s+today)\b",
+    _I,
+)
+_BARE = re.compile(
+    r"^(?:(?:my\s+|all\s+(?:my\s+)?|open\s+|the\s+)?(?:(?:high|low|medium|urgent|important|"
+    r"overdue|open|completed|done|finished|pending|upcoming|today'?s|tomorrow'?s|undated)\s+)?"
+    r"(?:priority\s+|prio\s+)?(?:tasks?|todos?|to-?dos?|list|todo\s+list|items|ones|stuff|"
+    r"to-?do\s+list|task\s+list|items|agenda)|overdue|due\s+today|today|tomorrow|this\s+week|"
+    r"urgent|what'?s\s+next|next|upcoming|done|completed|finished|everything|all|open|pending)$",
+    _I,
+)
+_COMPLETED = re.compile(
+    r"\b(?:done|completed|complete|finished|closed|checked\s+off|ticked\s+off|crossed\s+off|"
+    r"did\s+i\s+(?:do|finish|complete|get\s+done)|have\s+i\s+(?:done|finished|completed)|"
+    r"accomplished|achieved)\b",
+    _I,
+)
+_OPEN_WORDS = re.compile(
+    r"\b(?:not|un\w+|isn'?t|left|remaining|to\s+do|todo|open|pending|outstanding|still|"
+    r"incomplete|unfinished)\b",
+    _I,
+)
+_ALL = re.compile(
+    r"\b(?:everything|every\s+(?:task|single)|both|including|incl\.?|as\s+well\s+as|plus|"
+    r"and\s+(?:the\s+)?(?:done|completed|finished)|all\s+(?:of\s+)?(?:my\s+|the\s+)?"
+    r"(?:tasks|todos|items|of\s+them)|all$|all\s+tasks|entire|whole|full|history)\b",
+    _I,
+)
+_OVERDUE = re.compile(r"\b(?:overdue|late|past\s+due|behind|missed|slipped|expired)\b", _I)
+_SOON = re.compile(
+    r"\b(?:soon|upcoming|coming\s+up|next\s+few\s+days|next\s+7\s+days|"
+    r"next\s+seven\s+days|the\s+next\s+week)\b",
+    _I,
+)
+_THIS_WEEK = re.compile(r"\b(?:this\s+week|rest\s+of\s+the\s+week|the\s+week|this\s+wk)\b", _I)
+_NEXT_WEEK = re.compile(r"\bnext\s+week\b", _I)
+_THIS_MONTH = re.compile(r"\bthis\s+month\b", _I)
+_UNDATED = re.compile(
+    r"\b(?:no\s+(?:due\s+)?dates?|undated|without\s+(?:a\s+)?(?:due\s+date|deadline|date)|"
+    r"no\s+deadlines?|unscheduled)\b",
+    _I,
+)
+_HIGH = re.compile(
+    r"\b(?:urgent|important|high|asap|critical|top|p1|priority\s+ones|"
+    r"high[\s-]*prio(?:rity)?|pressing)\b",
+    _I,
+)
+_LOW = re.compile(r"\b(?:low|p3|whenever|not\s+urgent|unimportant|low[\s-]*prio(?:rity)?)\b", _I)
+_MEDIUM = re.compile(r"\b(?:medium|normal|p2)\b", _I)
+_OTHERS = re.compile(
+    r"\b(?:for|of|belonging\s+to|owned\s+by)\s+(?:user|member|@|<@)\s*\S+|<@\w+>|"
+    r"\b(?:everyone|everybody|all\s+users|other\s+users|someone\s+else|other\s+people|"
+    r"the\s+team|my\s+team|user\s+[A-Z0-9]{3,})\b|"
+    r"\b(?!(?:today|tomorrow|tonight|week|month|year|everyone)'s)[a-z]+'s\s+(?:tasks|list|todos|"
+    r"to-?dos|items|stuff)\b",
+    _I,
+)
+
+
+def list_request(text: str) -> str | None:
+    """Whether ``text`` asks to see tasks: "sure" (a list whatever else it says), "maybe" (a
+    list unless it reads as a change: "get rid of the gym task"), or None."""
+    if _BARE.match(text) or _LIST_START.match(text):
+        return "sure"
+    if _QUESTION_START.match(text) and _LIST_WORDS.search(text):
+        return "sure"
+    if _WEAK_START.match(text) and _LIST_WORDS.search(text):
+        return "maybe"
+    return None
+
+
+def read_list(text: str, *, now: datetime) -> ListTasks:
+    """The filters of a list request."""
+    today = now.date()
+    status = "open"
+    if _COMPLETED.search(text) and not _OPEN_WORDS.search(text):
+        status = "completed"
+    if _ALL.search(text):
+        status = "all"
+    priority = None
+    if _LOW.search(text):
+        priority = Priority.LOW
+    elif _HIGH.search(text):
+        priority = Priority.HIGH
+    elif _MEDIUM.search(text):
+        priority = Priority.MEDIUM
+    after, before, label = _due_range(text, now=now, today=today)
+    if status == "completed":
+        # "what did i finish this week" is about when it was done, which due dates don't say.
+        after, before, label = None, None, ""
+    overdue = bool(_OVERDUE.search(text))
+    undated = bool(_UNDATED.search(text))
+    if overdue:
+        label = "overdue"
+    elif undated:
+        label = "without a due date"
+    return ListTasks(
+        status=status,  # type: ignore[arg-type]
+        priority=priority,
+        due_after=after,
+        due_before=before,
+        overdue=overdue,
+        undated=undated,
+        label=label,
+        others_requested=bool(_OTHERS.search(text)),
+    )
+
+
+def _due_range(text: str, *, now: datetime, today: date) -> tuple[date | None, date | None, str]:
+    if _THIS_WEEK.search(text):
+        return today, today + timedelta(days=6 - today.weekday()), "due this week"
+    if _NEXT_WEEK.search(text):
+        monday = today + timedelta(days=7 - today.weekday())
+        return monday, monday + timedelta(days=6), "due next week"
+    if _THIS_MONTH.search(text):
+        start = today.replace(day=28) + timedelta(days=4)
+        return today, start - timedelta(days=start.day), "due this month"
+    if _SOON.search(text):
+        return today, today + timedelta(days=7), "due in the next 7 days"
+    found, _ = find_due(text, now=now)
+    if found is None or (found.clock is not None and found.phrase.lower().strip() in ("now",)):
+        return None, None, ""
+    if found.day == today:
+        return today, today, "due today"
+    if found.day == today + timedelta(days=1):
+        return found.day, found.day, "due tomorrow"
+    phrase = re.sub(r"^(?:(?:due|by|on|for|at)\s+)+", "", found.phrase, flags=_I)
+    return found.day, found.day, f"due {phrase}"

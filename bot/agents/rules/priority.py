@@ -1,0 +1,93 @@
+"""Priority phrases ("urgent", "p1", "low prio, no rush", "!!"): find them and cut them out.
+
+Unmistakable phrases count anywhere in a title. Single words that also occur inside ordinary
+titles ("important", "low", "whenever") count only where people put a priority: at the start
+or end of the task text, or set off by a comma, dash or parenthesis.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.tasks import Priority
+
+_PRIO = r"(?:priority|prio|pri|prty|priorty|priortiy)"
+
+_ANYWHERE: tuple[tuple[Priority, re.Pattern[str]], ...] = tuple(
+    (level, re.compile(pattern, re.IGNORECASE))
+    for level, pattern in (
+        (
+            Priority.LOW,
+            rf"\b(?:low|lowest|lo|minor)[\s-]*{_PRIO}\b|\bpriority[\s:=]+low\b|"
+            r"\bnot\s+(?:urgent|important|a\s+priority|pressing)\b|\bno\s+rush\b|"
+            r"\bno\s+hurry\b|\bnot\s+in\s+a\s+(?:rush|hurry)\b|\bp[345]\b|"
+            r"\bwhen(?:ever)?\s+i\s+(?:get|have|find)\s+(?:a\s+|the\s+|some\s+)?"
+            r"(?:chance|time|minute|moment)\b|\bif\s+i\s+have\s+time\b|"
+            r"\bnice\s+to\s+have\b|\bsome\s?day\b|\bno\s+deadline\s+really\b",
+        ),
+        (
+            Priority.MEDIUM,
+            rf"\b(?:medium|normal|mid|med|regular)[\s-]*{_PRIO}\b|"
+            r"\bpriority[\s:=]+(?:medium|normal)\b|\bp2\b",
+        ),
+        (
+            Priority.HIGH,
+            rf"\b(?:high|highest|hi|top|urgent|max)[\s-]*{_PRIO}\b|"
+            r"\bpriority[\s:=]+(?:high|urgent|top)\b|\bp[01]\b|\basap\b|"
+            r"\ba\.s\.a\.p\.?|\burgent(?:ly)?\b|\bcritical\b|\bvery\s+important\b|"
+            r"\bsuper\s+important\b|\btop\s+of\s+(?:the|my)\s+list\b|"
+            r"(?<![!\w])!{2,}(?!\w)|\bimportant\s*!+|\bhigh\s+importance\b|"
+            r"\bmake\s+it\s+(?:a\s+)?(?:high|urgent)\b|\bit'?s\s+(?:urgent|important)\b",
+        ),
+    )
+)
+
+# Single words that are a priority only at an edge of the text or set off by punctuation.
+_EDGE_WORDS = {
+    "important": Priority.HIGH,
+    "urgent": Priority.HIGH,
+    "high": Priority.HIGH,
+    "pressing": Priority.HIGH,
+    "low": Priority.LOW,
+    "whenever": Priority.LOW,
+    "eventually": Priority.LOW,
+    "someday": Priority.LOW,
+    "optional": Priority.LOW,
+    "medium": Priority.MEDIUM,
+}
+_EDGE = re.compile(
+    r"(?:^|[,;(\[–—-]|\s-\s)\s*(?P<word>" + "|".join(_EDGE_WORDS) + r")\s*(?=$|[,;)\]–—.!-])",
+    re.IGNORECASE,
+)
+_EDGE_END = re.compile(r"\s(?P<word>important|urgent|whenever|eventually)\s*[.!]*$", re.IGNORECASE)
+
+
+def find_priority(text: str) -> tuple[Priority | None, str]:
+    """The priority named in ``text`` (the first one named wins) and ``text`` without it."""
+    found: list[tuple[int, Priority]] = []
+    rest = text
+    for level, pattern in _ANYWHERE:
+        for match in pattern.finditer(rest):
+            found.append((match.start(), level))
+        # Blank out with spaces of the same length so later positions stay comparable.
+        rest = pattern.sub(lambda m: " " * len(m[0]), rest)
+    for edge_pattern in (_EDGE, _EDGE_END):
+        edge = edge_pattern.search(rest)
+        if edge is not None:
+            found.append((edge.start("word"), _EDGE_WORDS[edge["word"].lower()]))
+            blank = " " * (edge.end("word") - edge.start("word"))
+            rest = rest[: edge.start("word")] + blank + rest[edge.end("word") :]
+    if not found:
+        return None, text
+    found.sort(key=lambda pair: pair[0])
+    return found[0][1], rest
+
+
+def priority_word(text: str) -> Priority | None:
+    """``text`` read as nothing but a priority ("urgent", "low prio", "p1"), else None."""
+    level, rest = find_priority(text)
+    if level is None or re.sub(
+        r"[\s,.!?;:()\-–—]+|\b(?:a|an|the|as|to|be|is|one)\b", "", rest, flags=re.IGNORECASE
+    ):
+        return None
+    return level

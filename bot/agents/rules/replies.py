@@ -1,0 +1,250 @@
+"""Everything the rules agent says, as small functions over tool results.
+
+Replies restate what was understood — title, due date in words, priority — so that a
+misunderstanding shows at once. Tasks arrive as the tools return them (``task_json``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+Task = Mapping[str, Any]
+
+_MAX_LISTED = 30
+
+
+def due_words(task: Task) -> str:
+    """ "tomorrow (Thu 19 Nov)", "Fri 4 Dec at 5:00 PM": relative words and the date itself."""
+    words = str(task.get("due_in_words") or "")
+    due = task.get("due")
+    if not words or not due or re.search(r"\d{1,2} [A-Z][a-z]{2}", words):
+        return words
+    day = date.fromisoformat(due) if len(due) == 10 else datetime.fromisoformat(due).date()
+    stamp = f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+    head, _, clock = words.partition(" at ")
+    return f"{head} ({stamp})" + (f" at {clock}" if clock else "")
+
+
+def task_line(task: Task) -> str:
+    """ "#3 buy milk — due tomorrow (Thu 19 Nov) · high priority" """
+    parts = [f"#{task['number']} {task['title']}"]
+    extras = []
+    if task.get("due_in_words"):
+        extras.append(f"due {due_words(task)}")
+    if task.get("priority") and task["priority"] != "medium":
+        extras.append(f"{task['priority']} priority")
+    if task.get("completed"):
+        extras.append("done")
+    if extras:
+        parts.append(" — " + " · ".join(extras))
+    return "".join(parts)
+
+
+def _quoted(task: Task) -> str:
+    return f"#{task['number']} “{task['title']}”"
+
+
+def _settings(task: Task) -> str:
+    bits = []
+    if task.get("due_in_words"):
+        bits.append(f"due {due_words(task)}")
+    else:
+        bits.append("no due date")
+    bits.append(f"{task.get('priority', 'medium')} priority")
+    return ", ".join(bits)
+
+
+def added(tasks: Sequence[Task]) -> str:
+    if len(tasks) == 1:
+        task = tasks[0]
+        text = f"Added {_quoted(task)} — {_settings(task)}."
+        if task.get("description"):
+            text += f"\nNote: {task['description']}"
+        return text
+    lines = [f"Added {len(tasks)} tasks:"] + [f"• {_quoted(t)} — {_settings(t)}" for t in tasks]
+    return "\n".join(lines)
+
+
+def nothing_to_add() -> str:
+    return "What should I add? For example: add renew passport next friday, high priority."
+
+
+def title_too_long(length: int, limit: int) -> str:
+    return (
+        f"That title is {length:,} characters long; a title can have at most {limit}. "
+        "I didn't add it. Try a short title with the details after a colon, "
+        "e.g. “add sort out the lease: …details…”."
+    )
+
+
+def listed(tasks: Sequence[Task], *, label: str, status: str) -> str:
+    what = {"open": "open tasks", "completed": "completed tasks", "all": "tasks"}[status]
+    if label:
+        what += f" {label}"
+    if not tasks:
+        if status == "open" and not label:
+            return "Your list is empty — nothing open. Add something with “add …”."
+        return f"No {what}."
+    head = f"Your {what} ({len(tasks)}):"
+    lines = [f"• {task_line(t)}" for t in tasks[:_MAX_LISTED]]
+    if len(tasks) > _MAX_LISTED:
+        lines.append(f"…and {len(tasks) - _MAX_LISTED} more.")
+    return "\n".join([head, *lines])
+
+
+def only_your_tasks() -> str:
+    return "I can only show and change your own tasks."
+
+
+def completed(task: Task, *, already: bool) -> str:
+    if already:
+        return f"{_quoted(task)} was already done."
+    return f"Done: {_quoted(task)}. ✓"
+
+
+def reopened(task: Task, *, already: bool) -> str:
+    if already:
+        return f"{_quoted(task)} is already open."
+    return f"Reopened {_quoted(task)} — it's open again."
+
+
+def deleted(task: Task) -> str:
+    return f"Deleted {_quoted(task)}."
+
+
+def removed_completed(tasks: Sequence[Task]) -> str:
+    if not tasks:
+        return "There are no completed tasks to remove."
+    names = ", ".join(_quoted(t) for t in tasks[:10])
+    more = f" and {len(tasks) - 10} more" if len(tasks) > 10 else ""
+    return f"Removed {len(tasks)} completed task{'s' if len(tasks) != 1 else ''}: {names}{more}."
+
+
+def updated(before: Task, after: Task) -> str:
+    changes = []
+    if before.get("title") != after.get("title"):
+        changes.append(f"renamed to “{after['title']}”")
+    if before.get("due") != after.get("due"):
+        if after.get("due_in_words"):
+            changes.append(f"now due {due_words(after)}")
+        else:
+            changes.append("no due date anymore")
+    if before.get("priority") != after.get("priority"):
+        changes.append(f"priority {after['priority']}")
+    if before.get("description") != after.get("description"):
+        changes.append(
+            f"details now: {after['description']}"
+            if after.get("description")
+            else "details removed"
+        )
+    what = "; ".join(changes) or "nothing changed"
+    return f"Updated #{after['number']} “{after['title']}”: {what}."
+
+
+def failed(message: str) -> str:
+    return message
+
+
+def ambiguous(words: str, candidates: Sequence[tuple[int, str]]) -> str:
+    names = "; ".join(f"#{n} “{t}”" for n, t in candidates[:6])
+    return f"“{words}” could be more than one task: {names}. Which one? Use its number."
+
+
+def not_found(words: str) -> str:
+    return f"I couldn't find a task matching “{words}”, so I changed nothing."
+
+
+def which_task(action: str) -> str:
+    return f"Which task should I {action}? Give me its number, e.g. “{action} 2”."
+
+
+def set_timezone(zone: str) -> str:
+    return f"Got it — your timezone is now {zone}. Due dates and times will use it."
+
+
+def refuse_bulk() -> str:
+    return (
+        "I don't change or delete everything at once. I can delete tasks by number "
+        "(“delete 3”), or “remove all completed”."
+    )
+
+
+def undone(lines: Sequence[str]) -> str:
+    return "Undone: " + "; ".join(lines) + "."
+
+
+def nothing_to_undo() -> str:
+    return "There's nothing I can undo here — I only undo your recent changes in this chat."
+
+
+def undo_unavailable() -> str:
+    return "Sorry, I can't undo changes in this setup."
+
+
+def greeting() -> str:
+    return "Hi! I keep your todo list. Say “add …”, “what's on my list?” or “done 2”."
+
+
+def thanks() -> str:
+    return "You're welcome!"
+
+
+def bye() -> str:
+    return "Bye! Your tasks are safe with me."
+
+
+def how_are_you() -> str:
+    return "All good, thanks — ready to keep your list. What should I add or check?"
+
+
+def who() -> str:
+    return "I'm todobot: I keep your todo list. Type “help” to see what I understand."
+
+
+def ack() -> str:
+    return "👍"
+
+
+_TOPIC_HELP = {
+    "dates": "Give a due date in plain words: “add pay rent friday”, “call mom tomorrow at 5pm”, "
+    "“move 2 to next monday”, “postpone 3 by 2 days”, “2 has no deadline anymore”.",
+    "priority": "Priorities are high, medium or low: “add fix server, urgent”, “p1”, “low prio”, "
+    "“make 2 high priority”, “anything urgent?”.",
+    "delete": "Delete by number or words: “delete 3”, “drop the printer one”, "
+    "“remove all completed”. “undo” brings it back.",
+    "list": "Ask “what's on my list?”, “what's due today?”, “overdue?”, “show done”, "
+    "“show everything”.",
+    "complete": "Mark tasks done by number or words: “done 2”, “done 1 and 3”, "
+    "“i paid the rent”. “reopen 2” undoes it.",
+    "undo": "Say “undo” to revert your last change made here.",
+    "timezone": "Tell me your timezone: “my timezone is Europe/Berlin”.",
+    "update": "Change a task: “rename 2 to …”, “move 1 to friday”, “2 is urgent”, "
+    "“add a note to 3: …”.",
+    "add": "Add tasks: “add buy milk tomorrow”, “remind me to call mom friday 5pm”, "
+    "“add milk, eggs and bread”, “add book dentist: ask for a cleaning”.",
+}
+
+
+def help_text(topic: str = "") -> str:
+    general = (
+        "I keep your todo list. Try:\n"
+        "• add renew passport next friday, high priority\n"
+        "• what's on my list? / what's due today? / show done\n"
+        "• done 2  •  reopen 2  •  delete 3  •  remove all completed\n"
+        "• move 1 to monday  •  2 is urgent  •  add a note to 1: …\n"
+        "• undo  •  my timezone is Europe/Berlin"
+    )
+    if topic in _TOPIC_HELP:
+        return f"Yes. {_TOPIC_HELP[topic]}\n\n{general}"
+    return general
+
+
+def not_understood() -> str:
+    # The message is not echoed back: it may be long, or crafted to look like a command.
+    return (
+        "I'm not sure what you mean, so I didn't change anything. "
+        "Say “add …” to add a task, “list” to see them, or “help” for more."
+    )

@@ -1,0 +1,266 @@
+"""Messages that are not about one task: greetings, thanks, help, undo, the timezone."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from zoneinfo import available_timezones
+
+from bot.agents.rules.intents import Intent, SetTimezone, Smalltalk, Undo
+
+_I = re.IGNORECASE
+_TAIL = (
+    r"(?:\s+(?:there|all|everyone|bot|todobot|team|friend|buddy|mate|man|again|so\s+much|"
+    r"a\s+lot|a\s+bunch|very\s+much|guys|folks|y'?all))*"
+)
+
+_UNDO = re.compile(
+    r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|last|the\s+last(?:\s+(?:change|one|thing|"
+    r"action|step))?|my\s+last(?:\s+(?:change|action|message|one|step))?|what\s+you\s+just\s+did)|"
+    r"revert(?:\s+(?:that|it|this|the\s+last(?:\s+change)?|my\s+last\s+change))?|"
+    r"take\s+(?:that|it)\s+back|ctrl\s*\+?\s*z|reverse\s+(?:that|it|the\s+last\s+change)|"
+    r"scratch\s+that|cancel\s+(?:that|the\s+last\s+(?:one|change))|roll\s*back(?:\s+that)?|"
+    r"put\s+it\s+back(?:\s+the\s+way\s+it\s+was)?|that\s+was\s+(?:a\s+)?(?:wrong|mistake)|"
+    r"(?:no\s+)?(?:wait\s+)?(?:that'?s|that\s+is)\s+(?:wrong|not\s+what\s+i\s+(?:meant|wanted)))$",
+    _I,
+)
+_GREETING = re.compile(
+    r"^(?:hi|hello|helo|hey|heya|hiya|yo|howdy|sup|what'?s\s+up|wassup|whats\s+up|"
+    r"good\s+(?:morning|afternoon|evening|day)|gm|morning|evening|afternoon|greetings|hola|"
+    r"bonjour|hallo|moin|salut|ciao|hey\s+hey|hi\s+there|hello\s+there)" + _TAIL + r"$",
+    _I,
+)
+_THANKS = re.compile(
+    r"^(?:thanks|thank\s+you|thank\s+u|thx|thnx|ty|tysm|tyvm|cheers|much\s+appreciated|"
+    r"appreciate\s+it|i\s+appreciate\s+it|great|awesome|perfect|nice|cool|sweet|brilliant|"
+    r"excellent|amazing|wonderful|love\s+it|good\s+job|well\s+done|nice\s+one|good\s+bot|"
+    r"you'?re\s+(?:the\s+best|awesome|great|amazing|a\s+star)|great\s+job|lovely|fantastic|"
+    r"neat|super|good\s+stuff|thanks\s+a\s+lot|many\s+thanks)" + _TAIL + r"$",
+    _I,
+)
+_ACK = re.compile(
+    r"^(?:ok|okay|k|kk|okie|okey|got\s+it|sounds\s+good|alright|all\s+right|sure|yes|yeah|yep|"
+    r"yup|no|nope|nah|fine|lol|lmao|haha+|hehe+|hmm+|hm+|never\s?mind|nvm|nothing|test|testing|"
+    r"ping|understood|noted|right|wow|oh|ah|ahh|oops|whatever|idk|maybe|of\s+course|indeed|"
+    r"ok\s+cool|cool\s+cool|good|great\s+thanks|ok\s+thanks|i\s+see)" + _TAIL + r"$",
+    _I,
+)
+_BYE = re.compile(
+    r"^(?:bye|goodbye|good\s+bye|bye\s+bye|good\s+night|goodnight|gn|night|see\s+you|see\s+ya|"
+    r"see\s+you\s+later|later|cya|ttyl|take\s+care|have\s+a\s+good\s+(?:one|day|night|weekend))"
+    + _TAIL
+    + r"$",
+    _I,
+)
+_HOW_ARE_YOU = re.compile(
+    r"^(?:how\s+are\s+you(?:\s+doing)?|how\s+r\s+u|how\s+are\s+u|how'?s\s+it\s+going|"
+    r"how\s+is\s+it\s+going|how\s+have\s+you\s+been|how'?s\s+your\s+day|you\s+ok|are\s+you\s+ok|"
+    r"how\s+do\s+you\s+do|what'?s\s+new)" + _TAIL + r"$",
+    _I,
+)
+_WHO = re.compile(
+    r"^(?:who\s+are\s+you|what\s+are\s+you|what\s+is\s+this|what'?s\s+this|who\s+is\s+this|"
+    r"are\s+you\s+(?:a\s+)?(?:bot|robot|human|real|ai|person|chatgpt|gpt)|what'?s\s+your\s+name|"
+    r"what\s+is\s+your\s+name|who\s+made\s+you|tell\s+me\s+about\s+yourself|introduce\s+yourself)"
+    + _TAIL
+    + r"$",
+    _I,
+)
+_HELP = re.compile(
+    r"^(?:help|help\s+me|halp|h|\?+|commands|command\s+list|usage|instructions|options|menu|"
+    r"manual|docs|guide|tutorial|examples?|how\s+to|info|start|/?help\s+please|"
+    r"what\s+(?:can|do|should)\s+(?:you|i|u)\s+(?:do|say|type|ask)(?:\s+(?:here|with\s+you))?|"
+    r"what\s+else\s+can\s+you\s+do|how\s+does\s+(?:this|it|that)\s+work|how\s+do\s+(?:you|i)\s+"
+    r"use\s+(?:this|you|it)|what\s+are\s+(?:the|your)\s+commands|what\s+commands\s+.*|"
+    r"show\s+(?:me\s+)?(?:the\s+)?(?:help|commands)|i\s+need\s+help|i'?m\s+(?:lost|confused)|"
+    r"what\s+are\s+you\s+(?:able\s+to|capable\s+of)(?:\s+doing)?|what\s+can\s+this\s+(?:bot\s+)?do)"
+    r"\s*$",
+    _I,
+)
+_HOW_DO_I = re.compile(
+    r"^(?:how\s+(?:do|can|would|should)\s+i|how\s+to|can\s+i|is\s+it\s+possible\s+to|"
+    r"is\s+there\s+a\s+way\s+to|what'?s\s+the\s+way\s+to)\s+(?P<topic>.+)$",
+    _I,
+)
+_CAN_YOU = re.compile(
+    r"^(?:can|could|do|does|will|would)\s+(?:you|u|it|this(?:\s+bot)?|the\s+bot|todobot)\s+"
+    r"(?:also\s+|even\s+)?(?P<topic>.+)$",
+    _I,
+)
+# Words that name what the bot can do rather than a particular task.
+_GENERIC_WORDS = """
+    add set handle do support understand remember remind track manage keep make create use edit
+    change delete remove list show sort filter schedule undo reopen complete mark rename move
+    take accept work with and or the a an my me of for to in on any also recurring repeat
+    repeating due dates date deadlines deadline times time timezones timezone priority
+    priorities tasks task todos todo to-dos reminders reminder notes note details description
+    descriptions subtasks tags labels lists list things stuff items multiple several many things
+    at once several natural language it this that people other users emojis emoji categories
+    projects files attachments pictures images recurrence numbers by
+"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
+_TOPICS = (
+    ("dates", r"\b(?:due|date|deadline|when|remind|time|tomorrow|schedule|recurr|repeat)"),
+    ("priority", r"\b(?:priorit|urgent|important|prio)"),
+    ("delete", r"\b(?:delete|remove|drop|get\s+rid|clear)"),
+    ("list", r"\b(?:list|show|see|view|filter|overdue)"),
+    ("complete", r"\b(?:done|complete|finish|check\s+off|tick)"),
+    ("undo", r"\b(?:undo|revert|mistake)"),
+    ("timezone", r"\b(?:time\s*zone|tz)\b"),
+    ("update", r"\b(?:edit|change|rename|move|update|postpone|reschedule|note|detail|descri)"),
+    ("add", r"\b(?:add|create|new|make|put)"),
+)
+
+_TIMEZONE = (
+    re.compile(r"^(?:my\s+)?(?:time\s*zone|tz)\s*(?:is|=|:|to|should\s+be)?\s*(?P<tz>.+)$", _I),
+    re.compile(
+        r"^(?:set|change|update|switch|make|use)\s+(?:my\s+|the\s+)?(?:time\s*zone|tz)"
+        r"\s*(?:to|=|:|as)?\s*(?P<tz>.+)$",
+        _I,
+    ),
+    re.compile(
+        r"^(?:i'?m|i\s+am|im|i\s+live|i'?m\s+now|i\s+moved|we'?re|we\s+are|i'?m\s+based|"
+        r"i\s+am\s+based|i'?m\s+currently|i\s+just\s+moved)\s+(?:now\s+)?(?:in|to|at|"
+        r"based\s+in|living\s+in|located\s+in|on)\s+(?P<tz>.+?)(?:\s+(?:now|time|"
+        r"timezone|time\s+zone|these\s+days))?$",
+        _I,
+    ),
+    re.compile(
+        r"^(?:use|switch\s+to|go\s+by|set\s+to)\s+(?P<tz>.+?)\s+(?:time|timezone|"
+        r"time\s+zone)$",
+        _I,
+    ),
+)
+_ABBREVIATIONS = {
+    "utc": "UTC",
+    "gmt": "Etc/GMT",
+    "z": "UTC",
+    "zulu": "UTC",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "eastern": "America/New_York",
+    "et": "America/New_York",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "central": "America/Chicago",
+    "mst": "America/Denver",
+    "mdt": "America/Denver",
+    "mountain": "America/Denver",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pacific": "America/Los_Angeles",
+    "pt": "America/Los_Angeles",
+    "cet": "Europe/Berlin",
+    "cest": "Europe/Berlin",
+    "bst": "Europe/London",
+    "ist": "Asia/Kolkata",
+    "jst": "Asia/Tokyo",
+    "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney",
+    "nyc": "America/New_York",
+    "new york city": "America/New_York",
+    "sf": "America/Los_Angeles",
+    "san francisco": "America/Los_Angeles",
+    "la": "America/Los_Angeles",
+    "uk": "Europe/London",
+    "england": "Europe/London",
+    "germany": "Europe/Berlin",
+    "france": "Europe/Paris",
+    "spain": "Europe/Madrid",
+    "italy": "Europe/Rome",
+    "japan": "Asia/Tokyo",
+    "india": "Asia/Kolkata",
+    "netherlands": "Europe/Amsterdam",
+    "seattle": "America/Los_Angeles",
+    "boston": "America/New_York",
+    "munich": "Europe/Berlin",
+    "hamburg": "Europe/Berlin",
+    "frankfurt": "Europe/Berlin",
+    "cologne": "Europe/Berlin",
+    "austin": "America/Chicago",
+    "dallas": "America/Chicago",
+    "houston": "America/Chicago",
+    "washington": "America/New_York",
+    "miami": "America/New_York",
+    "atlanta": "America/New_York",
+    "beijing": "Asia/Shanghai",
+    "china": "Asia/Shanghai",
+    "mumbai": "Asia/Kolkata",
+    "delhi": "Asia/Kolkata",
+    "bangalore": "Asia/Kolkata",
+    "brazil": "America/Sao_Paulo",
+    "ireland": "Europe/Dublin",
+    "poland": "Europe/Warsaw",
+    "sweden": "Europe/Stockholm",
+    "switzerland": "Europe/Zurich",
+    "austria": "Europe/Vienna",
+    "portugal": "Europe/Lisbon",
+}
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Lower-cased IANA names and their last parts ("berlin") → the IANA name."""
+    names: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        names[name.lower()] = name
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")):
+            city = name.rsplit("/", 1)[1].replace("_", " ").lower()
+            names.setdefault(city, name)
+    names.update(_ABBREVIATIONS)
+    return names
+
+
+def timezone_name(text: str) -> str | None:
+    """The IANA zone ``text`` names ("Europe/Berlin", "berlin", "PST"), or None."""
+    key = re.sub(r"\s+", " ", text.strip(" .!?\"'`")).lower()
+    key = re.sub(r"^(?:the\s+)?", "", key)
+    if not key or len(key) > 40:
+        return None
+    return _zones().get(key) or _zones().get(key.replace(" ", "_"))
+
+
+def read_talk(text: str, *, question: bool) -> Intent | None:
+    """Small talk, help, undo or a timezone change in ``text``; None for anything else."""
+    text = text.rstrip("!?. ")
+    if _UNDO.match(text):
+        return Undo()
+    for pattern in _TIMEZONE:
+        match = pattern.match(text)
+        if match:
+            zone = timezone_name(match["tz"])
+            if zone:
+                return SetTimezone(zone)
+            if pattern is not _TIMEZONE[2]:
+                return Smalltalk("help", topic="timezone")
+    for kind, pattern in (
+        ("greeting", _GREETING),
+        ("thanks", _THANKS),
+        ("bye", _BYE),
+        ("how_are_you", _HOW_ARE_YOU),
+        ("who", _WHO),
+        ("ack", _ACK),
+    ):
+        if pattern.match(text):
+            return Smalltalk(kind)  # type: ignore[arg-type]
+    if _HELP.match(text) or not text:
+        return Smalltalk("help")
+    how = _HOW_DO_I.match(text)
+    if how:
+        return Smalltalk("help", topic=help_topic(how["topic"]))
+    can = _CAN_YOU.match(text)
+    if can and question and _is_generic(can["topic"]):
+        return Smalltalk("help", topic=help_topic(can["topic"]))
+    return None
+
+
+def _is_generic(text: str) -> bool:
+    words = re.findall(r"[a-z][a-z'-]*", text.lower())
+    return bool(words) and all(w in _GENERIC for w in words)
+
+
+def help_topic(text: str) -> str:
+    for topic, pattern in _TOPICS:
+        if re.search(pattern, text, _I):
+            return topic
+    return ""

@@ -1,0 +1,233 @@
+"""``understand``: one message → one intent. Pure, no I/O, fast (no regex over the whole
+message is slower than linear, and ``dateparser`` only ever sees a short date phrase).
+
+Order of reading: clean the text (mentions, politeness, emoji) → undo, timezone, small talk
+and help → details for a task → new tasks (explicit "add" words) → list requests → changes
+to tasks → "i need to …" as a new task → not understood.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.agents.rules.adding import parse_tasks
+from bot.agents.rules.changes import read_change, read_note
+from bot.agents.rules.intents import (
+    AddTasks,
+    Complete,
+    Intent,
+    NotUnderstood,
+    Smalltalk,
+    TaskRef,
+)
+from bot.agents.rules.listing import list_request, read_list
+from bot.agents.rules.refs import parse_ref
+from bot.agents.rules.talk import read_talk
+
+_I = re.IGNORECASE
+_MENTION = re.compile(r"<[@#!][\w|.-]+>|^@\w+[\s,:]+", _I)
+_INJECTION_LEAD = re.compile(
+    r"^(?:(?:system|assistant|admin|root|developer|sudo)\s*[:>]\s*|"
+    r"(?:please\s+)?(?:ignore|disregard|forget)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?"
+    r"(?:previous|prior|above|earlier|preceding|old)?\s*(?:instructions|rules|prompts?|messages|"
+    r"context)[\s,.;:!-]*(?:and\s+|then\s+|now\s+)*)+",
+    _I,
+)
+_POLITE_LEAD = re.compile(
+    r"^(?:(?:hey|hi|hello|yo|ok|okay|oh|so|um|uh|erm|well|also|and|alright|right|sure|"
+    r"pls|plz|please|kindly|bot|todobot|quick\s+one|one\s+more|another\s+one|btw|oh\s+and|"
+    r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then)[\s,!.:;-]+)+",
+    _I,
+)
+_ASK_LEAD = re.compile(
+    r"^(?:(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|"
+    r"just\s+|quickly\s+|also\s+)*|please\s+|pls\s+|plz\s+|kindly\s+|"
+    r"i'?d\s+like\s+(?:you\s+)?to\s+|i\s+would\s+like\s+(?:you\s+)?to\s+|"
+    r"i\s+want\s+you\s+to\s+|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"
+    r"(?:you\s+)?(?:can|could)\s+you\s+)+",
+    _I,
+)
+_TRAIL = re.compile(
+    r"(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thank\s+u|thx|ty|tia|kthx|lol|for\s+me|"
+    r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick)\b|"
+    r"\s*(?:(?<!!)!(?!!)|\?+|\.{1,3}|:\)|:-\)|:D))+$",
+    _I,
+)
+_DONE_MARKS = re.compile(r"[✅✔☑🎉🥳]")
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u2190-\u21ff\u2300-\u23ff]+"
+)
+
+# Explicit words that make the rest of the message a new task.
+_ADD_TYPO = r"(?:add|ad|addd|aad|sdd|adde|adds|aded|addto)"
+# "make", "create" … add only with a task word after them ("make a reminder to …").
+_ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|schedule)"
+_ADD_LEAD = re.compile(
+    rf"^{_ADD_VERB}\s+(?:(?:this|these|those|the\s+following|following)\s+)?(?:(?:a|an|one|some|"
+    r"another|new|more|quick)\s+)*(?:task|todo|to-?do|to\s+do|item|reminder|entry|tasks|todos|"
+    r"items|things)\b(?:\s+(?:for|to)\s+me)?\s*(?:[:\-–—]+\s*|\s+(?:called|named|saying|"
+    r"that\s+says|titled|for|to|about)\s+|\s+)"
+    rf"|^{_ADD_TYPO}(?:\s*[:\-–—]+\s*|\s+)(?:(?:this|these|the\s+following|following|those)\b"
+    r"\s*(?=[:\n-])|to\s+(?:my\s+|the\s+)?(?:list|todo\s*list|to-?do\s+list|todos|tasks|"
+    r"to-?dos)\s*[:\-–—]?\s*)?"
+    r"|^(?:remind|remnd|remid|reminde|rmind|remined)\s+(?:me|us)\s+(?:to\s+|too\s+|"
+    r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
+    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo)\s*[:\-–—]+\s*"
+    r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
+    r"dont\s+(?:let\s+me\s+)?forget)\s+(?:to\s+|about\s+|that\s+)?"
+    r"|^note\s+to\s+self\s*[:\-–—]*\s*"
+    r"|^(?:jot|write|put|note)\s+down\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
+    r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
+    r"really\s+|def(?:initely)?\s+|probably\s+)?(?:(?:need|needs|have|has|got|ought|want|plan|"
+    r"going)\s+to|gotta|must|should|wanna|gonna)\s+(?=\w)",
+    _I,
+)
+_WEAK_ADD = re.compile(
+    r"^(?:(?:i|we)\b|need|have|got|gotta|must|should|ought|want|wanna|plan|"
+    r"going|gonna|still|also|really|def|probably)",
+    _I,
+)
+_PUT_ON_LIST = re.compile(
+    r"^(?:put|add|stick|throw|pop|get|place)\s+(?P<body>.+?)(?<!\bback)\s+(?:on|to|onto|in|into)\s+"
+    r"(?:my|the|our)\s+(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks|task\s+list|"
+    r"agenda|calendar|board)$",
+    _I,
+)
+_TRAILING_ADD = re.compile(
+    r"^(?P<body>.+?)[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?(?:add|ad|save|"
+    r"log|put)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+(?:list|todos?|"
+    r"tasks|to-?do\s+list))?$|^(?P<body2>.+?)(?<!\bback)[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
+    r"(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks)$",
+    _I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """``text`` is the request itself; ``asked`` keeps "can you …" for capability questions."""
+
+    text: str
+    asked: str
+    raw: str
+    question: bool
+    done_mark: bool
+
+
+def clean(message: str) -> Cleaned:
+    """The message without mentions, emoji, politeness and trailing punctuation."""
+    text = _MENTION.sub(" ", message)
+    done_mark = bool(_DONE_MARKS.search(text))
+    text = _EMOJI.sub(" ", text)
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    text = re.sub(r"\n\s*\n+", "\n", text)
+    question = text.rstrip().endswith("?")
+    raw = text
+    for _ in range(3):
+        before = text
+        text = _INJECTION_LEAD.sub("", text).strip()
+        text = _POLITE_LEAD.sub("", text).strip() if not _keeps_lead(text) else text
+        text = _TRAIL.sub("", text).strip()
+        if text == before:
+            break
+    asked = text
+    text = _TRAIL.sub("", _ASK_LEAD.sub("", text).strip()).strip()
+    return Cleaned(text=text, asked=asked, raw=raw, question=question, done_mark=done_mark)
+
+
+def _keeps_lead(text: str) -> bool:
+    # "ok" or "thanks" alone are answers, not politeness around a request.
+    return not re.search(r"[\s,!.:;-]+\w", text)
+
+
+def understand(message: str, *, now: datetime) -> Intent:
+    """What ``message`` asks for; ``now`` is the person's local wall-clock time."""
+    cleaned = clean(message)
+    text = cleaned.text
+    if not text:
+        return Smalltalk("ack" if message.strip() else "help")
+    if re.fullmatch(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", text, _I):
+        return AddTasks(())
+    if "\n" not in text:
+        for candidate in (cleaned.raw, cleaned.asked, text):
+            talk = read_talk(candidate, question=cleaned.question)
+            if talk is not None:
+                return talk
+    note = read_note(text, now=now)
+    if note is not None:
+        return note
+    listing = list_request(text)
+    if listing == "sure":
+        return read_list(text, now=now)
+    added = _read_add(text, now=now)
+    if added is not None:
+        return added
+    weak = _read_weak_add(text, now=now)
+    if weak is not None:
+        return weak
+    change = read_change(text, now=now)
+    if change is not None:
+        return change
+    if listing == "maybe":
+        return read_list(text, now=now)
+    event = _read_event(text, now=now)
+    if event is not None:
+        return event
+    if cleaned.done_mark:
+        ref = parse_ref(text)
+        if ref is not None and ref.numbers:
+            return Complete(ref)
+    return NotUnderstood()
+
+
+def _read_add(text: str, *, now: datetime) -> AddTasks | None:
+    wrapped = _PUT_ON_LIST.match(text)
+    if wrapped:
+        return _add(wrapped["body"], now=now)
+    trailing = _TRAILING_ADD.match(text)
+    if trailing:
+        return _add(trailing["body"] or trailing["body2"], now=now)
+    lead = _ADD_LEAD.match(text)
+    if lead is None or lead.end() == 0 or _WEAK_ADD.match(lead[0]):
+        return None
+    plural = bool(re.search(r"\b(?:these|those|following|tasks|todos|items|things)\b", lead[0], _I))
+    return _add(text[lead.end() :], now=now, plural=plural)
+
+
+def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
+    """ "i need to call mom" is a new task — unless the rest is a change to a numbered task
+    ("i need to move 3 to friday")."""
+    lead = _ADD_LEAD.match(text)
+    if lead is None or lead.end() == 0 or not _WEAK_ADD.match(lead[0]):
+        return None
+    rest = text[lead.end() :]
+    change = read_change(rest, now=now)
+    ref = getattr(change, "ref", None)
+    if change is not None and isinstance(ref, TaskRef) and ref.numbers:
+        return change
+    intent = _add(rest, now=now)
+    return AddTasks(intent.tasks, confident=False) if intent else None
+
+
+_EVENT = re.compile(
+    r"^(?:(?:i|we)\s+(?:have|'ve\s+got|got)|i'?ve\s+got|there'?s|there\s+is)\s+(?:(?:a|an|my|the|our)\s+)?"
+    r"(?P<body>.+)$",
+    _I,
+)
+
+
+def _read_event(text: str, *, now: datetime) -> AddTasks | None:
+    """ "i have a dentist appointment tomorrow at 3" — something dated to remember."""
+    match = _EVENT.match(text)
+    if match is None:
+        return None
+    intent = _add(match["body"], now=now)
+    if intent is None or len(intent.tasks) != 1 or intent.tasks[0].due is None:
+        return None
+    return AddTasks(intent.tasks, confident=False)
+
+
+def _add(body: str, *, now: datetime, plural: bool = False) -> AddTasks | None:
+    tasks = parse_tasks(body, now=now, plural=plural)
+    return AddTasks(tasks) if tasks else AddTasks(())

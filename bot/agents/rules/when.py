@@ -1,0 +1,426 @@
+"""Date and time phrases inside a message: find them, resolve them, cut them out of the title.
+
+Regular expressions find the phrase; relative words (tomorrow, next friday, in 3 days, end of
+the month) are computed here because their meaning is a convention this agent fixes, and
+calendar dates written with a month name or as numbers go to ``dateparser`` — only the short
+phrase, never the whole message, which keeps understanding fast.
+
+Conventions: a date alone stays a date; a clock time makes a date-time; a day part (morning,
+tonight) does not invent a clock time. A date without a year that has passed this year means
+next year. "next friday" is the Friday of next week; a bare weekday is the next one to come.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import dateparser
+
+from bot.agents.rules.lexicon import NUMBER_WORDS
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary|uary)?|febuary|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_WEEKDAY_NAMES = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+    "mon": 0,
+    "tue": 1,
+    "tues": 1,
+    "wed": 2,
+    "weds": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+    "wensday": 2,
+    "wednsday": 2,
+    "wendsday": 2,
+    "thrusday": 3,
+    "thursay": 3,
+    "firday": 4,
+    "fridy": 4,
+    "tuseday": 1,
+    "tusday": 1,
+    "saterday": 5,
+    "satruday": 5,
+    "sundy": 6,
+    "mondy": 0,
+}
+_ABBREVIATED = frozenset(
+    {"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun"}
+)
+_WEEKDAY = "(?:" + "|".join(sorted(_WEEKDAY_NAMES, key=len, reverse=True)) + ")"
+_COUNT = (
+    r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few)"
+)
+_TOMORROW = (
+    r"(?:tomorrow|tmrw|tmrow|tmr|tmw|tomorow|tommorow|tommorrow|tomorrw|tomrrow|"
+    r"2morrow|2moro|tomoro|tmorrow)"
+)
+_PART = r"(?:morning|afternoon|evening|night|eve)"
+
+_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "iso",
+            r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ](?P<h>\d{1,2}):(?P<mi>\d{2}))?\b",
+        ),
+        ("numeric", r"(?<![\d/.:])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])"),
+        (
+            "month_day",
+            rf"\b(?P<mon>{_MONTH})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
+            r"(?!:)(?:,?\s+(?P<y>\d{4})\b)?",
+        ),
+        (
+            "day_month",
+            rf"\b(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            rf"(?P<mon>{_MONTH})\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?",
+        ),
+        ("after_tomorrow", rf"\b(?:the\s+)?day\s+after\s+{_TOMORROW}\b|\bovermorrow\b"),
+        (
+            "relative_day",
+            rf"\b(?P<rel>today|tonight|tonite|tdy|{_TOMORROW}|later\s+today|"
+            r"end\s+of\s+(?:the\s+)?day|eod|this\s+(?:morning|afternoon|evening))"
+            rf"\b(?:\s+(?P<part>{_PART})\b)?",
+        ),
+        (
+            "in_count",
+            rf"\b(?:in|within)\s+(?P<n>{_COUNT})\s+(?P<unit>days?|weeks?|wks?|months?|"
+            r"hours?|hrs?|minutes?|mins?)\b|\b(?P<n2>" + _COUNT + r")\s+(?P<unit2>days?|"
+            r"weeks?|months?)\s+from\s+(?:now|today)\b|\bin\s+a\s+fortnight\b",
+        ),
+        (
+            "period",
+            r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<end>week|month|year)|"
+            r"(?:the\s+)?end\s+of\s+next\s+(?P<endnext>week|month)|"
+            r"(?P<abbr>eow|eom|eoy)|(?P<next>next|this|the\s+coming|the\s+following)\s+"
+            r"(?P<unit>week|weekend|month|year)|(?:the\s+)?weekend)\b",
+        ),
+        (
+            "weekday",
+            rf"\b(?:(?P<q>this\s+coming|the\s+coming|coming|this|next|the\s+following|"
+            rf"following)\s+)?(?P<wd>{_WEEKDAY})\b(?:\s+(?P<part>{_PART})\b)?",
+        ),
+        (
+            "day_of_month",
+            rf"\b(?:the\s+)(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})",
+        ),
+    )
+)
+
+_TIME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "ampm",
+            r"(?<![\d:])(?P<h>\d{1,2})(?:[:.](?P<mi>[0-5]\d))?\s*"
+            r"(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])",
+        ),
+        (
+            "clock",
+            r"(?<![\d:/])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])"
+            r"(?:\s*(?:h|hrs)\b)?",
+        ),
+        ("oclock", r"\b(?P<h>\d{1,2})\s*o'?\s?clock\b"),
+        (
+            "at_hour",
+            r"(?:\bat|@)\s*(?P<h>\d{1,2})(?![\d:/.,]|\s*(?:%|st\b|nd\b|rd\b|th\b|"
+            r"days?\b|weeks?\b|hours?\b|mins?\b|minutes?\b|people\b|items?\b|"
+            r"a\.?m\b|p\.?m\b))",
+        ),
+        ("named", r"\b(?P<named>noon|midday|midnight)\b"),
+    )
+)
+
+# Words that may stand right before a date phrase and belong to it ("due by friday").
+_LEAD_WORDS = re.compile(
+    r"(?:\b(?:due|by|on|for|before|until|till|til|starting|from|at|around|@)\s+)+$",
+    re.IGNORECASE,
+)
+_PART_HOURS = {"morning": 9, "afternoon": 15, "evening": 19, "eve": 19, "night": 20}
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDue:
+    """A due date read from a message: ``value`` is what the tools take (ISO)."""
+
+    day: date
+    clock: time | None
+    phrase: str
+
+    @property
+    def value(self) -> str:
+        if self.clock is None:
+            return self.day.isoformat()
+        return f"{self.day.isoformat()}T{self.clock.hour:02d}:{self.clock.minute:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    day: date | None = None
+    clock: time | None = None
+    part: str | None = None
+
+
+def find_due(text: str, *, now: datetime) -> tuple[FoundDue | None, str]:
+    """The due date in ``text`` (``now`` is the person's local wall clock) and the rest of it."""
+    today = now.date()
+    date_hit = _first_date(text, now=now)
+    masked = text if date_hit is None else _mask(text, date_hit.start, date_hit.end)
+    time_hit = _first_time(masked, part=date_hit.part if date_hit else None)
+    if date_hit is None and time_hit is None:
+        return None, text
+    hits = [h for h in (date_hit, time_hit) if h is not None]
+    day = date_hit.day if date_hit and date_hit.day else None
+    clock = (date_hit.clock if date_hit else None) or (time_hit.clock if time_hit else None)
+    if day is None:
+        if clock is None:
+            return None, text
+        day = today if clock > now.time() else today + timedelta(days=1)
+    spans = sorted((_extend_left(text, h.start), h.end) for h in hits)
+    phrase = " ".join(text[s:e].strip() for s, e in spans)
+    rest = text
+    for start, end in reversed(spans):
+        rest = rest[:start] + " " + rest[end:]
+    return FoundDue(day=day, clock=clock, phrase=phrase), rest
+
+
+def resolve_date_phrase(text: str, *, now: datetime) -> FoundDue | None:
+    """``text`` read as nothing but a due date ("next monday", "dec 5 at 3pm"), else None."""
+    found, rest = find_due(text, now=now)
+    if found is None or re.sub(
+        r"[\s,.!?;:\-–—]+|\b(?:at|on|by|the|of|due)\b", "", rest, flags=re.IGNORECASE
+    ):
+        return None
+    return found
+
+
+def _mask(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _extend_left(text: str, start: int) -> int:
+    lead = _LEAD_WORDS.search(text[:start])
+    return lead.start() if lead else start
+
+
+def _first_date(text: str, *, now: datetime) -> _Hit | None:
+    best: _Hit | None = None
+    for name, pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            hit = _resolve_date(name, match, text, now=now)
+            if hit is not None and (best is None or hit.start < best.start):
+                best = hit
+                break
+    return best
+
+
+def _first_time(text: str, *, part: str | None) -> _Hit | None:
+    best: _Hit | None = None
+    for name, pattern in _TIME_PATTERNS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        clock = _resolve_time(name, match, part=part)
+        if clock is not None and (best is None or match.start() < best.start):
+            best = _Hit(match.start(), match.end(), clock=clock)
+    return best
+
+
+def _resolve_time(name: str, match: re.Match[str], *, part: str | None) -> time | None:
+    if name == "named":
+        return time(0, 0) if match["named"].lower() == "midnight" else time(12, 0)
+    hour = int(match["h"])
+    minute = int(match.groupdict().get("mi") or 0)
+    if name == "ampm":
+        if not 1 <= hour <= 12:
+            return None
+        is_pm = match["ap"].lower().startswith("p")
+        hour = hour % 12 + (12 if is_pm else 0)
+        return time(hour, minute)
+    if hour > 23:
+        return None
+    explicit_24h = name == "clock" and (hour >= 13 or match["h"].startswith("0"))
+    # A bare "at 5" is 5 pm; a day part ("tomorrow morning at 7") decides when given.
+    evening = part in ("afternoon", "evening", "eve", "night") or (part is None and hour <= 7)
+    if not explicit_24h and 1 <= hour <= 11 and evening:
+        hour += 12
+    return time(hour, minute)
+
+
+def _resolve_date(name: str, match: re.Match[str], text: str, *, now: datetime) -> _Hit | None:
+    today = now.date()
+    start, end = match.start(), match.end()
+    groups = match.groupdict()
+    part = (groups.get("part") or "").lower() or None
+    day: date | None
+    clock: time | None = None
+    if name == "iso":
+        day = _safe_date(int(match["y"]), int(match["m"]), int(match["d"]))
+        if day and match["h"] is not None and int(match["h"]) < 24:
+            clock = time(int(match["h"]), int(match["mi"]))
+    elif name in ("numeric", "month_day", "day_month"):
+        day = _calendar_date(match[0], has_year=bool(groups.get("y")), now=now)
+    elif name == "after_tomorrow":
+        day = today + timedelta(days=2)
+    elif name == "relative_day":
+        day, part = _relative_day(match["rel"].lower(), today, part)
+    elif name == "in_count":
+        return _in_count(match, now=now)
+    elif name == "period":
+        day = _period(match, today)
+    elif name == "weekday":
+        word = match["wd"].lower()
+        if word in _ABBREVIATED and not match["q"] and not _LEAD_WORDS.search(text[:start]):
+            return None  # "sun cream", "sat exam": only "on sat", "next fri" are dates
+        day = _weekday(_WEEKDAY_NAMES[word], (match["q"] or "").lower(), today)
+    else:  # day_of_month
+        day = _day_of_month(int(match["d"]), today)
+    if day is None:
+        return None
+    return _Hit(start, end, day=day, clock=clock, part=part)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _calendar_date(phrase: str, *, has_year: bool, now: datetime) -> date | None:
+    cleaned = re.sub(r"\b(?:the|of)\b", " ", phrase, flags=re.IGNORECASE)
+    settings = {
+        "RELATIVE_BASE": now.replace(hour=0, minute=0, second=0, microsecond=0),
+        "PREFER_DATES_FROM": "future",
+        "DATE_ORDER": "MDY",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "REQUIRE_PARTS": ["day", "month"],
+    }
+    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
+    if parsed is None:
+        return None
+    day = parsed.date()
+    if not has_year and day < now.date():
+        day = _safe_date(day.year + 1, day.month, day.day) or day
+    return day
+
+
+def _relative_day(word: str, today: date, part: str | None) -> tuple[date, str | None]:
+    if re.fullmatch(_TOMORROW, word):
+        return today + timedelta(days=1), part
+    if word in ("tonight", "tonite"):
+        return today, "night"
+    if word.startswith("this "):
+        return today, word.split()[1]
+    return today, part
+
+
+def _count(word: str) -> int:
+    word = re.sub(r"\s+", " ", word.lower().strip())
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word, NUMBER_WORDS.get(word.removesuffix(" of"), 1))
+
+
+def _in_count(match: re.Match[str], *, now: datetime) -> _Hit | None:
+    if "fortnight" in match[0].lower():
+        return _Hit(match.start(), match.end(), day=now.date() + timedelta(days=14))
+    amount = _count(match["n"] or match["n2"])
+    unit = (match["unit"] or match["unit2"]).lower()
+    if amount > 3660:
+        return None
+    if unit.startswith(("hour", "hr", "min")):
+        delta = timedelta(hours=amount) if unit.startswith("h") else timedelta(minutes=amount)
+        moment = now + delta
+        return _Hit(
+            match.start(), match.end(), day=moment.date(), clock=time(moment.hour, moment.minute)
+        )
+    return _Hit(match.start(), match.end(), day=shift(now.date(), amount, unit))
+
+
+def shift(day: date, amount: int, unit: str) -> date:
+    """``day`` moved by ``amount`` days, weeks or months (month ends are clamped)."""
+    unit = unit.lower()
+    if unit.startswith("w"):
+        return day + timedelta(weeks=amount)
+    if unit.startswith("mo"):
+        month_index = day.month - 1 + amount
+        year, month = day.year + month_index // 12, month_index % 12 + 1
+        return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return day + timedelta(days=amount)
+
+
+def _period(match: re.Match[str], today: date) -> date | None:
+    whole = re.sub(r"\s+", " ", match[0].lower())
+    end = match["end"] or {"eow": "week", "eom": "month", "eoy": "year"}.get(
+        (match["abbr"] or "").lower()
+    )
+    if end:
+        return _end_of(end, today)
+    if match["endnext"]:
+        if match["endnext"].lower() == "week":
+            return _end_of("week", today + timedelta(days=7 - today.weekday()))
+        return _end_of("month", shift(today.replace(day=1), 1, "month"))
+    unit = (match["unit"] or "weekend").lower()
+    upcoming = whole.startswith("next") or "following" in whole
+    if unit == "week":
+        if upcoming:
+            return today + timedelta(days=7 - today.weekday())
+        return _end_of("week", today)
+    if unit == "weekend":
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        if today.weekday() == 6:
+            saturday = today
+        return saturday + timedelta(days=7) if upcoming and today.weekday() < 5 else saturday
+    if unit == "month":
+        return shift(today.replace(day=1), 1, "month") if upcoming else _end_of("month", today)
+    return date(today.year + 1, 1, 1) if upcoming else date(today.year, 12, 31)
+
+
+def _end_of(unit: str, today: date) -> date:
+    if unit == "week":
+        friday = today + timedelta(days=4 - today.weekday())
+        return friday if friday >= today else today + timedelta(days=6 - today.weekday())
+    if unit == "month":
+        return today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    return date(today.year, 12, 31)
+
+
+def _weekday(target: int, qualifier: str, today: date) -> date:
+    if qualifier in ("next", "following", "the following"):
+        return today + timedelta(days=7 - today.weekday() + target)
+    ahead = (target - today.weekday()) % 7
+    if ahead == 0 and not qualifier.startswith("this"):
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def _day_of_month(number: int, today: date) -> date | None:
+    if not 1 <= number <= 31:
+        return None
+    year, month = today.year, today.month
+    if number < today.day:
+        month, year = (1, year + 1) if month == 12 else (month + 1, year)
+    for _ in range(12):
+        found = _safe_date(year, month, number)
+        if found:
+            return found
+        month, year = (1, year + 1) if month == 12 else (month + 1, year)
+    return None

@@ -1,0 +1,81 @@
+"""App Home and the Add-task modal."""
+
+from __future__ import annotations
+
+import json
+
+from adapters.slack import views
+from bot.tasks import DESCRIPTION_MAX
+
+
+def values(**fields: str | None) -> dict:  # type: ignore[type-arg]
+    state = {
+        name: {"value": {"value": value}} for name, value in fields.items() if name != "priority"
+    }
+    if "priority" in fields:
+        state["priority"] = {"value": {"selected_option": {"value": fields["priority"]}}}
+    return state
+
+
+def test_home_view_rows_and_buttons() -> None:
+    tasks = [{"number": 2, "title": "a", "priority": "low", "due_in_words": "today"}]
+    view = views.home_view(tasks, owner="U1")
+    assert view["type"] == "home"
+    [row] = [b for b in view["blocks"] if b.get("block_id") == "task:2"]
+    assert row["text"]["text"] == "*#2* a · due today · low priority"
+    assert row["accessory"]["value"] == "U1:2"
+
+
+def test_home_view_stays_within_100_blocks() -> None:
+    tasks = [{"number": n, "title": "t", "priority": "medium"} for n in range(1, 200)]
+    view = views.home_view(tasks, owner="U1")
+    assert len(view["blocks"]) <= 100
+    assert "109 more" in view["blocks"][-1]["elements"][0]["text"]
+
+
+def test_modal_prefill_fits_the_limits_with_room_for_the_link() -> None:
+    modal = views.add_task_modal(title="t" * 900, notes="n" * 9000, source="https://x.test/p1")
+    inputs = {b["block_id"]: b["element"] for b in modal["blocks"]}
+    assert len(inputs["title"]["initial_value"]) == 500
+    notes = inputs["notes"]
+    assert len(notes["initial_value"]) == notes["max_length"] < DESCRIPTION_MAX
+    assert json.loads(modal["private_metadata"]) == {"source": "https://x.test/p1"}
+    assert len(modal["title"]["text"]) <= 24
+
+
+def test_form_reads_back_and_links_the_source() -> None:
+    view = views.add_task_modal(source="https://x.test/p1")
+    view["state"] = {
+        "values": values(title=" Pay rent ", due="friday", priority="high", notes="IBAN")
+    }
+    form = views.read_add_task_form(view)
+    assert form.errors() == {}
+    assert form.arguments() == {
+        "title": "Pay rent",
+        "due": "friday",
+        "priority": "high",
+        "description": "IBAN\n\nFrom Slack: https://x.test/p1",
+    }
+
+
+def test_form_without_optional_fields() -> None:
+    view = views.add_task_modal()
+    view["state"] = {"values": values(title="x", due=None, notes=None, priority="bogus")}
+    assert views.read_add_task_form(view).arguments() == {
+        "title": "x",
+        "priority": "medium",
+        "description": "",
+    }
+
+
+def test_blank_title_is_an_error_on_the_title() -> None:
+    view = {"state": {"values": values(title="   ")}, "private_metadata": "not json"}
+    form = views.read_add_task_form(view)
+    assert set(form.errors()) == {"title"}
+    assert form.source is None
+
+
+def test_tool_errors_land_under_the_right_input() -> None:
+    assert views.tool_error_block("invalid_date") == "due"
+    assert views.tool_error_block("invalid_input") == "title"
+    assert views.tool_error_block(None) == "title"

@@ -8,6 +8,7 @@ import pytest
 
 from bot.agent import AgentReply, AgentTurn, Tools
 from bot.agents.openai_chat import OpenAIAgent
+from bot.agents.rules import RulesAgent
 from bot.chat import ChatLimits, ChatService
 from bot.config import AgentSettings
 from bot.conversations import IncomingMessage
@@ -22,22 +23,20 @@ THREAD = ConversationKey("slack", "T1", "C1", "1700000000.000100")
 
 
 class RecordingOffline:
-    """Stands in for the offline agent until it lands: answers with one add, and records turns."""
+    """The real offline rules agent, recording the turns it is asked to answer."""
 
-    name = "offline"
+    name = "rules"
 
     def __init__(self) -> None:
+        self.rules = RulesAgent()
         self.turns: list[AgentTurn] = []
 
     def is_confident(self, turn: AgentTurn) -> bool:
-        return turn.text.startswith("add ")
+        return self.rules.is_confident(turn)
 
     async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
         self.turns.append(turn)
-        if turn.text.startswith("add "):
-            call = await tools.call("add_task", {"title": turn.text[4:]})
-            return AgentReply(text=f"Added #{call.result['task']['number']}.")
-        return AgentReply(text="I keep your todo list.")
+        return await self.rules.respond(turn, tools)
 
 
 @pytest.fixture

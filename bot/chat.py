@@ -85,6 +85,12 @@ class ChatService:
         """Called after any turn or action that changed the person's tasks (e.g. App Home)."""
         self._listeners.append(listener)
 
+    async def aclose(self) -> None:
+        """Release what the agent holds (a model client's connections), if anything."""
+        close = getattr(self._agent, "aclose", None)
+        if close is not None:
+            await close()
+
     async def has_conversation(self, key: ConversationKey) -> bool:
         """Whether the bot has talked under ``key`` (a Slack thread it was mentioned in).
 

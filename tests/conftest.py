@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -109,3 +109,13 @@ async def sqlite_storage(sqlite_url: str) -> AsyncIterator[SqlStorage]:
 def unreachable_database_url() -> str:
     """A PostgreSQL URL nobody listens on: the "database is down" case."""
     return "postgresql+asyncpg://todobot@127.0.0.1:9/todobot"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _nothing_from_the_developers_shell() -> Iterator[None]:
+    """Tests never reach a real model or database named in the shell: with OPENAI_API_KEY set,
+    ``backend = "auto"`` would send the processes the tests spawn to OpenAI."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TODOBOT_AGENT__BACKEND", "DATABASE_URL"):
+            patch.delenv(name, raising=False)
+        yield

@@ -84,25 +84,27 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield url
 
 
-@pytest.fixture
-async def storage(database_url: str) -> AsyncIterator[SqlStorage]:
-    """A migrated ``SqlStorage`` on SQLite and on PostgreSQL."""
-    store = open_sql_storage(database_url)
+@asynccontextmanager
+async def migrated_storage(url: str) -> AsyncIterator[SqlStorage]:
+    store = open_sql_storage(url)
     await migrate.upgrade(store.engine)
     try:
         yield store
     finally:
         await store.close()
+
+
+@pytest.fixture
+async def storage(database_url: str) -> AsyncIterator[SqlStorage]:
+    """A migrated ``SqlStorage`` on SQLite and on PostgreSQL."""
+    async with migrated_storage(database_url) as store:
+        yield store
 
 
 @pytest.fixture
 async def sqlite_storage(sqlite_url: str) -> AsyncIterator[SqlStorage]:
-    store = open_sql_storage(sqlite_url)
-    await migrate.upgrade(store.engine)
-    try:
+    async with migrated_storage(sqlite_url) as store:
         yield store
-    finally:
-        await store.close()
 
 
 @pytest.fixture

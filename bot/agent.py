@@ -30,6 +30,8 @@ class AgentReply:
     text: str
     tokens_used: int | None = None
     offline: bool = False
+    # The turn did not complete (the text is an apology); set by the core, not by agents.
+    failed: bool = False
 
 
 class Tools(Protocol):

@@ -14,7 +14,7 @@ from typing import Any
 from bot import dates, texts
 from bot.agent import Agent, AgentReply, AgentTurn
 from bot.conversations import IncomingMessage, Reply, User
-from bot.errors import StorageError, TodobotError, UnknownTimezone, UserFacingError
+from bot.errors import StorageUnavailable, UnknownTimezone
 from bot.identity import ConversationKey, UserRef
 from bot.stores import Storage
 from bot.tools import TaskToolbox
@@ -85,6 +85,12 @@ class ChatService:
         """Called after any turn or action that changed the person's tasks (e.g. App Home)."""
         self._listeners.append(listener)
 
+    async def aclose(self) -> None:
+        """Release what the agent holds (a model client's connections), if anything."""
+        close = getattr(self._agent, "aclose", None)
+        if close is not None:
+            await close()
+
     async def has_conversation(self, key: ConversationKey) -> bool:
         """Whether the bot has talked under ``key`` (a Slack thread it was mentioned in).
 
@@ -96,16 +102,13 @@ class ChatService:
         """Answer one message. Never raises: failures become an apology and a log line."""
         key = message.key
         try:
-            if message.event_id:
-                first = await self._storage.events.claim_event(
-                    platform=key.platform, event_id=message.event_id, now=self._clock()
-                )
-                if not first:
-                    log.info("duplicate event %s in %s ignored", message.event_id, key)
-                    return Reply(text="", duplicate=True)
             started = time.perf_counter()
             async with self._locks.hold(key), self._storage.turn_lock(key):
-                reply = await self._turn(message)
+                outcome = await self._turn(message)
+            if outcome is None:
+                log.info("duplicate event %s in %s ignored", message.event_id, key)
+                return Reply(text="", duplicate=True)
+            reply, toolbox = outcome
             log.info(
                 "turn in %s by %s: %s in %.0f ms",
                 key,
@@ -113,9 +116,11 @@ class ChatService:
                 ", ".join(c.name for c in reply.tool_calls) or "no tools",
                 (time.perf_counter() - started) * 1000,
             )
+            # Listeners (App Home refreshes) run outside the turn lock: they are platform I/O.
+            await self._notify(toolbox, message.author)
             return reply
-        except StorageError:
-            log.exception("storage failed in conversation %s", key)
+        except StorageUnavailable as exc:
+            log.error("database unreachable in conversation %s: %s", key, exc)
             return Reply(text=texts.storage_apology(), is_error=True)
         except Exception:
             log.exception("turn failed in conversation %s", key)
@@ -144,16 +149,17 @@ class ChatService:
                 is_error=not call.result.get("ok"),
                 changed=toolbox.changed,
             )
-        except StorageError:
-            log.exception("storage failed for action %s by %s", tool, author)
+        except StorageUnavailable as exc:
+            log.error("database unreachable for action %s by %s: %s", tool, author, exc)
             return Reply(text=texts.storage_apology(), is_error=True)
         except Exception:
             log.exception("action %s by %s failed", tool, author)
             return Reply(text=texts.apology(), is_error=True)
 
-    async def _turn(self, message: IncomingMessage) -> Reply:
+    async def _turn(self, message: IncomingMessage) -> tuple[Reply, TaskToolbox] | None:
         conversations = self._storage.conversations
-        # The person's words are stored before anything can fail, so nothing they wrote is lost.
+        # The person's words are stored (and the delivery marked handled) before anything can
+        # fail, so nothing they wrote is lost and a redelivery is never answered twice.
         start = await conversations.begin_turn(
             key=message.key,
             author=message.author,
@@ -165,22 +171,28 @@ class ChatService:
             now=self._clock(),
             history_limit=self._limits.history_messages,
             history_chars=self._limits.history_chars,
+            event_id=message.event_id,
         )
-        user, conversation, history, now = (
-            start.user,
-            start.conversation,
-            start.history,
-            start.message.created_at,
-        )
+        if start is None:
+            return None
+        user = start.user
         toolbox = self._toolbox(user)
         if len(message.text) > self._limits.max_message_chars:
             answer = AgentReply(
                 text=texts.message_too_long(len(message.text), self._limits.max_message_chars)
             )
         else:
-            answer = await self._run_agent(message, user, history, toolbox, now)
+            turn = AgentTurn(
+                user=user,
+                text=message.text,
+                history=start.history,
+                now=start.message.created_at,
+                tz=toolbox.tz,
+            )
+            answer = await self._run_agent(turn, toolbox, message.key)
+        # Whatever the agent managed, its tool calls are recorded with the reply.
         await conversations.append_message(
-            conversation_id=conversation.id,
+            conversation_id=start.conversation.id,
             user_id=user.id,
             role="assistant",
             content=answer.text,
@@ -189,36 +201,35 @@ class ChatService:
             tokens_used=answer.tokens_used,
             speaker_name=user.display_name,
         )
-        await self._notify(toolbox, message.author)
-        return Reply(
+        reply = Reply(
             text=answer.text,
             tool_calls=list(toolbox.calls),
             tasks=toolbox.shown_tasks,
             user_id=user.id,
+            is_error=answer.failed,
             changed=toolbox.changed,
         )
+        return reply, toolbox
 
     async def _run_agent(
-        self,
-        message: IncomingMessage,
-        user: User,
-        history: Any,
-        toolbox: TaskToolbox,
-        now: datetime,
+        self, turn: AgentTurn, toolbox: TaskToolbox, key: ConversationKey
     ) -> AgentReply:
-        turn = AgentTurn(user=user, text=message.text, history=history, now=now, tz=toolbox.tz)
+        """The agent's answer; a failure or timeout becomes an honest apology that says which
+        changes were already made (they are committed and stay)."""
         try:
             answer = await asyncio.wait_for(
                 self._agent.respond(turn, toolbox), timeout=self._limits.agent_timeout
             )
         except TimeoutError:
-            log.warning("agent %s timed out in %s", self._agent.name, message.key)
-            return AgentReply(text=texts.agent_timeout())
-        except StorageError:
+            log.warning("agent %s timed out in %s", self._agent.name, key)
+            done = texts.describe_changes(toolbox.calls)
+            return AgentReply(text=texts.agent_timeout(done), failed=True)
+        except StorageUnavailable:
             raise
-        except TodobotError:
-            log.exception("agent %s failed in %s", self._agent.name, message.key)
-            return AgentReply(text=texts.apology())
+        except Exception:
+            log.exception("agent %s failed in %s", self._agent.name, key)
+            done = texts.describe_changes(toolbox.calls)
+            return AgentReply(text=texts.apology(done), failed=True)
         if not answer.text.strip():
             return AgentReply(text=texts.help_text(), tokens_used=answer.tokens_used)
         return answer
@@ -239,8 +250,8 @@ class ChatService:
         user = await users.resolve_user(
             ref=ref, display_name=display_name, timezone=hint or self._default_tz
         )
-        if hint and user.timezone != hint:
-            user = await users.set_timezone(user_id=user.id, timezone=hint)
+        if hint and not user.timezone_pinned and user.timezone != hint:
+            user = await users.set_timezone(user_id=user.id, timezone=hint, pinned=False)
         return user
 
     def _toolbox(self, user: User) -> TaskToolbox:
@@ -258,4 +269,4 @@ class ChatService:
                 log.exception("change listener failed for %s", author)
 
 
-__all__ = ["ChatLimits", "ChatService", "UserFacingError", "utc_now"]
+__all__ = ["ChatLimits", "ChatService", "utc_now"]

@@ -14,9 +14,13 @@ Role = Literal["user", "assistant"]
 
 @dataclass(frozen=True, slots=True)
 class User:
+    """A person. ``timezone_pinned``: they chose the zone themselves, so a platform's profile
+    zone no longer replaces it."""
+
     id: int
     display_name: str
     timezone: str
+    timezone_pinned: bool = False
 
 
 @dataclass(frozen=True, slots=True)

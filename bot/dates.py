@@ -58,8 +58,54 @@ def parse_due(text: str, *, now: datetime, tz: ZoneInfo) -> Due:
     return _parse_words(cleaned, now=now, tz=tz)
 
 
-def _parse_words(text: str, *, now: datetime, tz: ZoneInfo) -> Due:
-    local_now = now.astimezone(tz).replace(tzinfo=None)
+# A clock time on its own or after a day: "9am", "at 9", "17:30", "tomorrow 9", "friday 5pm".
+_CLOCK = r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>a\.?m\.?|p\.?m\.?)?"
+_TIME_ONLY = re.compile(rf"^(?:at\s+)?{_CLOCK}$", re.IGNORECASE)
+_DAY_THEN_TIME = re.compile(rf"^(?P<day>.+?)\s+(?P<at>at\s+)?{_CLOCK}$", re.IGNORECASE)
+_ORDINAL_DAY = re.compile(r"^(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
+_RELATIVE_DAYS = re.compile(
+    r"^(today|tonight|tomorrow|tmrw|(next\s+|this\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*)$",
+    re.IGNORECASE,
+)
+
+
+def _clock(match: re.Match[str], *, explicit: bool) -> time | None:
+    """The time a clock match names, or None when it is not clearly a time of day.
+
+    A bare hour is a time only when ``explicit`` ("at 9", after "tomorrow"); then 1–6 mean the
+    afternoon, as people mean "at 5".
+    """
+    hour, minute, half = int(match["hour"]), int(match["minute"] or 0), match["half"]
+    if not (half or match["minute"] or explicit) or minute > 59:
+        return None
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half.lower().startswith("p") else 0)
+    elif match["minute"] is None and 1 <= hour <= 6:
+        hour += 12
+    return time(hour, minute) if hour < 24 else None
+
+
+def _next_at(clock: time, local_now: datetime) -> datetime:
+    moment = datetime.combine(local_now.date(), clock)
+    return moment if moment > local_now else moment + timedelta(days=1)
+
+
+def _next_day_of_month(day: int, local_now: datetime) -> date | None:
+    year, month = local_now.year, local_now.month
+    for _ in range(12):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= local_now.date():
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def _dateparser(text: str, local_now: datetime, tz: ZoneInfo) -> datetime | None:
     settings = {
         "TIMEZONE": str(tz),
         "RETURN_AS_TIMEZONE_AWARE": False,
@@ -67,14 +113,33 @@ def _parse_words(text: str, *, now: datetime, tz: ZoneInfo) -> Due:
         "PREFER_DATES_FROM": "future",
         "PREFER_DAY_OF_MONTH": "first",
     }
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    return dateparser.parse(text, languages=["en"], settings=settings)
+
+
+def _parse_words(text: str, *, now: datetime, tz: ZoneInfo) -> Due:
+    local_now = now.astimezone(tz).replace(tzinfo=None)
+    lowered = " ".join(text.lower().split())
+    if lowered in _NAMED_TIMES:
+        return Due.at_instant(_next_at(_NAMED_TIMES[lowered], local_now).replace(tzinfo=tz))
+    # Forms dateparser reads differently from people: "at 9" (not September), "9am" at 3 pm
+    # (tomorrow, not this morning), "the 1st" (the next 1st), "tomorrow 9" (keeps the hour).
+    if match := _TIME_ONLY.match(lowered):
+        clock = _clock(match, explicit=lowered.startswith("at "))
+        if clock is not None:
+            return Due.at_instant(_next_at(clock, local_now).replace(tzinfo=tz))
+    if match := _ORDINAL_DAY.match(lowered):
+        day = _next_day_of_month(int(match["day"]), local_now)
+        if day is not None:
+            return Due.on(day)
+    if match := _DAY_THEN_TIME.match(lowered):
+        explicit = bool(match["at"]) or bool(_RELATIVE_DAYS.match(match["day"]))
+        clock = _clock(match, explicit=explicit)
+        day_part = _dateparser(match["day"], local_now, tz) if clock is not None else None
+        if clock is not None and day_part is not None:
+            return Due.at_instant(datetime.combine(day_part.date(), clock, tzinfo=tz))
+    parsed = _dateparser(text, local_now, tz)
     if parsed is None:
         raise InvalidDate(f"I couldn't understand {text!r} as a date.")
-    lowered = text.lower()
-    if lowered in _NAMED_TIMES:
-        parsed = datetime.combine(local_now.date(), _NAMED_TIMES[lowered])
-        if parsed <= local_now:
-            parsed += timedelta(days=1)
     if _TIME_WORDS.search(text):
         return Due.at_instant(parsed.replace(tzinfo=tz))
     return Due.on(parsed.date())

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnStart, User
 from bot.identity import ConversationKey, UserRef
-from bot.tasks import Task, TaskChanges, TaskDraft, TaskQuery
+from bot.tasks import Task, TaskChanges, TaskDraft, TaskImport, TaskQuery
 
 
 class UserStore(Protocol):
@@ -24,7 +24,8 @@ class UserStore(Protocol):
 
     async def find_user(self, *, ref: UserRef) -> User | None: ...
 
-    async def set_timezone(self, *, user_id: int, timezone: str) -> User: ...
+    async def set_timezone(self, *, user_id: int, timezone: str, pinned: bool = True) -> User:
+        """Set the zone; ``pinned`` when the person chose it (a platform hint does not pin)."""
 
     async def set_display_name(self, *, user_id: int, display_name: str) -> User: ...
 
@@ -44,6 +45,15 @@ class TaskStore(Protocol):
 
         With ``number`` (import, undo of a delete) that number is used and the allocator moves
         past it; a number already taken raises ``InvalidInput``.
+        """
+
+    async def import_tasks(
+        self, *, user_id: int, tasks: Sequence[TaskImport], now: datetime
+    ) -> list[Task]:
+        """Add all of ``tasks`` in one transaction, or none.
+
+        An explicit number must be unused and not below the user's next number (numbers are
+        never reused); ``InvalidInput`` otherwise.
         """
 
     async def get_task(self, *, user_id: int, number: int) -> Task:
@@ -97,9 +107,11 @@ class ConversationStore(Protocol):
         now: datetime,
         history_limit: int,
         history_chars: int,
-    ) -> TurnStart:
-        """Start a turn atomically: resolve the author (created on first contact, timezone set
-        from ``timezone_hint`` when given), open the conversation, read the history window as it
+        event_id: str | None = None,
+    ) -> TurnStart | None:
+        """Start a turn atomically: claim the platform event (``None`` when it was seen before),
+        resolve the author (created on first contact; ``timezone_hint`` applies unless the
+        person pinned a zone), open the conversation, read the history window as it
         was before this message, and store the message.
 
         One transaction on the hot path, so the person's words are kept before the agent runs.

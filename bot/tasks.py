@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo
+
+from bot.errors import InvalidInput
 
 TITLE_MAX = 500
 DESCRIPTION_MAX = 5000
@@ -87,6 +90,42 @@ class TaskDraft:
     due: Due | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TaskImport:
+    """One task of an import: a draft plus what an export may carry."""
+
+    draft: TaskDraft
+    number: int | None = None
+    completed_at: datetime | None = None
+    created_at: datetime | None = None
+
+
+def plan_import_numbers(tasks: Sequence[TaskImport], next_number: int) -> list[int]:
+    """The number each imported task gets, or ``InvalidInput``.
+
+    Explicit numbers are kept; they must be distinct and not below ``next_number`` (numbers are
+    never reused, also those of deleted tasks). The others follow the highest number in use.
+    """
+    explicit = [t.number for t in tasks if t.number is not None]
+    if len(explicit) != len(set(explicit)):
+        raise InvalidInput("The same task number appears twice in the import.")
+    used = sorted(n for n in explicit if n < next_number)
+    if used:
+        raise InvalidInput(
+            f"Task number{'s' if len(used) > 1 else ''} {', '.join(map(str, used))} "
+            "already used on this list (numbers are never reused)."
+        )
+    following = max([next_number - 1, *explicit]) + 1
+    numbers = []
+    for task in tasks:
+        if task.number is None:
+            numbers.append(following)
+            following += 1
+        else:
+            numbers.append(task.number)
+    return numbers
+
+
 class _Unset:
     """Marks a field of :class:`TaskChanges` left as it is (``None`` means "clear")."""
 
@@ -161,12 +200,19 @@ class TaskQuery:
         return not (self.overdue and not task.due.is_overdue(now, tz))
 
 
-def sort_key(task: Task) -> tuple[int, datetime, int, int]:
-    """Open tasks first, soonest due first, then higher priority, then by number."""
-    far = datetime.max.replace(tzinfo=UTC)
-    return (
-        1 if task.completed else 0,
-        task.due.at if task.due else far,
-        task.priority.rank,
-        task.number,
-    )
+_NO_DAY = date.max
+_NO_TIME = datetime.max.replace(tzinfo=UTC)
+
+
+def sort_key(task: Task, tz: ZoneInfo) -> tuple[int, date, int, datetime, int, int]:
+    """Open tasks first, soonest due first, then higher priority, then by number.
+
+    Dues are compared by the person's calendar day first (a date alone is a day, not an instant
+    at midnight UTC), and within a day a date alone comes before the timed tasks of that day.
+    """
+    if task.due is None:
+        day, timed, moment = _NO_DAY, 1, _NO_TIME
+    else:
+        day = task.due.local_date(tz)
+        timed, moment = (1, task.due.at) if task.due.has_time else (0, _NO_TIME)
+    return (1 if task.completed else 0, day, timed, moment, task.priority.rank, task.number)

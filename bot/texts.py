@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-def apology() -> str:
+from bot.conversations import ToolCall
+
+_DONE_VERBS = {
+    "add_task": "added",
+    "complete_task": "completed",
+    "reopen_task": "reopened",
+    "update_task": "updated",
+    "delete_task": "deleted",
+}
+
+
+def describe_changes(calls: Sequence[ToolCall]) -> list[str]:
+    """What the successful task changes among ``calls`` did, e.g. ``added #3 “buy milk”``."""
+    done = []
+    for call in calls:
+        verb = _DONE_VERBS.get(call.name)
+        task = call.result.get("task") if call.result.get("ok") else None
+        if verb and isinstance(task, dict) and not call.result.get("already"):
+            done.append(f"{verb} #{task.get('number')} “{task.get('title')}”")
+    return done
+
+
+def _so_far(done: Sequence[str]) -> str:
+    if not done:
+        return "Nothing was changed"
+    return "Before that I " + "; ".join(done) + ", and that stays done"
+
+
+def apology(done: Sequence[str] = ()) -> str:
     return (
         "Sorry — something went wrong on my side and I couldn't finish that. "
-        "Nothing you wrote was lost; please try again in a moment."
+        f"{_so_far(done)}; nothing you wrote was lost. Please try again in a moment."
     )
 
 
@@ -17,8 +46,8 @@ def storage_apology() -> str:
     )
 
 
-def agent_timeout() -> str:
-    return "Sorry — that took too long and I stopped. Nothing was half-done; please try again."
+def agent_timeout(done: Sequence[str] = ()) -> str:
+    return f"Sorry — that took too long and I stopped. {_so_far(done)}; please try again."
 
 
 def message_too_long(length: int, limit: int) -> str:

@@ -6,7 +6,6 @@ dedup of events) so tests written against it hold for the real ones.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -16,7 +15,16 @@ from zoneinfo import ZoneInfo
 from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnStart, User
 from bot.errors import InvalidInput, TaskNotFound
 from bot.identity import ConversationKey, UserRef
-from bot.tasks import UNSET, Task, TaskChanges, TaskDraft, TaskQuery, sort_key
+from bot.tasks import (
+    UNSET,
+    Task,
+    TaskChanges,
+    TaskDraft,
+    TaskImport,
+    TaskQuery,
+    plan_import_numbers,
+    sort_key,
+)
 
 
 class _Data:
@@ -55,8 +63,11 @@ class MemoryUserStore:
         user_id = self._d.identities.get(ref)
         return None if user_id is None else self._d.users[user_id]
 
-    async def set_timezone(self, *, user_id: int, timezone: str) -> User:
-        user = dataclasses.replace(self._d.users[user_id], timezone=timezone)
+    async def set_timezone(self, *, user_id: int, timezone: str, pinned: bool = True) -> User:
+        current = self._d.users[user_id]
+        user = dataclasses.replace(
+            current, timezone=timezone, timezone_pinned=current.timezone_pinned or pinned
+        )
         self._d.users[user_id] = user
         return user
 
@@ -100,6 +111,22 @@ class MemoryTaskStore:
         self._d.tasks[(user_id, number)] = task
         return task
 
+    async def import_tasks(
+        self, *, user_id: int, tasks: Sequence[TaskImport], now: datetime
+    ) -> list[Task]:
+        numbers = plan_import_numbers(tasks, self._d.next_number[user_id])
+        return [
+            await self.add_task(
+                user_id=user_id,
+                draft=item.draft,
+                now=now,
+                number=number,
+                completed_at=item.completed_at,
+                created_at=item.created_at,
+            )
+            for item, number in zip(tasks, numbers, strict=True)
+        ]
+
     async def get_task(self, *, user_id: int, number: int) -> Task:
         task = self._d.tasks.get((user_id, number))
         if task is None:
@@ -110,7 +137,8 @@ class MemoryTaskStore:
         self, *, user_id: int, query: TaskQuery, now: datetime, tz: ZoneInfo, limit: int = 200
     ) -> list[Task]:
         mine = [t for (owner, _), t in self._d.tasks.items() if owner == user_id]
-        return sorted((t for t in mine if query.matches(t, now=now, tz=tz)), key=sort_key)[:limit]
+        found = (t for t in mine if query.matches(t, now=now, tz=tz))
+        return sorted(found, key=lambda task: sort_key(task, tz))[:limit]
 
     async def update_task(
         self, *, user_id: int, number: int, changes: TaskChanges, now: datetime
@@ -156,13 +184,18 @@ class MemoryConversationStore:
         now: datetime,
         history_limit: int,
         history_chars: int,
-    ) -> TurnStart:
+        event_id: str | None = None,
+    ) -> TurnStart | None:
+        if event_id and not await MemoryEventLog(self._d).claim_event(
+            platform=key.platform, event_id=event_id, now=now
+        ):
+            return None
         users = MemoryUserStore(self._d)
         user = await users.resolve_user(
             ref=author, display_name=display_name, timezone=timezone_hint or default_timezone
         )
-        if timezone_hint and user.timezone != timezone_hint:
-            user = await users.set_timezone(user_id=user.id, timezone=timezone_hint)
+        if timezone_hint and not user.timezone_pinned and user.timezone != timezone_hint:
+            user = await users.set_timezone(user_id=user.id, timezone=timezone_hint, pinned=False)
         conversation = await self.open_conversation(key=key, now=now)
         history = await self.recent_messages(
             conversation_id=conversation.id, limit=history_limit, char_budget=history_chars
@@ -243,7 +276,6 @@ class MemoryStorage:
         self.tasks = MemoryTaskStore(self.data)
         self.conversations = MemoryConversationStore(self.data)
         self.events = MemoryEventLog(self.data)
-        self._locks: dict[ConversationKey, asyncio.Lock] = {}
 
     @asynccontextmanager
     async def turn_lock(self, key: ConversationKey) -> AsyncIterator[None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -84,28 +84,40 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield url
 
 
-@pytest.fixture
-async def storage(database_url: str) -> AsyncIterator[SqlStorage]:
-    """A migrated ``SqlStorage`` on SQLite and on PostgreSQL."""
-    store = open_sql_storage(database_url)
+@asynccontextmanager
+async def migrated_storage(url: str) -> AsyncIterator[SqlStorage]:
+    store = open_sql_storage(url)
     await migrate.upgrade(store.engine)
     try:
         yield store
     finally:
         await store.close()
+
+
+@pytest.fixture
+async def storage(database_url: str) -> AsyncIterator[SqlStorage]:
+    """A migrated ``SqlStorage`` on SQLite and on PostgreSQL."""
+    async with migrated_storage(database_url) as store:
+        yield store
 
 
 @pytest.fixture
 async def sqlite_storage(sqlite_url: str) -> AsyncIterator[SqlStorage]:
-    store = open_sql_storage(sqlite_url)
-    await migrate.upgrade(store.engine)
-    try:
+    async with migrated_storage(sqlite_url) as store:
         yield store
-    finally:
-        await store.close()
 
 
 @pytest.fixture
 def unreachable_database_url() -> str:
     """A PostgreSQL URL nobody listens on: the "database is down" case."""
     return "postgresql+asyncpg://todobot@127.0.0.1:9/todobot"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _nothing_from_the_developers_shell() -> Iterator[None]:
+    """Tests never reach a real model or database named in the shell: with OPENAI_API_KEY set,
+    ``backend = "auto"`` would send the processes the tests spawn to OpenAI."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TODOBOT_AGENT__BACKEND", "DATABASE_URL"):
+            patch.delenv(name, raising=False)
+        yield

@@ -107,8 +107,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(args)
         from bot.cli.logs import configure_logging
 
-        level = settings.logging.level if args.command in ("run", "mcp") else "WARNING"
-        configure_logging(level, settings.logging.format, database_url=settings.database_url())
+        # Services log fully; a console command logs one line per problem unless DEBUG asks
+        # for everything.
+        full = args.command in ("run", "mcp") or settings.logging.level.upper() == "DEBUG"
+        configure_logging(
+            settings.logging.level if full else "ERROR",
+            settings.logging.format,
+            database_url=settings.database_url(),
+            tracebacks=full,
+        )
         return asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
@@ -128,10 +135,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.debug("command failed", exc_info=True)
         print(f"todobot: {exc}", file=sys.stderr)
         return 1
-    except ImportError as exc:
+    except ModuleNotFoundError as exc:
         print(
             f"todobot: a required package is missing ({exc.name}); install todobot with "
             "the matching extra, e.g. pip install 'todobot[slack]'.",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as exc:
+        # A bug, not a person's mistake: still one line here; the details are in the log.
+        log.debug("unexpected failure", exc_info=True)
+        print(
+            f"todobot: unexpected error ({type(exc).__name__}); run with "
+            "TODOBOT_LOGGING__LEVEL=DEBUG for details.",
             file=sys.stderr,
         )
         return 1

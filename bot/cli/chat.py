@@ -11,7 +11,7 @@ from typing import TextIO
 
 from bot import dates
 from bot.chat import ChatService, utc_now
-from bot.cli.wiring import build_chat, opened_storage
+from bot.cli.wiring import chat_service, opened_storage
 from bot.config import Settings
 from bot.conversations import IncomingMessage, Reply
 from bot.errors import InvalidInput
@@ -60,8 +60,10 @@ async def run_chat(
         tz = str(dates.zone(tz))
     clock = fixed_clock(now, tz or settings.agent.default_timezone) if now else utc_now
     interactive = stdin.isatty() and not as_json
-    async with opened_storage(settings) as storage:
-        chat = build_chat(settings, storage, clock=clock)
+    async with (
+        opened_storage(settings) as storage,
+        chat_service(settings, storage, clock=clock) as chat,
+    ):
         if interactive:
             print("todobot — type a message, 'help' for examples, Ctrl-D to quit.", file=stdout)
         while True:

@@ -51,13 +51,28 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
-def configure_logging(level: str, fmt: str, *, database_url: str | None = None) -> None:
+class OneLineFormatter(logging.Formatter):
+    """For commands a person runs at a terminal: one line per record, no traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"todobot: {record.levelname.lower()}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[1] is not None:
+            line += f" ({type(record.exc_info[1]).__name__})"
+        return line
+
+
+def configure_logging(
+    level: str, fmt: str, *, database_url: str | None = None, tracebacks: bool = True
+) -> None:
+    """Log to stderr. Services (``run``, ``mcp``) log in full; console commands log one line
+    per problem (``tracebacks=False``)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        JsonFormatter()
-        if fmt == "json"
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    elif tracebacks:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    else:
+        handler.setFormatter(OneLineFormatter())
     secrets = [os.environ.get(name, "") for name in SECRET_VARIABLES]
     if database_url and "@" in database_url and ":" in database_url.split("@")[0].split("//")[-1]:
         secrets.append(database_url.split("@")[0].split(":")[-1])

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.chat import utc_now
-from bot.cli.wiring import build_chat, opened_storage
+from bot.cli.wiring import chat_service, opened_storage
 from bot.config import Settings
 from bot.errors import ConfigError, StorageError
 from bot.identity import UserRef
@@ -37,8 +37,7 @@ async def run_platforms(
     settings: Settings, platforms: list[str], *, http: bool | None, port: int | None
 ) -> int:
     chosen = choose_platforms(platforms)
-    async with opened_storage(settings) as storage:
-        chat = build_chat(settings, storage)
+    async with opened_storage(settings) as storage, chat_service(settings, storage) as chat:
         services: list[Coroutine[Any, Any, None]] = []
         if "slack" in chosen:
             from adapters.slack import serve as serve_slack

@@ -18,8 +18,9 @@ from bot.cli.wiring import opened_storage
 from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.identity import UserRef
-from bot.tasks import DESCRIPTION_MAX, TITLE_MAX, Priority, Task, TaskDraft, TaskQuery
+from bot.tasks import DESCRIPTION_MAX, TITLE_MAX, Priority, Task, TaskDraft, TaskImport, TaskQuery
 from bot.tools import task_json
+from bot.tools.schemas import TASK_NUMBER_MAX
 
 EXPORT_FIELDS = (
     "number",
@@ -38,7 +39,7 @@ class ImportedTask(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    number: int | None = Field(default=None, ge=1)
+    number: int | None = Field(default=None, ge=1, le=TASK_NUMBER_MAX)
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     description: str = Field(default="", max_length=DESCRIPTION_MAX)
     priority: Literal["low", "medium", "high"] = "medium"
@@ -129,7 +130,7 @@ def read_import_file(path: Path) -> list[ImportedTask]:
 
 
 async def import_tasks(settings: Settings, *, user: str, path: Path, tz: str | None) -> int:
-    """Add every task of ``path`` to the user's list; all are validated before any is written."""
+    """Add every task of ``path`` to the user's list, all in one transaction or none."""
     ref = UserRef.parse(user)
     items = read_import_file(path)
     async with opened_storage(settings) as storage:
@@ -140,32 +141,19 @@ async def import_tasks(settings: Settings, *, user: str, path: Path, tz: str | N
         )
         zone = dates.zone(account.timezone)
         now = utc_now()
-        existing = await storage.tasks.list_tasks(
-            user_id=account.id, query=TaskQuery(status="all"), now=now, tz=zone, limit=1_000_000
-        )
-        taken = {t.number for t in existing} & {i.number for i in items if i.number}
-        if taken:
-            raise InvalidInput(f"Task numbers already in use: {sorted(taken)}.")
-        drafts = [
-            TaskDraft(
-                title=item.title,
-                description=item.description,
-                priority=Priority(item.priority),
-                due=dates.parse_due(item.due, now=now, tz=zone) if item.due else None,
+        planned = [
+            TaskImport(
+                draft=TaskDraft(
+                    title=item.title,
+                    description=item.description,
+                    priority=Priority(item.priority),
+                    due=dates.parse_due(item.due, now=now, tz=zone) if item.due else None,
+                ),
+                number=item.number,
+                completed_at=(item.completed_at or now) if item.completed else None,
+                created_at=item.created_at,
             )
             for item in items
         ]
-        # Explicit numbers first, so a number allocated for an unnumbered task cannot take one
-        # that a later entry asks for.
-        pairs = sorted(zip(items, drafts, strict=True), key=lambda pair: pair[0].number is None)
-        for item, draft in pairs:
-            completed_at = item.completed_at or (now if item.completed else None)
-            await storage.tasks.add_task(
-                user_id=account.id,
-                draft=draft,
-                now=now,
-                number=item.number,
-                completed_at=completed_at if item.completed else None,
-                created_at=item.created_at,
-            )
-        return len(items)
+        added = await storage.tasks.import_tasks(user_id=account.id, tasks=planned, now=now)
+        return len(added)

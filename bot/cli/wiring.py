@@ -56,6 +56,18 @@ async def ensure_schema(storage: SqlStorage) -> None:
     )
 
 
+@asynccontextmanager
+async def chat_service(
+    settings: Settings, storage: SqlStorage, *, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[ChatService]:
+    """A ``ChatService`` for the duration of a command; its agent is closed afterwards."""
+    chat = build_chat(settings, storage, clock=clock)
+    try:
+        yield chat
+    finally:
+        await chat.aclose()
+
+
 def build_chat(
     settings: Settings, storage: SqlStorage, *, clock: Callable[[], datetime] = utc_now
 ) -> ChatService:

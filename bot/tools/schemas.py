@@ -5,23 +5,46 @@ The speaker is never an argument: the toolbox is bound to one user by the core.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from bot.tasks import DESCRIPTION_MAX, TITLE_MAX
 
 PriorityName = Literal["low", "medium", "high"]
 
 
+# Task numbers are 32-bit in the database; anything larger cannot name a task.
+TASK_NUMBER_MAX = 2**31 - 1
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\r\n]")
+_MULTILINE_FIELDS = frozenset({"description", "append_note"})
+
+
 class _Args(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: Any, info: ValidationInfo) -> Any:
+        # NUL and other control characters are refused here, as a readable tool error, rather
+        # than by the database halfway through a turn.
+        if isinstance(value, str):
+            if _CONTROL_CHARACTERS.search(value):
+                raise ValueError("must not contain control characters")
+            if info.field_name not in _MULTILINE_FIELDS and _LINE_BREAKS.search(value):
+                raise ValueError("must be a single line")
+        return value
 
 
 class TaskRefArgs(_Args):
     number: int | None = Field(
-        default=None, ge=1, description="The task's number as shown to the person (#3 → 3)."
+        default=None,
+        ge=1,
+        le=TASK_NUMBER_MAX,
+        description="The task's number as shown to the person (#3 → 3).",
     )
     query: str | None = Field(
         default=None,
@@ -29,6 +52,14 @@ class TaskRefArgs(_Args):
         max_length=TITLE_MAX,
         description="Words from the task's title, when the number is not known.",
     )
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any) -> Any:
+        # JSON true would otherwise quietly become task #1.
+        if isinstance(value, bool):
+            raise ValueError("must be a task number, not true/false")
+        return value
 
     @model_validator(mode="after")
     def _one_reference(self) -> TaskRefArgs:
@@ -43,6 +74,7 @@ class AddTaskArgs(_Args):
     priority: PriorityName = "medium"
     due: str | None = Field(
         default=None,
+        min_length=1,
         max_length=100,
         description="YYYY-MM-DD for a date, YYYY-MM-DDTHH:MM for a local date and time, "
         "or words such as 'next friday 5pm'. Omit for no due date.",
@@ -85,7 +117,7 @@ class UpdateTaskArgs(TaskRefArgs):
         description="Text added to the end of the details.",
     )
     priority: PriorityName | None = None
-    due: str | None = Field(default=None, max_length=100, description="New due date.")
+    due: str | None = Field(default=None, min_length=1, max_length=100, description="New due date.")
     clear_due: bool = Field(default=False, description="Remove the due date.")
 
     @model_validator(mode="after")

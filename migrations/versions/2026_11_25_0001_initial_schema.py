@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("display_name", sa.String(length=200), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("timezone_pinned", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("next_task_number", sa.Integer(), server_default="1", nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_app_user")),

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnStart
 from bot.errors import StorageError
 from bot.identity import ConversationKey, UserRef
+from storage.sql.events import claim
 from storage.sql.models import AppUser, ConversationRow, MessageRow
 from storage.sql.session import SqlStoreBase
 from storage.sql.users import get_or_create_user_row, raced_on_insert, to_user
@@ -187,14 +188,21 @@ class SqlConversationStore(SqlStoreBase):
         now: datetime,
         history_limit: int,
         history_chars: int,
-    ) -> TurnStart:
+        event_id: str | None = None,
+    ) -> TurnStart | None:
         for attempt in range(2):
             try:
                 async with self._tx() as session:
+                    if event_id and not await claim(session, key.platform, event_id, now):
+                        return None
                     user_row = await get_or_create_user_row(
                         session, author, display_name, timezone_hint or default_timezone
                     )
-                    if timezone_hint and user_row.timezone != timezone_hint:
+                    if (
+                        timezone_hint
+                        and not user_row.timezone_pinned
+                        and user_row.timezone != timezone_hint
+                    ):
                         user_row.timezone = timezone_hint
                     conversation_id = self._ids.get(key)
                     if conversation_id is None:

@@ -20,7 +20,7 @@ def normalize_url(url: str) -> URL:
     asyncpg. Anything else is a ``ConfigError`` (without the password)."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise ConfigError(f"Cannot parse the database URL {_redact(url)!r}.") from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -39,11 +39,17 @@ def _redact(url: str) -> str:
 
 
 def create_sql_engine(
-    url: str, *, pool_size: int = 5, connect_timeout: float = 10.0, echo: bool = False
+    url: str,
+    *,
+    pool_size: int = 5,
+    connect_timeout: float = 10.0,
+    echo: bool = False,
+    enforce_foreign_keys: bool = True,
 ) -> AsyncEngine:
+    """An engine for ``url``. ``enforce_foreign_keys=False`` is for SQLite migrations only."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, echo=echo)
+        return _sqlite_engine(parsed, echo=echo, foreign_keys=enforce_foreign_keys)
     connect_args: dict[str, Any] = {
         "timeout": connect_timeout,
         "command_timeout": 60,
@@ -56,6 +62,8 @@ def create_sql_engine(
     return create_async_engine(
         parsed,
         echo=echo,
+        # Statement parameters are people's messages and task titles: keep them out of logs.
+        hide_parameters=True,
         pool_size=pool_size,
         max_overflow=pool_size * 2,
         pool_pre_ping=True,
@@ -64,7 +72,7 @@ def create_sql_engine(
     )
 
 
-def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
+def _sqlite_engine(url: URL, *, echo: bool, foreign_keys: bool) -> AsyncEngine:
     # One connection: SQLite takes one writer at a time anyway, and queueing for the pool in
     # this process is fair and immediate, where several connections would contend through
     # SQLite's busy handler, which sleeps (seen: p99 over a second with 8 conversations at
@@ -72,6 +80,8 @@ def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
     engine = create_async_engine(
         url,
         echo=echo,
+        # Statement parameters are people's messages and task titles: keep them out of logs.
+        hide_parameters=True,
         pool_size=1,
         max_overflow=0,
         pool_timeout=SQLITE_POOL_WAIT_SECONDS,
@@ -86,7 +96,7 @@ def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         # In WAL mode NORMAL cannot corrupt the database; it only risks the last commits on
         # power loss, and makes each commit much cheaper.

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.errors import StorageError
 from bot.identity import ConversationKey
 from storage.sql.session import translate
 
-POLL_SECONDS = 0.05
+log = logging.getLogger(__name__)
 
 
 def lock_id(key: ConversationKey) -> int:
@@ -24,32 +25,61 @@ def lock_id(key: ConversationKey) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-@asynccontextmanager
-async def advisory_turn_lock(
-    engine: AsyncEngine, key: ConversationKey, *, wait_seconds: float
-) -> AsyncIterator[None]:
-    """Hold a session-level advisory lock for ``key`` for the duration of a turn.
+class AdvisoryTurnLocks:
+    """Session-level advisory locks, one per conversation, held for a whole turn.
 
-    ``pg_try_advisory_lock`` is polled rather than blocking in ``pg_advisory_lock`` so the wait
-    is bounded without cancelling a query mid-flight.
+    A held lock keeps its connection for the turn (the agent may take seconds), so locks have
+    an engine of their own: lock holders can never use up the connections that turns need for
+    their short transactions. ``pg_advisory_lock`` queues waiters in arrival order, so turns
+    of one thread are answered in the order they arrived, also across processes;
+    ``lock_timeout`` bounds the wait.
     """
-    ident = lock_id(key)
-    try:
-        conn = await engine.connect()
-    except (SQLAlchemyError, OSError) as exc:
-        raise translate(exc) from exc
-    try:
-        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        deadline = asyncio.get_running_loop().time() + wait_seconds
-        while not await auto.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": ident}):
-            if asyncio.get_running_loop().time() > deadline:
-                raise StorageError(f"timed out waiting for the turn lock of {key}")
-            await asyncio.sleep(POLL_SECONDS)
+
+    def __init__(self, url: URL, *, wait_seconds: float, max_holders: int) -> None:
+        self._engine: AsyncEngine = create_async_engine(
+            url,
+            pool_size=max_holders,
+            max_overflow=0,
+            pool_timeout=wait_seconds,
+            pool_pre_ping=True,
+            hide_parameters=True,
+            connect_args={
+                "timeout": 10,
+                "server_settings": {
+                    "lock_timeout": str(int(wait_seconds * 1000)),
+                    "application_name": "todobot-turn-lock",
+                },
+            },
+        )
+
+    @asynccontextmanager
+    async def hold(self, key: ConversationKey) -> AsyncIterator[None]:
+        ident = lock_id(key)
+        try:
+            conn = await self._engine.connect()
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ident})
+        except (SQLAlchemyError, OSError) as exc:
+            if "conn" in locals():
+                await conn.close()
+            raise _lock_error(exc, key) from exc
         try:
             yield
         finally:
-            await auto.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ident})
-    except SQLAlchemyError as exc:
-        raise translate(exc) from exc
-    finally:
-        await conn.close()
+            try:
+                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ident})
+                await conn.close()
+            except (SQLAlchemyError, OSError):
+                # Ending the session releases its locks; never return a locked session to the
+                # pool.
+                log.warning("could not release the turn lock of %s; dropping the connection", key)
+                await conn.invalidate()
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+
+def _lock_error(exc: BaseException, key: ConversationKey) -> StorageError:
+    if "lock timeout" in str(exc).lower() or "LockNotAvailable" in type(exc).__name__:
+        return StorageError(f"timed out waiting for the turn lock of {key}")
+    return translate(exc)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql import false
 
 from storage.sql.types import UTCDateTime
 
@@ -44,6 +45,8 @@ class AppUser(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     display_name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64))
+    # True once the person chose the zone; a platform's profile zone then no longer replaces it.
+    timezone_pinned: Mapped[bool] = mapped_column(Boolean, server_default=false())
     next_task_number: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

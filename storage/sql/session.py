@@ -17,10 +17,18 @@ log = logging.getLogger(__name__)
 _UNREACHABLE = (OperationalError, InterfaceError, OSError, ConnectionError, TimeoutError)
 
 
+# PostgreSQL error classes that mean the database cannot serve us at all: connection
+# exceptions, bad credentials, no such database, shutting down, too many connections.
+_UNAVAILABLE_SQLSTATES = ("08", "28", "3D", "57P", "53")
+
+
 def translate(exc: BaseException) -> StorageError:
     """The core error for a database failure (the driver's text goes to the log only)."""
-    if isinstance(exc, _UNREACHABLE) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    sqlstate = str(getattr(getattr(exc, "orig", None), "sqlstate", None) or "")
+    if (
+        isinstance(exc, _UNREACHABLE)
+        or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+        or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
     ):
         return StorageUnavailable(f"database unreachable: {type(exc).__name__}")
     return StorageError(f"database error: {type(exc).__name__}")
@@ -40,5 +48,6 @@ class SqlStoreBase:
         except TodobotError:
             raise
         except (SQLAlchemyError, *_UNREACHABLE) as exc:
-            log.warning("database call failed: %s", exc.__class__.__name__, exc_info=True)
+            # Logged once, where the failure is answered (the adapter or command line edge).
+            log.debug("database call failed: %s", exc.__class__.__name__, exc_info=True)
             raise translate(exc) from exc

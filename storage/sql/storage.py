@@ -11,7 +11,7 @@ from bot.identity import ConversationKey
 from storage.sql.conversations import SqlConversationStore
 from storage.sql.engine import create_sql_engine
 from storage.sql.events import SqlEventLog
-from storage.sql.locks import advisory_turn_lock
+from storage.sql.locks import AdvisoryTurnLocks
 from storage.sql.tasks import SqlTaskStore
 from storage.sql.users import SqlUserStore
 
@@ -19,14 +19,20 @@ from storage.sql.users import SqlUserStore
 class SqlStorage:
     """Implements ``bot.stores.Storage`` on SQLite or PostgreSQL."""
 
-    def __init__(self, engine: AsyncEngine, *, lock_wait_seconds: float = 120.0) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, lock_wait_seconds: float = 120.0, max_turns: int = 20
+    ) -> None:
         self.engine = engine
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.users = SqlUserStore(sessions)
         self.tasks = SqlTaskStore(sessions)
         self.conversations = SqlConversationStore(sessions)
         self.events = SqlEventLog(sessions)
-        self._lock_wait = lock_wait_seconds
+        self._locks = (
+            AdvisoryTurnLocks(engine.url, wait_seconds=lock_wait_seconds, max_holders=max_turns)
+            if engine.dialect.name == "postgresql"
+            else None
+        )
 
     @property
     def dialect(self) -> str:
@@ -34,14 +40,16 @@ class SqlStorage:
 
     @asynccontextmanager
     async def turn_lock(self, key: ConversationKey) -> AsyncIterator[None]:
-        if self.dialect != "postgresql":
+        if self._locks is None:
             # SQLite serves one process; the core's in-process lock already orders its turns.
             yield
             return
-        async with advisory_turn_lock(self.engine, key, wait_seconds=self._lock_wait):
+        async with self._locks.hold(key):
             yield
 
     async def close(self) -> None:
+        if self._locks is not None:
+            await self._locks.close()
         await self.engine.dispose()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -10,7 +11,18 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import InvalidInput, StorageError, TaskNotFound
-from bot.tasks import UNSET, Due, Priority, Task, TaskChanges, TaskDraft, TaskQuery, sort_key
+from bot.tasks import (
+    UNSET,
+    Due,
+    Priority,
+    Task,
+    TaskChanges,
+    TaskDraft,
+    TaskImport,
+    TaskQuery,
+    plan_import_numbers,
+    sort_key,
+)
 from storage.sql.models import AppUser, TaskRow
 from storage.sql.session import SqlStoreBase
 
@@ -112,6 +124,42 @@ class SqlTaskStore(SqlStoreBase):
                 raise InvalidInput(f"Task #{number} already exists.") from exc
             raise
 
+    async def import_tasks(
+        self, *, user_id: int, tasks: Sequence[TaskImport], now: datetime
+    ) -> list[Task]:
+        async with self._tx() as session:
+            # The user's row lock (PostgreSQL) / the write lock (SQLite) keeps concurrent adds out
+            # until every imported task has its number.
+            next_number = await session.scalar(
+                select(AppUser.next_task_number).where(AppUser.id == user_id).with_for_update()
+            )
+            if next_number is None:
+                raise StorageError(f"no user {user_id}")
+            numbers = plan_import_numbers(tasks, next_number)
+            rows = [
+                TaskRow(
+                    user_id=user_id,
+                    number=number,
+                    title=item.draft.title,
+                    description=item.draft.description,
+                    priority=item.draft.priority.value,
+                    due_at=item.draft.due.at if item.draft.due else None,
+                    due_has_time=bool(item.draft.due and item.draft.due.has_time),
+                    completed_at=item.completed_at,
+                    created_at=item.created_at or now,
+                    updated_at=now,
+                )
+                for item, number in zip(tasks, numbers, strict=True)
+            ]
+            session.add_all(rows)
+            await session.execute(
+                update(AppUser)
+                .where(AppUser.id == user_id)
+                .values(next_task_number=max([next_number - 1, *numbers]) + 1)
+            )
+            await session.flush()
+            return [to_task(row) for row in rows]
+
     async def get_task(self, *, user_id: int, number: int) -> Task:
         async with self._tx() as session:
             row = await session.scalar(
@@ -144,7 +192,7 @@ class SqlTaskStore(SqlStoreBase):
         async with self._tx() as session:
             rows = (await session.execute(stmt)).all()
         found = [t for t in map(to_task, rows) if query.matches(t, now=now, tz=tz)]
-        return sorted(found, key=sort_key)[:limit]
+        return sorted(found, key=lambda task: sort_key(task, tz))[:limit]
 
     async def update_task(
         self, *, user_id: int, number: int, changes: TaskChanges, now: datetime

@@ -16,7 +16,12 @@ from storage.sql.session import SqlStoreBase
 
 
 def to_user(row: AppUser) -> User:
-    return User(id=row.id, display_name=row.display_name, timezone=row.timezone)
+    return User(
+        id=row.id,
+        display_name=row.display_name,
+        timezone=row.timezone,
+        timezone_pinned=row.timezone_pinned,
+    )
 
 
 async def find_user_row(session: AsyncSession, ref: UserRef) -> AppUser | None:
@@ -45,6 +50,7 @@ async def get_or_create_user_row(
     row = AppUser(
         display_name=(display_name or ref.external_id)[:200],
         timezone=timezone,
+        timezone_pinned=False,
         next_task_number=1,
         created_at=datetime.now(UTC),
     )
@@ -82,10 +88,11 @@ class SqlUserStore(SqlStoreBase):
                     raise
         raise AssertionError("unreachable")
 
-    async def set_timezone(self, *, user_id: int, timezone: str) -> User:
+    async def set_timezone(self, *, user_id: int, timezone: str, pinned: bool = True) -> User:
         async with self._tx() as session:
             row = await session.get_one(AppUser, user_id)
             row.timezone = timezone
+            row.timezone_pinned = row.timezone_pinned or pinned
             return to_user(row)
 
     async def set_display_name(self, *, user_id: int, display_name: str) -> User:

@@ -163,3 +163,92 @@ async def test_button_action_runs_one_tool_as_the_clicker(storage: SqlStorage) -
         user_id=ann.id, query=TaskQuery(), now=datetime.now(UTC), tz=ZoneInfo("UTC")
     )
     assert open_tasks == []
+
+
+async def test_a_turn_that_fails_halfway_says_what_was_done_and_records_it(
+    storage: SqlStorage,
+) -> None:
+    chat = ChatService(storage=storage, agent=ScriptAgent())
+    script = json.dumps({"calls": [["add_task", {"title": "buy milk"}]], "raise": True})
+    reply = await chat.handle(message(script))
+    assert reply.is_error
+    assert "added #1 “buy milk”" in reply.text
+    assert "stays done" in reply.text
+    conv = await storage.conversations.open_conversation(key=KEY, now=datetime.now(UTC))
+    window = await storage.conversations.recent_messages(
+        conversation_id=conv.id, limit=10, char_budget=100_000
+    )
+    assert window[-1].role == "assistant"
+    assert [c.name for c in window[-1].tool_calls] == ["add_task"]
+
+
+async def test_a_turn_that_times_out_after_a_change_does_not_claim_nothing_was_done(
+    storage: SqlStorage,
+) -> None:
+    chat = ChatService(storage=storage, agent=ScriptAgent(), limits=ChatLimits(agent_timeout=0.2))
+    script = json.dumps({"calls": [["add_task", {"title": "call mum"}]], "sleep": 5})
+    reply = await chat.handle(message(script))
+    assert "took too long" in reply.text
+    assert "added #1 “call mum”" in reply.text
+    assert "Nothing was changed" not in reply.text
+
+
+async def test_a_platform_timezone_does_not_replace_one_the_person_chose(
+    storage: SqlStorage,
+) -> None:
+    chat = ChatService(storage=storage, agent=ScriptAgent())
+    hinted = IncomingMessage(key=KEY, author=ANN, text="hi", timezone="America/New_York")
+    await chat.handle(hinted)
+    choose = json.dumps({"calls": [["set_timezone", {"timezone": "Europe/Berlin"}]]})
+    await chat.handle(message(choose))
+    await chat.handle(hinted)
+    ann = await storage.users.find_user(ref=ANN)
+    assert ann is not None
+    assert ann.timezone == "Europe/Berlin"
+    assert ann.timezone_pinned
+
+
+@pytest.mark.postgres
+async def test_many_conversations_at_once_do_not_exhaust_the_pool(postgres_url: str) -> None:
+    from storage import migrate
+
+    storage = open_sql_storage(postgres_url, pool_size=2, connect_timeout=5)
+    await migrate.upgrade(storage.engine)
+    chat = ChatService(storage=storage, agent=ScriptAgent(delay=0.2))
+    try:
+        replies = await asyncio.gather(
+            *(
+                chat.handle(
+                    IncomingMessage(
+                        key=ConversationKey("slack", "T1", "C1", f"t{i}"), author=ANN, text=f"m{i}"
+                    )
+                )
+                for i in range(30)
+            )
+        )
+    finally:
+        await storage.close()
+    assert [r.text for r in replies] == [f"echo: m{i}" for i in range(30)]
+
+
+@pytest.mark.postgres
+async def test_turns_of_one_thread_keep_their_order_across_processes(postgres_url: str) -> None:
+    from storage import migrate
+
+    first, second = open_sql_storage(postgres_url), open_sql_storage(postgres_url)
+    await migrate.upgrade(first.engine)
+    probe = OverlapProbe(delay=0.15)
+    process_a = ChatService(storage=first, agent=probe)
+    process_b = ChatService(storage=second, agent=probe)
+    try:
+        # m1 reaches process A, m2 process B, m3 process A, each a moment after the last.
+        m1 = asyncio.create_task(process_a.handle(message("m1")))
+        await asyncio.sleep(0.05)
+        m2 = asyncio.create_task(process_b.handle(message("m2")))
+        await asyncio.sleep(0.05)
+        m3 = asyncio.create_task(process_a.handle(message("m3")))
+        await asyncio.gather(m1, m2, m3)
+    finally:
+        await first.close()
+        await second.close()
+    assert probe.order == ["m1", "m2", "m3"]

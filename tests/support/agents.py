@@ -33,6 +33,8 @@ class ScriptAgent:
         for name, arguments in script.get("calls", []):
             call = await tools.call(name, arguments)
             results.append(call.result)
+        if script.get("sleep"):
+            await asyncio.sleep(script["sleep"])
         if script.get("raise"):
             raise RuntimeError("scripted failure")
         return AgentReply(

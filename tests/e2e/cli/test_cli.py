@@ -80,7 +80,9 @@ def test_a_conversation_survives_a_restart(sqlite_url: str) -> None:
 def test_plain_chat_prints_one_answer_per_line_of_input(sqlite_url: str) -> None:
     result = todobot("chat", "--user", "bo", stdin="help\n\nadd water plants\n", url=sqlite_url)
     assert result.returncode == 0, result.stderr
+    answers = result.stdout.strip().split("\n\n") if "\n\n" in result.stdout else None
     assert "water plants" in result.stdout
+    assert answers is None or len(answers) == 2
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -185,3 +187,70 @@ def test_db_commands_on_postgres(postgres_url: str) -> None:
     assert todobot("db", "upgrade", url=postgres_url).returncode == 0
     assert "(head)" in todobot("db", "current", url=postgres_url).stdout
     assert todobot("db", "downgrade", "base", url=postgres_url).stdout.startswith("base")
+
+
+def test_import_refuses_numbers_already_used_and_writes_nothing(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.json"
+    first.write_text(json.dumps([{"title": "a"}, {"title": "b"}]))
+    assert todobot("tasks", "import", "--user", "ann", str(first), url=sqlite_url).returncode == 0
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps([{"number": 9, "title": "fine"}, {"number": 2, "title": "reuse"}]))
+    result = todobot("tasks", "import", "--user", "ann", str(again), url=sqlite_url)
+    assert result.returncode == 2
+    assert "never reused" in result.stderr
+    assert [t["title"] for t in export(sqlite_url)] == ["a", "b"]
+
+
+@pytest.mark.postgres
+def test_import_failing_inside_the_database_writes_nothing(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    assert todobot("db", "upgrade", url=postgres_url).returncode == 0
+    path = tmp_path / "tasks.json"
+    # PostgreSQL refuses NUL in text: the second insert fails after the first succeeded.
+    path.write_text(json.dumps([{"title": "fine"}, {"title": "bad\u0000title"}]))
+    result = todobot("tasks", "import", "--user", "ann", str(path), url=postgres_url)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2, result.stderr
+    assert export(postgres_url) == []
+
+
+@pytest.mark.postgres
+def test_database_lost_mid_chat_is_one_apology_and_one_log_line(postgres_url: str) -> None:
+    import asyncio
+
+    from tests.conftest import _admin, _postgres_server
+
+    assert todobot("db", "upgrade", url=postgres_url).returncode == 0
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "--database-url",
+            postgres_url,
+            "chat",
+            "--user",
+            "ann",
+            "--json",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write("add water plants\n")
+    process.stdin.flush()
+    assert "water plants" in json.loads(process.stdout.readline())["reply"]
+    name = postgres_url.rpartition("/")[2]
+    asyncio.run(_admin(_postgres_server(), f'DROP DATABASE "{name}" WITH (FORCE)'))
+    out, err = process.communicate("what's on my list?\n", timeout=60)
+    assert process.returncode == 0
+    assert "can't reach my database" in json.loads(out.splitlines()[-1])["reply"]
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err

@@ -57,3 +57,26 @@ def test_a_date_alone_is_the_same_calendar_day_in_every_zone() -> None:
     assert due.local_date(ZoneInfo("America/Los_Angeles")) == date(2026, 12, 1)
     assert not due.is_overdue(datetime(2026, 12, 1, 23, 0, tzinfo=UTC), ZoneInfo("UTC"))
     assert due.is_overdue(datetime(2026, 12, 2, 0, 1, tzinfo=UTC), ZoneInfo("UTC"))
+
+
+AFTERNOON = datetime(2026, 11, 18, 14, 30, tzinfo=UTC)  # 15:30 in Berlin, a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9am", "2026-11-19T09:00+01:00"),  # already past today: the next 9 am
+        ("3pm", "2026-11-19T15:00+01:00"),
+        ("17:30", "2026-11-18T17:30+01:00"),
+        ("at 9", "2026-11-19T09:00+01:00"),  # a time, not September
+        ("at 5", "2026-11-18T17:00+01:00"),  # "at 5" means the afternoon
+        ("the 1st", "2026-12-01"),  # the next 1st, not next January
+        ("tomorrow 9", "2026-11-19T09:00+01:00"),  # the hour is kept
+        ("friday 5pm", "2026-11-20T17:00+01:00"),
+        ("dec 5", "2026-12-05"),  # a day of the month is not an hour
+        ("dec 5 at 9", "2026-12-05T09:00+01:00"),
+        ("noon", "2026-11-19T12:00+01:00"),
+    ],
+)
+def test_times_are_read_as_people_mean_them(text: str, expected: str) -> None:
+    assert parse_due(text, now=AFTERNOON, tz=BERLIN).export(BERLIN) == expected

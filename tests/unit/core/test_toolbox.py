@@ -97,3 +97,29 @@ def test_schemas_never_let_a_model_name_a_user() -> None:
         properties = schema["parameters"].get("properties", {})
         assert not {"user", "user_id", "speaker"} & set(properties), schema["name"]
         assert schema["parameters"].get("additionalProperties") is False
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments"),
+    [
+        ("complete_task", {"number": 2**31}),
+        ("complete_task", {"number": 2**63}),
+        ("complete_task", {"number": True}),
+        ("add_task", {"title": "a\x00b"}),
+        ("add_task", {"title": "two\nlines"}),
+        ("update_task", {"number": 1, "due": "  "}),
+        ("update_task", {"query": "x\x07"}),
+    ],
+)
+async def test_out_of_range_and_unprintable_arguments_are_refused(
+    toolbox: TaskToolbox, name: str, arguments: dict[str, object]
+) -> None:
+    await toolbox.call("add_task", {"title": "x"})
+    call = await toolbox.call(name, arguments)
+    assert call.result["ok"] is False
+    assert call.result["error"] == "invalid_input"
+
+
+async def test_multi_line_details_are_allowed(toolbox: TaskToolbox) -> None:
+    call = await toolbox.call("add_task", {"title": "flights", "description": "LHR\nJFK"})
+    assert call.result["task"]["description"] == "LHR\nJFK"

@@ -273,7 +273,9 @@ def _read_several(text: str, *, now: datetime) -> Several | None:
         if change.ref.pronoun and changes:  # "…, make it urgent": the task just named
             change = dataclasses.replace(change, ref=changes[-1].ref)
         changes.append(change)
-    return Several(tuple(changes))
+    # Several changes named by words are the riskiest reading: a model, when there is one,
+    # should get them (the hybrid backend asks ``is_confident``).
+    return Several(tuple(changes), confident=all(c.ref.numbers for c in changes))
 
 
 _EVENT = re.compile(

@@ -393,3 +393,10 @@ def test_statements_about_a_task(text: str, expected_type: type, words: str) -> 
     intent = read(text)
     assert isinstance(intent, expected_type)
     assert intent.ref.words == words  # type: ignore[attr-defined]
+
+
+def test_several_changes_by_words_are_not_confident() -> None:
+    assert RulesAgent().is_confident(turn("done 1, delete 2"))
+    assert not RulesAgent().is_confident(
+        turn("the dentist thing is sorted, and push the car one to next week")
+    )

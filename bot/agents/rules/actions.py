@@ -137,6 +137,12 @@ class Performer:
         if not result.get("ok"):
             return str(result.get("message", ""))
         tasks = list(result.get("tasks", []))
+        if intent.numbers:
+            tasks = sorted(
+                (t for t in tasks if t["number"] in intent.numbers),
+                key=lambda t: intent.numbers.index(t["number"]),
+            )
+            return replies.shown(tasks, asked=intent.numbers)
         if intent.undated:
             tasks = [t for t in tasks if not t.get("due")]
         label = intent.label

@@ -40,6 +40,9 @@ _NOTE_MARKER = re.compile(
 _COLON = re.compile(
     r"(?<!\d)(?<!\bre)(?<!\bfw)(?<!\bfwd):(?=\s)|(?<=\D)(?<!\bre):(?=\D)", re.IGNORECASE
 )
+_SETTING_LABEL = re.compile(
+    r"\b(?:priority|prio|pri|due|deadline|due\s+date|date|when)\s*$", re.IGNORECASE
+)
 _SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.\s+(?=\S)")
 _ABBREVIATION = re.compile(r"\b(?:dr|mr|mrs|ms|st|vs|jr|sr|no|approx|appt|dept)$", re.IGNORECASE)
 _DANGLING = re.compile(
@@ -145,9 +148,12 @@ def _split_details(text: str) -> tuple[str, str]:
         if text[marker.start() : marker.end()].strip().startswith(("(", "[")):
             details = details.rstrip(")] ")
         return text[: marker.start()], details
-    colon = _COLON.search(text)
-    if colon and colon.start() > 0 and text[colon.end() :].strip():
-        return text[: colon.start()], text[colon.end() :].strip()
+    for colon in _COLON.finditer(text):
+        if _SETTING_LABEL.search(text[: colon.start()]):
+            continue  # "prio: high", "due: friday" are settings, not details
+        if colon.start() > 0 and text[colon.end() :].strip():
+            return text[: colon.start()], text[colon.end() :].strip()
+        break
     for sentence in _SENTENCE.finditer(text):
         before = text[: sentence.start()]
         if len(before.split()) >= 2 and not _ABBREVIATION.search(before):

@@ -37,6 +37,8 @@ _DETAILS = r"(?:notes?|details?|description|comment|info)"
     rf"^(?P<ref>{_NUMBERED})\s*[:\-–—]?\s*(?:add\s+)?(?:a\s+)?(?:notes?|details?){_SEP}"
     r"(?P<note>.+)$",
     rf"^append\s+(?P<note>.+?)\s+to\s+(?P<ref>{_NUMBERED})$",
+    rf"^(?:add|append|put)\s+(?P<note>.+?)\s+(?:to|in|on)\s+(?:the\s+)?{_DETAILS}\s+(?:of|on|for|in)\s+"
+    r"(?P<ref>.+)$",
 )
 def _note(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)

@@ -51,6 +51,7 @@ class ListTasks:
     undated: bool = False
     label: str = ""
     others_requested: bool = False
+    numbers: tuple[int, ...] = ()
     confident: bool = True
 
 

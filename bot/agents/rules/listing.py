@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from bot.agents.rules.intents import ListTasks
+from bot.agents.rules.grammar import count
 from bot.agents.rules.when import find_due
 from bot.tasks import Priority
 
@@ -74,6 +75,11 @@ _SOON = re.compile(
     r"next\s+seven\s+days|the\s+next\s+week)\b",
     _I,
 )
+_NEXT_DAYS = re.compile(
+    r"\b(?:in\s+the\s+|within\s+the\s+|over\s+the\s+)?(?:next|coming)\s+(?P<n>\d{1,2}|two|three|"
+    r"four|five|six|seven|ten|couple(?:\s+of)?|few)\s+days\b",
+    _I,
+)
 _THIS_WEEK = re.compile(r"\b(?:this\s+week|rest\s+of\s+the\s+week|the\s+week|this\s+wk)\b", _I)
 _NEXT_WEEK = re.compile(r"\bnext\s+week\b", _I)
 _THIS_MONTH = re.compile(r"\bthis\s+month\b", _I)
@@ -99,10 +105,19 @@ _OTHERS = re.compile(
 )
 
 
+_SHOW_ONE = re.compile(
+    r"^(?:show|view|display|open|see|what'?s|what\s+is|whats|details?|info|more\s+on|tell\s+me\s+about)"
+    r"\s+(?:me\s+)?(?:(?:the\s+)?(?:details|info|notes?)\s+(?:of|for|on|about)\s+)?(?:on\s+|for\s+|"
+    r"of\s+|about\s+)?(?:task\s+|number\s+|no\.?\s*|#\s?)?(?P<numbers>\d{1,6}(?:\s*(?:,|and|&)\s*"
+    r"#?\d{1,6})*)$",
+    _I,
+)
+
+
 def list_request(text: str) -> str | None:
     """Whether ``text`` asks to see tasks: "sure" (a list whatever else it says), "maybe" (a
     list unless it reads as a change: "get rid of the gym task"), or None."""
-    if _BARE.match(text) or _LIST_START.match(text):
+    if _BARE.match(text) or _LIST_START.match(text) or _SHOW_ONE.match(text):
         return "sure"
     if _QUESTION_START.match(text) and _LIST_WORDS.search(text):
         return "sure"
@@ -114,6 +129,10 @@ def list_request(text: str) -> str | None:
 def read_list(text: str, *, now: datetime) -> ListTasks:
     """The filters of a list request."""
     today = now.date()
+    one = _SHOW_ONE.match(text)
+    if one:
+        numbers = tuple(int(n) for n in re.findall(r"\d+", one["numbers"]))
+        return ListTasks(status="all", numbers=numbers, label="")
     status = "open"
     if _COMPLETED.search(text) and not _OPEN_WORDS.search(text):
         status = "completed"
@@ -157,6 +176,10 @@ def _due_range(text: str, *, now: datetime, today: date) -> tuple[date | None, d
     if _THIS_MONTH.search(text):
         start = today.replace(day=28) + timedelta(days=4)
         return today, start - timedelta(days=start.day), "due this month"
+    next_days = _NEXT_DAYS.search(text)
+    if next_days:
+        days = count(next_days["n"])
+        return today, today + timedelta(days=days), f"due in the next {days} days"
     if _SOON.search(text):
         return today, today + timedelta(days=7), "due in the next 7 days"
     found, _ = find_due(text, now=now)

@@ -25,7 +25,7 @@ from bot.tools.matching import normalize_words
 _NUMBER = r"#?\s?\d{1,6}"
 _TASK_WORD = r"(?:tasks?|todos?|items?|numbers?|nos?\.?|nr\.?|#)"
 _NUMBER_LIST = re.compile(
-    rf"^(?:(?:both|all\s+of|all|numbers?)\s+)?(?:(?:the\s+)?{_TASK_WORD}\s*)?{_NUMBER}(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)"
+    rf"^(?:(?:both|all\s+of|all|numbers?)\s+)?(?:(?:the\s+)?{_TASK_WORD}\s*){{0,2}}{_NUMBER}(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)"
     rf"\s*(?:{_TASK_WORD}\s*)?{_NUMBER})*$",
     re.IGNORECASE,
 )
@@ -33,7 +33,8 @@ _RANGE = re.compile(
     rf"^(?:{_TASK_WORD}\s*)?#?(\d{{1,4}})\s*(?:-|–|to|through|thru)\s*#?(\d{{1,4}})$", re.IGNORECASE
 )
 _ORDINAL_TASK = re.compile(
-    r"^(?:the\s+)?(?P<ord>" + "|".join(ORDINAL_WORDS) + r")\s+(?:task|one|item|todo)$",
+    r"^(?:the\s+)?(?P<ord>" + "|".join(ORDINAL_WORDS) + r"|\d{1,3}(?:st|nd|rd|th))\s+"
+    r"(?:task|one|item|todo)$",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(
@@ -66,7 +67,8 @@ def parse_ref(text: str) -> TaskRef | None:
         return TaskRef(numbers=tuple(range(int(span[1]), int(span[2]) + 1)))
     ordinal = _ORDINAL_TASK.match(cleaned)
     if ordinal:
-        return TaskRef(numbers=(ORDINAL_WORDS[ordinal["ord"].lower()],))
+        word = ordinal["ord"].lower()
+        return TaskRef(numbers=(int(word[:-2]) if word[0].isdigit() else ORDINAL_WORDS[word],))
     if _PRONOUN.match(cleaned):
         return TaskRef(pronoun=True)
     clause = _CLAUSE_END.search(cleaned)

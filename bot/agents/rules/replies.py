@@ -98,6 +98,18 @@ def listed(tasks: Sequence[Task], *, label: str, status: str) -> str:
     return "\n".join([head, *lines])
 
 
+def shown(tasks: Sequence[Task], *, asked: Sequence[int]) -> str:
+    """One or a few tasks in full, details included."""
+    found = {t["number"] for t in tasks}
+    lines = []
+    for task in tasks:
+        lines.append(task_line(task))
+        if task.get("description"):
+            lines.append(f"  Note: {task['description']}")
+    lines += [f"You have no task #{n}." for n in asked if n not in found]
+    return "\n".join(lines)
+
+
 def only_your_tasks() -> str:
     return "I can only show and change your own tasks."
 

@@ -85,6 +85,7 @@ def _clause_then_command(match: re.Match[str], now: datetime) -> Intent | None:
     r"(?:open|reopened)|(?:is|was)\s+(?:back\s+)?on\s+(?:my|the)\s+list)(?:\s+again)?$",
     r"^(?:redo|re-do|do)\s+(?P<ref>.+?)\s+again$|^redo\s+(?P<ref2>.+)$",
     r"^(?:still\s+need\s+to\s+(?:do|finish))\s+(?P<ref>.+)$",
+    r"^(?:not|un)\s*(?:done|finished|complete)(?:\s+yet)?\s*[:\-–—]?\s+(?P<ref>.+)$",
 )
 def _reopen(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match, "ref2" if match.groupdict().get("ref2") else "ref")

@@ -19,6 +19,8 @@ _UNDO = re.compile(
     r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|(?:the\s+)?last(?:\s+(?:change|one|thing|"
     r"action|step))?|my\s+last(?:\s+(?:change|action|message|one|step))?|what\s+you\s+just\s+did)|"
     r"revert(?:\s+(?:that|it|this|the\s+last(?:\s+change)?|my\s+last\s+change))?|"
+    r"(?:undo|revert|reverse)\s+(?:the\s+|my\s+|that\s+)?(?:last\s+)?(?:delete|deletion|change|"
+    r"edit|add|addition|completion|update|move|rename)|"
     r"take\s+(?:that|it)\s+back|ctrl\s*\+?\s*z|reverse\s+(?:that|it|the\s+last\s+change)|"
     r"scratch\s+that|cancel\s+(?:that|the\s+last\s+(?:one|change))|roll\s*back(?:\s+that)?|"
     r"put\s+it\s+back(?:\s+the\s+way\s+it\s+was)?|that\s+was\s+(?:a\s+)?(?:wrong|mistake)|"
@@ -232,6 +234,11 @@ def timezone_name(text: str) -> str | None:
     key = re.sub(r"^(?:the\s+)?", "", key)
     if not key or len(key) > 40:
         return None
+    offset = re.fullmatch(r"(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::00)?", key)
+    if offset and int(offset[2]) <= 14:
+        # IANA's fixed-offset zones count the other way round: UTC+2 is Etc/GMT-2.
+        sign = "-" if offset[1] == "+" else "+"
+        return f"Etc/GMT{sign}{int(offset[2])}" if int(offset[2]) else "UTC"
     return _zones().get(key) or _zones().get(key.replace(" ", "_"))
 
 

@@ -70,7 +70,7 @@ _EMOJI = re.compile(
 # Explicit words that make the rest of the message a new task.
 _ADD_TYPO = r"(?:add|ad|addd|aad|sdd|adde|adds|aded|addto)"
 # "make", "create" … add only with a task word after them ("make a reminder to …").
-_ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|schedule)"
+_ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|set|schedule)"
 _ADD_LEAD = re.compile(
     rf"^{_ADD_VERB}\s+(?:(?:this|these|those|the\s+following|following)\s+)?(?:(?:a|an|one|some|"
     r"another|new|more|quick)\s+)*(?:task|todo|to-?do|to\s+do|item|reminder|entry|tasks|todos|"
@@ -82,6 +82,7 @@ _ADD_LEAD = re.compile(
     r"|^(?:remind|remnd|remid|reminde|rmind|remined)\s+(?:me|us)\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
     r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo)\s*[:\-–—]+\s*"
+    r"|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
     r"dont\s+(?:let\s+me\s+)?forget)\s+(?:to\s+|about\s+|that\s+)?"
     r"|^note\s+to\s+self\s*[:\-–—]*\s*"

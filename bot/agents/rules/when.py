@@ -119,7 +119,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 # Words that may stand right before a date phrase and belong to it ("due by friday").
 _LEAD_WORDS = re.compile(
-    r"(?:\b(?:due|by|on|for|before|until|till|til|starting|from|at|around)\s+|@\s*)+$",
+    r"(?:\b(?:due|by|on|for|before|until|till|til|starting|from|at|around|deadline)\s*[:=]?\s+|"
+    r"@\s*)+$",
     re.IGNORECASE,
 )
 # After an abbreviated weekday, what makes it a date: the end, punctuation, or a time.

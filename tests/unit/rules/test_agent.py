@@ -171,3 +171,21 @@ async def test_moving_a_timed_task_to_another_day_keeps_its_time(chat: Chat) -> 
     await chat.say("move gym to friday")
     gym = await chat.task(2)
     assert gym is not None and gym.due is not None and not gym.due.has_time
+
+
+async def test_show_one_task_with_its_details(chat: Chat) -> None:
+    await chat.given({"title": "renew visa", "description": "bring two photos"}, {"title": "x"})
+    reply = await chat.say("show #1")
+    assert "renew visa" in reply.text and "bring two photos" in reply.text
+    assert "#2" not in reply.text
+    reply = await chat.say("details of 7")
+    assert "no task #7" in reply.text
+
+
+async def test_several_changes_in_one_message_and_their_undo(chat: Chat) -> None:
+    await chat.given({"title": "one"}, {"title": "two"}, {"title": "three"})
+    reply = await chat.say("done 1, delete 3")
+    assert "Done: #1" in reply.text and "Deleted #3" in reply.text
+    await chat.say("undo")
+    assert await chat.titles() == ["one", "two", "three"]
+    assert not any(t.completed for t in await chat.tasks())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from bot.agents.rules.intents import ListTasks
 from bot.agents.rules.grammar import count
+from bot.agents.rules.intents import ListTasks
 from bot.agents.rules.when import find_due
 from bot.tasks import Priority
 

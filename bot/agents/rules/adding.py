@@ -51,6 +51,11 @@ _DANGLING = re.compile(
     re.IGNORECASE,
 )
 _CONNECTOR_ONLY = re.compile(r"^[\s,.;:!?()\[\]&+–—-]*$")
+_ASIDE = re.compile(
+    r"\s*[,;]\s+(?=(?:we'?re|i'?m|it'?s|they'?re|she'?s|he'?s|there'?s|that'?s|we|i|it|they|"
+    r"because|since|cause|cuz|as\s+(?:i|we)|so\s+(?:i|we|that)|otherwise|or\s+else)\b)",
+    re.IGNORECASE,
+)
 _SENTENCE_STARTS = re.compile(
     r"^(?:then|but|so|because|cause|since|which|that|who|if|when|or|and\s+then|before|after|"
     r"it|he|she|they|we|i|you|is|are|was|as|also)\b",
@@ -133,6 +138,10 @@ def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
         if (p2 or f2) and _CONNECTOR_ONLY.match(d_rest):
             priority, found, description = priority or p2, found or f2, ""
     due = found.value if found else None
+    aside = _ASIDE.search(title)
+    if aside and not description:
+        # "buy dog food, we're almost out": the clause after the comma says why, it is no title.
+        title, description = title[: aside.start()], title[aside.end() :].strip()
     if not clean_title(title) and description:
         # "a task for friday: dentist" — the words before the colon were only settings.
         title, description = description, ""

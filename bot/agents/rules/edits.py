@@ -111,7 +111,6 @@ _CONNECTORS = re.compile(
     rf"^(?P<verb>{_SET_VERBS})\s+(?P<ref>.+?)\s+(?P<value>(?:on|due)\s+.+)$",
     rf"^(?P<verb>give)\s+(?P<ref>.+?)\s+(?:a|the)\s+(?P<field>{DUE_FIELD}|priority)\s+(?:of\s+)?"
     r"(?P<value>.+)$",
-    rf"^(?P<verb>{_SET_VERBS})\s+(?P<ref>.+?)\s+(?:as\s+)?(?:an?\s+)?(?P<value>\S+(?:\s+\S+)?)$",
     r"^(?P<verb>update|change|edit)\s+(?P<ref>#?\d+|task\s+#?\d+)\s*[:\-–—]\s*(?P<value>.+)$",
 )
 def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
@@ -138,6 +137,28 @@ def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
         title = value.strip().strip("\"“”'‘’")
         return Update(ref, title=title) if title else None
     return None
+
+
+@EDITS.rule(rf"^(?P<verb>{_SET_VERBS})\s+(?P<rest>.+)$")
+def _set_without_preposition(match: re.Match[str], now: datetime) -> Intent | None:
+    """ "make the eye exam urgent", "mark 3 high priority": the value is the last few words."""
+    words = match["rest"].split()
+    for size in range(1, min(4, len(words) - 1) + 1):
+        ref = parse_ref(" ".join(words[:-size]))
+        value = re.sub(r"^(?:as|an?)\s+", "", " ".join(words[-size:]), flags=re.IGNORECASE)
+        level, rest = find_priority(value)
+        due, rest = find_due(rest, now=now)
+        if ref and (level or due) and not _CONNECTORS.sub("", rest):
+            return Update(ref, priority=level, due=due.value if due else None)
+    return None
+
+
+@EDITS.rule(
+    rf"^(?P<ref>[^:]+?)\s*:\s*(?:remove|clear|delete|drop|no)\s+(?:the\s+|more\s+)?{DUE_FIELD}$",
+)
+def _topic_clear_due(match: re.Match[str], now: datetime) -> Intent | None:
+    ref = task_ref(match)
+    return Update(ref, clear_due=True) if ref else None
 
 
 @EDITS.rule(

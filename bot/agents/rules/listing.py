@@ -80,6 +80,7 @@ _NEXT_DAYS = re.compile(
     r"four|five|six|seven|ten|couple(?:\s+of)?|few)\s+days\b",
     _I,
 )
+_WEEKEND = re.compile(r"\b(?:this\s+|the\s+|(?P<next>next)\s+)?weekend\b", _I)
 _THIS_WEEK = re.compile(r"\b(?:this\s+week|rest\s+of\s+the\s+week|the\s+week|this\s+wk)\b", _I)
 _NEXT_WEEK = re.compile(r"\bnext\s+week\b", _I)
 _THIS_MONTH = re.compile(r"\bthis\s+month\b", _I)
@@ -176,6 +177,12 @@ def _due_range(text: str, *, now: datetime, today: date) -> tuple[date | None, d
     if _THIS_MONTH.search(text):
         start = today.replace(day=28) + timedelta(days=4)
         return today, start - timedelta(days=start.day), "due this month"
+    weekend = _WEEKEND.search(text)
+    if weekend:
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        if weekend["next"] and today.weekday() < 5:
+            saturday += timedelta(days=7)
+        return saturday, saturday + timedelta(days=1), "due " + weekend[0].lower()
     next_days = _NEXT_DAYS.search(text)
     if next_days:
         days = count(next_days["n"])

@@ -171,6 +171,15 @@ def _passive_deed(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @STATUS.rule(
+    r"^(?P<ref>.+?)\s+(?:is|are|'s|’s)\s+(?:now\s+|already\s+|finally\s+)?(?:out|in|up|away|back)$"
+)
+def _particle_state(match: re.Match[str], now: datetime) -> Intent | None:
+    """ "the recycling is out", "the report is in" — the task about it is done."""
+    ref = parse_ref(match["ref"])
+    return Complete(ref, confident=False) if ref and ref.words else None
+
+
+@STATUS.rule(
     r"^(?P<ref>(?:\S+\s+){0,4}?\S+)\s+(?P<verb>[a-z]+ed|paid|bought|sent|done|made)"
     r"(?:\s+(?:now|already|today|finally|at\s+last))?$"
 )

@@ -68,7 +68,7 @@ _EMOJI = re.compile(
 )
 
 # Explicit words that make the rest of the message a new task.
-_ADD_TYPO = r"(?:add|ad|addd|aad|sdd|adde|adds|aded|addto)"
+_ADD_TYPO = r"(?:a{1,2}d{1,5}[es]?|sdd|aded|addto)"
 # "make", "create" … add only with a task word after them ("make a reminder to …").
 _ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|set|schedule)"
 _ADD_LEAD = re.compile(

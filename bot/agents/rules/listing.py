@@ -182,6 +182,8 @@ def _due_range(text: str, *, now: datetime, today: date) -> tuple[date | None, d
         saturday = today + timedelta(days=(5 - today.weekday()) % 7)
         if weekend["next"] and today.weekday() < 5:
             saturday += timedelta(days=7)
+        if _BEFORE.search(text):
+            return None, saturday - timedelta(days=1), "due before " + weekend[0].lower()
         return saturday, saturday + timedelta(days=1), "due " + weekend[0].lower()
     next_days = _NEXT_DAYS.search(text)
     if next_days:

@@ -202,9 +202,9 @@ def _looks_like_list(pieces: list[str]) -> bool:
 def clean_title(text: str, *, cut: bool = False) -> str:
     """A title as typed, without the leftovers of the words taken out of it (``cut``: a date
     or priority was taken out, so a separator left hanging at an end goes too)."""
-    title = re.sub(r"\(\s*[,;.]*\s*\)|\[\s*\]", " ", text)
-    title = re.sub(r"\s+", " ", title).strip()
+    title = re.sub(r"\s+", " ", text).strip()
     if cut:
+        title = re.sub(r"\(\s*[,;.]*\s*\)|\[\s*[,;.]*\s*\]", " ", title).strip()
         title = re.sub(r"(?:^|\s)[-–—|/]+\s*$|^\s*[-–—|/]+\s", " ", title).strip()
     for _ in range(4):
         before = title

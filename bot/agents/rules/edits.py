@@ -10,12 +10,13 @@ import re
 from datetime import datetime
 
 from bot.agents.rules.grammar import COUNT, DUE_FIELD, LIST_NOUN, Rules, count, task_ref
-from bot.agents.rules.intents import Intent, Update
+from bot.agents.rules.intents import Intent, TaskRef, Update
 from bot.agents.rules.priority import find_priority
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.when import find_due
 from bot.tasks import Priority
 
+_POSSESSIVE = frozenset({"its", "it's", "that", "the"})
 NOTES = Rules()
 EDITS = Rules()
 
@@ -65,12 +66,14 @@ def _description(match: re.Match[str], now: datetime) -> Intent | None:
     r"^(?P<ref>.+?)\s+(?:is\s+not|isn't|isnt|is\s+no\s+longer|no\s+longer)\s+due"
     r"(?:\s+(?:anymore|any\s+more|on\s+\w+))?$",
     rf"^no\s+{DUE_FIELD}\s+(?:for|on)\s+(?P<ref>.+)$",
+    rf"^(?:remove|clear|delete|drop|take\s+off|get\s+rid\s+of|unset|scrap|ditch)\s+"
+    rf"(?P<ref>its|it's|that|the)\s+{DUE_FIELD}$",
     r"^(?:unschedule|undate)\s+(?P<ref>.+)$",
     rf"^(?:make|set|leave)\s+(?P<ref>.+?)\s+(?:undated|without\s+(?:a\s+)?{DUE_FIELD}|"
     rf"with\s+no\s+{DUE_FIELD}|unscheduled)$",
 )
 def _clear_due(match: re.Match[str], now: datetime) -> Intent | None:
-    ref = task_ref(match)
+    ref = TaskRef(pronoun=True) if match["ref"].lower() in _POSSESSIVE else task_ref(match)
     return Update(ref, clear_due=True) if ref else None
 
 
@@ -145,7 +148,7 @@ def _set_without_preposition(match: re.Match[str], now: datetime) -> Intent | No
     words = match["rest"].split()
     for size in range(1, min(4, len(words) - 1) + 1):
         ref = parse_ref(" ".join(words[:-size]))
-        value = re.sub(r"^(?:as|an?)\s+", "", " ".join(words[-size:]), flags=re.IGNORECASE)
+        value = re.sub(r"^as\s+", "", " ".join(words[-size:]), flags=re.IGNORECASE)
         level, rest = find_priority(value)
         due, rest = find_due(rest, now=now)
         if ref and (level or due) and not _CONNECTORS.sub("", rest):
@@ -177,6 +180,10 @@ def _rename(match: re.Match[str], now: datetime) -> Intent | None:
     r"(?:\s+done)?|must\s+be(?:\s+done)?|gets\s+done|is\s+now)?\s*(?:now\s+)?(?:due|by)\s+"
     r"(?P<value>.+)$",
     r"^(?:make|set)\s+(?P<ref>.+?)\s+due\s+(?:on\s+|by\s+)?(?P<value>.+)$",
+    r"^(?P<ref>.+?)\s+(?:moves|is\s+moving|is\s+moved|got\s+moved|has\s+moved|was\s+moved|"
+    r"(?:is|got|was)\s+(?:pushed|postponed|rescheduled|delayed|bumped)|slips|slipped|shifts|shifted|"
+    r"has\s+been\s+(?:moved|pushed|postponed|rescheduled))\s+(?:back\s+|out\s+)?(?:to|till|until|"
+    r"for)\s+(?P<value>.+)$",
     r"^(?P<ref>.+?)\s+(?:can|could|will|should|has\s+to|must)\s+wait\s+(?:till|until|til|for|to)\s+"
     r"(?P<value>.+)$",
     r"^(?:do|doing)\s+(?P<ref>.+?)\s+(?P<value>\S+(?:\s+\S+){0,3})\s+instead$",

@@ -80,6 +80,13 @@ _NEXT_DAYS = re.compile(
     r"four|five|six|seven|ten|couple(?:\s+of)?|few)\s+days\b",
     _I,
 )
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_IN_MONTH = re.compile(
+    r"\b(?:in|during|for|of|this|by)\s+(?P<mon>jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|"
+    r"june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+    r"(?!\s*\d)",
+    _I,
+)
 _WEEKEND = re.compile(r"\b(?:this\s+|the\s+|(?P<next>next)\s+)?weekend\b", _I)
 _THIS_WEEK = re.compile(r"\b(?:this\s+week|rest\s+of\s+the\s+week|the\s+week|this\s+wk)\b", _I)
 _NEXT_WEEK = re.compile(r"\bnext\s+week\b", _I)
@@ -177,6 +184,13 @@ def _due_range(text: str, *, now: datetime, today: date) -> tuple[date | None, d
     if _THIS_MONTH.search(text):
         start = today.replace(day=28) + timedelta(days=4)
         return today, start - timedelta(days=start.day), "due this month"
+    month = _IN_MONTH.search(text)
+    if month:
+        number = _MONTHS.index(month["mon"].lower()[:3]) + 1
+        year = today.year + (1 if number < today.month else 0)
+        first = date(year, number, 1)
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return first, last, f"due in {first.strftime('%B')}"
     weekend = _WEEKEND.search(text)
     if weekend:
         saturday = today + timedelta(days=(5 - today.weekday()) % 7)

@@ -37,7 +37,8 @@ _ANYWHERE: tuple[tuple[Priority, re.Pattern[str]], ...] = tuple(
             r"\ba\.s\.a\.p\.?|\burgent(?:ly)?\b|\bcritical\b|\bvery\s+important\b|"
             r"\bsuper\s+important\b|\btop\s+of\s+(?:the|my)\s+list\b|"
             r"(?<![!\w])!{2,}(?!\w)|\bimportant\s*!+|\bhigh\s+importance\b|"
-            r"\bmake\s+it\s+(?:a\s+)?(?:high|urgent)\b|\bit'?s\s+(?:urgent|important)\b",
+            r"\bmake\s+it\s+(?:a\s+)?(?:high|urgent)\b|\bit'?s\s+(?:urgent|important)\b|"
+            r"\b(?:a|top)\s+priority\b",
         ),
     )
 )

@@ -69,7 +69,7 @@ def _clause_then_command(match: re.Match[str], now: datetime) -> Intent | None:
     r"^(?:undo|revert|reverse)\s+(?:the\s+)?(?:done|completion|complete|check(?:mark)?|tick)\s+"
     r"(?:on|of|for)\s+(?P<ref>.+)$",
     r"^(?:put|bring|move)\s+(?P<ref>.+?)\s+back(?:\s+(?:on|to|onto|in|into)\s+(?:my|the)\s+"
-    r"(?:list|todo\s*list|to-?do\s+list|todos|open\s+tasks|open\s+list))?$",
+    r"(?:list|todo\s*list|to-?do\s+list|todos|open\s+tasks|open\s+list))?(?:\s*[,;.].*)?$",
     r"^(?:reopen|re-open|re\s+open|unfinish|uncheck|untick|un-?complete|unmark|restore|"
     r"resurrect|revive|bring\s+back|unarchive|undo|revert)\s+(?P<ref>.+?)"
     r"(?:\s+(?:again|back|to\s+open|please))?$",
@@ -133,7 +133,7 @@ def _not_did(match: re.Match[str], now: datetime) -> Intent | None:
     r"^(?:got|get)\s+(?P<ref>.+?)\s+done$",
     r"^(?:cross|tick|check|mark|knock)\s+(?P<ref>.+?)\s+off(?:\s+(?:my|the)\s+" + LIST_NOUN + ")?$",
     r"^(?P<ref>.+?)\s*(?:[:\-–—]\s*)?(?:is|are|was|were|'s|has\s+been|have\s+been|got|now)?\s*"
-    r"(?:all\s+|now\s+|finally\s+|already\s+|officially\s+|totally\s+)?"
+    r"(?:(?:all|now|finally|already|officially|totally|both|each)\s+)*(?<!\w)"
     + _DONE
     + r"(?:\s+(?:now|already|too|as\s+well|finally|at\s+last))?$",
     r"^(?:check|tick)\s+(?P<ref>#\s?\d+.*|\d+.*|(?:task|number|item)\s+#?\d+.*)$",

@@ -59,6 +59,7 @@ _ASK_LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thank\s+u|thx|ty|tia|kthx|lol|for\s+me|"
     r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick)\b|"
+    r"\s*,\s*(?:finally|at\s+last|yay|phew|whew|woo+hoo+|hooray|thank\s+god)\b|"
     r"\s*(?:(?<!!)!(?!!)|\?+|\.{1,3}|:\)|:-\)|:D))+$",
     _I,
 )
@@ -202,7 +203,7 @@ def _understand(message: str, *, now: datetime) -> Intent:
     added = _read_add(text, now=now)
     if added is not None:
         return added
-    several = _read_several(text, now=now)
+    several = _read_several(text, now=now) or _read_clause_then_change(text, now=now)
     if several is not None:
         return several
     weak = _read_weak_add(text, now=now)
@@ -277,6 +278,27 @@ def _read_several(text: str, *, now: datetime) -> Several | None:
     # Several changes named by words are the riskiest reading: a model, when there is one,
     # should get them (the hybrid backend asks ``is_confident``).
     return Several(tuple(changes), confident=all(c.ref.numbers for c in changes))
+
+
+_NAMING_CLAUSE_END = re.compile(
+    r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has\s+been|got|can|can't|could|should|"
+    r"won't|will|needs|doesn't|does\s+not)\b|['’]s\b",
+    _I,
+)
+
+
+def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
+    """ "the licence can wait, remove its deadline": the change names the task by "it"."""
+    head, sep, tail = text.rpartition(",") if "," in text else text.rpartition(";")
+    if not sep or not head.strip():
+        return None
+    change = read_change(tail.strip(), now=now)
+    if not isinstance(change, _CHANGES) or not change.ref.pronoun:
+        return None
+    ref = parse_ref(_NAMING_CLAUSE_END.split(head, maxsplit=1)[0])
+    if ref is None or ref.pronoun:
+        return None
+    return dataclasses.replace(change, ref=ref)
 
 
 _EVENT = re.compile(

@@ -400,3 +400,24 @@ def test_several_changes_by_words_are_not_confident() -> None:
     assert not RulesAgent().is_confident(
         turn("the dentist thing is sorted, and push the car one to next week")
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the stamps are both done now", Complete),
+        ("put the vet one back, i need to call again", Reopen),
+        ("the licence can wait, remove its deadline", Update),
+        ("licence renewal moves to the 1st of december", Update),
+        ("make the wobbly table a priority", Update),
+        ("no need for the licence task, i renewed it already", Delete),
+    ],
+)
+def test_conversational_changes(text: str, expected: type) -> None:
+    assert isinstance(read(text), expected)
+
+
+def test_a_month_is_a_range_when_listing() -> None:
+    intent = read("what's due in december?")
+    assert isinstance(intent, ListTasks)
+    assert (intent.due_after, intent.due_before) == (date(2026, 12, 1), date(2026, 12, 31))

@@ -1,0 +1,94 @@
+"""Cleaning a message before it is read: mentions, emoji, politeness, trailing chatter.
+
+Titles keep the person's own words; what goes is only what never belongs to a request
+("hey bot, could you …", "… pls thanks!", "<@U123>", "🎉").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = re.IGNORECASE
+_MENTION = re.compile(r"<[@#!][\w|.-]+>|^@\w+[\s,:]+", _I)
+_INJECTION_LEAD = re.compile(
+    r"^(?:(?:system|assistant|admin|root|developer|sudo)\s*[:>]\s*|"
+    r"(?:please\s+)?(?:ignore|disregard|forget)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?"
+    r"(?:previous|prior|above|earlier|preceding|old)?\s*(?:instructions|rules|prompts?|messages|"
+    r"context)[\s,.;:!-]*(?:and\s+|then\s+|now\s+)*)+",
+    _I,
+)
+_POLITE_LEAD = re.compile(
+    r"^(?:(?:hey|hi|hello|yo|ok|okay|oh|so|um|uh|erm|well|also|and|alright|right|sure|"
+    r"pls|plz|please|kindly|bot|todobot|quick\s+one|one\s+more|another\s+one|btw|oh\s+and|"
+    r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then|oops|whoops|wait|hmm+|"
+    r"sorry|ugh|argh|damn|dang|ah|oh\s+wait|hold\s+on|by\s+the\s+way|also\s+please)"
+    r"[\s,!.:;-]+)+",
+    _I,
+)
+_ASK_LEAD = re.compile(
+    r"^(?:(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|"
+    r"just\s+|quickly\s+|also\s+)*|please\s+|pls\s+|plz\s+|kindly\s+|"
+    r"i'?d\s+like\s+(?:you\s+)?to\s+|i\s+would\s+like\s+(?:you\s+)?to\s+|"
+    r"i\s+want\s+you\s+to\s+|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"
+    r"(?:you\s+)?(?:can|could)\s+you\s+)+",
+    _I,
+)
+_TRAIL = re.compile(
+    r"(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thank\s+u|thx|ty|tia|kthx|lol|for\s+me|"
+    r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick)\b|"
+    r"\s*,\s*(?:finally|at\s+last|yay|phew|whew|woo+hoo+|hooray|thank\s+god)\b|"
+    r"\s*(?:(?<!!)!(?!!)|\?+|\.{1,3}|:\)|:-\)|:D))+$",
+    _I,
+)
+_DONE_MARKS = re.compile(r"[✅✔☑🎉🥳]")
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u2190-\u21ff\u2300-\u23ff]+"
+)
+
+# Explicit words that make the rest of the message a new task.
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """``text`` is the request itself; ``asked`` keeps "can you …" for capability questions."""
+
+    text: str
+    asked: str
+    raw: str
+    question: bool
+    done_mark: bool
+
+
+def clean(message: str) -> Cleaned:
+    """The message without mentions, emoji, politeness and trailing punctuation."""
+    text = _MENTION.sub(" ", message)
+    done_mark = bool(_DONE_MARKS.search(text))
+    text = _EMOJI.sub(" ", text)
+    # Long runs of one symbol say no more than three ("!!!"), and keep every pattern linear.
+    text = re.sub(r"([^\w\s])\1{3,}", r"\1\1\1", text)
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    text = re.sub(r"\n\s*\n+", "\n", text)
+    question = text.rstrip().endswith("?")
+    raw = text
+    for _ in range(3):
+        before = text
+        text = _INJECTION_LEAD.sub("", text).strip()
+        text = _POLITE_LEAD.sub("", text).strip() if not _keeps_lead(text) else text
+        text = _strip_trail(text)
+        if text == before:
+            break
+    asked = text
+    text = _strip_trail(_ASK_LEAD.sub("", text).strip())
+    return Cleaned(text=text, asked=asked, raw=raw, question=question, done_mark=done_mark)
+
+
+def _strip_trail(text: str) -> str:
+    # Only the tail can hold "… pls thanks!"; looking at it alone keeps this linear.
+    head, tail = text[:-80], text[-80:]
+    return (head + _TRAIL.sub("", tail)).strip()
+
+
+def _keeps_lead(text: str) -> bool:
+    # "ok" or "thanks" alone are answers, not politeness around a request.
+    return not re.search(r"[\s,!.:;-]\w", text)

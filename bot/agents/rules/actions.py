@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from bot.agent import AgentTurn, Tools
 from bot.agents.rules import replies
+from bot.agents.rules.days import shift
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
@@ -24,6 +25,7 @@ from bot.agents.rules.intents import (
     RemoveCompleted,
     Reopen,
     SetTimezone,
+    Several,
     Smalltalk,
     TaskRef,
     Undo,
@@ -31,7 +33,6 @@ from bot.agents.rules.intents import (
 )
 from bot.agents.rules.refs import Scored, pick, query_words, score
 from bot.agents.rules.undo import plan_undo
-from bot.agents.rules.when import shift
 from bot.conversations import ToolCall
 from bot.tasks import TITLE_MAX
 
@@ -69,10 +70,18 @@ class Performer:
                 return await self._remove_completed()
             case Undo():
                 return await self._undo()
+            case Several():
+                lines = []
+                for change in intent.changes:
+                    lines.append(await self.perform(change))
+                    self._all = None  # the list changed; read it again for the next words
+                return "\n".join(lines)
             case SetTimezone():
                 return await self._set_timezone(intent.timezone)
+            case Smalltalk(kind="today"):
+                return replies.today(self._turn.now.astimezone(self._turn.tz))
             case Smalltalk():
-                return _smalltalk(intent)
+                return replies.small_talk(intent.kind, intent.topic)
             case NotUnderstood():
                 return replies.not_understood()
 
@@ -128,6 +137,12 @@ class Performer:
         if not result.get("ok"):
             return str(result.get("message", ""))
         tasks = list(result.get("tasks", []))
+        if intent.numbers:
+            tasks = sorted(
+                (t for t in tasks if t["number"] in intent.numbers),
+                key=lambda t: intent.numbers.index(t["number"]),
+            )
+            return replies.shown(tasks, asked=intent.numbers)
         if intent.undated:
             tasks = [t for t in tasks if not t.get("due")]
         label = intent.label
@@ -141,7 +156,9 @@ class Performer:
     async def _simple_change(self, intent: Complete | Reopen | Delete) -> str:
         verb = {Complete: "complete", Reopen: "reopen", Delete: "delete"}[type(intent)]
         prefer = {"complete": "open", "reopen": "completed", "delete": "any"}[verb]
-        numbers, problem = await self._resolve(intent.ref, prefer=prefer, action=verb)
+        numbers, problem = await self._resolve(
+            intent.ref, prefer=prefer, action=verb, loose=not intent.confident
+        )
         if problem:
             return problem
         lines = []
@@ -169,7 +186,7 @@ class Performer:
             if intent.priority is not None:
                 arguments["priority"] = intent.priority.value
             if intent.due is not None:
-                arguments["due"] = intent.due
+                arguments["due"] = await self._moved_due(number, intent.due)
             if intent.clear_due:
                 arguments["clear_due"] = True
             if intent.note is not None:
@@ -184,6 +201,18 @@ class Performer:
             else:
                 lines.append(str(result.get("message", "")))
         return "\n".join(lines)
+
+    async def _moved_due(self, number: int, due: str) -> str:
+        """A new due date for ``number``; moving a timed task to another day keeps its time
+        ("move the 3pm dentist to friday")."""
+        if len(due) != 10:
+            return due
+        task = next((t for t in await self._everything() if t["number"] == number), None)
+        current = task.get("due") if task else None
+        if not current or len(current) == 10:
+            return due
+        moment = datetime.fromisoformat(current).astimezone(self._turn.tz)
+        return f"{due}T{moment.hour:02d}:{moment.minute:02d}"
 
     async def _shifted_due(self, number: int, amount: int, unit: str) -> str:
         """The due date of ``number`` moved on; a task without one moves from today."""
@@ -229,7 +258,9 @@ class Performer:
 
     # --- references ----------------------------------------------------------------------
 
-    async def _resolve(self, ref: TaskRef, *, prefer: str, action: str) -> tuple[list[int], str]:
+    async def _resolve(
+        self, ref: TaskRef, *, prefer: str, action: str, loose: bool = False
+    ) -> tuple[list[int], str]:
         """Task numbers ``ref`` means, or an explanation of why there are none."""
         if ref.numbers:
             return list(ref.numbers), ""
@@ -253,7 +284,7 @@ class Performer:
             )
             is not None
         ]
-        choice = pick(scored, prefer=prefer)
+        choice = pick(scored, prefer=prefer, loose=loose)
         if choice.number is not None:
             return [choice.number], ""
         if choice.candidates:
@@ -284,28 +315,9 @@ def _last_task_number(turn: AgentTurn) -> int | None:
 
 def _undo_line(snapshot: Mapping[str, Any] | None, result: Mapping[str, Any]) -> str:
     if not result.get("ok"):
-        return str(result.get("message", "could not restore a task"))
-    task = result.get("task") or {}
-    name = f"#{task.get('number', result.get('number'))} “{task.get('title', '')}”"
+        return str(result.get("message", ""))
     if snapshot is None:
-        return "that task was already gone" if result.get("already") else f"removed {name}"
+        return replies.undo_removed(result.get("task"))
     if result.get("restored"):
-        return f"brought back {name}"
-    return (
-        f"{name} is back as it was ({replies.task_line(task).split(' — ', 1)[-1]})"
-        if " — " in replies.task_line(task)
-        else f"{name} is back as it was"
-    )
-
-
-def _smalltalk(intent: Smalltalk) -> str:
-    return {
-        "greeting": replies.greeting,
-        "thanks": replies.thanks,
-        "bye": replies.bye,
-        "how_are_you": replies.how_are_you,
-        "who": replies.who,
-        "ack": replies.ack,
-        "sorry": replies.ack,
-        "refuse_bulk": replies.refuse_bulk,
-    }.get(intent.kind, lambda: replies.help_text(intent.topic))()
+        return replies.undo_brought_back(result["task"])
+    return replies.undo_restored(result["task"])

@@ -18,9 +18,10 @@ from bot.agents.rules.when import find_due
 from bot.tasks import Priority
 
 _LIST_HEADER = re.compile(
-    r"^(?:(?:these|those|the\s+following|following|a\s+few\s+(?:things|tasks)|some\s+(?:things|"
-    r"tasks)|(?:these|the\s+following|some|a\s+few|my|multiple|several)\s+(?:tasks|items|todos|"
-    r"things))\b(?P<rest>[^:\n]*)[:\n-]\s*)",
+    r"^(?:(?:these|those|the\s+following|following|both|a\s+few\s+(?:things|tasks)|"
+    r"some\s+(?:things|tasks)|(?:these|the\s+following|some|a\s+few|my|multiple|several|both|"
+    r"\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:tasks|items|todos|to-?dos|"
+    r"things|reminders))\b(?P<rest>[^:\n]*)[:\n-]\s*)",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(
@@ -36,7 +37,12 @@ _NOTE_MARKER = re.compile(
     re.IGNORECASE,
 )
 # A colon followed by a space, not inside a clock time or "1:1".
-_COLON = re.compile(r"(?<!\d):(?=\s)|(?<=\D):(?=\D)")
+_COLON = re.compile(
+    r"(?<!\d)(?<!\bre)(?<!\bfw)(?<!\bfwd):(?=\s)|(?<=\D)(?<!\bre):(?=\D)", re.IGNORECASE
+)
+_SETTING_LABEL = re.compile(
+    r"\b(?:priority|prio|pri|due|deadline|due\s+date|date|when)\s*$", re.IGNORECASE
+)
 _SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.\s+(?=\S)")
 _ABBREVIATION = re.compile(r"\b(?:dr|mr|mrs|ms|st|vs|jr|sr|no|approx|appt|dept)$", re.IGNORECASE)
 _DANGLING = re.compile(
@@ -45,6 +51,11 @@ _DANGLING = re.compile(
     re.IGNORECASE,
 )
 _CONNECTOR_ONLY = re.compile(r"^[\s,.;:!?()\[\]&+–—-]*$")
+_ASIDE = re.compile(
+    r"\s*[,;]\s+(?=(?:we'?re|i'?m|it'?s|they'?re|she'?s|he'?s|there'?s|that'?s|we|i|it|they|"
+    r"because|since|cause|cuz|as\s+(?:i|we)|so\s+(?:i|we|that)|otherwise|or\s+else)\b)",
+    re.IGNORECASE,
+)
 _SENTENCE_STARTS = re.compile(
     r"^(?:then|but|so|because|cause|since|which|that|who|if|when|or|and\s+then|before|after|"
     r"it|he|she|they|we|i|you|is|are|was|as|also)\b",
@@ -54,7 +65,7 @@ _SENTENCE_STARTS = re.compile(
 
 def parse_tasks(body: str, *, now: datetime, plural: bool = False) -> tuple[NewTask, ...]:
     """New tasks in ``body`` (the message without its "add" words); empty when there is none."""
-    body = body.strip()
+    body = re.sub(r"^:\s*", "", body.strip())
     header = _LIST_HEADER.match(body)
     shared_priority: Priority | None = None
     shared_due: str | None = None
@@ -85,12 +96,25 @@ def _explicit_items(body: str, *, plural: bool) -> list[str]:
     if len(lines) > 1:
         return lines
     text = lines[0] if lines else ""
+    if _BULLET.match(body):
+        # Bullets on one line ("- mop floors - dust shelves"), as when lines were joined.
+        marker = _BULLET.match(body)[0].strip()  # type: ignore[index]
+        pieces = [p.strip() for p in _inline_bullets(marker).split(" " + body.strip())]
+        pieces = [p for p in pieces if p]
+        if len(pieces) > 1:
+            return pieces
     if ";" in text:
         pieces = [p.strip() for p in text.split(";")]
         # "'; DROP TABLE tasks; --" is one literal title: split only into real words.
         if all(re.search(r"[^\W\d_]{2,}", p) for p in pieces) and (plural or len(pieces) > 1):
             return pieces
     return [text]
+
+
+def _inline_bullets(marker: str) -> re.Pattern[str]:
+    if marker[0].isdigit():
+        return re.compile(r"\s+\d{1,2}[.)]\s+")
+    return re.compile(r"\s+" + re.escape(marker[0]) + r"\s+")
 
 
 def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
@@ -114,6 +138,10 @@ def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
         if (p2 or f2) and _CONNECTOR_ONLY.match(d_rest):
             priority, found, description = priority or p2, found or f2, ""
     due = found.value if found else None
+    aside = _ASIDE.search(title)
+    if aside and not description:
+        # "buy dog food, we're almost out": the clause after the comma says why, it is no title.
+        title, description = title[: aside.start()], title[aside.end() :].strip()
     if not clean_title(title) and description:
         # "a task for friday: dentist" — the words before the colon were only settings.
         title, description = description, ""
@@ -129,9 +157,12 @@ def _split_details(text: str) -> tuple[str, str]:
         if text[marker.start() : marker.end()].strip().startswith(("(", "[")):
             details = details.rstrip(")] ")
         return text[: marker.start()], details
-    colon = _COLON.search(text)
-    if colon and colon.start() > 0 and text[colon.end() :].strip():
-        return text[: colon.start()], text[colon.end() :].strip()
+    for colon in _COLON.finditer(text):
+        if _SETTING_LABEL.search(text[: colon.start()]):
+            continue  # "prio: high", "due: friday" are settings, not details
+        if colon.start() > 0 and text[colon.end() :].strip():
+            return text[: colon.start()], text[colon.end() :].strip()
+        break
     for sentence in _SENTENCE.finditer(text):
         before = text[: sentence.start()]
         if len(before.split()) >= 2 and not _ABBREVIATION.search(before):
@@ -149,11 +180,11 @@ def _comma_items(title: str) -> list[str]:
         if _looks_like_list(pieces):
             return pieces
         return [text]
-    halves = re.split(r"\s+(?:and|&|\+)\s+", text)
-    if len(halves) == 2 and all(halves):
+    halves = [h for h in re.split(r"\s+(?:and|&|\+)\s+(?:(?:then|also)\s+)?(?:to\s+)?", text) if h]
+    if len(halves) >= 2:
         single_words = all(len(h.split()) == 1 for h in halves)
-        two_actions = all(h.split()[0].lower() in ACTION_VERBS for h in halves)
-        if (single_words or two_actions) and _looks_like_list(halves):
+        actions = all(h.split()[0].lower() in ACTION_VERBS for h in halves)
+        if (single_words or (actions and len(halves) == 2)) and _looks_like_list(halves):
             return halves
     return [text]
 

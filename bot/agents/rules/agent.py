@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.agent import AgentReply, AgentTurn, Tools
+from bot.agents.rules import replies
 from bot.agents.rules.actions import Performer
 from bot.agents.rules.intents import Intent, NotUnderstood
 from bot.agents.rules.understand import understand
@@ -15,7 +17,28 @@ log = logging.getLogger(__name__)
 def read_turn(turn: AgentTurn) -> Intent:
     """What the turn's message asks for, read on the person's local clock."""
     local_now = turn.now.astimezone(turn.tz).replace(tzinfo=None)
-    return understand(turn.text, now=local_now)
+    return understand(turn.text, now=local_now, expecting_tasks=_expecting_tasks(turn))
+
+
+def _expecting_tasks(turn: AgentTurn) -> bool:
+    """Whether the speaker is in the middle of giving new tasks one line at a time: the bot
+    just asked what to add, or their last line was a bullet that was added."""
+    last_user = last_reply = None
+    for message in reversed(turn.history):
+        if message.user_id != turn.user.id:
+            continue
+        if message.role == "assistant" and last_reply is None:
+            last_reply = message
+        elif message.role == "user" and last_user is None:
+            last_user = message
+        if last_user and last_reply:
+            break
+    if last_reply is None or last_user is None:
+        return False
+    if last_reply.content == replies.nothing_to_add():
+        return True
+    added = any(c.name == "add_task" and c.result.get("ok") for c in last_reply.tool_calls)
+    return added and bool(re.match(r"\s*(?:[-*•·+]|\d{1,2}[.)])\s+", last_user.content))
 
 
 class RulesAgent:

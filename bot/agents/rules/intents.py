@@ -51,6 +51,7 @@ class ListTasks:
     undated: bool = False
     label: str = ""
     others_requested: bool = False
+    numbers: tuple[int, ...] = ()
     confident: bool = True
 
 
@@ -104,7 +105,17 @@ class SetTimezone:
 
 
 SmalltalkKind = Literal[
-    "greeting", "thanks", "bye", "how_are_you", "who", "ack", "sorry", "help", "refuse_bulk"
+    "greeting",
+    "thanks",
+    "bye",
+    "how_are_you",
+    "who",
+    "ack",
+    "sorry",
+    "help",
+    "refuse_bulk",
+    "which",
+    "today",
 ]
 
 
@@ -122,6 +133,14 @@ class NotUnderstood:
     confident: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Several:
+    """Changes to several tasks in one message ("done 1, delete 2"), carried out in order."""
+
+    changes: tuple[Complete | Reopen | Delete | Update, ...]
+    confident: bool = True
+
+
 Intent = (
     AddTasks
     | ListTasks
@@ -134,4 +153,5 @@ Intent = (
     | SetTimezone
     | Smalltalk
     | NotUnderstood
+    | Several
 )

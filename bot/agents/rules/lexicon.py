@@ -204,9 +204,28 @@ _FILLER = """
     thing things stuff one ones task tasks todo todos item items entry reminder the a an my that
     this those these it about re regarding with for on of to from i we just finally already
     actually really now anymore also too ok okay so well yes yeah yep please pls thanks thank
-    you list again today yet
+    you list again today yet not no don't dont we're i'm im doing going gonna need needs want
+    will won't can should be is are was were has have had does did all after some any more still
+    nothing anything something everything what which who
 """
 REFERENCE_FILLER = frozenset(_FILLER.split())
+
+
+# Words people use for the same deed ("got the milk" → "buy milk"): each maps to one key.
+_SYNONYM_GROUPS = (
+    "buy get grab purchase pick",
+    "call phone ring",
+    "email mail",
+    "book reserve",
+    "fix repair mend",
+    "clean tidy wash",
+    "send post ship",
+    "gift present",
+    "doctor doc gp",
+    "appointment appt",
+    "groceries grocery shopping",
+)
+SYNONYMS = {word: group.split()[0] for group in _SYNONYM_GROUPS for word in group.split()}
 
 
 def past_to_present(word: str) -> str | None:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from bot.agents.rules.grammar import count
 from bot.agents.rules.intents import ListTasks
 from bot.agents.rules.when import find_due
 from bot.tasks import Priority
 
 _I = re.IGNORECASE
 _LIST_START = re.compile(
-    r"^(?:list|ls|show|display|view|print|status|agenda|inbox|"
+    r"^(?:(?:my\s+|all\s+|the\s+|open\s+|pending\s+|remaining\s+|upcoming\s+|overdue\s+|"
+    r"today'?s\s+|tomorrow'?s\s+|high[\s-]priority\s+|low[\s-]priority\s+|urgent\s+|"
+    r"completed\s+|finished\s+|done\s+)*(?:tasks|todos|to-?dos)\b(?!\s+(?:for|to)\s+me\b)|"
+    r"list|ls|show|display|view|print|status|agenda|inbox|"
     r"let\s+me\s+see|lemme\s+see|can\s+i\s+see|show\s+me|what'?s\s+on\s+my)\b",
     _I,
 )
@@ -26,7 +30,7 @@ _WEAK_START = re.compile(
 _QUESTION_START = re.compile(
     r"^(?:what(?:'s|s|\s+is|\s+are|\s+do\s+i|\s+have\s+i|\s+did\s+i|\s+else|\s+tasks|\s+todos|"
     r"\s+needs|\s+should\s+i|\s+must\s+i|\s+remains|\s+was)?|whats|wat|anything|any|"
-    r"is\s+there|are\s+there|do\s+i\s+have|have\s+i\s+got|got\s+anything|how\s+many|"
+    r"is\s+there|are\s+there|do\s+i\s+have|have\s+i\s+got|got\s+anything|how\s+many|nothing|"
     r"which|where\s+am\s+i|how\s+(?:am\s+i|'?s\s+my|does\s+my))\b",
     _I,
 )
@@ -43,7 +47,7 @@ _BARE = re.compile(
     r"overdue|open|completed|done|finished|pending|upcoming|today'?s|tomorrow'?s|undated)\s+)?"
     r"(?:priority\s+|prio\s+)?(?:tasks?|todos?|to-?dos?|list|todo\s+list|items|ones|stuff|"
     r"to-?do\s+list|task\s+list|items|agenda)|overdue|due\s+today|today|tomorrow|this\s+week|"
-    r"urgent|what'?s\s+next|next|upcoming|done|completed|finished|everything|all|open|pending)$",
+    r"urgent|what'?s\s+next|next|upcoming|completed|everything|all|open|pending)$",
     _I,
 )
 _COMPLETED = re.compile(
@@ -63,12 +67,20 @@ _ALL = re.compile(
     r"(?:tasks|todos|items|of\s+them)|all$|all\s+tasks|entire|whole|full|history)\b",
     _I,
 )
+_BEFORE = re.compile(r"\b(?:before|by|until|till|no\s+later\s+than|up\s+to)\s+\S", _I)
+_AFTER = re.compile(r"\b(?:after|starting|later\s+than|beyond)\s+\S", _I)
 _OVERDUE = re.compile(r"\b(?:overdue|late|past\s+due|behind|missed|slipped|expired)\b", _I)
 _SOON = re.compile(
     r"\b(?:soon|upcoming|coming\s+up|next\s+few\s+days|next\s+7\s+days|"
     r"next\s+seven\s+days|the\s+next\s+week)\b",
     _I,
 )
+_NEXT_DAYS = re.compile(
+    r"\b(?:in\s+the\s+|within\s+the\s+|over\s+the\s+)?(?:next|coming)\s+(?P<n>\d{1,2}|two|three|"
+    r"four|five|six|seven|ten|couple(?:\s+of)?|few)\s+days\b",
+    _I,
+)
+_WEEKEND = re.compile(r"\b(?:this\s+|the\s+|(?P<next>next)\s+)?weekend\b", _I)
 _THIS_WEEK = re.compile(r"\b(?:this\s+week|rest\s+of\s+the\s+week|the\s+week|this\s+wk)\b", _I)
 _NEXT_WEEK = re.compile(r"\bnext\s+week\b", _I)
 _THIS_MONTH = re.compile(r"\bthis\s+month\b", _I)
@@ -88,8 +100,17 @@ _OTHERS = re.compile(
     r"\b(?:for|of|belonging\s+to|owned\s+by)\s+(?:user|member|@|<@)\s*\S+|<@\w+>|"
     r"\b(?:everyone|everybody|all\s+users|other\s+users|someone\s+else|other\s+people|"
     r"the\s+team|my\s+team|user\s+[A-Z0-9]{3,})\b|"
-    r"\b(?!(?:today|tomorrow|tonight|week|month|year|everyone)'s)[a-z]+'s\s+(?:tasks|list|todos|"
+    r"\b(?!(?:today|tomorrow|tonight|week|month|year)'s)\w+'s\s+(?:tasks|list|todos|"
     r"to-?dos|items|stuff)\b",
+    _I,
+)
+
+
+_SHOW_ONE = re.compile(
+    r"^(?:show|view|display|open|see|what'?s|what\s+is|whats|details?|info|more\s+on|tell\s+me\s+about)"
+    r"\s+(?:me\s+)?(?:(?:the\s+)?(?:details|info|notes?)\s+(?:of|for|on|about)\s+)?(?:on\s+|for\s+|"
+    r"of\s+|about\s+)?(?:task\s+|number\s+|no\.?\s*|#\s?)?(?P<numbers>\d{1,6}(?:\s*(?:,|and|&)\s*"
+    r"#?\d{1,6})*)$",
     _I,
 )
 
@@ -97,7 +118,7 @@ _OTHERS = re.compile(
 def list_request(text: str) -> str | None:
     """Whether ``text`` asks to see tasks: "sure" (a list whatever else it says), "maybe" (a
     list unless it reads as a change: "get rid of the gym task"), or None."""
-    if _BARE.match(text) or _LIST_START.match(text):
+    if _BARE.match(text) or _LIST_START.match(text) or _SHOW_ONE.match(text):
         return "sure"
     if _QUESTION_START.match(text) and _LIST_WORDS.search(text):
         return "sure"
@@ -109,6 +130,10 @@ def list_request(text: str) -> str | None:
 def read_list(text: str, *, now: datetime) -> ListTasks:
     """The filters of a list request."""
     today = now.date()
+    one = _SHOW_ONE.match(text)
+    if one:
+        numbers = tuple(int(n) for n in re.findall(r"\d+", one["numbers"]))
+        return ListTasks(status="all", numbers=numbers, label="")
     status = "open"
     if _COMPLETED.search(text) and not _OPEN_WORDS.search(text):
         status = "completed"
@@ -152,14 +177,30 @@ def _due_range(text: str, *, now: datetime, today: date) -> tuple[date | None, d
     if _THIS_MONTH.search(text):
         start = today.replace(day=28) + timedelta(days=4)
         return today, start - timedelta(days=start.day), "due this month"
+    weekend = _WEEKEND.search(text)
+    if weekend:
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        if weekend["next"] and today.weekday() < 5:
+            saturday += timedelta(days=7)
+        if _BEFORE.search(text):
+            return None, saturday - timedelta(days=1), "due before " + weekend[0].lower()
+        return saturday, saturday + timedelta(days=1), "due " + weekend[0].lower()
+    next_days = _NEXT_DAYS.search(text)
+    if next_days:
+        days = count(next_days["n"])
+        return today, today + timedelta(days=days), f"due in the next {days} days"
     if _SOON.search(text):
         return today, today + timedelta(days=7), "due in the next 7 days"
     found, _ = find_due(text, now=now)
-    if found is None or (found.clock is not None and found.phrase.lower().strip() in ("now",)):
+    if found is None:
         return None, None, ""
+    phrase = re.sub(r"^(?:(?:due|by|on|for|at|before|after|until)\s+)+", "", found.phrase, flags=_I)
+    if _BEFORE.search(text):
+        return None, found.day, f"due by {phrase}"
+    if _AFTER.search(text):
+        return found.day, None, f"due after {phrase}"
     if found.day == today:
         return today, today, "due today"
     if found.day == today + timedelta(days=1):
         return found.day, found.day, "due tomorrow"
-    phrase = re.sub(r"^(?:(?:due|by|on|for|at)\s+)+", "", found.phrase, flags=_I)
     return found.day, found.day, f"due {phrase}"

@@ -18,7 +18,7 @@ _ANYWHERE: tuple[tuple[Priority, re.Pattern[str]], ...] = tuple(
     for level, pattern in (
         (
             Priority.LOW,
-            rf"\b(?:low|lowest|lo|minor)[\s-]*{_PRIO}\b|\bpriority[\s:=]+low\b|"
+            rf"\b(?:low|lowest|lo|minor)[\s-]*{_PRIO}\b|\b{_PRIO}[\s:=]+low\b|"
             r"\bnot\s+(?:urgent|important|a\s+priority|pressing)\b|\bno\s+rush\b|"
             r"\bno\s+hurry\b|\bnot\s+in\s+a\s+(?:rush|hurry)\b|\bp[345]\b|"
             r"\bwhen(?:ever)?\s+i\s+(?:get|have|find)\s+(?:a\s+|the\s+|some\s+)?"
@@ -28,12 +28,12 @@ _ANYWHERE: tuple[tuple[Priority, re.Pattern[str]], ...] = tuple(
         (
             Priority.MEDIUM,
             rf"\b(?:medium|normal|mid|med|regular)[\s-]*{_PRIO}\b|"
-            r"\bpriority[\s:=]+(?:medium|normal)\b|\bp2\b",
+            rf"\b{_PRIO}[\s:=]+(?:medium|normal|med)\b|\bp2\b",
         ),
         (
             Priority.HIGH,
             rf"\b(?:high|highest|hi|top|urgent|max)[\s-]*{_PRIO}\b|"
-            r"\bpriority[\s:=]+(?:high|urgent|top)\b|\bp[01]\b|\basap\b|"
+            rf"\b{_PRIO}[\s:=]+(?:high|urgent|top|hi)\b|\bp[01]\b|\basap\b|"
             r"\ba\.s\.a\.p\.?|\burgent(?:ly)?\b|\bcritical\b|\bvery\s+important\b|"
             r"\bsuper\s+important\b|\btop\s+of\s+(?:the|my)\s+list\b|"
             r"(?<![!\w])!{2,}(?!\w)|\bimportant\s*!+|\bhigh\s+importance\b|"
@@ -54,12 +54,15 @@ _EDGE_WORDS = {
     "someday": Priority.LOW,
     "optional": Priority.LOW,
     "medium": Priority.MEDIUM,
+    "normal": Priority.MEDIUM,
 }
 _EDGE = re.compile(
     r"(?:^|[,;(\[–—-]|\s-\s)\s*(?P<word>" + "|".join(_EDGE_WORDS) + r")\s*(?=$|[,;)\]–—.!-])",
     re.IGNORECASE,
 )
-_EDGE_END = re.compile(r"\s(?P<word>important|urgent|whenever|eventually)\s*[.!]*$", re.IGNORECASE)
+_EDGE_END = re.compile(
+    r"\s(?P<word>important|urgent|whenever|eventually|low|high)\s*[.!]*$", re.IGNORECASE
+)
 
 
 def find_priority(text: str) -> tuple[Priority | None, str]:

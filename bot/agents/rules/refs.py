@@ -13,13 +13,19 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from bot.agents.rules.intents import TaskRef
-from bot.agents.rules.lexicon import ACTION_VERBS, ORDINAL_WORDS, REFERENCE_FILLER, past_to_present
+from bot.agents.rules.lexicon import (
+    ACTION_VERBS,
+    ORDINAL_WORDS,
+    REFERENCE_FILLER,
+    SYNONYMS,
+    past_to_present,
+)
 from bot.tools.matching import normalize_words
 
 _NUMBER = r"#?\s?\d{1,6}"
 _TASK_WORD = r"(?:tasks?|todos?|items?|numbers?|nos?\.?|nr\.?|#)"
 _NUMBER_LIST = re.compile(
-    rf"^(?:(?:the\s+)?{_TASK_WORD}\s*)?{_NUMBER}(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)"
+    rf"^(?:(?:both|all\s+of|all|numbers?)\s+)?(?:(?:the\s+)?{_TASK_WORD}\s*){{0,2}}{_NUMBER}(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)"
     rf"\s*(?:{_TASK_WORD}\s*)?{_NUMBER})*$",
     re.IGNORECASE,
 )
@@ -27,7 +33,8 @@ _RANGE = re.compile(
     rf"^(?:{_TASK_WORD}\s*)?#?(\d{{1,4}})\s*(?:-|–|to|through|thru)\s*#?(\d{{1,4}})$", re.IGNORECASE
 )
 _ORDINAL_TASK = re.compile(
-    r"^(?:the\s+)?(?P<ord>" + "|".join(ORDINAL_WORDS) + r")\s+(?:task|one|item|todo)$",
+    r"^(?:the\s+)?(?P<ord>" + "|".join(ORDINAL_WORDS) + r"|\d{1,3}(?:st|nd|rd|th))\s+"
+    r"(?:task|one|item|todo)$",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(
@@ -47,6 +54,8 @@ _CLAUSE_END = re.compile(
 
 def parse_ref(text: str) -> TaskRef | None:
     """The task(s) ``text`` names, or None when it names nothing usable."""
+    if re.match(r"^\s*[-−]\s*\d", text):
+        return None  # "-1" is no task number
     cleaned = _EDGE_JUNK.sub("", _strip_emoji(text)).strip()
     if not cleaned:
         return None
@@ -58,7 +67,8 @@ def parse_ref(text: str) -> TaskRef | None:
         return TaskRef(numbers=tuple(range(int(span[1]), int(span[2]) + 1)))
     ordinal = _ORDINAL_TASK.match(cleaned)
     if ordinal:
-        return TaskRef(numbers=(ORDINAL_WORDS[ordinal["ord"].lower()],))
+        word = ordinal["ord"].lower()
+        return TaskRef(numbers=(int(word[:-2]) if word[0].isdigit() else ORDINAL_WORDS[word],))
     if _PRONOUN.match(cleaned):
         return TaskRef(pronoun=True)
     clause = _CLAUSE_END.search(cleaned)
@@ -76,7 +86,7 @@ def _strip_emoji(text: str) -> str:
 def query_words(text: str) -> list[str]:
     """Telling words of a reference, past tenses turned to base forms ("paid" → "pay")."""
     words = []
-    for word in normalize_words(text):
+    for word in normalize_words(re.sub(r"['’]s\b", "", text)):
         if word in REFERENCE_FILLER or (len(word) < 2 and not word.isdigit()):
             continue
         words.append(past_to_present(word) or word)
@@ -92,7 +102,7 @@ def _stem(word: str) -> str:
 
 def same_word(a: str, b: str) -> bool:
     """Whether two words are the same for a reference: plural, tense, a typo apart."""
-    if a == b:
+    if a == b or SYNONYMS.get(a, a) == SYNONYMS.get(b, b):
         return True
     sa, sb = _stem(a), _stem(b)
     if sa == sb or past_to_present(b) == a or past_to_present(a) == b:
@@ -116,15 +126,16 @@ class Scored:
     completed: bool
     query_share: float
     title_share: float
+    weak: bool = False  # only a leading verb or the details matched: never picked alone
 
 
 def score(
     words: Sequence[str], *, number: int, title: str, description: str, completed: bool
 ) -> Scored | None:
-    """How well ``words`` fit one task, or None when they do not name it at all.
+    """How well ``words`` fit one task, or None when they do not touch it at all.
 
     A task is named only when some word matches a telling word of its title — not just the
-    leading verb ("call the plumber" does not name "call mom").
+    leading verb ("call the plumber" does not name "call mom"); other matches are ``weak``.
     """
     title_words = [w for w in normalize_words(title) if w not in REFERENCE_FILLER]
     if not title_words:
@@ -144,7 +155,7 @@ def score(
         elif any(same_word(word, d) for d in detail_words):
             matched += weight / 2
     total = sum(query_weights)
-    if not telling or total == 0:
+    if matched == 0 or total == 0:
         return None
     return Scored(
         number=number,
@@ -152,6 +163,7 @@ def score(
         completed=completed,
         query_share=matched / total,
         title_share=sum(title_weights[i] for i in hit_title) / sum(title_weights),
+        weak=not telling,
     )
 
 
@@ -163,14 +175,23 @@ class Choice:
     candidates: tuple[Scored, ...] = ()
 
 
-def pick(found: Sequence[Scored], *, prefer: str) -> Choice:
-    """The one task a reference means. ``prefer`` ("open", "completed", "any") breaks ties."""
+def pick(found: Sequence[Scored], *, prefer: str, loose: bool = False) -> Choice:
+    """The one task a reference means. ``prefer`` ("open", "completed", "any") breaks ties.
+
+    Weak matches are never chosen; when nothing else fits they are offered as candidates.
+    ``loose``: the reference comes from a statement rather than a command ("i finished work
+    early"), so most of the task's title must be in it too.
+    """
+    good = [s for s in found if s.query_share >= 0.5]
+    if loose:
+        good = [s for s in good if s.query_share >= 0.75 or s.title_share >= 0.6]
     ranked = sorted(
-        (s for s in found if s.query_share >= 0.5),
+        (s for s in good if not s.weak),
         key=lambda s: (-s.query_share, -s.title_share, s.number),
     )
     if not ranked:
-        return Choice(None)
+        weak = sorted((s for s in good if s.weak), key=lambda s: (-s.query_share, s.number))
+        return Choice(None, candidates=tuple(weak[:6]))
     top = ranked[0]
     close = [s for s in ranked if s.query_share >= top.query_share - 0.15]
     if len(close) > 1 and prefer in ("open", "completed"):

@@ -17,15 +17,18 @@ _MAX_LISTED = 30
 
 
 def due_words(task: Task) -> str:
-    """ "tomorrow (Thu 19 Nov)", "Fri 4 Dec at 5:00 PM": relative words and the date itself."""
+    """ "tomorrow (Thu 19 Nov)", "Friday 20 Nov at 3:00 PM", "Fri 4 Dec": words and the date."""
     words = str(task.get("due_in_words") or "")
     due = task.get("due")
     if not words or not due or re.search(r"\d{1,2} [A-Z][a-z]{2}", words):
         return words
     day = date.fromisoformat(due) if len(due) == 10 else datetime.fromisoformat(due).date()
-    stamp = f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
     head, _, clock = words.partition(" at ")
-    return f"{head} ({stamp})" + (f" at {clock}" if clock else "")
+    if head == day.strftime("%A"):  # "Friday" → "Friday 20 Nov"
+        head = f"{head} {day.day} {day.strftime('%b')}"
+    else:  # "tomorrow" → "tomorrow (Thu 19 Nov)"
+        head = f"{head} ({day.strftime('%a')} {day.day} {day.strftime('%b')})"
+    return head + (f" at {clock}" if clock else "")
 
 
 def task_line(task: Task) -> str:
@@ -95,6 +98,18 @@ def listed(tasks: Sequence[Task], *, label: str, status: str) -> str:
     return "\n".join([head, *lines])
 
 
+def shown(tasks: Sequence[Task], *, asked: Sequence[int]) -> str:
+    """One or a few tasks in full, details included."""
+    found = {t["number"] for t in tasks}
+    lines = []
+    for task in tasks:
+        lines.append(task_line(task))
+        if task.get("description"):
+            lines.append(f"  Note: {task['description']}")
+    lines += [f"You have no task #{n}." for n in asked if n not in found]
+    return "\n".join(lines)
+
+
 def only_your_tasks() -> str:
     return "I can only show and change your own tasks."
 
@@ -149,6 +164,12 @@ def failed(message: str) -> str:
 
 
 def ambiguous(words: str, candidates: Sequence[tuple[int, str]]) -> str:
+    if len(candidates) == 1:
+        number, title = candidates[0]
+        return (
+            f"I'm not sure “{words}” means #{number} “{title}”, so I changed nothing. "
+            f"If it does, use its number."
+        )
     names = "; ".join(f"#{n} “{t}”" for n, t in candidates[:6])
     return f"“{words}” could be more than one task: {names}. Which one? Use its number."
 
@@ -170,6 +191,20 @@ def refuse_bulk() -> str:
         "I don't change or delete everything at once. I can delete tasks by number "
         "(“delete 3”), or “remove all completed”."
     )
+
+
+def undo_removed(task: Task | None) -> str:
+    return f"removed {_quoted(task)}" if task else "that task was already gone"
+
+
+def undo_brought_back(task: Task) -> str:
+    return f"brought back {_quoted(task)}"
+
+
+def undo_restored(task: Task) -> str:
+    line = task_line(task)
+    state = line.split(" — ", 1)[1] if " — " in line else "open, no due date"
+    return f"{_quoted(task)} is back as it was ({state})"
 
 
 def undone(lines: Sequence[str]) -> str:
@@ -202,6 +237,15 @@ def how_are_you() -> str:
 
 def who() -> str:
     return "I'm todobot: I keep your todo list. Type “help” to see what I understand."
+
+
+def today(moment: datetime) -> str:
+    hour = moment.hour % 12 or 12
+    suffix = "AM" if moment.hour < 12 else "PM"
+    return (
+        f"It's {moment.strftime('%A')} {moment.day} {moment.strftime('%B %Y')}, "
+        f"{hour}:{moment.minute:02d} {suffix} ({moment.tzname()})."
+    )
 
 
 def ack() -> str:
@@ -248,3 +292,39 @@ def not_understood() -> str:
         "I'm not sure what you mean, so I didn't change anything. "
         "Say “add …” to add a task, “list” to see them, or “help” for more."
     )
+
+
+def small_talk(kind: str, topic: str) -> str:
+    """The answer to a message that asks for no change."""
+    match kind:
+        case "greeting":
+            return greeting()
+        case "thanks":
+            return thanks()
+        case "bye":
+            return bye()
+        case "how_are_you":
+            return how_are_you()
+        case "who":
+            return who()
+        case "ack" | "sorry":
+            return ack()
+        case "refuse_bulk":
+            return refuse_bulk()
+        case "which":
+            return which_task(_ACTIONS.get(topic, topic))
+        case _:
+            return help_text(topic)
+
+
+_ACTIONS = {
+    "finished": "complete",
+    "completed": "complete",
+    "done": "complete",
+    "mark": "complete",
+    "check": "complete",
+    "tick": "complete",
+    "remove": "delete",
+    "drop": "delete",
+    "cancel": "delete",
+}

@@ -11,13 +11,16 @@ from bot.agents.rules.intents import Intent, SetTimezone, Smalltalk, Undo
 _I = re.IGNORECASE
 _TAIL = (
     r"(?:\s+(?:there|all|everyone|bot|todobot|team|friend|buddy|mate|man|again|so\s+much|"
-    r"a\s+lot|a\s+bunch|very\s+much|guys|folks|y'?all))*"
+    r"a\s+lot|a\s+bunch|very\s+much|guys|folks|y'?all|today|for\s+now|now|for\s+that|"
+    r"for\s+(?:the|your)\s+help|dude|pal|lol|haha))*"
 )
 
 _UNDO = re.compile(
-    r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|last|the\s+last(?:\s+(?:change|one|thing|"
+    r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|(?:the\s+)?last(?:\s+(?:change|one|thing|"
     r"action|step))?|my\s+last(?:\s+(?:change|action|message|one|step))?|what\s+you\s+just\s+did)|"
     r"revert(?:\s+(?:that|it|this|the\s+last(?:\s+change)?|my\s+last\s+change))?|"
+    r"(?:undo|revert|reverse)\s+(?:the\s+|my\s+|that\s+)?(?:last\s+)?(?:delete|deletion|change|"
+    r"edit|add|addition|completion|update|move|rename)|"
     r"take\s+(?:that|it)\s+back|ctrl\s*\+?\s*z|reverse\s+(?:that|it|the\s+last\s+change)|"
     r"scratch\s+that|cancel\s+(?:that|the\s+last\s+(?:one|change))|roll\s*back(?:\s+that)?|"
     r"put\s+it\s+back(?:\s+the\s+way\s+it\s+was)?|that\s+was\s+(?:a\s+)?(?:wrong|mistake)|"
@@ -27,7 +30,9 @@ _UNDO = re.compile(
 _GREETING = re.compile(
     r"^(?:hi|hello|helo|hey|heya|hiya|yo|howdy|sup|what'?s\s+up|wassup|whats\s+up|"
     r"good\s+(?:morning|afternoon|evening|day)|gm|morning|evening|afternoon|greetings|hola|"
-    r"bonjour|hallo|moin|salut|ciao|hey\s+hey|hi\s+there|hello\s+there)" + _TAIL + r"$",
+    r"bonjour|hallo|moin|salut|ciao|hey\s+hey|hi\s+there|hello\s+there|"
+    r"happy\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|holidays|"
+    r"new\s+year|birthday)|i'?m\s+back|back\s+again|long\s+time\s+no\s+see)" + _TAIL + r"$",
     _I,
 )
 _THANKS = re.compile(
@@ -42,6 +47,9 @@ _ACK = re.compile(
     r"^(?:ok|okay|k|kk|okie|okey|got\s+it|sounds\s+good|alright|all\s+right|sure|yes|yeah|yep|"
     r"yup|no|nope|nah|fine|lol|lmao|haha+|hehe+|hmm+|hm+|never\s?mind|nvm|nothing|test|testing|"
     r"ping|understood|noted|right|wow|oh|ah|ahh|oops|whatever|idk|maybe|of\s+course|indeed|"
+    r"sorry|my\s+bad|no\s+worries|no\s+problem|np|brb|that'?s\s+(?:all|it)|all\s+good|"
+    r"i\s+love\s+you|love\s+you|you'?re\s+funny|that'?s\s+funny|interesting|hmm\s+ok|"
+    r"i'?m\s+(?:so\s+)?(?:tired|bored|busy|stressed|done\s+for\s+(?:today|the\s+day))|"
     r"ok\s+cool|cool\s+cool|good|great\s+thanks|ok\s+thanks|i\s+see)" + _TAIL + r"$",
     _I,
 )
@@ -50,6 +58,12 @@ _BYE = re.compile(
     r"see\s+you\s+later|later|cya|ttyl|take\s+care|have\s+a\s+good\s+(?:one|day|night|weekend))"
     + _TAIL
     + r"$",
+    _I,
+)
+_CLOCK = re.compile(
+    r"^(?:what'?s|what\s+is|whats)\s+(?:the\s+)?(?:date|time|day)(?:\s+(?:today|now|is\s+it))?|"
+    r"^what\s+(?:day|date|time)\s+is\s+(?:it|today)(?:\s+today)?|^what'?s\s+today'?s\s+date|"
+    r"^(?:what\s+)?(?:day|date)\s+today$",
     _I,
 )
 _HOW_ARE_YOU = re.compile(
@@ -78,8 +92,11 @@ _HELP = re.compile(
     _I,
 )
 _HOW_DO_I = re.compile(
-    r"^(?:how\s+(?:do|can|would|should)\s+i|how\s+to|can\s+i|is\s+it\s+possible\s+to|"
-    r"is\s+there\s+a\s+way\s+to|what'?s\s+the\s+way\s+to)\s+(?P<topic>.+)$",
+    r"^(?:how\s+(?:do|can|would|should|could)\s+(?:i|we|you)|how\s+to|can\s+i|could\s+i|"
+    r"is\s+it\s+possible\s+to|is\s+there\s+a\s+way\s+to|what'?s\s+the\s+way\s+to|"
+    r"what\s+(?:do|should|can)\s+i\s+(?:type|say|write|use|send)|what'?s\s+the\s+(?:command|"
+    r"syntax)|help\s+(?:me\s+)?(?:with|on|about)?|tell\s+me\s+how\s+to|explain\s+how\s+to|"
+    r"do\s+you\s+(?:know\s+how\s+to|understand))\b\s*(?P<topic>.*)$",
     _I,
 )
 _CAN_YOU = re.compile(
@@ -217,6 +234,11 @@ def timezone_name(text: str) -> str | None:
     key = re.sub(r"^(?:the\s+)?", "", key)
     if not key or len(key) > 40:
         return None
+    offset = re.fullmatch(r"(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::00)?", key)
+    if offset and int(offset[2]) <= 14:
+        # IANA's fixed-offset zones count the other way round: UTC+2 is Etc/GMT-2.
+        sign = "-" if offset[1] == "+" else "+"
+        return f"Etc/GMT{sign}{int(offset[2])}" if int(offset[2]) else "UTC"
     return _zones().get(key) or _zones().get(key.replace(" ", "_"))
 
 
@@ -233,6 +255,8 @@ def read_talk(text: str, *, question: bool) -> Intent | None:
                 return SetTimezone(zone)
             if pattern is not _TIMEZONE[2]:
                 return Smalltalk("help", topic="timezone")
+    if _CLOCK.match(text):
+        return Smalltalk("today")
     for kind, pattern in (
         ("greeting", _GREETING),
         ("thanks", _THANKS),

@@ -8,6 +8,7 @@ to tasks → "i need to …" as a new task → not understood.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,10 +18,14 @@ from bot.agents.rules.changes import read_change, read_note
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
+    Delete,
     Intent,
     NotUnderstood,
+    Reopen,
+    Several,
     Smalltalk,
     TaskRef,
+    Update,
 )
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.refs import parse_ref
@@ -38,7 +43,9 @@ _INJECTION_LEAD = re.compile(
 _POLITE_LEAD = re.compile(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|oh|so|um|uh|erm|well|also|and|alright|right|sure|"
     r"pls|plz|please|kindly|bot|todobot|quick\s+one|one\s+more|another\s+one|btw|oh\s+and|"
-    r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then)[\s,!.:;-]+)+",
+    r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then|oops|whoops|wait|hmm+|"
+    r"sorry|ugh|argh|damn|dang|ah|oh\s+wait|hold\s+on|by\s+the\s+way|also\s+please)"
+    r"[\s,!.:;-]+)+",
     _I,
 )
 _ASK_LEAD = re.compile(
@@ -61,9 +68,9 @@ _EMOJI = re.compile(
 )
 
 # Explicit words that make the rest of the message a new task.
-_ADD_TYPO = r"(?:add|ad|addd|aad|sdd|adde|adds|aded|addto)"
+_ADD_TYPO = r"(?:a{1,2}d{1,5}[es]?|sdd|aded|addto)"
 # "make", "create" … add only with a task word after them ("make a reminder to …").
-_ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|schedule)"
+_ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|set|schedule)"
 _ADD_LEAD = re.compile(
     rf"^{_ADD_VERB}\s+(?:(?:this|these|those|the\s+following|following)\s+)?(?:(?:a|an|one|some|"
     r"another|new|more|quick)\s+)*(?:task|todo|to-?do|to\s+do|item|reminder|entry|tasks|todos|"
@@ -75,6 +82,7 @@ _ADD_LEAD = re.compile(
     r"|^(?:remind|remnd|remid|reminde|rmind|remined)\s+(?:me|us)\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
     r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo)\s*[:\-–—]+\s*"
+    r"|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
     r"dont\s+(?:let\s+me\s+)?forget)\s+(?:to\s+|about\s+|that\s+)?"
     r"|^note\s+to\s+self\s*[:\-–—]*\s*"
@@ -95,10 +103,13 @@ _PUT_ON_LIST = re.compile(
     r"agenda|calendar|board)$",
     _I,
 )
+# The body ends on a character that is no separator, so a run of punctuation is read once
+# (no quadratic backtracking on "::::…").
 _TRAILING_ADD = re.compile(
-    r"^(?P<body>.+?)[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?(?:add|ad|save|"
-    r"log|put)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+(?:list|todos?|"
-    r"tasks|to-?do\s+list))?$|^(?P<body2>.+?)(?<!\bback)[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
+    r"^(?P<body>.+?)(?<![\s,.;:\-–—])[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?"
+    r"(?:add|ad|save|log|put)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+"
+    r"(?:list|todos?|tasks|to-?do\s+list))?$|^(?P<body2>.+?)(?<!\bback)(?<![\s,.;:\-–—])"
+    r"[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
     r"(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks)$",
     _I,
 )
@@ -120,6 +131,8 @@ def clean(message: str) -> Cleaned:
     text = _MENTION.sub(" ", message)
     done_mark = bool(_DONE_MARKS.search(text))
     text = _EMOJI.sub(" ", text)
+    # Long runs of one symbol say no more than three ("!!!"), and keep every pattern linear.
+    text = re.sub(r"([^\w\s])\1{3,}", r"\1\1\1", text)
     text = re.sub(r"[ \t]+", " ", text).strip()
     text = re.sub(r"\n\s*\n+", "\n", text)
     question = text.rstrip().endswith("?")
@@ -128,21 +141,47 @@ def clean(message: str) -> Cleaned:
         before = text
         text = _INJECTION_LEAD.sub("", text).strip()
         text = _POLITE_LEAD.sub("", text).strip() if not _keeps_lead(text) else text
-        text = _TRAIL.sub("", text).strip()
+        text = _strip_trail(text)
         if text == before:
             break
     asked = text
-    text = _TRAIL.sub("", _ASK_LEAD.sub("", text).strip()).strip()
+    text = _strip_trail(_ASK_LEAD.sub("", text).strip())
     return Cleaned(text=text, asked=asked, raw=raw, question=question, done_mark=done_mark)
+
+
+def _strip_trail(text: str) -> str:
+    # Only the tail can hold "… pls thanks!"; looking at it alone keeps this linear.
+    head, tail = text[:-80], text[-80:]
+    return (head + _TRAIL.sub("", tail)).strip()
 
 
 def _keeps_lead(text: str) -> bool:
     # "ok" or "thanks" alone are answers, not politeness around a request.
-    return not re.search(r"[\s,!.:;-]+\w", text)
+    return not re.search(r"[\s,!.:;-]\w", text)
 
 
-def understand(message: str, *, now: datetime) -> Intent:
-    """What ``message`` asks for; ``now`` is the person's local wall-clock time."""
+def understand(message: str, *, now: datetime, expecting_tasks: bool = False) -> Intent:
+    """What ``message`` asks for; ``now`` is the person's local wall-clock time.
+
+    ``expecting_tasks``: the conversation is in the middle of a list of new tasks (the bot
+    asked what to add, or the person is sending bullet lines one by one), so a bullet line or
+    a line with no other reading is a new task.
+    """
+    if len(message) > MAX_MESSAGE:
+        return NotUnderstood("too long")
+    intent = _understand(message, now=now)
+    if expecting_tasks and (isinstance(intent, NotUnderstood) or _BULLET_LINE.match(message)):
+        tasks = parse_tasks(_BULLET_LINE.sub("", message.strip()), now=now)
+        return AddTasks(tasks) if tasks else intent
+    return intent
+
+
+# Longer messages are not read at all (the core already refuses them at a lower limit).
+MAX_MESSAGE = 10_000
+_BULLET_LINE = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s+")
+
+
+def _understand(message: str, *, now: datetime) -> Intent:
     cleaned = clean(message)
     text = cleaned.text
     if not text:
@@ -163,6 +202,9 @@ def understand(message: str, *, now: datetime) -> Intent:
     added = _read_add(text, now=now)
     if added is not None:
         return added
+    several = _read_several(text, now=now)
+    if several is not None:
+        return several
     weak = _read_weak_add(text, now=now)
     if weak is not None:
         return weak
@@ -191,8 +233,11 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     lead = _ADD_LEAD.match(text)
     if lead is None or lead.end() == 0 or _WEAK_ADD.match(lead[0]):
         return None
+    body = text[lead.end() :]
+    if re.match(r"^\S+\s*-\s", text) and re.search(r"\s-\s", body):
+        body = "- " + body  # "add - fix bike - oil chain": the first dash was a bullet
     plural = bool(re.search(r"\b(?:these|those|following|tasks|todos|items|things)\b", lead[0], _I))
-    return _add(text[lead.end() :], now=now, plural=plural)
+    return _add(body, now=now, plural=plural)
 
 
 def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
@@ -208,6 +253,30 @@ def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
         return change
     intent = _add(rest, now=now)
     return AddTasks(intent.tasks, confident=False) if intent else None
+
+
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;,]|\bthen\b|\balso\b)\s*(?:and\s+)?(?:then\s+|also\s+)?", _I)
+_CHANGES = (Complete, Reopen, Delete, Update)
+
+
+def _read_several(text: str, *, now: datetime) -> Several | None:
+    """ "done 1, delete 2", "push the report to monday, make it urgent": every clause a change."""
+    if not re.search(r"[;,]|\bthen\b|\balso\b", text, _I):
+        return None
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    if not 2 <= len(clauses) <= 6:
+        return None
+    changes: list[Complete | Reopen | Delete | Update] = []
+    for clause in clauses:
+        change = read_change(clause, now=now)
+        if not isinstance(change, _CHANGES) or not change.confident:
+            return None
+        if change.ref.pronoun and changes:  # "…, make it urgent": the task just named
+            change = dataclasses.replace(change, ref=changes[-1].ref)
+        changes.append(change)
+    # Several changes named by words are the riskiest reading: a model, when there is one,
+    # should get them (the hybrid backend asks ``is_confident``).
+    return Several(tuple(changes), confident=all(c.ref.numbers for c in changes))
 
 
 _EVENT = re.compile(

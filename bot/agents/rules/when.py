@@ -12,51 +12,35 @@ next year. "next friday" is the Friday of next week; a bare weekday is the next 
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import dateparser
 
+from bot.agents.rules.clock import find_time
+from bot.agents.rules.days import day_of_month, end_of, holiday, safe_date, shift, weekday_after
 from bot.agents.rules.lexicon import NUMBER_WORDS
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary|uary)?|febuary|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
     r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+# Each weekday's names and common misspellings; abbreviations count only in date-like places.
 _WEEKDAY_NAMES = {
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-    "mon": 0,
-    "tue": 1,
-    "tues": 1,
-    "wed": 2,
-    "weds": 2,
-    "thu": 3,
-    "thur": 3,
-    "thurs": 3,
-    "fri": 4,
-    "sat": 5,
-    "sun": 6,
-    "wensday": 2,
-    "wednsday": 2,
-    "wendsday": 2,
-    "thrusday": 3,
-    "thursay": 3,
-    "firday": 4,
-    "fridy": 4,
-    "tuseday": 1,
-    "tusday": 1,
-    "saterday": 5,
-    "satruday": 5,
-    "sundy": 6,
-    "mondy": 0,
+    name: index
+    for index, names in enumerate(
+        (
+            "monday mon mondy munday",
+            "tuesday tue tues tuseday tusday teusday",
+            "wednesday wed weds wensday wednsday wendsday",
+            "thursday thu thur thurs thrusday thursay",
+            "friday fri firday fridy",
+            "saturday sat saterday satruday",
+            "sunday sun sundy",
+        )
+    )
+    for name in names.split()
 }
 _ABBREVIATED = frozenset(
     {"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun"}
@@ -93,9 +77,18 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("after_tomorrow", rf"\b(?:the\s+)?day\s+after\s+{_TOMORROW}\b|\bovermorrow\b"),
         (
             "relative_day",
-            rf"\b(?P<rel>today|tonight|tonite|tdy|{_TOMORROW}|later\s+today|"
-            r"end\s+of\s+(?:the\s+)?day|eod|this\s+(?:morning|afternoon|evening))"
-            rf"\b(?:\s+(?P<part>{_PART})\b)?",
+            rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?P<rel>today|tonight|tonite|tdy|{_TOMORROW}|"
+            r"later\s+today|end\s+of\s+(?:the\s+)?day|eod|cob|close\s+of\s+business|"
+            rf"this\s+(?:morning|afternoon|evening))\b(?:\s+(?:in\s+the\s+)?(?P<part>{_PART})\b|"
+            r"\s+first\s+thing\b)?",
+        ),
+        (
+            "holiday",
+            # Only after a preposition: "buy christmas presents" keeps its title.
+            r"\b(?:by|on|for|before|until|till|at|over)\s+(?:the\s+)?(?P<hol>christmas\s+eve|"
+            r"christmas(?:\s+day)?|xmas|new\s+year'?s\s+eve|nye|new\s+year'?s(?:\s+day)?|"
+            r"halloween|valentine'?s(?:\s+day)?|thanksgiving|boxing\s+day|"
+            r"(?:the\s+)?4th\s+of\s+july|independence\s+day)\b",
         ),
         (
             "in_count",
@@ -112,8 +105,10 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "weekday",
-            rf"\b(?:(?P<q>this\s+coming|the\s+coming|coming|this|next|the\s+following|"
-            rf"following)\s+)?(?P<wd>{_WEEKDAY})\b(?:\s+(?P<part>{_PART})\b)?",
+            rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?:(?P<q>this\s+coming|the\s+coming|coming|this|"
+            rf"next|the\s+following|following)\s+)?(?P<wd>{_WEEKDAY})\b(?!['’]s)\.?"
+            r"(?:,?\s+(?:the\s+)?(?P<dom>\d{1,2})(?:st|nd|rd|th)\b)?"
+            rf"(?:\s+(?:in\s+the\s+)?(?P<part>{_PART})\b|\s+first\s+thing\b)?",
         ),
         (
             "day_of_month",
@@ -122,36 +117,18 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
-_TIME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
-    for name, pattern in (
-        (
-            "ampm",
-            r"(?<![\d:])(?P<h>\d{1,2})(?:[:.](?P<mi>[0-5]\d))?\s*"
-            r"(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])",
-        ),
-        (
-            "clock",
-            r"(?<![\d:/])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])"
-            r"(?:\s*(?:h|hrs)\b)?",
-        ),
-        ("oclock", r"\b(?P<h>\d{1,2})\s*o'?\s?clock\b"),
-        (
-            "at_hour",
-            r"(?:\bat|@)\s*(?P<h>\d{1,2})(?![\d:/.,]|\s*(?:%|st\b|nd\b|rd\b|th\b|"
-            r"days?\b|weeks?\b|hours?\b|mins?\b|minutes?\b|people\b|items?\b|"
-            r"a\.?m\b|p\.?m\b))",
-        ),
-        ("named", r"\b(?P<named>noon|midday|midnight)\b"),
-    )
-)
-
 # Words that may stand right before a date phrase and belong to it ("due by friday").
 _LEAD_WORDS = re.compile(
-    r"(?:\b(?:due|by|on|for|before|until|till|til|starting|from|at|around|@)\s+)+$",
+    r"(?:\b(?:due|by|on|for|before|until|till|til|starting|from|at|around|deadline)\s*[:=]?\s+|"
+    r"@\s*)+$",
     re.IGNORECASE,
 )
-_PART_HOURS = {"morning": 9, "afternoon": 15, "evening": 19, "eve": 19, "night": 20}
+# After an abbreviated weekday, what makes it a date: the end, punctuation, or a time.
+_ENDS_PHRASE = re.compile(
+    r"\s*(?:$|[,;.!?)]|(?:at\s+|@\s*)?\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m|p\.m)|at\s+\d|"
+    r"(?:morning|afternoon|evening|night)\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +160,8 @@ def find_due(text: str, *, now: datetime) -> tuple[FoundDue | None, str]:
     today = now.date()
     date_hit = _first_date(text, now=now)
     masked = text if date_hit is None else _mask(text, date_hit.start, date_hit.end)
-    time_hit = _first_time(masked, part=date_hit.part if date_hit else None)
+    found_time = find_time(masked, part=date_hit.part if date_hit else None)
+    time_hit = _Hit(found_time[0], found_time[1], clock=found_time[2]) if found_time else None
     if date_hit is None and time_hit is None:
         return None, text
     hits = [h for h in (date_hit, time_hit) if h is not None]
@@ -231,39 +209,6 @@ def _first_date(text: str, *, now: datetime) -> _Hit | None:
     return best
 
 
-def _first_time(text: str, *, part: str | None) -> _Hit | None:
-    best: _Hit | None = None
-    for name, pattern in _TIME_PATTERNS:
-        match = pattern.search(text)
-        if match is None:
-            continue
-        clock = _resolve_time(name, match, part=part)
-        if clock is not None and (best is None or match.start() < best.start):
-            best = _Hit(match.start(), match.end(), clock=clock)
-    return best
-
-
-def _resolve_time(name: str, match: re.Match[str], *, part: str | None) -> time | None:
-    if name == "named":
-        return time(0, 0) if match["named"].lower() == "midnight" else time(12, 0)
-    hour = int(match["h"])
-    minute = int(match.groupdict().get("mi") or 0)
-    if name == "ampm":
-        if not 1 <= hour <= 12:
-            return None
-        is_pm = match["ap"].lower().startswith("p")
-        hour = hour % 12 + (12 if is_pm else 0)
-        return time(hour, minute)
-    if hour > 23:
-        return None
-    explicit_24h = name == "clock" and (hour >= 13 or match["h"].startswith("0"))
-    # A bare "at 5" is 5 pm; a day part ("tomorrow morning at 7") decides when given.
-    evening = part in ("afternoon", "evening", "eve", "night") or (part is None and hour <= 7)
-    if not explicit_24h and 1 <= hour <= 11 and evening:
-        hour += 12
-    return time(hour, minute)
-
-
 def _resolve_date(name: str, match: re.Match[str], text: str, *, now: datetime) -> _Hit | None:
     today = now.date()
     start, end = match.start(), match.end()
@@ -272,7 +217,7 @@ def _resolve_date(name: str, match: re.Match[str], text: str, *, now: datetime) 
     day: date | None
     clock: time | None = None
     if name == "iso":
-        day = _safe_date(int(match["y"]), int(match["m"]), int(match["d"]))
+        day = safe_date(int(match["y"]), int(match["m"]), int(match["d"]))
         if day and match["h"] is not None and int(match["h"]) < 24:
             clock = time(int(match["h"]), int(match["mi"]))
     elif name in ("numeric", "month_day", "day_month"):
@@ -285,23 +230,23 @@ def _resolve_date(name: str, match: re.Match[str], text: str, *, now: datetime) 
         return _in_count(match, now=now)
     elif name == "period":
         day = _period(match, today)
+    elif name == "holiday":
+        day = holiday(match["hol"].lower(), today)
     elif name == "weekday":
         word = match["wd"].lower()
-        if word in _ABBREVIATED and not match["q"] and not _LEAD_WORDS.search(text[:start]):
-            return None  # "sun cream", "sat exam": only "on sat", "next fri" are dates
-        day = _weekday(_WEEKDAY_NAMES[word], (match["q"] or "").lower(), today)
+        if word in _ABBREVIATED and not (
+            match["q"] or _LEAD_WORDS.search(text[:start]) or _ENDS_PHRASE.match(text[end:])
+        ):
+            return None  # "sun cream", "sat exam": "on sat", "next fri", "dinner sat 7pm" are
+        if match["dom"]:  # "monday the 23rd": the date says more than the weekday
+            day = day_of_month(int(match["dom"]), today)
+        else:
+            day = weekday_after(_WEEKDAY_NAMES[word], (match["q"] or "").lower(), today)
     else:  # day_of_month
-        day = _day_of_month(int(match["d"]), today)
+        day = day_of_month(int(match["d"]), today)
     if day is None:
         return None
     return _Hit(start, end, day=day, clock=clock, part=part)
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _calendar_date(phrase: str, *, has_year: bool, now: datetime) -> date | None:
@@ -318,7 +263,7 @@ def _calendar_date(phrase: str, *, has_year: bool, now: datetime) -> date | None
         return None
     day = parsed.date()
     if not has_year and day < now.date():
-        day = _safe_date(day.year + 1, day.month, day.day) or day
+        day = safe_date(day.year + 1, day.month, day.day) or day
     return day
 
 
@@ -355,72 +300,28 @@ def _in_count(match: re.Match[str], *, now: datetime) -> _Hit | None:
     return _Hit(match.start(), match.end(), day=shift(now.date(), amount, unit))
 
 
-def shift(day: date, amount: int, unit: str) -> date:
-    """``day`` moved by ``amount`` days, weeks or months (month ends are clamped)."""
-    unit = unit.lower()
-    if unit.startswith("w"):
-        return day + timedelta(weeks=amount)
-    if unit.startswith("mo"):
-        month_index = day.month - 1 + amount
-        year, month = day.year + month_index // 12, month_index % 12 + 1
-        return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-    return day + timedelta(days=amount)
-
-
 def _period(match: re.Match[str], today: date) -> date | None:
     whole = re.sub(r"\s+", " ", match[0].lower())
     end = match["end"] or {"eow": "week", "eom": "month", "eoy": "year"}.get(
         (match["abbr"] or "").lower()
     )
     if end:
-        return _end_of(end, today)
+        return end_of(end, today)
     if match["endnext"]:
         if match["endnext"].lower() == "week":
-            return _end_of("week", today + timedelta(days=7 - today.weekday()))
-        return _end_of("month", shift(today.replace(day=1), 1, "month"))
+            return end_of("week", today + timedelta(days=7 - today.weekday()))
+        return end_of("month", shift(today.replace(day=1), 1, "month"))
     unit = (match["unit"] or "weekend").lower()
     upcoming = whole.startswith("next") or "following" in whole
     if unit == "week":
         if upcoming:
             return today + timedelta(days=7 - today.weekday())
-        return _end_of("week", today)
+        return end_of("week", today)
     if unit == "weekend":
         saturday = today + timedelta(days=(5 - today.weekday()) % 7)
         if today.weekday() == 6:
             saturday = today
         return saturday + timedelta(days=7) if upcoming and today.weekday() < 5 else saturday
     if unit == "month":
-        return shift(today.replace(day=1), 1, "month") if upcoming else _end_of("month", today)
+        return shift(today.replace(day=1), 1, "month") if upcoming else end_of("month", today)
     return date(today.year + 1, 1, 1) if upcoming else date(today.year, 12, 31)
-
-
-def _end_of(unit: str, today: date) -> date:
-    if unit == "week":
-        friday = today + timedelta(days=4 - today.weekday())
-        return friday if friday >= today else today + timedelta(days=6 - today.weekday())
-    if unit == "month":
-        return today.replace(day=calendar.monthrange(today.year, today.month)[1])
-    return date(today.year, 12, 31)
-
-
-def _weekday(target: int, qualifier: str, today: date) -> date:
-    if qualifier in ("next", "following", "the following"):
-        return today + timedelta(days=7 - today.weekday() + target)
-    ahead = (target - today.weekday()) % 7
-    if ahead == 0 and not qualifier.startswith("this"):
-        ahead = 7
-    return today + timedelta(days=ahead)
-
-
-def _day_of_month(number: int, today: date) -> date | None:
-    if not 1 <= number <= 31:
-        return None
-    year, month = today.year, today.month
-    if number < today.day:
-        month, year = (1, year + 1) if month == 12 else (month + 1, year)
-    for _ in range(12):
-        found = _safe_date(year, month, number)
-        if found:
-            return found
-        month, year = (1, year + 1) if month == 12 else (month + 1, year)
-    return None

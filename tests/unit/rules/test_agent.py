@@ -80,7 +80,7 @@ async def test_words_that_fit_nothing_change_nothing(chat: Chat) -> None:
 async def test_update_due_priority_note_and_clear(chat: Chat) -> None:
     await chat.given({"title": "submit grant report", "due": "2026-11-20"})
     reply = await chat.say("postpone the grant report by 3 days")
-    assert "Mon 23 Nov" in reply.text
+    assert "Monday 23 Nov" in reply.text
     await chat.say("make 1 high priority")
     await chat.say("add a note to 1: attach the budget annex")
     task = await chat.task(1)
@@ -151,3 +151,41 @@ async def test_pronoun_refers_to_the_task_just_handled(chat: Chat) -> None:
     await chat.say("make it urgent")
     task = await chat.task(1)
     assert task is not None and task.priority.value == "high"
+
+
+async def test_a_list_sent_one_line_at_a_time(chat: Chat) -> None:
+    reply = await chat.say("add the following:")
+    assert "What should I add" in reply.text
+    await chat.say("- defrost the freezer")
+    await chat.say("- check the smoke alarm")
+    reply = await chat.say("what's on my list?")
+    assert await chat.titles() == ["defrost the freezer", "check the smoke alarm"]
+    await chat.say("- not a task: this line comes after a list request")
+    assert len(await chat.titles()) == 2
+
+
+async def test_moving_a_timed_task_to_another_day_keeps_its_time(chat: Chat) -> None:
+    await chat.given({"title": "dentist", "due": "2026-11-18T15:00"}, {"title": "gym"})
+    reply = await chat.say("move the dentist to friday")
+    assert "Friday 20 Nov at 3:00 PM" in reply.text
+    await chat.say("move gym to friday")
+    gym = await chat.task(2)
+    assert gym is not None and gym.due is not None and not gym.due.has_time
+
+
+async def test_show_one_task_with_its_details(chat: Chat) -> None:
+    await chat.given({"title": "renew visa", "description": "bring two photos"}, {"title": "x"})
+    reply = await chat.say("show #1")
+    assert "renew visa" in reply.text and "bring two photos" in reply.text
+    assert "#2" not in reply.text
+    reply = await chat.say("details of 7")
+    assert "no task #7" in reply.text
+
+
+async def test_several_changes_in_one_message_and_their_undo(chat: Chat) -> None:
+    await chat.given({"title": "one"}, {"title": "two"}, {"title": "three"})
+    reply = await chat.say("done 1, delete 3")
+    assert "Done: #1" in reply.text and "Deleted #3" in reply.text
+    await chat.say("undo")
+    assert await chat.titles() == ["one", "two", "three"]
+    assert not any(t.completed for t in await chat.tasks())

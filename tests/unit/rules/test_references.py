@@ -18,6 +18,7 @@ TASKS = [
     (8, "book meeting room", False),
     (9, "renew passport", True),
     (10, "dentist appointment", False),
+    (11, "buy birthday gift for Leo", False),
 ]
 
 
@@ -70,6 +71,8 @@ def test_filler_alone_names_nothing() -> None:
         ("call mom", "any", 3),  # an exact title beats a longer one
         ("the car for the trip", "any", 2),
         ("pasport", "any", 9),  # a typo
+        ("got the oat milk", "any", 6),  # "get" is "buy" here
+        ("leo's present", "any", 11),
     ],
 )
 def test_pick_one(query: str, prefer: str, number: int) -> None:

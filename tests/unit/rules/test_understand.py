@@ -17,6 +17,7 @@ from bot.agents.rules.intents import (
     RemoveCompleted,
     Reopen,
     SetTimezone,
+    Several,
     Smalltalk,
     TaskRef,
     Undo,
@@ -141,7 +142,7 @@ def test_delete_by_number(text: str, ref: TaskRef) -> None:
     ("text", "words"),
     [
         ("delete the yoga class one", "the yoga class one"),
-        ("ditch the one about the garage sale", "the one about the garage sale"),
+        ("ditch the one about the garage sale", "the garage sale"),
         ("forget the cinema tickets, the film is sold out", "the cinema tickets"),
         ("never mind the bake sale", "the bake sale"),
         ("the office party is cancelled", "the office party"),
@@ -363,3 +364,39 @@ def turn(text: str) -> AgentTurn:
 )
 def test_is_confident(text: str, confident: bool) -> None:
     assert RulesAgent().is_confident(turn(text)) is confident
+
+
+def test_several_changes_in_one_message() -> None:
+    intent = read("3 done, 5 done")
+    assert isinstance(intent, Several)
+    assert intent.changes == (Complete(numbers(3)), Complete(numbers(5)))
+    intent = read("move the slides to friday, then make it urgent")
+    assert isinstance(intent, Several)
+    first, second = intent.changes
+    assert isinstance(second, Update) and second.ref == first.ref
+    assert second.priority is Priority.HIGH
+    # A reason after a comma is not a second change.
+    assert isinstance(read("delete the kettle one, i found the old one"), Delete)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_type", "words"),
+    [
+        ("the permit isn't renewed yet", Reopen, "renew the permit"),
+        ("the tyres aren't booked after all", Reopen, "book the tyres"),
+        ("the slides can wait till monday", Update, "the slides"),
+        ("the stamps aren't needed anymore", Delete, "the stamps"),
+        ("called the landlord", Complete, "call the landlord"),
+    ],
+)
+def test_statements_about_a_task(text: str, expected_type: type, words: str) -> None:
+    intent = read(text)
+    assert isinstance(intent, expected_type)
+    assert intent.ref.words == words  # type: ignore[attr-defined]
+
+
+def test_several_changes_by_words_are_not_confident() -> None:
+    assert RulesAgent().is_confident(turn("done 1, delete 2"))
+    assert not RulesAgent().is_confident(
+        turn("the dentist thing is sorted, and push the car one to next week")
+    )

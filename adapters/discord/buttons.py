@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from adapters.discord import rendering, texts
-from adapters.discord.interactions import apologise
+from adapters.discord.interactions import DELIVERY_ERRORS, apologise
 from adapters.discord.mapping import command_facts, user_ref
 from adapters.discord.rendering import NO_PINGS
 
@@ -125,5 +125,5 @@ async def _mark_done(
         view.add_item(CompleteButton(owner, task, done=done))
     try:
         await interaction.edit_original_response(view=view)
-    except discord.HTTPException:
+    except DELIVERY_ERRORS:
         log.warning("could not tick task #%s on message %s", number, message.id, exc_info=True)

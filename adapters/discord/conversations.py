@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from adapters.discord import rendering, texts
 from adapters.discord.buttons import complete_view
+from adapters.discord.interactions import DELIVERY_ERRORS
 from adapters.discord.mapping import Placement, Trigger, decide, message_facts
 from adapters.discord.rendering import NO_PINGS
 
@@ -49,7 +50,7 @@ class Conversations(commands.Cog):
             log.exception("answering message %s in %s failed", message.id, trigger.message.key)
             try:
                 await message.channel.send(texts.apology(), allowed_mentions=NO_PINGS)
-            except discord.HTTPException:
+            except DELIVERY_ERRORS:
                 log.warning("could not apologise in channel %s either", message.channel.id)
 
     async def _answer(self, message: discord.Message, trigger: Trigger) -> None:
@@ -83,7 +84,7 @@ async def _destination(
                 auto_archive_duration=1440,  # a day of quiet before Discord hides it
             )
             return thread, None
-        except discord.HTTPException as exc:
+        except DELIVERY_ERRORS as exc:
             # No thread permission, or a channel without threads: answer inline instead.
             log.warning(
                 "could not start a thread from message %s (%s); answering inline",
@@ -104,7 +105,9 @@ async def typing_shown(channel: discord.abc.Messageable) -> AsyncIterator[None]:
         while True:
             try:
                 await channel.typing()
-            except discord.HTTPException:
+            except Exception as exc:
+                # Only a courtesy: whatever stops it must never cost the person their answer.
+                log.debug("typing indicator stopped: %s", type(exc).__name__)
                 return
             await asyncio.sleep(TYPING_REFRESH)
 
@@ -113,5 +116,5 @@ async def typing_shown(channel: discord.abc.Messageable) -> AsyncIterator[None]:
         yield
     finally:
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(asyncio.CancelledError, Exception):
             await task

@@ -5,12 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import aiohttp
 import discord
 
 from adapters.discord import texts
 from adapters.discord.rendering import NO_PINGS
 
 log = logging.getLogger(__name__)
+
+# What sending to Discord can raise: HTTP errors, a rate limit longer than we agreed to wait
+# (discord.RateLimited is not an HTTPException), and the connection itself failing.
+DELIVERY_ERRORS = (discord.DiscordException, aiohttp.ClientError, OSError)
 
 
 async def apologise(interaction: discord.Interaction[Any]) -> None:
@@ -24,5 +29,5 @@ async def apologise(interaction: discord.Interaction[Any]) -> None:
             await interaction.response.send_message(
                 texts.apology(), ephemeral=True, allowed_mentions=NO_PINGS
             )
-    except discord.HTTPException:
+    except DELIVERY_ERRORS:
         log.warning("could not apologise for interaction %s either", interaction.id, exc_info=True)

@@ -95,7 +95,9 @@ class SlackInteractions:
                 return
             author = mapping.user_ref(mapping.team_of(body), mapping.clicker_of(body))
             try:
-                reply = await self._act(author, "add_task", form.arguments())
+                # No users.info here: a slow or rate-limited profile call would push the
+                # acknowledgement past three seconds after the task was already added.
+                reply = await self._act(author, "add_task", form.arguments(), quick=True)
             except Exception:
                 log.exception("Add task form of %s failed", author)
                 await ack(response_action="errors", errors={views.TITLE_BLOCK: texts.apology()})
@@ -168,8 +170,14 @@ class SlackInteractions:
                 blocks=settled,
             )
 
-    async def _act(self, author: UserRef, tool: str, arguments: dict[str, Any]) -> Reply:
-        profile = await self._profiles.lookup(author.external_id)
+    async def _act(
+        self, author: UserRef, tool: str, arguments: dict[str, Any], *, quick: bool = False
+    ) -> Reply:
+        profile = (
+            self._profiles.cached(author.external_id)
+            if quick
+            else await self._profiles.lookup(author.external_id)
+        )
         return await self._chat.act(
             author=author,
             tool=tool,

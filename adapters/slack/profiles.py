@@ -67,6 +67,12 @@ class SlackProfiles:
             self._entries.popitem(last=False)
         return profile
 
+    def cached(self, user_id: str) -> Profile | None:
+        """The profile already known (even if due for a refresh), without asking Slack: for
+        paths that must answer within Slack's three seconds."""
+        entry = self._entries.get(user_id)
+        return entry[1] if entry is not None else None
+
     async def _fetch(self, user_id: str) -> Profile | None:
         try:
             response = await self._client.users_info(user=user_id)

@@ -92,6 +92,7 @@ class OpenAIAgent:
                         tools=tool_defs,  # type: ignore[arg-type]
                     )
                 message = _first_message(completion)
+                usage.add(completion)
             except (openai.OpenAIError, ModelUnavailable, TimeoutError) as exc:
                 log.warning(
                     "model %s failed in round %d (%s); answering offline",
@@ -100,7 +101,6 @@ class OpenAIAgent:
                     _describe(exc),
                 )
                 return await self._offline(turn, tools, made, usage.total)
-            usage.add(completion)
             if not message.tool_calls:
                 return AgentReply(text=_final_text(message, made), tokens_used=usage.total)
             if round_number == self._settings.max_rounds:
@@ -153,13 +153,18 @@ class _Usage:
         self.total: int | None = None
 
     def add(self, completion: ChatCompletion) -> None:
-        if completion.usage is not None:
-            self.total = (self.total or 0) + completion.usage.total_tokens
+        used = completion.usage
+        if used is None:
+            return
+        # Some compatible servers report only the parts, or nothing in a field.
+        total = used.total_tokens or (used.prompt_tokens or 0) + (used.completion_tokens or 0)
+        self.total = (self.total or 0) + total
 
 
 def _first_message(completion: ChatCompletion) -> ChatCompletionMessage:
-    if not completion.choices:
-        raise ModelUnavailable("the model returned no choices")
+    # A response that parsed but has no usable message is a failing model, not a crash.
+    if not completion.choices or getattr(completion.choices[0], "message", None) is None:
+        raise ModelUnavailable("the model returned no message")
     return completion.choices[0].message
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.chat import utc_now
 from bot.cli.wiring import chat_service, opened_storage
-from bot.config import Settings
+from bot.config import Settings, secret
 from bot.errors import ConfigError, StorageError
 from bot.identity import UserRef
 from bot.stores import Storage
@@ -37,6 +37,7 @@ async def run_platforms(
     settings: Settings, platforms: list[str], *, http: bool | None, port: int | None
 ) -> int:
     chosen = choose_platforms(platforms)
+    check_secrets(settings, chosen, http=http)
     async with opened_storage(settings) as storage, chat_service(settings, storage) as chat:
         services: list[Coroutine[Any, Any, None]] = []
         if "slack" in chosen:
@@ -49,8 +50,31 @@ async def run_platforms(
             services.append(serve_discord(chat, settings))
         log.info("serving %s", ", ".join(chosen))
         services.append(prune_events_forever(storage))
-        await asyncio.gather(*services)
+        # A task group: when one service stops (say Discord refuses the token), the others are
+        # cancelled and awaited before storage closes, instead of running on alone.
+        try:
+            async with asyncio.TaskGroup() as group:
+                for service in services:
+                    group.create_task(service)
+        except BaseExceptionGroup as failures:
+            raise first_error(failures) from None
     return 0
+
+
+def check_secrets(settings: Settings, chosen: list[str], *, http: bool | None) -> None:
+    """Every secret the chosen platforms need, checked before anything is opened."""
+    if "slack" in chosen:
+        from adapters.slack import SlackCredentials
+
+        SlackCredentials.from_env(http=settings.slack.mode == "http" if http is None else http)
+    if "discord" in chosen:
+        secret("DISCORD_TOKEN")
+
+
+def first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first real error in a (possibly nested) exception group."""
+    error = group.exceptions[0]
+    return first_error(error) if isinstance(error, BaseExceptionGroup) else error
 
 
 EVENT_RETENTION = timedelta(days=2)

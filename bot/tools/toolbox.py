@@ -153,6 +153,7 @@ class TaskToolbox:
             changes=TaskChanges(completed_at=self.now),
             now=self.now,
         )
+        self._show_current(done)
         return {"ok": True, "task": self._json(done), "before": self._json(task)}
 
     async def _reopen_task(self, args: specs.ReopenTaskArgs) -> dict[str, Any]:
@@ -165,6 +166,7 @@ class TaskToolbox:
             changes=TaskChanges(completed_at=None),
             now=self.now,
         )
+        self._show_current(reopened)
         return {"ok": True, "task": self._json(reopened), "before": self._json(task)}
 
     async def _update_task(self, args: specs.UpdateTaskArgs) -> dict[str, Any]:
@@ -186,12 +188,19 @@ class TaskToolbox:
         updated = await self._tasks.update_task(
             user_id=self.user.id, number=task.number, changes=changes, now=self.now
         )
+        self._show_current(updated)
         return {"ok": True, "task": self._json(updated), "before": self._json(task)}
 
     async def _delete_task(self, args: specs.DeleteTaskArgs) -> dict[str, Any]:
         task = await self._resolve(args, prefer="open")
         deleted = await self._tasks.delete_task(user_id=self.user.id, number=task.number)
+        self.shown_tasks = [t for t in self.shown_tasks if t.number != deleted.number]
         return {"ok": True, "task": self._json(deleted), "deleted": True}
+
+    def _show_current(self, task: Task) -> None:
+        # A task listed earlier in the turn and then changed is shown as it is now, so a reply
+        # never offers a Complete button for a task the same turn completed.
+        self.shown_tasks = [task if t.number == task.number else t for t in self.shown_tasks]
 
     async def restore_task(
         self, *, number: int, snapshot: Mapping[str, Any] | None, undoes: int | None = None

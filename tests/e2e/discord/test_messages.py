@@ -286,3 +286,18 @@ async def test_a_replay_to_another_process_sharing_the_database_is_not_answered_
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_rate_limited_typing_indicator_does_not_cost_the_answer(bot: Running) -> None:
+    """A 429 on the typing call longer than we wait raises RateLimited (not HTTPException);
+    the finished turn's answer must still be posted."""
+    fake = bot.fake
+    fake.rate_limit_next("POST", rf"/channels/{p.DM_CHANNEL_ID}/typing", retry_after=120)
+    await fake.dispatch(
+        "MESSAGE_CREATE", p.message("hello", guild=False, channel_id=p.DM_CHANNEL_ID)
+    )
+    sent = await fake.wait_for_call("POST", rf"/channels/{p.DM_CHANNEL_ID}/messages")
+    await asyncio.sleep(0.2)
+    assert [c.content for c in sent] == ["echo: hello"]
+    posted = fake.find("POST", rf"/channels/{p.DM_CHANNEL_ID}/messages")
+    assert [c.content for c in posted] == ["echo: hello"]

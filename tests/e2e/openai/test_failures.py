@@ -171,3 +171,27 @@ async def test_server_without_usage_reports_no_tokens(fake_model, make_agent, st
     toolbox = await _toolbox(storage)
     reply = await make_agent().respond(_turn(toolbox, "hi"), toolbox)
     assert reply.tokens_used is None
+
+
+async def test_usage_reported_without_a_total_is_summed_from_its_parts(
+    fake_model: Any, make_agent: Any, storage: Any
+) -> None:
+    first = completion(None, [tool_call("add_task", {"title": "milk"})])
+    first["usage"] = {"prompt_tokens": 10, "completion_tokens": 3}
+    final = completion("Added #1 milk")
+    final["usage"] = {"prompt_tokens": 12, "completion_tokens": 4}
+    fake_model.play(first, final)
+    reply = await chat_service(storage, make_agent()).handle(message("add milk"))
+    assert not reply.is_error
+    assert reply.text == "Added #1 milk"
+
+
+async def test_a_response_without_a_message_falls_back_offline(
+    fake_model: Any, make_agent: Any, storage: Any
+) -> None:
+    broken = completion("x")
+    del broken["choices"][0]["message"]
+    fake_model.play(broken)
+    reply = await chat_service(storage, make_agent()).handle(message("add milk"))
+    assert not reply.is_error
+    assert texts.offline_notice() in reply.text

@@ -283,3 +283,20 @@ async def test_home_refreshes_coalesce_and_end_on_the_latest_state(slack: SlackH
 
     assert len(home_rows(last_home(slack))) == 8
     assert len(slack.fake.called("views.publish")) <= 3
+
+
+async def test_the_add_form_is_acknowledged_in_time_when_users_info_is_rate_limited(
+    slack: SlackHarness,
+) -> None:
+    await slack.interact(
+        payloads.block_action("todo_home_add", "", container={"type": "view", "view_id": "VHOME"})
+    )
+    [opened] = await slack.fake.wait_for("views.open")
+    slack.fake.fail_next("users.info", 429, retry_after=4)  # longer than Slack lets us take
+    answer = await slack.interact(
+        payloads.view_submission(opened.args["view"], payloads.modal_values(title="Pay rent"))
+    )
+    await slack.settle()
+    assert answer.status == 200
+    assert answer.seconds < 3
+    assert await open_titles(slack, "U1") == ["Pay rent"]

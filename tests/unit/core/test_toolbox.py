@@ -123,3 +123,13 @@ async def test_out_of_range_and_unprintable_arguments_are_refused(
 async def test_multi_line_details_are_allowed(toolbox: TaskToolbox) -> None:
     call = await toolbox.call("add_task", {"title": "flights", "description": "LHR\nJFK"})
     assert call.result["task"]["description"] == "LHR\nJFK"
+
+
+async def test_tasks_shown_in_a_turn_are_shown_as_they_end_up(toolbox: TaskToolbox) -> None:
+    for title in ("dentist", "rent", "milk"):
+        await toolbox.call("add_task", {"title": title})
+    toolbox.shown_tasks.clear()
+    await toolbox.call("list_tasks", {})
+    await toolbox.call("complete_task", {"query": "dentist"})
+    await toolbox.call("delete_task", {"number": 3})
+    assert [(t.number, t.completed) for t in toolbox.shown_tasks] == [(1, True), (2, False)]

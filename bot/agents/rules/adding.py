@@ -183,18 +183,24 @@ def _comma_items(title: str) -> list[str]:
     halves = [h for h in re.split(r"\s+(?:and|&|\+)\s+(?:(?:then|also)\s+)?(?:to\s+)?", text) if h]
     if len(halves) >= 2:
         single_words = all(len(h.split()) == 1 for h in halves)
-        actions = all(h.split()[0].lower() in ACTION_VERBS for h in halves)
-        if (single_words or (actions and len(halves) == 2)) and _looks_like_list(halves):
+        actions = len(halves) == 2 and all(
+            h.split()[0].lower() in ACTION_VERBS and len(h.split()) >= 2 for h in halves
+        )
+        if single_words and _looks_like_list(halves):
+            return halves
+        if actions and _looks_like_list(halves, max_words=12):
             return halves
     return [text]
 
 
-def _looks_like_list(pieces: list[str]) -> bool:
+def _looks_like_list(pieces: list[str], *, max_words: int = 6) -> bool:
     if len(pieces) < 2 or any(not p for p in pieces):
         return False
-    if any(len(p.split()) > 5 or _SENTENCE_STARTS.match(p) for p in pieces):
+    if any(len(p.split()) > 6 or _SENTENCE_STARTS.match(p) for p in pieces):
         return False
-    if len(pieces) == 2 and sum(len(p.split()) for p in pieces) > 6:
+    if any(re.search(r"\b(?:it|them|that|this|one)\b", p, re.IGNORECASE) for p in pieces[1:]):
+        return False  # "review the draft and send it to legal" is one task
+    if len(pieces) == 2 and sum(len(p.split()) for p in pieces) > max_words:
         return False
     return all(re.search(r"[^\W\d_]", p) for p in pieces)
 

@@ -180,9 +180,12 @@ def _rename(match: re.Match[str], now: datetime) -> Intent | None:
     r"(?:\s+done)?|must\s+be(?:\s+done)?|gets\s+done|is\s+now)?\s*(?:now\s+)?(?:due|by)\s+"
     r"(?P<value>.+)$",
     r"^(?:make|set)\s+(?P<ref>.+?)\s+due\s+(?:on\s+|by\s+)?(?P<value>.+)$",
+    r"^(?:the\s+)?(?P<ref>.+?)(?:['’]s)?\s+(?:due\s+date|deadline|date)\s+(?:is|should\s+be|=|:|is\s+now|"
+    r"changed\s+to|moved\s+to)\s+(?:now\s+|actually\s+|really\s+)*(?P<value>.+)$",
     r"^(?P<ref>.+?)\s+(?:moves|is\s+moving|is\s+moved|got\s+moved|has\s+moved|was\s+moved|"
     r"(?:is|got|was)\s+(?:pushed|postponed|rescheduled|delayed|bumped)|slips|slipped|shifts|shifted|"
-    r"has\s+been\s+(?:moved|pushed|postponed|rescheduled))\s+(?:back\s+|out\s+)?(?:to|till|until|"
+    r"has\s+been\s+(?:moved|pushed|postponed|rescheduled)|(?:can|could|should|will|must)\s+be\s+"
+    r"(?:moved|pushed|postponed|delayed|rescheduled|done|finished))\s+(?:back\s+|out\s+)?(?:to|till|until|"
     r"for)\s+(?P<value>.+)$",
     r"^(?P<ref>.+?)\s+(?:can|could|will|should|has\s+to|must)\s+wait\s+(?:till|until|til|for|to)\s+"
     r"(?P<value>.+)$",
@@ -231,6 +234,20 @@ def _raise(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @EDITS.rule(
+    r"^(?P<ref>.+?)\s+(?:doesn't|does\s+not|doesnt|don't|no\s+longer)\s+(?:need|needs|have|has)\s+"
+    r"to\s+be\s+(?:a\s+)?(?:high[\s-]*(?:priority|prio)|a\s+(?:top\s+)?priority|top\s+priority)"
+    r"(?:\s+(?:anymore|any\s+more|now))?$",
+    r"^(?P<ref>.+?)\s+(?:is\s+not|isn'?t|is\s+no\s+longer|'s\s+not)\s+(?:a\s+)?high[\s-]*"
+    r"(?:priority|prio)(?:\s+(?:anymore|any\s+more|now))?$",
+)
+def _normal(match: re.Match[str], now: datetime) -> Intent | None:
+    ref = task_ref(match)
+    return Update(ref, priority=Priority.MEDIUM) if ref else None
+
+
+@EDITS.rule(
+    r"^(?P<ref>.+?)\s+(?:doesn't|does\s+not|doesnt|don't|no\s+longer)\s+(?:need|needs|have|has)\s+"
+    r"to\s+be\s+(?:urgent|important|done\s+(?:urgently|asap|soon))(?:\s+(?:anymore|any\s+more))?$",
     r"^(?:deprioriti[sz]e|de-prioriti[sz]e|downgrade)\s+(?P<ref>.+)$",
     r"^(?P<ref>.+?)\s+(?:is\s+not|isn'?t|is\s+no\s+longer|'s\s+not|no\s+longer|not)\s+"
     r"(?:that\s+|so\s+|as\s+)?(?:urgent|important|a\s+priority|high\s+priority|pressing|"

@@ -12,13 +12,14 @@ import re
 from bot.tasks import Priority
 
 _PRIO = r"(?:priority|prio|pri|prty|priorty|priortiy)"
+_VERY = r"(?:(?:very|super|really|extra|quite)\s+)?"
 
 _ANYWHERE: tuple[tuple[Priority, re.Pattern[str]], ...] = tuple(
     (level, re.compile(pattern, re.IGNORECASE))
     for level, pattern in (
         (
             Priority.LOW,
-            rf"\b(?:low|lowest|lo|minor)[\s-]*{_PRIO}\b|\b{_PRIO}[\s:=]+low\b|"
+            rf"\b{_VERY}(?:low|lowest|lo|minor)[\s-]*{_PRIO}\b|\b{_PRIO}[\s:=]+low\b|"
             r"\bnot\s+(?:urgent|important|a\s+priority|pressing)\b|\bno\s+rush\b|"
             r"\bno\s+hurry\b|\bnot\s+in\s+a\s+(?:rush|hurry)\b|\bp[345]\b|"
             r"\bwhen(?:ever)?\s+i\s+(?:get|have|find)\s+(?:a\s+|the\s+|some\s+)?"
@@ -32,7 +33,7 @@ _ANYWHERE: tuple[tuple[Priority, re.Pattern[str]], ...] = tuple(
         ),
         (
             Priority.HIGH,
-            rf"\b(?:high|highest|hi|top|urgent|max)[\s-]*{_PRIO}\b|"
+            rf"\b{_VERY}(?:high|highest|hi|top|urgent|max)[\s-]*{_PRIO}\b|"
             rf"\b{_PRIO}[\s:=]+(?:high|urgent|top|hi)\b|\bp[01]\b|\basap\b|"
             r"\ba\.s\.a\.p\.?|\burgent(?:ly)?\b|\bcritical\b|\bvery\s+important\b|"
             r"\bsuper\s+important\b|\btop\s+of\s+(?:the|my)\s+list\b|"

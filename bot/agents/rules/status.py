@@ -158,7 +158,8 @@ _NOT_DEEDS = frozenset(_NOT_DEEDS_WORDS.split())
 
 @STATUS.rule(
     r"^(?P<ref>.+?)(?:\s+(?:is|are|was|were|has\s+been|have\s+been|got)|'s(?:\s+been)?|’s(?:\s+been)?)\s+(?:now\s+|finally\s+|"
-    r"already\s+|all\s+)?(?P<verb>[a-z]+)(?:\s+(?:now|already|too|at\s+last))?$",
+    r"already\s+|all\s+)?(?P<verb>[a-z]+)(?:\s+(?:out|up|off|away|down|in))?"
+    r"(?:\s+(?:now|already|too|at\s+last))?$",
 )
 def _passive_deed(match: re.Match[str], now: datetime) -> Intent | None:
     """ "the car is washed", "rent's paid", "the fridge is clean" — a state names a task done."""

@@ -8,24 +8,20 @@ to tasks → "i need to …" as a new task → not understood.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import datetime
 
 from bot.agents.rules.adding import parse_tasks
 from bot.agents.rules.changes import read_change, read_note
+from bot.agents.rules.clauses import read_clauses
 from bot.agents.rules.cleaning import clean
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
-    Delete,
     Intent,
     NotUnderstood,
-    Reopen,
-    Several,
     Smalltalk,
     TaskRef,
-    Update,
 )
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.refs import parse_ref
@@ -121,7 +117,7 @@ def _understand(message: str, *, now: datetime) -> Intent:
     added = _read_add(text, now=now)
     if added is not None:
         return added
-    several = _read_several(text, now=now) or _read_clause_then_change(text, now=now)
+    several = read_clauses(text, now=now)
     if several is not None:
         return several
     weak = _read_weak_add(text, now=now)
@@ -172,51 +168,6 @@ def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
         return change
     intent = _add(rest, now=now)
     return AddTasks(intent.tasks, confident=False) if intent else None
-
-
-_CLAUSE_BREAK = re.compile(r"\s*(?:[;,]|\bthen\b|\balso\b)\s*(?:and\s+)?(?:then\s+|also\s+)?", _I)
-_CHANGES = (Complete, Reopen, Delete, Update)
-
-
-def _read_several(text: str, *, now: datetime) -> Several | None:
-    """ "done 1, delete 2", "push the report to monday, make it urgent": every clause a change."""
-    if not re.search(r"[;,]|\bthen\b|\balso\b", text, _I):
-        return None
-    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
-    if not 2 <= len(clauses) <= 6:
-        return None
-    changes: list[Complete | Reopen | Delete | Update] = []
-    for clause in clauses:
-        change = read_change(clause, now=now)
-        if not isinstance(change, _CHANGES) or not change.confident:
-            return None
-        if change.ref.pronoun and changes:  # "…, make it urgent": the task just named
-            change = dataclasses.replace(change, ref=changes[-1].ref)
-        changes.append(change)
-    # Several changes named by words are the riskiest reading: a model, when there is one,
-    # should get them (the hybrid backend asks ``is_confident``).
-    return Several(tuple(changes), confident=all(c.ref.numbers for c in changes))
-
-
-_NAMING_CLAUSE_END = re.compile(
-    r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has\s+been|got|can|can't|could|should|"
-    r"won't|will|needs|doesn't|does\s+not)\b|['’]s\b",
-    _I,
-)
-
-
-def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
-    """ "the licence can wait, remove its deadline": the change names the task by "it"."""
-    head, sep, tail = text.rpartition(",") if "," in text else text.rpartition(";")
-    if not sep or not head.strip():
-        return None
-    change = read_change(tail.strip(), now=now)
-    if not isinstance(change, _CHANGES) or not change.ref.pronoun:
-        return None
-    ref = parse_ref(_NAMING_CLAUSE_END.split(head, maxsplit=1)[0])
-    if ref is None or ref.pronoun:
-        return None
-    return dataclasses.replace(change, ref=ref)
 
 
 _EVENT = re.compile(

@@ -1,0 +1,122 @@
+"""Messages of several clauses: several changes ("done 1, delete 2"), a change that names
+its task by "it" ("the licence can wait, remove its deadline"), and a change with its reason
+("glasses are urgent, i broke my old pair"; "grandma didn't answer, so the call isn't done").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import datetime
+
+from bot.agents.rules.changes import read_change
+from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, Several, TaskRef, Update
+from bot.agents.rules.refs import parse_ref, query_words
+
+_I = re.IGNORECASE
+_CHANGES = (Complete, Reopen, Delete, Update)
+_SEPARATORS = re.compile(r"[;,]|\bthen\b|\balso\b|\.\s|\s[-–—]\s|\s(?:so|because|since)\s", _I)
+
+
+def read_clauses(text: str, *, now: datetime) -> Intent | None:
+    """The change(s) a message of several clauses asks for, or None."""
+    if not _SEPARATORS.search(text):
+        return None
+    return (
+        _read_several(text, now=now)
+        or _read_clause_then_change(text, now=now)
+        or _read_change_with_reason(text, now=now)
+    )
+
+
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;,]|\bthen\b|\balso\b)\s*(?:and\s+)?(?:then\s+|also\s+)?", _I)
+
+
+def _read_several(text: str, *, now: datetime) -> Several | None:
+    """ "done 1, delete 2", "push the report to monday, make it urgent": every clause a change."""
+    if not re.search(r"[;,]|\bthen\b|\balso\b", text, _I):
+        return None
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    if not 2 <= len(clauses) <= 6:
+        return None
+    changes: list[Complete | Reopen | Delete | Update] = []
+    for clause in clauses:
+        change = read_change(clause, now=now)
+        if not isinstance(change, _CHANGES) or not change.confident:
+            return None
+        if _STATEMENT.search(clause) and not change.ref.numbers:
+            return None  # "…, the appointment got cancelled" is a reason, not a second request
+        if change.ref.pronoun and changes:  # "…, make it urgent": the task just named
+            change = dataclasses.replace(change, ref=changes[-1].ref)
+        changes.append(change)
+    # Several changes named by words are the riskiest reading: a model, when there is one,
+    # should get them (the hybrid backend asks ``is_confident``).
+    return Several(tuple(changes), confident=all(c.ref.numbers for c in changes))
+
+
+_NAMING_CLAUSE_END = re.compile(
+    r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has\s+been|got|can|can't|could|should|"
+    r"won't|will|needs|doesn't|does\s+not)\b|['’]s\b",
+    _I,
+)
+
+
+def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
+    """ "the licence can wait, remove its deadline": the change names the task by "it"."""
+    head, sep, tail = text.rpartition(",") if "," in text else text.rpartition(";")
+    if not sep or not head.strip():
+        return None
+    change = read_change(tail.strip(), now=now)
+    if not isinstance(change, _CHANGES) or not change.ref.pronoun:
+        return None
+    ref = parse_ref(_NAMING_CLAUSE_END.split(head, maxsplit=1)[0])
+    if ref is None or ref.pronoun:
+        return None
+    return dataclasses.replace(change, ref=ref)
+
+
+_STATEMENT = re.compile(
+    r"\b(?:is|are|was|were|got|has|have|had|isn'?t|aren'?t|wasn'?t|hasn'?t|didn'?t)\b|['’]s\b", _I
+)
+_REASON_BREAK = re.compile(
+    r"\s*(?:[;,]|\.(?=\s)|\s[-–—](?=\s))\s*|\s+(?=(?:so|because|cause|since)\s)", _I
+)
+_JOINER = re.compile(r"^(?:and|but|also|then|plus|oh\s+and)\s+(?!so\b)", _I)
+_CONSEQUENCE = re.compile(r"^(?:and\s+)?(?:so|therefore|hence|which\s+means)\s+", _I)
+_NUMBERS_ONLY = re.compile(r"^(?:and\s+|&\s*)?(?:#\s?)?\d+(?:\s*(?:and|&|,)\s*(?:#\s?)?\d+)*\b", _I)
+_REASON = re.compile(r"^(?:because|cause|since|as)\s+", _I)
+
+
+def _read_change_with_reason(text: str, *, now: datetime) -> Intent | None:
+    """One clause asks for a change, the others say why. "so …" marks the change."""
+    clauses = [_JOINER.sub("", c.strip()) for c in _REASON_BREAK.split(text) if c and c.strip()]
+    if not 2 <= len(clauses) <= 5 or any(_NUMBERS_ONLY.match(c) for c in clauses):
+        return None  # "complete 2, 4" is one list of numbers
+    found: list[tuple[int, Complete | Reopen | Delete | Update, bool]] = []
+    for index, clause in enumerate(clauses):
+        if _REASON.match(clause):
+            continue
+        consequence = bool(_CONSEQUENCE.match(clause))
+        change = read_change(_CONSEQUENCE.sub("", clause), now=now)
+        if isinstance(change, _CHANGES) and change.confident:
+            found.append((index, change, consequence))
+    if not found:
+        return None
+    commands = [f for f in found if not _STATEMENT.search(clauses[f[0]])]
+    if len(found) > 1 and commands and not any(f[2] for f in found):
+        # "the dentist thing is sorted, and push the car one to next week": two requests.
+        changes = []
+        for _, change, _ in found:
+            if change.ref.pronoun and changes:
+                change = dataclasses.replace(change, ref=changes[-1].ref)
+            changes.append(change)
+        return Several(tuple(changes), confident=False)
+    # Otherwise the clause after "so", or the first statement; the rest are reasons.
+    index, change, _ = next((f for f in found if f[2]), found[0])
+    if change.ref.pronoun:
+        # "…, selling the bike instead. delete that task": the other clauses name it.
+        others = " ".join(c for i, c in enumerate(clauses) if i != index)
+        if not query_words(others):
+            return None
+        return dataclasses.replace(change, ref=TaskRef(words=others), confident=False)
+    return change

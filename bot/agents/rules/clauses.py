@@ -105,12 +105,13 @@ def _read_change_with_reason(text: str, *, now: datetime) -> Intent | None:
     commands = [f for f in found if not _STATEMENT.search(clauses[f[0]])]
     if len(found) > 1 and commands and not any(f[2] for f in found):
         # "the dentist thing is sorted, and push the car one to next week": two requests.
-        changes = []
+        changes: list[Complete | Reopen | Delete | Update] = []
         for _, change, _ in found:
             if change.ref.pronoun and changes:
                 change = dataclasses.replace(change, ref=changes[-1].ref)
             changes.append(change)
-        return Several(tuple(changes), confident=False)
+        unique = tuple(dict.fromkeys(changes))  # "check off the slides, they're ready": once
+        return unique[0] if len(unique) == 1 else Several(unique, confident=False)
     # Otherwise the clause after "so", or the first statement; the rest are reasons.
     index, change, _ = next((f for f in found if f[2]), found[0])
     if change.ref.pronoun:

@@ -31,7 +31,7 @@ _ASK_LEAD = re.compile(
     r"just\s+|quickly\s+|also\s+)*|please\s+|pls\s+|plz\s+|kindly\s+|"
     r"i'?d\s+like\s+(?:you\s+)?to\s+|i\s+would\s+like\s+(?:you\s+)?to\s+|"
     r"i\s+want\s+you\s+to\s+|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"
-    r"(?:you\s+)?(?:can|could)\s+you\s+)+",
+    r"(?:you\s+)?(?:can|could)\s+you\s+|you\s+(?:can|could|may)\s+(?:now\s+|go\s+ahead\s+and\s+)?)+",
     _I,
 )
 _TRAIL = re.compile(

@@ -39,7 +39,8 @@ _ORDINAL_TASK = re.compile(
 )
 _PRONOUN = re.compile(
     r"^(?:it|that|this|that\s+one|this\s+one|the\s+last\s+one|the\s+one\s+i\s+just\s+added|"
-    r"the\s+last\s+task|that\s+task|this\s+task|them|those|these)$",
+    r"the\s+last\s+task|that\s+task|this\s+task|them|those|these|they|they're|they\s+are|"
+    r"it's|it\s+is|that's|that\s+is)$",
     re.IGNORECASE,
 )
 _EDGE_JUNK = re.compile(r"^[\s\"'“”‘’`:,.;!?()\[\]-]+|[\s\"'“”‘’`:,.;!?()\[\]-]+$")

@@ -32,7 +32,7 @@ def read_clauses(text: str, *, now: datetime) -> Intent | None:
 _CLAUSE_BREAK = re.compile(r"\s*(?:[;,]|\bthen\b|\balso\b)\s*(?:and\s+)?(?:then\s+|also\s+)?", _I)
 
 
-def _read_several(text: str, *, now: datetime) -> Several | None:
+def _read_several(text: str, *, now: datetime) -> Intent | None:
     """ "done 1, delete 2", "push the report to monday, make it urgent": every clause a change."""
     if not re.search(r"[;,]|\bthen\b|\balso\b", text, _I):
         return None
@@ -51,7 +51,10 @@ def _read_several(text: str, *, now: datetime) -> Several | None:
         changes.append(change)
     # Several changes named by words are the riskiest reading: a model, when there is one,
     # should get them (the hybrid backend asks ``is_confident``).
-    return Several(tuple(changes), confident=all(c.ref.numbers for c in changes))
+    unique = tuple(dict.fromkeys(changes))
+    if len(unique) == 1:
+        return unique[0]
+    return Several(unique, confident=all(c.ref.numbers for c in unique))
 
 
 _NAMING_CLAUSE_END = re.compile(
@@ -69,6 +72,8 @@ def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
     change = read_change(tail.strip(), now=now)
     if not isinstance(change, _CHANGES) or not change.ref.pronoun:
         return None
+    if read_change(head.strip(), now=now) is not None:
+        return None  # the first clause is a request of its own
     ref = parse_ref(_NAMING_CLAUSE_END.split(head, maxsplit=1)[0])
     if ref is None or ref.pronoun:
         return None
@@ -76,7 +81,9 @@ def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
 
 
 _STATEMENT = re.compile(
-    r"\b(?:is|are|was|were|got|has|have|had|isn'?t|aren'?t|wasn'?t|hasn'?t|didn'?t)\b|['’]s\b", _I
+    r"\b(?:is|are|was|were|got|has|have|had|isn'?t|aren'?t|wasn'?t|hasn'?t|didn'?t)\b|"
+    r"['’](?:s|re)\b",
+    _I,
 )
 _REASON_BREAK = re.compile(
     r"\s*(?:[;,]|\.(?=\s)|\s[-–—](?=\s))\s*|\s+(?=(?:so|because|cause|since)\s)", _I

@@ -287,9 +287,37 @@ class Performer:
         choice = pick(scored, prefer=prefer, loose=loose)
         if choice.number is not None:
             return [choice.number], ""
+        narrowed = _narrow(choice.candidates, ref.context, await self._everything())
+        if narrowed is not None:
+            return [narrowed], ""
         if choice.candidates:
             return [], replies.ambiguous(ref.words, _names(choice.candidates))
         return [], replies.not_found(ref.words)
+
+
+def _narrow(candidates: Sequence[Scored], context: str, tasks: Sequence[Task]) -> int | None:
+    """The one candidate the rest of the message also names ("grandma didn't answer, so the
+    call isn't done" → "call Grandma"), if exactly one."""
+    words = query_words(context)
+    if not candidates or not words:
+        return None
+    details = {t["number"]: t.get("description") or "" for t in tasks}
+    named = [
+        c.number
+        for c in candidates
+        if (
+            s := score(
+                words,
+                number=c.number,
+                title=c.title,
+                description=details[c.number],
+                completed=c.completed,
+            )
+        )
+        is not None
+        and not s.weak
+    ]
+    return named[0] if len(named) == 1 else None
 
 
 def _names(candidates: Sequence[Scored]) -> list[tuple[int, str]]:

@@ -127,4 +127,7 @@ def _read_change_with_reason(text: str, *, now: datetime) -> Intent | None:
         if not query_words(others):
             return None
         return dataclasses.replace(change, ref=TaskRef(words=others), confident=False)
+    if change.ref.words:
+        others = " ".join(c for i, c in enumerate(clauses) if i != index)
+        return dataclasses.replace(change, ref=dataclasses.replace(change.ref, context=others))
     return change

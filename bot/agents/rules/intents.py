@@ -20,6 +20,7 @@ class TaskRef:
     numbers: tuple[int, ...] = ()
     words: str = ""
     pronoun: bool = False
+    context: str = ""  # the rest of the message: only narrows candidates the words fit
 
     def describe(self) -> str:
         if self.numbers:

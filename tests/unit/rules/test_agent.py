@@ -189,3 +189,14 @@ async def test_several_changes_in_one_message_and_their_undo(chat: Chat) -> None
     await chat.say("undo")
     assert await chat.titles() == ["one", "two", "three"]
     assert not any(t.completed for t in await chat.tasks())
+
+
+async def test_the_rest_of_the_message_narrows_a_vague_reference(chat: Chat) -> None:
+    await chat.given(
+        {"title": "call Grandma", "completed": True},
+        {"title": "call the garage", "completed": True},
+    )
+    reply = await chat.say("grandma didn't pick up, so the call isn't done")
+    assert "Reopened #1" in reply.text
+    task = await chat.task(2)
+    assert task is not None and task.completed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import pytest
@@ -39,13 +40,16 @@ def read(text: str) -> object:
     ],
 )
 def test_a_change_and_its_reason(text: str, expected: object) -> None:
-    assert read(text) == expected
+    intent = read(text)
+    assert dataclasses.replace(intent, ref=dataclasses.replace(intent.ref, context="")) == expected  # type: ignore[type-var, attr-defined]
+    assert intent.ref.context  # type: ignore[attr-defined]
 
 
 def test_a_reason_clause_is_never_a_second_change() -> None:
     # "the appointment got cancelled" explains; it must not delete a task about appointments.
     intent = read("the passport thing isn't done, the appointment got cancelled")
-    assert intent == Reopen(TaskRef(words="the passport thing"))
+    assert isinstance(intent, Reopen)
+    assert intent.ref.words == "the passport thing"
 
 
 def test_a_statement_and_a_command_are_two_requests() -> None:

@@ -31,7 +31,7 @@ from bot.agents.rules.intents import (
     Undo,
     Update,
 )
-from bot.agents.rules.refs import Scored, pick, query_words, score
+from bot.agents.rules.refs import Scored, last_task_number, narrow, pick, query_words, score
 from bot.agents.rules.undo import plan_undo
 from bot.conversations import ToolCall
 from bot.tasks import TITLE_MAX
@@ -265,7 +265,7 @@ class Performer:
         if ref.numbers:
             return list(ref.numbers), ""
         if ref.pronoun:
-            number = _last_task_number(self._turn)
+            number = last_task_number(self._turn)
             return ([number], "") if number is not None else ([], replies.which_task(action))
         words = query_words(ref.words)
         if not words:
@@ -287,7 +287,7 @@ class Performer:
         choice = pick(scored, prefer=prefer, loose=loose)
         if choice.number is not None:
             return [choice.number], ""
-        narrowed = _narrow(choice.candidates, ref.context, await self._everything())
+        narrowed = narrow(choice.candidates, ref.context, await self._everything())
         if narrowed is not None:
             return [narrowed], ""
         if choice.candidates:
@@ -295,50 +295,8 @@ class Performer:
         return [], replies.not_found(ref.words)
 
 
-def _narrow(candidates: Sequence[Scored], context: str, tasks: Sequence[Task]) -> int | None:
-    """The one candidate the rest of the message also names ("grandma didn't answer, so the
-    call isn't done" → "call Grandma"), if exactly one."""
-    words = query_words(context)
-    if not candidates or not words:
-        return None
-    details = {t["number"]: t.get("description") or "" for t in tasks}
-    named = [
-        c.number
-        for c in candidates
-        if (
-            s := score(
-                words,
-                number=c.number,
-                title=c.title,
-                description=details[c.number],
-                completed=c.completed,
-            )
-        )
-        is not None
-        and not s.weak
-    ]
-    return named[0] if len(named) == 1 else None
-
-
 def _names(candidates: Sequence[Scored]) -> list[tuple[int, str]]:
     return [(c.number, c.title) for c in candidates]
-
-
-def _last_task_number(turn: AgentTurn) -> int | None:
-    """The one task the speaker's previous turn was about ("mark it done"), if there was one."""
-    for message in reversed(turn.history):
-        if message.role != "assistant" or message.user_id != turn.user.id:
-            continue
-        numbers = set()
-        for call in message.tool_calls:
-            result = call.result
-            if isinstance(result.get("task"), Mapping):
-                numbers.add(result["task"]["number"])
-            elif call.name == "list_tasks" and result.get("count") == 1:
-                numbers.add(result["tasks"][0]["number"])
-        if numbers:
-            return numbers.pop() if len(numbers) == 1 else None
-    return None
 
 
 def _undo_line(snapshot: Mapping[str, Any] | None, result: Mapping[str, Any]) -> str:

@@ -8,10 +8,12 @@ worse than asking — a reference must share its telling words with exactly one 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
+from bot.agent import AgentTurn
 from bot.agents.rules.intents import TaskRef
 from bot.agents.rules.lexicon import (
     ACTION_VERBS,
@@ -208,3 +210,47 @@ def pick(found: Sequence[Scored], *, prefer: str, loose: bool = False) -> Choice
     ):
         return Choice(best.number)
     return Choice(None, candidates=tuple(close))
+
+
+def narrow(
+    candidates: Sequence[Scored], context: str, tasks: Sequence[Mapping[str, Any]]
+) -> int | None:
+    """The one candidate the rest of the message also names ("grandma didn't answer, so the
+    call isn't done" → "call Grandma"), if exactly one."""
+    words = query_words(context)
+    if not candidates or not words:
+        return None
+    details = {t["number"]: t.get("description") or "" for t in tasks}
+    named = [
+        c.number
+        for c in candidates
+        if (
+            s := score(
+                words,
+                number=c.number,
+                title=c.title,
+                description=details[c.number],
+                completed=c.completed,
+            )
+        )
+        is not None
+        and not s.weak
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def last_task_number(turn: AgentTurn) -> int | None:
+    """The one task the speaker's previous turn was about ("mark it done"), if there was one."""
+    for message in reversed(turn.history):
+        if message.role != "assistant" or message.user_id != turn.user.id:
+            continue
+        numbers = set()
+        for call in message.tool_calls:
+            result = call.result
+            if isinstance(result.get("task"), Mapping):
+                numbers.add(result["task"]["number"])
+            elif call.name == "list_tasks" and result.get("count") == 1:
+                numbers.add(result["tasks"][0]["number"])
+        if numbers:
+            return numbers.pop() if len(numbers) == 1 else None
+    return None

@@ -57,11 +57,13 @@ class AdvisoryTurnLocks:
         ident = lock_id(key)
         try:
             conn = await self._engine.connect()
+        except (SQLAlchemyError, OSError) as exc:
+            raise _lock_error(exc, key) from exc
+        try:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
             await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ident})
         except (SQLAlchemyError, OSError) as exc:
-            if "conn" in locals():
-                await conn.close()
+            await conn.close()
             raise _lock_error(exc, key) from exc
         try:
             yield

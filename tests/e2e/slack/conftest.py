@@ -158,14 +158,23 @@ async def wait_healthy(session: aiohttp.ClientSession, base: str, task: asyncio.
             await asyncio.sleep(0.02)
 
 
+@contextlib.asynccontextmanager
+async def serving(
+    fake: FakeSlack, chat: ChatService, agent: ScriptedAgent, storage: Storage
+) -> AsyncIterator[SlackHarness]:
+    """The Slack adapter in HTTP mode on a free port, healthy, against ``fake``."""
+    port = free_port()
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": payloads.SIGNING_SECRET}
+    service = SlackService(chat, slack_settings(fake), port=port, env=env)
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as session, running(service) as task:
+        await wait_healthy(session, base, task)
+        yield SlackHarness(fake, service, session, base, chat, agent, storage)
+
+
 @pytest.fixture
 async def slack(
     fake_slack: FakeSlack, chat: ChatService, agent: ScriptedAgent, storage: Storage
 ) -> AsyncIterator[SlackHarness]:
-    port = free_port()
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": payloads.SIGNING_SECRET}
-    service = SlackService(chat, slack_settings(fake_slack), port=port, env=env)
-    base = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as session, running(service) as task:
-        await wait_healthy(session, base, task)
-        yield SlackHarness(fake_slack, service, session, base, chat, agent, storage)
+    async with serving(fake_slack, chat, agent, storage) as harness:
+        yield harness

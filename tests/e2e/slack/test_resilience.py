@@ -6,21 +6,16 @@ import logging
 from collections.abc import AsyncIterator
 from zoneinfo import ZoneInfo
 
-import aiohttp
 import pytest
 
-from adapters.slack import SlackService, views
+from adapters.slack import views
 from bot.chat import ChatService
 from bot.texts import storage_apology
 from storage.sql import open_sql_storage
 from tests.e2e.slack import payloads
 from tests.e2e.slack.conftest import (
-    BOT_TOKEN,
     SlackHarness,
-    free_port,
-    running,
-    slack_settings,
-    wait_healthy,
+    serving,
 )
 from tests.e2e.slack.fake_slack import FakeSlack
 from tests.e2e.slack.scripted_agent import ScriptedAgent
@@ -127,14 +122,9 @@ async def down_slack(
     storage = open_sql_storage(unreachable_database_url, connect_timeout=2)
     agent = ScriptedAgent()
     chat = ChatService(storage=storage, agent=agent)
-    port = free_port()
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": payloads.SIGNING_SECRET}
-    service = SlackService(chat, slack_settings(fake_slack), port=port, env=env)
-    base = f"http://127.0.0.1:{port}"
     try:
-        async with aiohttp.ClientSession() as session, running(service) as task:
-            await wait_healthy(session, base, task)
-            yield SlackHarness(fake_slack, service, session, base, chat, agent, storage)
+        async with serving(fake_slack, chat, agent, storage) as harness:
+            yield harness
     finally:
         await storage.close()
 

@@ -6,21 +6,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 
-from adapters.slack import SlackService
 from bot.chat import ChatService
 from storage import migrate
 from storage.sql import open_sql_storage
 from tests.e2e.slack import payloads
 from tests.e2e.slack.conftest import (
-    BOT_TOKEN,
     SlackHarness,
-    free_port,
-    running,
-    slack_settings,
-    wait_healthy,
+    serving,
 )
 from tests.e2e.slack.fake_slack import FakeSlack
 from tests.e2e.slack.scripted_agent import ScriptedAgent
@@ -33,14 +27,9 @@ async def process(fake: FakeSlack, url: str) -> AsyncIterator[SlackHarness]:
     storage = open_sql_storage(url)
     agent = ScriptedAgent()
     chat = ChatService(storage=storage, agent=agent)
-    port = free_port()
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": payloads.SIGNING_SECRET}
-    service = SlackService(chat, slack_settings(fake), port=port, env=env)
-    base = f"http://127.0.0.1:{port}"
     try:
-        async with aiohttp.ClientSession() as session, running(service) as task:
-            await wait_healthy(session, base, task)
-            yield SlackHarness(fake, service, session, base, chat, agent, storage)
+        async with serving(fake, chat, agent, storage) as harness:
+            yield harness
     finally:
         await storage.close()
 

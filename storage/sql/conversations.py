@@ -5,40 +5,75 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Text, bindparam, cast, func, insert, select, update
+from sqlalchemy.engine import Connection
 
-from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnStart
+from bot.conversations import (
+    Conversation,
+    Role,
+    StoredMessage,
+    ToolCall,
+    TurnRequest,
+    TurnStart,
+)
 from bot.errors import StorageError
-from bot.identity import ConversationKey, UserRef
+from bot.identity import ConversationKey
 from storage.sql.events import claim
 from storage.sql.models import AppUser, ConversationRow, MessageRow
-from storage.sql.session import SqlStoreBase
-from storage.sql.users import get_or_create_user_row, raced_on_insert, to_user
+from storage.sql.session import Database
+from storage.sql.users import get_or_create_user, raced_on_insert, set_timezone
 
-
-def _key_filter(key: ConversationKey) -> tuple[ColumnElement[bool], ...]:
-    return (
-        ConversationRow.platform == key.platform,
-        ConversationRow.tenant == key.tenant,
-        ConversationRow.channel_id == key.channel_id,
-        ConversationRow.thread_id == key.thread_id,
+_FIND_CONVERSATION = select(ConversationRow.id).where(
+    ConversationRow.platform == bindparam("platform"),
+    ConversationRow.tenant == bindparam("tenant"),
+    ConversationRow.channel_id == bindparam("channel_id"),
+    ConversationRow.thread_id == bindparam("thread_id"),
+)
+_CREATE_CONVERSATION = insert(ConversationRow.__table__).returning(ConversationRow.id)
+_TOUCH_CONVERSATION = (
+    update(ConversationRow.__table__)
+    .where(ConversationRow.id == bindparam("cid"))
+    .values(updated_at=bindparam("now"))
+)
+_INSERT_MESSAGE = insert(MessageRow.__table__).returning(MessageRow.id)
+_SPEAKER_NAME = select(AppUser.display_name).where(AppUser.id == bindparam("uid"))
+# Newest first through the (conversation_id, created_at) index, so the cost is the window's
+# size whatever the conversation's length. What a message costs the window is its text plus
+# its stored tool calls, measured by the database.
+_HISTORY = (
+    select(
+        MessageRow.id,
+        MessageRow.conversation_id,
+        MessageRow.user_id,
+        MessageRow.role,
+        MessageRow.content,
+        MessageRow.tool_calls,
+        MessageRow.created_at,
+        AppUser.display_name,
+        (
+            func.length(MessageRow.content)
+            + func.coalesce(func.length(cast(MessageRow.tool_calls, Text)), 0)
+        ).label("stored_chars"),
     )
+    .join(AppUser, AppUser.id == MessageRow.user_id)
+    .where(MessageRow.conversation_id == bindparam("cid"))
+    .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
+    .limit(bindparam("limit"))
+)
 
 
-class _MessageFields(Protocol):
-    id: int
-    conversation_id: int
-    user_id: int
-    role: str
-    content: str
-    tool_calls: list[dict[str, Any]] | None
-    created_at: datetime
+def _key_params(key: ConversationKey) -> dict[str, str]:
+    return {
+        "platform": key.platform,
+        "tenant": key.tenant,
+        "channel_id": key.channel_id,
+        "thread_id": key.thread_id,
+    }
 
 
-def _to_message(row: _MessageFields, speaker_name: str) -> StoredMessage:
+def _to_message(row: Any, speaker_name: str) -> StoredMessage:
     calls = [
         ToolCall(
             name=c.get("name", ""), arguments=c.get("arguments") or {}, result=c.get("result") or {}
@@ -50,32 +85,25 @@ def _to_message(row: _MessageFields, speaker_name: str) -> StoredMessage:
         conversation_id=row.conversation_id,
         user_id=row.user_id,
         speaker_name=speaker_name,
-        role=row.role,  # type: ignore[arg-type]
+        role=row.role,
         content=row.content,
         tool_calls=calls,
         created_at=row.created_at,
     )
 
 
-async def _conversation_id(session: AsyncSession, key: ConversationKey, now: datetime) -> int:
-    found = await session.scalar(select(ConversationRow.id).where(*_key_filter(key)))
+def conversation_id(conn: Connection, key: ConversationKey, now: datetime) -> int:
+    found = conn.execute(_FIND_CONVERSATION, _key_params(key)).scalar()
     if found is not None:
-        return found
-    row = ConversationRow(
-        platform=key.platform,
-        tenant=key.tenant,
-        channel_id=key.channel_id,
-        thread_id=key.thread_id,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(row)
-    await session.flush()
-    return row.id
+        return int(found)
+    created = conn.execute(
+        _CREATE_CONVERSATION, {**_key_params(key), "created_at": now, "updated_at": now}
+    ).scalar_one()
+    return int(created)
 
 
-async def _insert_message(
-    session: AsyncSession,
+def insert_message(
+    conn: Connection,
     *,
     conversation_id: int,
     user_id: int,
@@ -87,59 +115,49 @@ async def _insert_message(
     tokens_used: int | None = None,
     platform_message_id: str | None = None,
 ) -> StoredMessage:
-    row = MessageRow(
+    stored = [c.as_stored() for c in tool_calls]
+    message_id = conn.execute(
+        _INSERT_MESSAGE,
+        {
+            "conversation_id": conversation_id,
+            "user_id": user_id,
+            "role": role,
+            "content": content,
+            "tool_calls": stored or None,
+            "tokens_used": tokens_used,
+            "platform_message_id": platform_message_id,
+            "created_at": now,
+        },
+    ).scalar_one()
+    return StoredMessage(
+        id=message_id,
         conversation_id=conversation_id,
         user_id=user_id,
+        speaker_name=speaker_name,
         role=role,
         content=content,
-        tool_calls=[c.as_json() for c in tool_calls] or None,
-        tokens_used=tokens_used,
-        platform_message_id=platform_message_id,
+        tool_calls=list(tool_calls),
         created_at=now,
     )
-    session.add(row)
-    await session.flush()
-    return _to_message(row, speaker_name)
 
 
-async def _history(
-    session: AsyncSession, conversation_id: int, limit: int, char_budget: int
-) -> list[StoredMessage]:
+def history(conn: Connection, conversation_id: int, limit: int, char_budget: int) -> list[StoredMessage]:
     if limit <= 0:
         return []
-    # Newest first through the (conversation_id, created_at) index, so the cost is the window's
-    # size whatever the conversation's length.
-    # Plain columns, not ORM entities: the window is read-only and this runs every turn.
-    stmt = (
-        select(
-            MessageRow.id,
-            MessageRow.conversation_id,
-            MessageRow.user_id,
-            MessageRow.role,
-            MessageRow.content,
-            MessageRow.tool_calls,
-            MessageRow.created_at,
-            AppUser.display_name,
-        )
-        .join(AppUser, AppUser.id == MessageRow.user_id)
-        .where(MessageRow.conversation_id == conversation_id)
-        .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
-        .limit(limit)
-    )
     picked: list[StoredMessage] = []
     used = 0
-    for row in (await session.execute(stmt)).all():
-        if picked and used + len(row.content) > char_budget:
+    for row in conn.execute(_HISTORY, {"cid": conversation_id, "limit": limit}):
+        if picked and used + row.stored_chars > char_budget:
             break
         picked.append(_to_message(row, row.display_name))
-        used += len(row.content)
+        used += row.stored_chars
     return picked[::-1]
 
 
 CONVERSATION_CACHE_SIZE = 10_000
 
 
-class SqlConversationStore(SqlStoreBase):
+class SqlConversationStore:
     """Conversations and messages.
 
     A key's conversation id never changes once created, so ids are cached in-process (bounded):
@@ -147,8 +165,8 @@ class SqlConversationStore(SqlStoreBase):
     message a person wrote there.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(sessions)
+    def __init__(self, db: Database) -> None:
+        self._db = db
         self._ids: OrderedDict[ConversationKey, int] = OrderedDict()
 
     def _remember(self, key: ConversationKey, conversation_id: int) -> int:
@@ -159,11 +177,11 @@ class SqlConversationStore(SqlStoreBase):
         return conversation_id
 
     async def open_conversation(self, *, key: ConversationKey, now: datetime) -> Conversation:
+        """The conversation for ``key``, created on first use (tests and benchmarks)."""
         for attempt in range(2):
             try:
-                async with self._tx() as session:
-                    conversation_id = await _conversation_id(session, key, now)
-                return Conversation(id=self._remember(key, conversation_id), key=key)
+                found = await self._db.run(lambda conn: conversation_id(conn, key, now))
+                return Conversation(id=self._remember(key, found), key=key)
             except StorageError as exc:
                 # Another process created it between our look-up and insert: look again.
                 if attempt or not raced_on_insert(exc):
@@ -171,69 +189,59 @@ class SqlConversationStore(SqlStoreBase):
         raise AssertionError("unreachable")
 
     async def find_conversation(self, *, key: ConversationKey) -> Conversation | None:
-        async with self._tx() as session:
-            found = await session.scalar(select(ConversationRow.id).where(*_key_filter(key)))
-        return None if found is None else Conversation(id=found, key=key)
+        found = await self._db.run(
+            lambda conn: conn.execute(_FIND_CONVERSATION, _key_params(key)).scalar(),
+            write=False,
+        )
+        return None if found is None else Conversation(id=int(found), key=key)
 
-    async def begin_turn(
-        self,
-        *,
-        key: ConversationKey,
-        author: UserRef,
-        display_name: str | None,
-        default_timezone: str,
-        timezone_hint: str | None,
-        text: str,
-        platform_message_id: str | None,
-        now: datetime,
-        history_limit: int,
-        history_chars: int,
-        event_id: str | None = None,
-    ) -> TurnStart | None:
+    async def begin_turn(self, *, request: TurnRequest) -> TurnStart | None:
+        incoming = request.message
+        key = incoming.key
+        cached = self._ids.get(key)
+
+        def work(conn: Connection) -> TurnStart | None:
+            now = request.now
+            if incoming.event_id and not claim(conn, key.platform, incoming.event_id, now):
+                return None
+            hint = request.timezone_hint
+            user = get_or_create_user(
+                conn, incoming.author, incoming.display_name, hint or request.default_timezone
+            )
+            if hint and not user.timezone_pinned and user.timezone != hint:
+                user = set_timezone(conn, user.id, hint, pinned=False)
+            conv_id = cached if cached is not None else conversation_id(conn, key, now)
+            conn.execute(_TOUCH_CONVERSATION, {"cid": conv_id, "now": now})
+            window = history(conn, conv_id, request.history_limit, request.history_chars)
+            message = insert_message(
+                conn,
+                conversation_id=conv_id,
+                user_id=user.id,
+                speaker_name=user.display_name,
+                role="user",
+                content=incoming.text,
+                now=now,
+                platform_message_id=incoming.platform_message_id,
+            )
+            return TurnStart(
+                user=user,
+                conversation=Conversation(id=conv_id, key=key),
+                history=window,
+                message=message,
+            )
+
         for attempt in range(2):
             try:
-                async with self._tx() as session:
-                    if event_id and not await claim(session, key.platform, event_id, now):
-                        return None
-                    user_row = await get_or_create_user_row(
-                        session, author, display_name, timezone_hint or default_timezone
-                    )
-                    if (
-                        timezone_hint
-                        and not user_row.timezone_pinned
-                        and user_row.timezone != timezone_hint
-                    ):
-                        user_row.timezone = timezone_hint
-                    conversation_id = self._ids.get(key)
-                    if conversation_id is None:
-                        conversation_id = await _conversation_id(session, key, now)
-                    await session.execute(
-                        update(ConversationRow)
-                        .where(ConversationRow.id == conversation_id)
-                        .values(updated_at=now)
-                    )
-                    history = await _history(session, conversation_id, history_limit, history_chars)
-                    message = await _insert_message(
-                        session,
-                        conversation_id=conversation_id,
-                        user_id=user_row.id,
-                        speaker_name=user_row.display_name,
-                        role="user",
-                        content=text,
-                        now=now,
-                        platform_message_id=platform_message_id,
-                    )
-                    start = TurnStart(
-                        user=to_user(user_row),
-                        conversation=Conversation(id=conversation_id, key=key),
-                        history=history,
-                        message=message,
-                    )
-                self._remember(key, conversation_id)
-                return start
+                # Not flushed to disk on its own (PostgreSQL): the turn's last commit, the
+                # reply's, is, and it makes this one durable too.
+                start = await self._db.run(work, durable=False)
             except StorageError as exc:
                 if attempt or not raced_on_insert(exc):
                     raise
+                continue
+            if start is not None:
+                self._remember(key, start.conversation.id)
+            return start
         raise AssertionError("unreachable")
 
     async def append_message(
@@ -249,16 +257,15 @@ class SqlConversationStore(SqlStoreBase):
         platform_message_id: str | None = None,
         speaker_name: str | None = None,
     ) -> StoredMessage:
-        async with self._tx() as session:
-            if speaker_name is None:
-                speaker_name = await session.scalar(
-                    select(AppUser.display_name).where(AppUser.id == user_id)
-                )
-            return await _insert_message(
-                session,
+        def work(conn: Connection) -> StoredMessage:
+            name = speaker_name
+            if name is None:
+                name = conn.execute(_SPEAKER_NAME, {"uid": user_id}).scalar()
+            return insert_message(
+                conn,
                 conversation_id=conversation_id,
                 user_id=user_id,
-                speaker_name=speaker_name or "",
+                speaker_name=name or "",
                 role=role,
                 content=content,
                 now=now,
@@ -267,8 +274,12 @@ class SqlConversationStore(SqlStoreBase):
                 platform_message_id=platform_message_id,
             )
 
+        return await self._db.run(work)
+
     async def recent_messages(
         self, *, conversation_id: int, limit: int, char_budget: int
     ) -> list[StoredMessage]:
-        async with self._tx() as session:
-            return await _history(session, conversation_id, limit, char_budget)
+        """The newest messages, oldest first (tests and tools that read a conversation)."""
+        return await self._db.run(
+            lambda conn: history(conn, conversation_id, limit, char_budget), write=False
+        )

@@ -1,33 +1,50 @@
-"""``SqlStorage``: the SQL stores over one engine, and how to open one from a URL."""
+"""``SqlStorage``: the SQL stores over one database, and how to open one from a URL."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.identity import ConversationKey
 from storage.sql.conversations import SqlConversationStore
-from storage.sql.engine import create_sql_engine
+from storage.sql.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    create_sql_engine,
+    create_sqlite_inline_engine,
+)
 from storage.sql.events import SqlEventLog
 from storage.sql.locks import AdvisoryTurnLocks
+from storage.sql.session import AsyncDatabase, Database, SqliteDatabase
 from storage.sql.tasks import SqlTaskStore
 from storage.sql.users import SqlUserStore
 
 
 class SqlStorage:
-    """Implements ``bot.stores.Storage`` on SQLite or PostgreSQL."""
+    """Implements ``bot.stores.Storage`` on SQLite or PostgreSQL.
+
+    ``engine`` (async) serves migrations and administration; the stores run their units of
+    work through ``database`` — on SQLite a connection of its own, driven from the event loop
+    (see ``storage.sql.session``).
+    """
 
     def __init__(
         self, engine: AsyncEngine, *, lock_wait_seconds: float = 120.0, max_turns: int = 20
     ) -> None:
         self.engine = engine
-        sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self.users = SqlUserStore(sessions)
-        self.tasks = SqlTaskStore(sessions)
-        self.conversations = SqlConversationStore(sessions)
-        self.events = SqlEventLog(sessions)
+        self.database: Database
+        if engine.dialect.name == "sqlite":
+            self.database = SqliteDatabase(
+                create_sqlite_inline_engine(engine.url.render_as_string(hide_password=False)),
+                busy_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+            )
+        else:
+            self.database = AsyncDatabase(engine)
+        self.users = SqlUserStore(self.database)
+        self.tasks = SqlTaskStore(self.database)
+        self.conversations = SqlConversationStore(self.database)
+        self.events = SqlEventLog(self.database)
         self._locks = (
             AdvisoryTurnLocks(engine.url, wait_seconds=lock_wait_seconds, max_holders=max_turns)
             if engine.dialect.name == "postgresql"
@@ -47,9 +64,13 @@ class SqlStorage:
         async with self._locks.hold(key):
             yield
 
+    def one_transaction(self) -> AsyncIterator[None]:
+        return self.database.shared()  # type: ignore[no-any-return]
+
     async def close(self) -> None:
         if self._locks is not None:
             await self._locks.close()
+        await self.database.close()
         await self.engine.dispose()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -49,7 +51,13 @@ async def test_history_window_is_newest_messages_in_order_within_budget(
     tight = await storage.conversations.recent_messages(
         conversation_id=conv.id, limit=10, char_budget=9
     )
-    assert [m.content for m in tight] == ["m27", "m28", "m29"]
+    # m29's stored tool call counts too: it fills the window alone.
+    assert [m.content for m in tight] == ["m29"]
+    stored = len(json.dumps([ToolCall("list_tasks", {}, {"ok": True}).as_json()]))
+    counted = await storage.conversations.recent_messages(
+        conversation_id=conv.id, limit=10, char_budget=3 + stored + 3
+    )
+    assert [m.content for m in counted] == ["m28", "m29"]
 
 
 async def test_event_is_claimed_once(storage: SqlStorage) -> None:

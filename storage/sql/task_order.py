@@ -1,0 +1,135 @@
+"""A person's list in SQL: the due filter and the orders of ``bot.tasks.order_key``.
+
+The default order compares due dates by the person's calendar day, where a date alone is its
+own day and a date-time falls on the day its instant has in their zone. SQL gets that day as
+a number: seconds since the epoch plus the zone's UTC offset at that instant, over 86,400. The
+offset comes from a ``CASE`` over the zone's transitions (DST changes) from three years back
+to six ahead, computed once per zone; beyond that window the nearest offset applies.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, case, false, literal, or_, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Integer
+
+from bot.tasks import TaskQuery
+from storage.sql.models import TaskRow
+
+SECONDS_PER_DAY = 86_400
+
+
+class local_day(FunctionElement[int]):  # noqa: N801 (a SQL function, named like one)
+    """``local_day(instant, offset_seconds)``: the day number of ``instant`` shifted by the
+    offset (days since 1970-01-01)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(local_day, "sqlite")
+def _local_day_sqlite(element: local_day, compiler: Any, **kw: Any) -> str:
+    instant, offset = list(element.clauses)
+    return (
+        f"((CAST(strftime('%s', {compiler.process(instant, **kw)}) AS INTEGER) + "
+        f"{compiler.process(offset, **kw)}) / {SECONDS_PER_DAY})"
+    )
+
+
+@compiles(local_day, "postgresql")
+def _local_day_postgres(element: local_day, compiler: Any, **kw: Any) -> str:
+    instant, offset = list(element.clauses)
+    return (
+        f"floor((extract(epoch from {compiler.process(instant, **kw)}) + "
+        f"{compiler.process(offset, **kw)}) / {SECONDS_PER_DAY})"
+    )
+
+
+@lru_cache(maxsize=256)
+def zone_shifts(zone: str, year: int) -> tuple[int, tuple[tuple[datetime, int], ...]]:
+    """The UTC offset (seconds) of ``zone`` before the window around ``year``, and each
+    change in it within the window: ``(instant it takes effect, new offset)``."""
+    tz = ZoneInfo(zone)
+    start = datetime(year - 3, 1, 1, 12, tzinfo=UTC)
+    end = datetime(year + 6, 12, 31, 12, tzinfo=UTC)
+
+    def offset(moment: datetime) -> int:
+        delta = moment.astimezone(tz).utcoffset()
+        return int(delta.total_seconds()) if delta else 0
+
+    first = offset(start)
+    changes = []
+    day, current = start, first
+    while day < end:
+        # Zones change their offset at most a few times a year: a week apart at the closest.
+        following = day + timedelta(days=7)
+        if offset(following) != current:
+            low, high = day, following  # the change lies in (low, high]
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if offset(middle) == current:
+                    low = middle
+                else:
+                    high = middle
+            current = offset(following)
+            changes.append((high.replace(microsecond=0), current))
+        day = following
+    return first, tuple(changes)
+
+
+def _offset_of(instant: Any, tz: ZoneInfo, now: datetime) -> ColumnElement[int]:
+    first, changes = zone_shifts(str(tz), now.year)
+    if not changes:
+        return literal(first, Integer())
+    # Newest change first: the first one the instant is at or after wins.
+    whens = [(instant >= at, literal(shift, Integer())) for at, shift in reversed(changes)]
+    return case(*whens, else_=literal(first, Integer()))
+
+
+def due_filter(query: TaskQuery, *, now: datetime, tz: ZoneInfo) -> ColumnElement[bool]:
+    """``query``'s due window on the person's calendar, as ``TaskQuery.matches`` reads it."""
+    window = query.window(now=now, tz=tz)
+    dates: list[ColumnElement[bool]] = [TaskRow.due_has_time.is_(false())]
+    times: list[ColumnElement[bool]] = [TaskRow.due_has_time.is_(true())]
+    if window.dates_from is not None:
+        dates.append(TaskRow.due_at >= window.dates_from)
+    if window.dates_to is not None:
+        dates.append(TaskRow.due_at <= window.dates_to)
+    if window.dates_overdue_before is not None:
+        dates.append(TaskRow.due_at < window.dates_overdue_before)
+    if window.times_from is not None:
+        times.append(TaskRow.due_at >= window.times_from)
+    if window.times_before is not None:
+        times.append(TaskRow.due_at < window.times_before)
+    if window.times_overdue_before is not None:
+        times.append(TaskRow.due_at < window.times_overdue_before)
+    return and_(TaskRow.due_at.is_not(None), or_(and_(*dates), and_(*times)))
+
+
+def _priority_rank() -> ColumnElement[int]:
+    return case({"high": 0, "medium": 1}, value=TaskRow.priority, else_=2)
+
+
+def list_order(query: TaskQuery, *, now: datetime, tz: ZoneInfo) -> list[ColumnElement[Any]]:
+    """ORDER BY for ``query.order``, the same as ``bot.tasks.order_key``."""
+    done_last = TaskRow.completed_at.is_not(None)
+    if query.order == "number":
+        return [done_last, TaskRow.number]
+    if query.order == "newest":
+        return [done_last, TaskRow.number.desc()]
+    shift = case((TaskRow.due_has_time.is_(true()), _offset_of(TaskRow.due_at, tz, now)), else_=0)
+    by_due = [
+        TaskRow.due_at.is_(None),
+        local_day(TaskRow.due_at, shift),
+        TaskRow.due_has_time,
+        TaskRow.due_at,
+    ]
+    if query.order == "priority":
+        return [done_last, _priority_rank(), *by_due, TaskRow.number]
+    return [done_last, *by_due, _priority_rank(), TaskRow.number]

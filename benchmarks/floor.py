@@ -49,7 +49,7 @@ from bot.conversations import IncomingMessage
 from bot.identity import ConversationKey, UserRef
 from storage import migrate
 from storage.sql import SqlStorage, open_sql_storage
-from storage.sql.engine import SQLITE_BUSY_TIMEOUT_MS
+from storage.sql.engine import SQLITE_BUSY_TIMEOUT_MS, SQLITE_INLINE_PRAGMAS
 
 OPEN_TASKS = 15
 CYCLE = (
@@ -85,6 +85,9 @@ class Recorder:
         def _rollback(_conn: Any) -> None:
             self.steps.append(("rollback", "", None))
 
+    def dump(self, steps: list[Step]) -> str:
+        return "\n".join(f"{k} {s[:110]}" for k, s, _ in steps)
+
     def take(self) -> list[Step]:
         steps, self.steps = self.steps, []
         return steps
@@ -113,12 +116,7 @@ class SqliteFloor:
 
     def __init__(self, path: str) -> None:
         self.db = sqlite3.connect(path, isolation_level=None, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-        for pragma in (
-            "journal_mode=WAL",
-            "foreign_keys=ON",
-            f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
-            "synchronous=NORMAL",
-        ):
+        for pragma in SQLITE_INLINE_PRAGMAS:
             self.db.execute(f"PRAGMA {pragma}")
 
     async def replay(self, steps: list[Step]) -> None:
@@ -201,9 +199,10 @@ async def compare(
     for text in texts(turns + len(warm))[len(warm) :]:
         todobot_total += await todobot_turn(text)
         steps = recorder.take()
-        statements += sum(1 for s in steps if s[0] == "sql" and not _is_tx_control(s[1]))
-        commits += sum(1 for s in steps if s[0] == "commit")
-        transactions += sum(1 for s in steps if s[0] in ("commit", "rollback"))
+        counts = _count(steps)
+        statements += counts[0]
+        transactions += counts[1]
+        commits += counts[2]
         started = time.perf_counter()
         understand_like_a_turn(text)
         await floor.replay(steps)
@@ -219,12 +218,27 @@ async def compare(
     }
 
 
-def _is_tx_control(statement: str) -> bool:
-    return statement.startswith(("BEGIN", "COMMIT", "ROLLBACK"))
+def _count(steps: list[Step]) -> tuple[int, int, int]:
+    """Statements, transactions and commits: the turn lock's statements count as statements,
+    but they run outside any transaction (autocommit)."""
+    statements = transactions = commits = 0
+    in_tx = False
+    for kind, statement, _ in steps:
+        if kind == "sql":
+            if statement.startswith(("BEGIN", "SET LOCAL")):
+                continue
+            statements += 1
+            in_tx = in_tx or not statement.startswith("SELECT pg_advisory")
+        elif in_tx:
+            transactions += 1
+            commits += kind == "commit"
+            in_tx = False
+    return statements, transactions, commits
 
 
 def attach_all(storage: SqlStorage, recorder: Recorder) -> None:
-    recorder.attach(storage.engine.sync_engine)
+    engine = storage.database.engine
+    recorder.attach(engine if isinstance(engine, Engine) else engine.sync_engine)
     locks = getattr(storage, "_locks", None)
     lock_engine = getattr(locks, "_engine", None)
     if lock_engine is not None:

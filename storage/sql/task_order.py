@@ -9,17 +9,18 @@ to six ahead, computed once per zone; beyond that window the nearest offset appl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, false, literal, or_, true
+from sqlalchemy import ColumnElement, and_, bindparam, case, false, literal, or_, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Integer
 
-from bot.tasks import TaskQuery
+from bot.tasks import TaskOrder, TaskQuery
 from storage.sql.models import TaskRow
 
 SECONDS_PER_DAY = 86_400
@@ -83,8 +84,8 @@ def zone_shifts(zone: str, year: int) -> tuple[int, tuple[tuple[datetime, int], 
     return first, tuple(changes)
 
 
-def _offset_of(instant: Any, tz: ZoneInfo, now: datetime) -> ColumnElement[int]:
-    first, changes = zone_shifts(str(tz), now.year)
+def _offset_of(instant: Any, zone: str, year: int) -> ColumnElement[int]:
+    first, changes = zone_shifts(zone, year)
     if not changes:
         return literal(first, Integer())
     # Newest change first: the first one the instant is at or after wins.
@@ -92,23 +93,32 @@ def _offset_of(instant: Any, tz: ZoneInfo, now: datetime) -> ColumnElement[int]:
     return case(*whens, else_=literal(first, Integer()))
 
 
-def due_filter(query: TaskQuery, *, now: datetime, tz: ZoneInfo) -> ColumnElement[bool]:
-    """``query``'s due window on the person's calendar, as ``TaskQuery.matches`` reads it."""
+def due_bounds(query: TaskQuery, *, now: datetime, tz: ZoneInfo) -> dict[str, datetime]:
+    """``query``'s due window on the person's calendar (``TaskQuery.matches``), as the
+    parameters of ``due_filter``: only the bounds that are set."""
     window = query.window(now=now, tz=tz)
-    dates: list[ColumnElement[bool]] = [TaskRow.due_has_time.is_(false())]
-    times: list[ColumnElement[bool]] = [TaskRow.due_has_time.is_(true())]
-    if window.dates_from is not None:
-        dates.append(TaskRow.due_at >= window.dates_from)
-    if window.dates_to is not None:
-        dates.append(TaskRow.due_at <= window.dates_to)
-    if window.dates_overdue_before is not None:
-        dates.append(TaskRow.due_at < window.dates_overdue_before)
-    if window.times_from is not None:
-        times.append(TaskRow.due_at >= window.times_from)
-    if window.times_before is not None:
-        times.append(TaskRow.due_at < window.times_before)
-    if window.times_overdue_before is not None:
-        times.append(TaskRow.due_at < window.times_overdue_before)
+    return {
+        name: getattr(window, name)
+        for name in window.__slots__
+        if getattr(window, name) is not None
+    }
+
+
+_DATE_BOUNDS = {"dates_from": "ge", "dates_to": "le", "dates_overdue_before": "lt"}
+_TIME_BOUNDS = {"times_from": "ge", "times_before": "lt", "times_overdue_before": "lt"}
+
+
+def due_filter(bounds: Sequence[str]) -> ColumnElement[bool]:
+    """Tasks due within the named bounds (parameters of the same names; see ``due_bounds``)."""
+    def compare(name: str, op: str) -> ColumnElement[bool]:
+        value = bindparam(name)
+        due = TaskRow.due_at
+        return due >= value if op == "ge" else due <= value if op == "le" else due < value
+
+    dates = [TaskRow.due_has_time.is_(false())]
+    dates += [compare(n, op) for n, op in _DATE_BOUNDS.items() if n in bounds]
+    times = [TaskRow.due_has_time.is_(true())]
+    times += [compare(n, op) for n, op in _TIME_BOUNDS.items() if n in bounds]
     return and_(TaskRow.due_at.is_not(None), or_(and_(*dates), and_(*times)))
 
 
@@ -116,20 +126,21 @@ def _priority_rank() -> ColumnElement[int]:
     return case({"high": 0, "medium": 1}, value=TaskRow.priority, else_=2)
 
 
-def list_order(query: TaskQuery, *, now: datetime, tz: ZoneInfo) -> list[ColumnElement[Any]]:
-    """ORDER BY for ``query.order``, the same as ``bot.tasks.order_key``."""
+def list_order(order: TaskOrder, *, zone: str, year: int) -> list[ColumnElement[Any]]:
+    """ORDER BY for ``order``, the same as ``bot.tasks.order_key`` in ``zone``."""
     done_last = TaskRow.completed_at.is_not(None)
-    if query.order == "number":
+    if order == "number":
         return [done_last, TaskRow.number]
-    if query.order == "newest":
+    if order == "newest":
         return [done_last, TaskRow.number.desc()]
-    shift = case((TaskRow.due_has_time.is_(true()), _offset_of(TaskRow.due_at, tz, now)), else_=0)
+    offset = _offset_of(TaskRow.due_at, zone, year)
+    shift = case((TaskRow.due_has_time.is_(true()), offset), else_=0)
     by_due = [
         TaskRow.due_at.is_(None),
         local_day(TaskRow.due_at, shift),
         TaskRow.due_has_time,
         TaskRow.due_at,
     ]
-    if query.order == "priority":
+    if order == "priority":
         return [done_last, _priority_rank(), *by_due, TaskRow.number]
     return [done_last, *by_due, _priority_rank(), TaskRow.number]

@@ -7,11 +7,13 @@ statements that do not depend on the call are built once, here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -24,13 +26,14 @@ from bot.tasks import (
     TaskChanges,
     TaskDraft,
     TaskImport,
+    TaskOrder,
     TaskPage,
     TaskQuery,
     plan_import_numbers,
 )
 from storage.sql.models import AppUser, TaskRow
 from storage.sql.session import Database
-from storage.sql.task_order import due_filter, list_order
+from storage.sql.task_order import due_bounds, due_filter, list_order
 
 _TASK = TaskRow.__table__
 _TASK_COLUMNS = tuple(_TASK.c)
@@ -122,21 +125,44 @@ def _row_values(
     }
 
 
-def _filters(user_id: int, query: TaskQuery, now: datetime, tz: ZoneInfo) -> list[Any]:
-    where: list[ColumnElement[bool]] = [TaskRow.user_id == user_id]
-    if query.status == "open":
+@dataclass(frozen=True, slots=True)
+class _ListShape:
+    """What a list statement's text depends on; the values are its parameters."""
+
+    status: str
+    priority: bool
+    numbers: bool
+    has_due: bool | None
+    bounds: tuple[str, ...]
+    order: TaskOrder
+    zone: str
+    year: int
+
+
+@lru_cache(maxsize=512)
+def _list_statements(shape: _ListShape) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements for ``shape``, built once."""
+    where: list[ColumnElement[bool]] = [TaskRow.user_id == bindparam("user_id")]
+    if shape.status == "open":
         where.append(TaskRow.completed_at.is_(None))
-    elif query.status == "completed":
+    elif shape.status == "completed":
         where.append(TaskRow.completed_at.is_not(None))
-    if query.priority is not None:
-        where.append(TaskRow.priority == query.priority.value)
-    if query.numbers:
-        where.append(TaskRow.number.in_(sorted(query.numbers)))
-    if query.has_due is not None:
-        where.append(TaskRow.due_at.is_not(None) if query.has_due else TaskRow.due_at.is_(None))
-    if query.narrows_by_due():
-        where.append(due_filter(query, now=now, tz=tz))
-    return where
+    if shape.priority:
+        where.append(TaskRow.priority == bindparam("priority"))
+    if shape.numbers:
+        where.append(TaskRow.number.in_(bindparam("numbers", expanding=True)))
+    if shape.has_due is not None:
+        where.append(TaskRow.due_at.is_not(None) if shape.has_due else TaskRow.due_at.is_(None))
+    if shape.bounds:
+        where.append(due_filter(shape.bounds))
+    page = (
+        select(*_TASK_COLUMNS)
+        .where(*where)
+        .order_by(*list_order(shape.order, zone=shape.zone, year=shape.year))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return page, select(func.count()).select_from(_TASK).where(*where)
 
 
 class SqlTaskStore:
@@ -232,21 +258,30 @@ class SqlTaskStore:
         limit: int = 200,
         offset: int = 0,
     ) -> TaskPage:
-        where = _filters(user_id, query, now, tz)
-        page = (
-            select(*_TASK_COLUMNS)
-            .where(*where)
-            .order_by(*list_order(query, now=now, tz=tz))
-            .limit(limit)
-            .offset(offset)
+        bounds = due_bounds(query, now=now, tz=tz) if query.narrows_by_due() else {}
+        page, count = _list_statements(
+            _ListShape(
+                status=query.status,
+                priority=query.priority is not None,
+                numbers=bool(query.numbers),
+                has_due=query.has_due,
+                bounds=tuple(sorted(bounds)),
+                order=query.order,
+                zone=str(tz),
+                year=now.year,
+            )
         )
-        count = select(func.count()).select_from(_TASK).where(*where)
+        params: dict[str, Any] = {"user_id": user_id, "limit": limit, "offset": offset, **bounds}
+        if query.priority is not None:
+            params["priority"] = query.priority.value
+        if query.numbers:
+            params["numbers"] = sorted(query.numbers)
 
         def work(conn: Connection) -> TaskPage:
-            tasks = [to_task(row) for row in conn.execute(page)]
+            tasks = [to_task(row) for row in conn.execute(page, params).all()]
             if offset == 0 and len(tasks) < limit:
                 return TaskPage(tasks)  # the whole list fitted: no need to count it
-            return TaskPage(tasks, total=conn.execute(count).scalar_one())
+            return TaskPage(tasks, total=conn.execute(count, params).scalar_one())
 
         return await self._db.run(work, write=False)
 

@@ -4,27 +4,35 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from functools import cache
+from typing import Any
+
 from sqlalchemy import bindparam, delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from storage.sql.models import ProcessedEvent
 from storage.sql.session import Database
 
-# The primary key decides, so whichever process inserts first handles the event; ON CONFLICT
-# DO NOTHING makes a redelivery an ordinary outcome rather than an error.
-_CLAIM = {
-    "postgresql": pg_insert(ProcessedEvent).on_conflict_do_nothing(),
-    "sqlite": sqlite_insert(ProcessedEvent).on_conflict_do_nothing(),
-}
+
+@cache
+def _claim_statement(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING: the primary key decides, so whichever process inserts
+    first handles the event, and a redelivery is an ordinary outcome rather than an error.
+    (Each dialect's module is imported only when that database is in use.)"""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(ProcessedEvent).on_conflict_do_nothing()
+
+
 _PRUNE = delete(ProcessedEvent).where(ProcessedEvent.seen_at < bindparam("before"))
 
 
 def claim(conn: Connection, platform: str, event_id: str, now: datetime) -> bool:
     """Record the event; False when it is already there."""
     result = conn.execute(
-        _CLAIM[conn.dialect.name],
+        _claim_statement(conn.dialect.name),
         {"platform": platform, "event_id": event_id[:128], "seen_at": now},
     )
     return bool(result.rowcount)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -13,9 +13,9 @@ from storage.sql.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
     create_sql_engine,
     create_sqlite_inline_engine,
+    normalize_url,
 )
 from storage.sql.events import SqlEventLog
-from storage.sql.locks import AdvisoryTurnLocks
 from storage.sql.session import AsyncDatabase, Database, SqliteDatabase
 from storage.sql.tasks import SqlTaskStore
 from storage.sql.users import SqlUserStore
@@ -24,36 +24,53 @@ from storage.sql.users import SqlUserStore
 class SqlStorage:
     """Implements ``bot.stores.Storage`` on SQLite or PostgreSQL.
 
-    ``engine`` (async) serves migrations and administration; the stores run their units of
-    work through ``database`` — on SQLite a connection of its own, driven from the event loop
-    (see ``storage.sql.session``).
+    The stores run their units of work through ``database``: on PostgreSQL the pooled async
+    engine, on SQLite a connection of its own driven from the event loop (see
+    ``storage.sql.session``). ``engine`` (async) serves migrations and administration; on
+    SQLite it is made on first use, so a start-up that needs no migration never loads it.
     """
 
     def __init__(
-        self, engine: AsyncEngine, *, lock_wait_seconds: float = 120.0, max_turns: int = 20
+        self,
+        url: str,
+        *,
+        pool_size: int = 5,
+        connect_timeout: float = 10.0,
+        echo: bool = False,
+        lock_wait_seconds: float = 120.0,
+        max_turns: int = 20,
     ) -> None:
-        self.engine = engine
+        self._url = url
+        self._engine_options = {
+            "pool_size": pool_size,
+            "connect_timeout": connect_timeout,
+            "echo": echo,
+        }
+        self.dialect = normalize_url(url).get_backend_name()
+        self._engine: AsyncEngine | None = None
+        self._locks = None
         self.database: Database
-        if engine.dialect.name == "sqlite":
+        if self.dialect == "sqlite":
             self.database = SqliteDatabase(
-                create_sqlite_inline_engine(engine.url.render_as_string(hide_password=False)),
-                busy_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+                create_sqlite_inline_engine(url), busy_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
             )
         else:
-            self.database = AsyncDatabase(engine)
+            from storage.sql.locks import AdvisoryTurnLocks
+
+            self.database = AsyncDatabase(self.engine)
+            self._locks = AdvisoryTurnLocks(
+                self.engine.url, wait_seconds=lock_wait_seconds, max_holders=max_turns
+            )
         self.users = SqlUserStore(self.database)
         self.tasks = SqlTaskStore(self.database)
         self.conversations = SqlConversationStore(self.database)
         self.events = SqlEventLog(self.database)
-        self._locks = (
-            AdvisoryTurnLocks(engine.url, wait_seconds=lock_wait_seconds, max_holders=max_turns)
-            if engine.dialect.name == "postgresql"
-            else None
-        )
 
     @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            self._engine = create_sql_engine(self._url, **self._engine_options)  # type: ignore[arg-type]
+        return self._engine
 
     @asynccontextmanager
     async def turn_lock(self, key: ConversationKey) -> AsyncIterator[None]:
@@ -64,14 +81,15 @@ class SqlStorage:
         async with self._locks.hold(key):
             yield
 
-    def one_transaction(self) -> AsyncIterator[None]:
-        return self.database.shared()  # type: ignore[no-any-return]
+    def one_transaction(self) -> AbstractAsyncContextManager[None]:
+        return self.database.shared()
 
     async def close(self) -> None:
         if self._locks is not None:
             await self._locks.close()
         await self.database.close()
-        await self.engine.dispose()
+        if self._engine is not None:
+            await self._engine.dispose()
 
 
 def open_sql_storage(
@@ -83,5 +101,10 @@ def open_sql_storage(
     lock_wait_seconds: float = 120.0,
 ) -> SqlStorage:
     """A ``SqlStorage`` for ``url`` (no connection is made until first use)."""
-    engine = create_sql_engine(url, pool_size=pool_size, connect_timeout=connect_timeout, echo=echo)
-    return SqlStorage(engine, lock_wait_seconds=lock_wait_seconds)
+    return SqlStorage(
+        url,
+        pool_size=pool_size,
+        connect_timeout=connect_timeout,
+        echo=echo,
+        lock_wait_seconds=lock_wait_seconds,
+    )

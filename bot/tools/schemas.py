@@ -24,7 +24,8 @@ _MULTILINE_FIELDS = frozenset({"description", "append_note"})
 
 
 class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Built on first use: a turn validates one or two tools, a start-up need not build all.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod

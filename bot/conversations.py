@@ -52,7 +52,11 @@ class ToolCall:
             for task in tasks
             if isinstance(task, Mapping)
         ]
-        return {"name": self.name, "arguments": self.arguments, "result": {**self.result, "tasks": compact}}
+        return {
+            "name": self.name,
+            "arguments": self.arguments,
+            "result": {**self.result, "tasks": compact},
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,15 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnRequest, TurnStart
-from bot.conversations import User
+from bot.conversations import (
+    Conversation,
+    Role,
+    StoredMessage,
+    ToolCall,
+    TurnRequest,
+    TurnStart,
+    User,
+)
 from bot.identity import ConversationKey, UserRef
 from bot.tasks import Task, TaskChanges, TaskDraft, TaskImport, TaskPage, TaskQuery
 

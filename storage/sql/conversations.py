@@ -31,13 +31,13 @@ _FIND_CONVERSATION = select(ConversationRow.id).where(
     ConversationRow.channel_id == bindparam("channel_id"),
     ConversationRow.thread_id == bindparam("thread_id"),
 )
-_CREATE_CONVERSATION = insert(ConversationRow.__table__).returning(ConversationRow.id)
+_CREATE_CONVERSATION = insert(ConversationRow).returning(ConversationRow.id)
 _TOUCH_CONVERSATION = (
-    update(ConversationRow.__table__)
+    update(ConversationRow)
     .where(ConversationRow.id == bindparam("cid"))
     .values(updated_at=bindparam("now"))
 )
-_INSERT_MESSAGE = insert(MessageRow.__table__).returning(MessageRow.id)
+_INSERT_MESSAGE = insert(MessageRow).returning(MessageRow.id)
 _SPEAKER_NAME = select(AppUser.display_name).where(AppUser.id == bindparam("uid"))
 # Newest first through the (conversation_id, created_at) index, so the cost is the window's
 # size whatever the conversation's length. What a message costs the window is its text plus
@@ -141,7 +141,9 @@ def insert_message(
     )
 
 
-def history(conn: Connection, conversation_id: int, limit: int, char_budget: int) -> list[StoredMessage]:
+def history(
+    conn: Connection, conversation_id: int, limit: int, char_budget: int
+) -> list[StoredMessage]:
     if limit <= 0:
         return []
     picked: list[StoredMessage] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-
 from functools import cache
 from typing import Any
 
@@ -20,10 +19,12 @@ def _claim_statement(dialect: str) -> Any:
     first handles the event, and a redelivery is an ordinary outcome rather than an error.
     (Each dialect's module is imported only when that database is in use.)"""
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(ProcessedEvent).on_conflict_do_nothing()
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(ProcessedEvent).on_conflict_do_nothing()
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(ProcessedEvent).on_conflict_do_nothing()
 
 
 _PRUNE = delete(ProcessedEvent).where(ProcessedEvent.seen_at < bindparam("before"))

@@ -82,7 +82,8 @@ class SqlStorage:
             yield
 
     def one_transaction(self) -> AbstractAsyncContextManager[None]:
-        return self.database.shared()
+        shared: AbstractAsyncContextManager[None] = self.database.shared()
+        return shared
 
     async def close(self) -> None:
         if self._locks is not None:

@@ -26,7 +26,7 @@ from storage.sql.models import TaskRow
 SECONDS_PER_DAY = 86_400
 
 
-class local_day(FunctionElement[int]):  # noqa: N801 (a SQL function, named like one)
+class local_day(FunctionElement[int]):
     """``local_day(instant, offset_seconds)``: the day number of ``instant`` shifted by the
     offset (days since 1970-01-01)."""
 
@@ -110,14 +110,18 @@ _TIME_BOUNDS = {"times_from": "ge", "times_before": "lt", "times_overdue_before"
 
 def due_filter(bounds: Sequence[str]) -> ColumnElement[bool]:
     """Tasks due within the named bounds (parameters of the same names; see ``due_bounds``)."""
-    def compare(name: str, op: str) -> ColumnElement[bool]:
-        value = bindparam(name)
-        due = TaskRow.due_at
-        return due >= value if op == "ge" else due <= value if op == "le" else due < value
 
-    dates = [TaskRow.due_has_time.is_(false())]
+    def compare(name: str, op: str) -> ColumnElement[bool]:
+        value: Any = bindparam(name)
+        due = TaskRow.due_at
+        found: ColumnElement[bool] = (
+            due >= value if op == "ge" else due <= value if op == "le" else due < value
+        )
+        return found
+
+    dates: list[ColumnElement[bool]] = [TaskRow.due_has_time.is_(false())]
     dates += [compare(n, op) for n, op in _DATE_BOUNDS.items() if n in bounds]
-    times = [TaskRow.due_has_time.is_(true())]
+    times: list[ColumnElement[bool]] = [TaskRow.due_has_time.is_(true())]
     times += [compare(n, op) for n, op in _TIME_BOUNDS.items() if n in bounds]
     return and_(TaskRow.due_at.is_not(None), or_(and_(*dates), and_(*times)))
 
@@ -126,7 +130,7 @@ def _priority_rank() -> ColumnElement[int]:
     return case({"high": 0, "medium": 1}, value=TaskRow.priority, else_=2)
 
 
-def list_order(order: TaskOrder, *, zone: str, year: int) -> list[ColumnElement[Any]]:
+def list_order(order: TaskOrder, *, zone: str, year: int) -> list[Any]:
     """ORDER BY for ``order``, the same as ``bot.tasks.order_key`` in ``zone``."""
     done_last = TaskRow.completed_at.is_not(None)
     if order == "number":
@@ -135,7 +139,7 @@ def list_order(order: TaskOrder, *, zone: str, year: int) -> list[ColumnElement[
         return [done_last, TaskRow.number.desc()]
     offset = _offset_of(TaskRow.due_at, zone, year)
     shift = case((TaskRow.due_has_time.is_(true()), offset), else_=0)
-    by_due = [
+    by_due: list[Any] = [
         TaskRow.due_at.is_(None),
         local_day(TaskRow.due_at, shift),
         TaskRow.due_has_time,

@@ -10,10 +10,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -35,7 +46,7 @@ from storage.sql.models import AppUser, TaskRow
 from storage.sql.session import Database
 from storage.sql.task_order import due_bounds, due_filter, list_order
 
-_TASK = TaskRow.__table__
+_TASK = cast(Table, TaskRow.__table__)
 _TASK_COLUMNS = tuple(_TASK.c)
 _MINE = (TaskRow.user_id == bindparam("user_id"), TaskRow.number == bindparam("number"))
 

@@ -15,7 +15,6 @@ from bot.identity import UserRef
 from storage.sql.models import AppUser, UserIdentity
 from storage.sql.session import Database
 
-_USER = AppUser.__table__
 _USER_COLUMNS = (AppUser.id, AppUser.display_name, AppUser.timezone, AppUser.timezone_pinned)
 
 _FIND = (
@@ -27,10 +26,10 @@ _FIND = (
         UserIdentity.external_id == bindparam("external_id"),
     )
 )
-_CREATE = insert(_USER).returning(*_USER_COLUMNS)
-_CREATE_IDENTITY = insert(UserIdentity.__table__)
+_CREATE = insert(AppUser).returning(*_USER_COLUMNS)
+_CREATE_IDENTITY = insert(UserIdentity)
 _SET_TIMEZONE = (
-    update(_USER)
+    update(AppUser)
     .where(AppUser.id == bindparam("uid"))
     .values(
         timezone=bindparam("zone"),

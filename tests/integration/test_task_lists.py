@@ -39,9 +39,7 @@ def varied_tasks(count: int, seed: int = 7) -> list[TaskImport]:
             due = Due.at_instant(datetime.combine(day, moment, tzinfo=UTC))
         items.append(
             TaskImport(
-                draft=TaskDraft(
-                    title=f"task {i}", priority=pick.choice(list(Priority)), due=due
-                ),
+                draft=TaskDraft(title=f"task {i}", priority=pick.choice(list(Priority)), due=due),
                 completed_at=NOW if pick.random() < 0.25 else None,
             )
         )

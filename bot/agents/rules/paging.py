@@ -1,4 +1,4 @@
-""""more" and "page 3": the speaker's last list, carried on at another page."""
+""" "more" and "page 3": the speaker's last list, carried on at another page."""
 
 from __future__ import annotations
 
@@ -14,7 +14,11 @@ def last_list(turn: AgentTurn) -> tuple[dict[str, Any], Mapping[str, Any]] | Non
         if message.role != "assistant" or message.user_id != turn.user.id:
             continue
         for call in reversed(message.tool_calls):
-            if call.name == "list_tasks" and call.result.get("ok") and "numbers" not in call.arguments:
+            if (
+                call.name == "list_tasks"
+                and call.result.get("ok")
+                and "numbers" not in call.arguments
+            ):
                 return dict(call.arguments), call.result
     return None
 

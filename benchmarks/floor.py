@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -177,10 +177,13 @@ async def compare(
 ) -> dict[str, Any]:
     chat = ChatService(storage=storage, agent=build_agent(AgentSettings(backend="rules")))
 
+    cpu = {"todobot": 0.0, "floor": 0.0}
+
     async def todobot_turn(text: str) -> float:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         reply = await chat.handle(IncomingMessage(key=KEY, author=USER, text=text))
         elapsed = time.perf_counter() - started
+        cpu["todobot"] += time.process_time() - cpu_started
         if reply.is_error:
             raise SystemExit(f"todobot turn failed: {reply.text}")
         return elapsed
@@ -195,6 +198,7 @@ async def compare(
         await floor.replay(recorder.take())
 
     todobot_total = floor_total = 0.0
+    cpu["todobot"] = 0.0
     statements = transactions = commits = 0
     for text in texts(turns + len(warm))[len(warm) :]:
         todobot_total += await todobot_turn(text)
@@ -203,10 +207,11 @@ async def compare(
         statements += counts[0]
         transactions += counts[1]
         commits += counts[2]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         understand_like_a_turn(text)
         await floor.replay(steps)
         floor_total += time.perf_counter() - started
+        cpu["floor"] += time.process_time() - cpu_started
     return {
         "todobot_tps": round(turns / todobot_total, 1),
         "floor_tps": round(turns / floor_total, 1),
@@ -214,6 +219,9 @@ async def compare(
         "statements_per_turn": round(statements / turns, 2),
         "transactions_per_turn": round(transactions / turns, 2),
         "commits_per_turn": round(commits / turns, 2),
+        # This process's CPU per turn: less disturbed by a loaded machine than the wall clock.
+        "todobot_cpu_ms": round(cpu["todobot"] / turns * 1000, 3),
+        "floor_cpu_ms": round(cpu["floor"] / turns * 1000, 3),
         "turns": turns,
     }
 
@@ -327,13 +335,10 @@ async def main() -> None:
             f"{backend:>8}: todobot {row['todobot_tps']:>7} turns/s  floor {row['floor_tps']:>7} "
             f"turns/s  ratio {row['ratio']:.2f}  per turn: {row['statements_per_turn']} "
             f"statements, {row['transactions_per_turn']} transactions, "
-            f"{row['commits_per_turn']} commits"
+            f"{row['commits_per_turn']} commits; CPU/turn {row['todobot_cpu_ms']} ms vs "
+            f"{row['floor_cpu_ms']} ms"
         )
 
 
-def _run(main: Callable[[], Awaitable[None]]) -> None:
-    asyncio.run(main())  # type: ignore[arg-type]
-
-
 if __name__ == "__main__":
-    _run(main)
+    asyncio.run(main())

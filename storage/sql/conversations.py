@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.conversations import (
@@ -24,6 +24,7 @@ from storage.sql.events import claim
 from storage.sql.models import AppUser, ConversationRow, MessageRow
 from storage.sql.session import Database
 from storage.sql.users import get_or_create_user, raced_on_insert, set_timezone
+from storage.sql.windows import HistoryWindows, fit, read_window
 
 _FIND_CONVERSATION = select(ConversationRow.id).where(
     ConversationRow.platform == bindparam("platform"),
@@ -39,29 +40,6 @@ _TOUCH_CONVERSATION = (
 )
 _INSERT_MESSAGE = insert(MessageRow).returning(MessageRow.id)
 _SPEAKER_NAME = select(AppUser.display_name).where(AppUser.id == bindparam("uid"))
-# Newest first through the (conversation_id, created_at) index, so the cost is the window's
-# size whatever the conversation's length. What a message costs the window is its text plus
-# its stored tool calls, measured by the database.
-_HISTORY = (
-    select(
-        MessageRow.id,
-        MessageRow.conversation_id,
-        MessageRow.user_id,
-        MessageRow.role,
-        MessageRow.content,
-        MessageRow.tool_calls,
-        MessageRow.created_at,
-        AppUser.display_name,
-        (
-            func.length(MessageRow.content)
-            + func.coalesce(func.length(cast(MessageRow.tool_calls, Text)), 0)
-        ).label("stored_chars"),
-    )
-    .join(AppUser, AppUser.id == MessageRow.user_id)
-    .where(MessageRow.conversation_id == bindparam("cid"))
-    .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
-    .limit(bindparam("limit"))
-)
 
 
 def _key_params(key: ConversationKey) -> dict[str, str]:
@@ -71,25 +49,6 @@ def _key_params(key: ConversationKey) -> dict[str, str]:
         "channel_id": key.channel_id,
         "thread_id": key.thread_id,
     }
-
-
-def _to_message(row: Any, speaker_name: str) -> StoredMessage:
-    calls = [
-        ToolCall(
-            name=c.get("name", ""), arguments=c.get("arguments") or {}, result=c.get("result") or {}
-        )
-        for c in row.tool_calls or []
-    ]
-    return StoredMessage(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        user_id=row.user_id,
-        speaker_name=speaker_name,
-        role=row.role,
-        content=row.content,
-        tool_calls=calls,
-        created_at=row.created_at,
-    )
 
 
 def conversation_id(conn: Connection, key: ConversationKey, now: datetime) -> int:
@@ -141,19 +100,12 @@ def insert_message(
     )
 
 
-def history(
-    conn: Connection, conversation_id: int, limit: int, char_budget: int
-) -> list[StoredMessage]:
-    if limit <= 0:
-        return []
-    picked: list[StoredMessage] = []
-    used = 0
-    for row in conn.execute(_HISTORY, {"cid": conversation_id, "limit": limit}):
-        if picked and used + row.stored_chars > char_budget:
-            break
-        picked.append(_to_message(row, row.display_name))
-        used += row.stored_chars
-    return picked[::-1]
+def _as_kept(message: StoredMessage) -> StoredMessage:
+    """``message`` as a later read gives it back: tool calls in their stored form."""
+    if not message.tool_calls:
+        return message
+    stored = [ToolCall(**c.as_stored()) for c in message.tool_calls]
+    return dataclasses.replace(message, tool_calls=stored)
 
 
 CONVERSATION_CACHE_SIZE = 10_000
@@ -170,6 +122,7 @@ class SqlConversationStore:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._ids: OrderedDict[ConversationKey, int] = OrderedDict()
+        self._windows = HistoryWindows()
 
     def _remember(self, key: ConversationKey, conversation_id: int) -> int:
         self._ids[key] = conversation_id
@@ -214,7 +167,7 @@ class SqlConversationStore:
                 user = set_timezone(conn, user.id, hint, pinned=False)
             conv_id = cached if cached is not None else conversation_id(conn, key, now)
             conn.execute(_TOUCH_CONVERSATION, {"cid": conv_id, "now": now})
-            window = history(conn, conv_id, request.history_limit, request.history_chars)
+            window = self._windows.read(conn, conv_id, request.history_limit, request.history_chars)
             message = insert_message(
                 conn,
                 conversation_id=conv_id,
@@ -243,6 +196,7 @@ class SqlConversationStore:
                 continue
             if start is not None:
                 self._remember(key, start.conversation.id)
+                self._windows.added(start.message)
             return start
         raise AssertionError("unreachable")
 
@@ -263,7 +217,7 @@ class SqlConversationStore:
             name = speaker_name
             if name is None:
                 name = conn.execute(_SPEAKER_NAME, {"uid": user_id}).scalar()
-            return insert_message(
+            stored = insert_message(
                 conn,
                 conversation_id=conversation_id,
                 user_id=user_id,
@@ -275,6 +229,9 @@ class SqlConversationStore:
                 tokens_used=tokens_used,
                 platform_message_id=platform_message_id,
             )
+            kept = _as_kept(stored)
+            self._db.after_commit(lambda: self._windows.added(kept))
+            return stored
 
         return await self._db.run(work)
 
@@ -282,6 +239,8 @@ class SqlConversationStore:
         self, *, conversation_id: int, limit: int, char_budget: int
     ) -> list[StoredMessage]:
         """The newest messages, oldest first (tests and tools that read a conversation)."""
-        return await self._db.run(
-            lambda conn: history(conn, conversation_id, limit, char_budget), write=False
-        )
+
+        def work(conn: Connection) -> list[StoredMessage]:
+            return fit(read_window(conn, conversation_id, limit), limit, char_budget)
+
+        return await self._db.run(work, write=False)

@@ -84,6 +84,10 @@ class Database(Protocol):
     def shared(self) -> Any:
         """An async context: every ``run`` inside is one transaction, committed at the end."""
 
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Call ``action`` once the work just run is committed: now, or when the shared
+        transaction it ran in commits (never, if that rolls back)."""
+
     async def close(self) -> None: ...
 
 
@@ -106,6 +110,9 @@ class SqliteDatabase:
         self._commits = 0
         self._checkpoint: asyncio.Future[None] | None = None
         self._shared: ContextVar[Connection | None] = ContextVar("sqlite_shared", default=None)
+        self._committed: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+            "sqlite_after_commit", default=None
+        )
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Connection) -> None:
@@ -179,6 +186,8 @@ class SqliteDatabase:
 
             tx = await self._with_retry(begin)
             token = self._shared.set(conn)
+            pending: list[Callable[[], None]] = []
+            waiting = self._committed.set(pending)
             try:
                 yield
                 tx.commit()
@@ -188,7 +197,17 @@ class SqliteDatabase:
                 raise
             finally:
                 self._shared.reset(token)
+                self._committed.reset(waiting)
             self._wrote()
+            for action in pending:
+                action()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        pending = self._committed.get()
+        if pending is None:
+            action()
+        else:
+            pending.append(action)
 
     def _wrote(self) -> None:
         self._commits += 1
@@ -235,6 +254,9 @@ class AsyncDatabase:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._shared: ContextVar[AsyncConnection | None] = ContextVar("pg_shared", default=None)
+        self._committed: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+            "pg_after_commit", default=None
+        )
 
     async def run(
         self, work: Work[T], *, write: bool = True, conflicts: bool = False, durable: bool = True
@@ -286,17 +308,29 @@ class AsyncDatabase:
         if self._shared.get() is not None:
             yield
             return
+        pending: list[Callable[[], None]] = []
         try:
             async with self.engine.begin() as conn:
                 token = self._shared.set(conn)
+                waiting = self._committed.set(pending)
                 try:
                     yield
                 finally:
                     self._shared.reset(token)
+                    self._committed.reset(waiting)
         except TodobotError:
             raise
         except (SQLAlchemyError, *_UNREACHABLE) as exc:
             raise _failed(exc) from exc
+        for action in pending:
+            action()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        pending = self._committed.get()
+        if pending is None:
+            action()
+        else:
+            pending.append(action)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -176,6 +176,18 @@ def _list_statements(shape: _ListShape) -> tuple[Select[Any], Select[Any]]:
     return page, select(func.count()).select_from(_TASK).where(*where)
 
 
+@lru_cache(maxsize=64)
+def _update_statement(fields: frozenset[str]) -> Any:
+    """UPDATE … RETURNING for a set of changed columns, built once per set."""
+    # An UPDATE's parameters may not be named like its columns.
+    return (
+        update(TaskRow)
+        .where(TaskRow.user_id == bindparam("owner"), TaskRow.number == bindparam("task"))
+        .values({name: bindparam(f"new_{name}") for name in sorted(fields)})
+        .returning(*_TASK_COLUMNS)
+    )
+
+
 class SqlTaskStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -299,7 +311,7 @@ class SqlTaskStore:
     async def update_task(
         self, *, user_id: int, number: int, changes: TaskChanges, now: datetime
     ) -> Task:
-        values: dict[str, object] = {"updated_at": now}
+        values: dict[str, Any] = {"updated_at": now}
         if changes.title is not UNSET:
             values["title"] = changes.title
         if changes.description is not UNSET:
@@ -312,15 +324,12 @@ class SqlTaskStore:
             values["due_has_time"] = bool(due and due.has_time)
         if changes.completed_at is not UNSET:
             values["completed_at"] = changes.completed_at
-        statement = (
-            update(_TASK)
-            .where(TaskRow.user_id == user_id, TaskRow.number == number)
-            .values(**values)
-            .returning(*_TASK_COLUMNS)
-        )
+        statement = _update_statement(frozenset(values))
+        params = {f"new_{name}": value for name, value in values.items()}
+        params.update(owner=user_id, task=number)
 
         def work(conn: Connection) -> Task:
-            row = conn.execute(statement).one_or_none()
+            row = conn.execute(statement, params).one_or_none()
             if row is None:
                 raise _not_found(number)
             return to_task(row)

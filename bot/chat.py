@@ -224,9 +224,10 @@ class ChatService:
         """The agent's answer; a failure or timeout becomes an honest apology that says which
         changes were already made (they are committed and stay)."""
         try:
-            answer = await asyncio.wait_for(
-                self._agent.respond(turn, toolbox), timeout=self._limits.agent_timeout
-            )
+            # A timeout scope, not wait_for: no task per turn, and the agent runs in the turn's
+            # own context (its shared transaction, if any).
+            async with asyncio.timeout(self._limits.agent_timeout):
+                answer = await self._agent.respond(turn, toolbox)
         except TimeoutError:
             log.warning("agent %s timed out in %s", self._agent.name, key)
             done = texts.describe_changes(toolbox.calls)

@@ -23,8 +23,15 @@ from bot.identity import ConversationKey
 from storage.sql.events import claim
 from storage.sql.models import AppUser, ConversationRow, MessageRow
 from storage.sql.session import Database
-from storage.sql.users import get_or_create_user, raced_on_insert, set_timezone
-from storage.sql.windows import HistoryWindows, fit, read_window
+from storage.sql.users import (
+    finding_user_with,
+    get_or_create_user,
+    identity_params,
+    raced_on_insert,
+    set_timezone,
+    to_user,
+)
+from storage.sql.windows import NEWEST_ID, UNKNOWN, HistoryWindows, Unknown, fit, read_window
 
 _FIND_CONVERSATION = select(ConversationRow.id).where(
     ConversationRow.platform == bindparam("platform"),
@@ -39,6 +46,7 @@ _TOUCH_CONVERSATION = (
     .values(updated_at=bindparam("now"))
 )
 _INSERT_MESSAGE = insert(MessageRow).returning(MessageRow.id)
+_USER_AND_NEWEST = finding_user_with(NEWEST_ID.label("newest"))
 _SPEAKER_NAME = select(AppUser.display_name).where(AppUser.id == bindparam("uid"))
 
 
@@ -160,14 +168,25 @@ class SqlConversationStore:
             if incoming.event_id and not claim(conn, key.platform, incoming.event_id, now):
                 return None
             hint = request.timezone_hint
-            user = get_or_create_user(
-                conn, incoming.author, incoming.display_name, hint or request.default_timezone
-            )
+            newest: int | Unknown | None = UNKNOWN
+            found = None
+            if cached is not None and self._windows.holds(cached, request.history_limit):
+                # The steady turn: the author and the newest message id in one statement.
+                params = {**identity_params(incoming.author), "cid": cached}
+                found = conn.execute(_USER_AND_NEWEST, params).one_or_none()
+            if found is not None:
+                user, newest = to_user(found), found.newest
+            else:
+                user = get_or_create_user(
+                    conn, incoming.author, incoming.display_name, hint or request.default_timezone
+                )
             if hint and not user.timezone_pinned and user.timezone != hint:
                 user = set_timezone(conn, user.id, hint, pinned=False)
             conv_id = cached if cached is not None else conversation_id(conn, key, now)
             conn.execute(_TOUCH_CONVERSATION, {"cid": conv_id, "now": now})
-            window = self._windows.read(conn, conv_id, request.history_limit, request.history_chars)
+            window = self._windows.read(
+                conn, conv_id, request.history_limit, request.history_chars, newest=newest
+            )
             message = insert_message(
                 conn,
                 conversation_id=conv_id,

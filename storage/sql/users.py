@@ -48,6 +48,16 @@ def to_user(row: Any) -> User:
     )
 
 
+def identity_params(ref: UserRef) -> dict[str, str]:
+    return {"platform": ref.platform, "tenant": ref.tenant, "external_id": ref.external_id}
+
+
+def finding_user_with(extra: Any) -> Any:
+    """A statement that finds the user's row with ``extra`` (a labelled scalar subquery)
+    alongside: build it once, run it with ``identity_params`` and the subquery's own."""
+    return _FIND.add_columns(extra)
+
+
 def find_user(conn: Connection, ref: UserRef) -> User | None:
     row = conn.execute(
         _FIND, {"platform": ref.platform, "tenant": ref.tenant, "external_id": ref.external_id}

@@ -54,6 +54,16 @@ _NEWEST = (
     .limit(1)
 )
 
+# The conversation's newest message id, as a subquery another statement can carry along.
+NEWEST_ID = _NEWEST.scalar_subquery()
+
+
+class Unknown:
+    """``read`` was not told the newest id: it asks the database."""
+
+
+UNKNOWN = Unknown()
+
 WINDOWS_KEPT = 2_000
 Sized = list[tuple[StoredMessage, int]]  # messages, oldest first, each with its stored size
 
@@ -115,15 +125,31 @@ class HistoryWindows:
         self._kept = kept
         self._windows: OrderedDict[int, _Window] = OrderedDict()
 
+    def holds(self, conversation_id: int, limit: int) -> bool:
+        """Whether a kept window may serve ``limit`` (the caller then fetches the newest id,
+        e.g. along with another query, with ``NEWEST_ID``)."""
+        kept = self._windows.get(conversation_id)
+        return kept is not None and kept.capacity >= limit
+
     def read(
-        self, conn: Connection, conversation_id: int, limit: int, budget: int
+        self,
+        conn: Connection,
+        conversation_id: int,
+        limit: int,
+        budget: int,
+        *,
+        newest: int | Unknown | None = UNKNOWN,
     ) -> list[StoredMessage]:
-        """The window as the database holds it now (inside the caller's transaction)."""
+        """The window as the database holds it now (inside the caller's transaction).
+
+        ``newest``: the conversation's newest message id, if the caller already read it.
+        """
         if limit <= 0:
             return []
         kept = self._windows.get(conversation_id)
         if kept is not None and kept.capacity >= limit:
-            newest = conn.execute(_NEWEST, {"cid": conversation_id}).scalar()
+            if isinstance(newest, Unknown):
+                newest = conn.execute(_NEWEST, {"cid": conversation_id}).scalar()
             if newest == kept.newest_id:
                 self._windows.move_to_end(conversation_id)
                 return fit(kept.messages, limit, budget)

@@ -2,8 +2,9 @@
 
 Runs the steady cycle of ``benchmarks/turns.py`` (add, list, add, complete, list due today,
 delete; 15 open tasks) through ``ChatService`` with the offline rules agent, and records every
-statement and transaction each turn sends to the database (SQLAlchemy's cursor and transaction
-events, on the turn's engine and the turn-lock engine). Right after each todobot turn, the
+statement and transaction each turn sends to the database (on SQLite the driver's own trace of
+todobot's connection; on PostgreSQL SQLAlchemy's cursor and transaction events on the turn's
+engine and the turn-lock engine). Right after each todobot turn, the
 floor replays exactly those statements, in the same transactions, on a twin database that went
 through the same history, through the bare driver — synchronous ``sqlite3`` with todobot's
 pragmas, or one ``asyncpg`` connection without pool or ORM — and also pays the offline
@@ -72,6 +73,23 @@ class Recorder:
 
     steps: list[Step] = field(default_factory=list)
 
+    def attach_sqlite(self, engine: Engine) -> None:
+        """Every statement SQLite runs on todobot's connection, as the driver reports it
+        (parameters expanded), whoever issued it: SQLAlchemy, or todobot on the cursor."""
+
+        def trace(statement: str) -> None:
+            head = statement.split(None, 1)[0].upper() if statement else ""
+            if head == "COMMIT":
+                self.steps.append(("commit", "", None))
+            elif head == "ROLLBACK":
+                self.steps.append(("rollback", "", None))
+            elif head != "PRAGMA":
+                self.steps.append(("sql", statement, None))
+
+        @event.listens_for(engine, "connect")
+        def _trace(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.set_trace_callback(trace)
+
     def attach(self, engine: Engine) -> None:
         @event.listens_for(engine, "before_cursor_execute")
         def _sql(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
@@ -121,9 +139,9 @@ class SqliteFloor:
 
     async def replay(self, steps: list[Step]) -> None:
         db = self.db
-        for kind, statement, params in steps:
+        for kind, statement, _ in steps:
             if kind == "sql":
-                db.execute(statement, params or ()).fetchall()
+                db.execute(statement).fetchall()
             elif db.in_transaction:
                 db.execute("COMMIT" if kind == "commit" else "ROLLBACK")
 
@@ -246,7 +264,10 @@ def _count(steps: list[Step]) -> tuple[int, int, int]:
 
 def attach_all(storage: SqlStorage, recorder: Recorder) -> None:
     engine = storage.database.engine
-    recorder.attach(engine if isinstance(engine, Engine) else engine.sync_engine)
+    if isinstance(engine, Engine):
+        recorder.attach_sqlite(engine)
+        return
+    recorder.attach(engine.sync_engine)
     locks = getattr(storage, "_locks", None)
     lock_engine = getattr(locks, "_engine", None)
     if lock_engine is not None:

@@ -20,6 +20,8 @@ from bot.conversations import (
 )
 from bot.errors import StorageError
 from bot.identity import ConversationKey
+from storage.sql import driver
+from storage.sql.driver import sqlite_json, sqlite_timestamp
 from storage.sql.events import claim
 from storage.sql.models import AppUser, ConversationRow, MessageRow
 from storage.sql.session import Database
@@ -82,20 +84,25 @@ def insert_message(
     tokens_used: int | None = None,
     platform_message_id: str | None = None,
 ) -> StoredMessage:
-    stored = [c.as_stored() for c in tool_calls]
-    message_id = conn.execute(
-        _INSERT_MESSAGE,
-        {
-            "conversation_id": conversation_id,
-            "user_id": user_id,
-            "role": role,
-            "content": content,
-            "tool_calls": stored or None,
-            "tokens_used": tokens_used,
-            "platform_message_id": platform_message_id,
-            "created_at": now,
-        },
-    ).scalar_one()
+    stored = [c.as_stored() for c in tool_calls] or None
+    if conn.dialect.name == "sqlite":
+        values = (conversation_id, user_id, role, content, sqlite_json(stored), tokens_used)
+        row = (*values, platform_message_id, sqlite_timestamp(now))
+        message_id = driver.insert_row(conn, driver.INSERT_MESSAGE, row)
+    else:
+        message_id = conn.execute(
+            _INSERT_MESSAGE,
+            {
+                "conversation_id": conversation_id,
+                "user_id": user_id,
+                "role": role,
+                "content": content,
+                "tool_calls": stored,
+                "tokens_used": tokens_used,
+                "platform_message_id": platform_message_id,
+                "created_at": now,
+            },
+        ).scalar_one()
     return StoredMessage(
         id=message_id,
         conversation_id=conversation_id,

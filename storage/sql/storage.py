@@ -16,7 +16,9 @@ from storage.sql.engine import (
     normalize_url,
 )
 from storage.sql.events import SqlEventLog
-from storage.sql.session import AsyncDatabase, Database, SqliteDatabase
+from storage.sql.inline import SqliteDatabase
+from storage.sql.pooled import AsyncDatabase
+from storage.sql.session import Database
 from storage.sql.tasks import SqlTaskStore
 from storage.sql.users import SqlUserStore
 

@@ -1,4 +1,4 @@
-"""A person's list in SQL: the due filter and the orders of ``bot.tasks.order_key``.
+"""A person's list in SQL: filters, the orders of ``bot.tasks.order_key``, one page.
 
 The default order compares due dates by the person's calendar day, where a date alone is its
 own day and a date-time falls on the day its instant has in their zone. SQL gets that day as
@@ -10,12 +10,25 @@ to six ahead, computed once per zone; beyond that window the nearest offset appl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, false, literal, or_, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Integer
@@ -24,6 +37,7 @@ from bot.tasks import TaskOrder, TaskQuery
 from storage.sql.models import TaskRow
 
 SECONDS_PER_DAY = 86_400
+TASK_COLUMNS = tuple(TaskRow.__table__.c)
 
 
 class local_day(FunctionElement[int]):
@@ -148,3 +162,43 @@ def list_order(order: TaskOrder, *, zone: str, year: int) -> list[Any]:
     if order == "priority":
         return [done_last, _priority_rank(), *by_due, TaskRow.number]
     return [done_last, *by_due, _priority_rank(), TaskRow.number]
+
+
+@dataclass(frozen=True, slots=True)
+class ListShape:
+    """What a list statement's text depends on; the values are its parameters."""
+
+    status: str
+    priority: bool
+    numbers: bool
+    has_due: bool | None
+    bounds: tuple[str, ...]
+    order: TaskOrder
+    zone: str
+    year: int
+
+
+@lru_cache(maxsize=512)
+def list_statements(shape: ListShape) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements for ``shape``, built once."""
+    where: list[ColumnElement[bool]] = [TaskRow.user_id == bindparam("user_id")]
+    if shape.status == "open":
+        where.append(TaskRow.completed_at.is_(None))
+    elif shape.status == "completed":
+        where.append(TaskRow.completed_at.is_not(None))
+    if shape.priority:
+        where.append(TaskRow.priority == bindparam("priority"))
+    if shape.numbers:
+        where.append(TaskRow.number.in_(bindparam("numbers", expanding=True)))
+    if shape.has_due is not None:
+        where.append(TaskRow.due_at.is_not(None) if shape.has_due else TaskRow.due_at.is_(None))
+    if shape.bounds:
+        where.append(due_filter(shape.bounds))
+    page = (
+        select(*TASK_COLUMNS)
+        .where(*where)
+        .order_by(*list_order(shape.order, zone=shape.zone, year=shape.year))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return page, select(func.count()).select_from(TaskRow).where(*where)

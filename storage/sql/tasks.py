@@ -7,20 +7,16 @@ statements that do not depend on the call are built once, here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    ColumnElement,
-    Select,
     Table,
     bindparam,
     case,
     delete,
-    func,
     insert,
     select,
     update,
@@ -37,17 +33,16 @@ from bot.tasks import (
     TaskChanges,
     TaskDraft,
     TaskImport,
-    TaskOrder,
     TaskPage,
     TaskQuery,
     plan_import_numbers,
 )
 from storage.sql.models import AppUser, TaskRow
 from storage.sql.session import Database
-from storage.sql.task_order import due_bounds, due_filter, list_order
+from storage.sql.task_order import TASK_COLUMNS as _TASK_COLUMNS
+from storage.sql.task_order import ListShape, due_bounds, list_statements
 
 _TASK = cast(Table, TaskRow.__table__)
-_TASK_COLUMNS = tuple(_TASK.c)
 _MINE = (TaskRow.user_id == bindparam("user_id"), TaskRow.number == bindparam("number"))
 
 _ALLOCATE = (
@@ -134,46 +129,6 @@ def _row_values(
         "created_at": created_at or now,
         "updated_at": now,
     }
-
-
-@dataclass(frozen=True, slots=True)
-class _ListShape:
-    """What a list statement's text depends on; the values are its parameters."""
-
-    status: str
-    priority: bool
-    numbers: bool
-    has_due: bool | None
-    bounds: tuple[str, ...]
-    order: TaskOrder
-    zone: str
-    year: int
-
-
-@lru_cache(maxsize=512)
-def _list_statements(shape: _ListShape) -> tuple[Select[Any], Select[Any]]:
-    """The page and count statements for ``shape``, built once."""
-    where: list[ColumnElement[bool]] = [TaskRow.user_id == bindparam("user_id")]
-    if shape.status == "open":
-        where.append(TaskRow.completed_at.is_(None))
-    elif shape.status == "completed":
-        where.append(TaskRow.completed_at.is_not(None))
-    if shape.priority:
-        where.append(TaskRow.priority == bindparam("priority"))
-    if shape.numbers:
-        where.append(TaskRow.number.in_(bindparam("numbers", expanding=True)))
-    if shape.has_due is not None:
-        where.append(TaskRow.due_at.is_not(None) if shape.has_due else TaskRow.due_at.is_(None))
-    if shape.bounds:
-        where.append(due_filter(shape.bounds))
-    page = (
-        select(*_TASK_COLUMNS)
-        .where(*where)
-        .order_by(*list_order(shape.order, zone=shape.zone, year=shape.year))
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
-    )
-    return page, select(func.count()).select_from(_TASK).where(*where)
 
 
 @lru_cache(maxsize=64)
@@ -282,8 +237,8 @@ class SqlTaskStore:
         offset: int = 0,
     ) -> TaskPage:
         bounds = due_bounds(query, now=now, tz=tz) if query.narrows_by_due() else {}
-        page, count = _list_statements(
-            _ListShape(
+        page, count = list_statements(
+            ListShape(
                 status=query.status,
                 priority=query.priority is not None,
                 numbers=bool(query.numbers),

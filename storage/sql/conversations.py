@@ -6,6 +6,7 @@ import dataclasses
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
@@ -19,9 +20,9 @@ from bot.conversations import (
     TurnStart,
 )
 from bot.errors import StorageError
-from bot.identity import ConversationKey
+from bot.identity import ConversationKey, UserRef
 from storage.sql import driver
-from storage.sql.driver import sqlite_json, sqlite_timestamp
+from storage.sql.driver import sqlite_json
 from storage.sql.events import claim
 from storage.sql.models import AppUser, ConversationRow, MessageRow
 from storage.sql.session import Database
@@ -86,9 +87,17 @@ def insert_message(
 ) -> StoredMessage:
     stored = [c.as_stored() for c in tool_calls] or None
     if conn.dialect.name == "sqlite":
-        values = (conversation_id, user_id, role, content, sqlite_json(stored), tokens_used)
-        row = (*values, platform_message_id, sqlite_timestamp(now))
-        message_id = driver.insert_row(conn, driver.INSERT_MESSAGE, row)
+        row = {
+            "conversation_id": conversation_id,
+            "user_id": user_id,
+            "role": role,
+            "content": content,
+            "tool_calls": sqlite_json(stored),
+            "tokens_used": tokens_used,
+            "platform_message_id": platform_message_id,
+            "created_at": now,
+        }
+        message_id = driver.insert(conn, "message", row)
     else:
         message_id = conn.execute(
             _INSERT_MESSAGE,
@@ -113,6 +122,32 @@ def insert_message(
         tool_calls=list(tool_calls),
         created_at=now,
     )
+
+
+def _user_and_newest(conn: Connection, author: UserRef, conversation_id: int) -> Any:
+    """The author's row and the conversation's newest message id, or None (a new author)."""
+    if conn.dialect.name != "sqlite":
+        params = {**identity_params(author), "cid": conversation_id}
+        return conn.execute(_USER_AND_NEWEST, params).one_or_none()
+    row = driver.execute(
+        conn,
+        driver.USER_AND_NEWEST,
+        (conversation_id, author.platform, author.tenant, author.external_id),
+    ).fetchone()
+    if row is None:
+        return None
+    return _Found(
+        id=row[0], display_name=row[1], timezone=row[2], timezone_pinned=row[3], newest=row[4]
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Found:
+    id: int
+    display_name: str
+    timezone: str
+    timezone_pinned: bool
+    newest: int | None
 
 
 def _as_kept(message: StoredMessage) -> StoredMessage:
@@ -179,8 +214,7 @@ class SqlConversationStore:
             found = None
             if cached is not None and self._windows.holds(cached, request.history_limit):
                 # The steady turn: the author and the newest message id in one statement.
-                params = {**identity_params(incoming.author), "cid": cached}
-                found = conn.execute(_USER_AND_NEWEST, params).one_or_none()
+                found = _user_and_newest(conn, incoming.author, cached)
             if found is not None:
                 user, newest = to_user(found), found.newest
             else:
@@ -190,7 +224,10 @@ class SqlConversationStore:
             if hint and not user.timezone_pinned and user.timezone != hint:
                 user = set_timezone(conn, user.id, hint, pinned=False)
             conv_id = cached if cached is not None else conversation_id(conn, key, now)
-            conn.execute(_TOUCH_CONVERSATION, {"cid": conv_id, "now": now})
+            if conn.dialect.name == "sqlite":
+                driver.execute(conn, driver.TOUCH_CONVERSATION, (now, conv_id))
+            else:
+                conn.execute(_TOUCH_CONVERSATION, {"cid": conv_id, "now": now})
             window = self._windows.read(
                 conn, conv_id, request.history_limit, request.history_chars, newest=newest
             )

@@ -47,7 +47,8 @@ class SqliteDatabase:
         def _on_begin(connection: Connection) -> None:
             # Writers take the write lock up front (a reader upgrading later could fail with
             # "database is locked"); readers take none, so they never wait for a writer.
-            connection.exec_driver_sql(self._begin)
+            # On the driver's cursor: SQLAlchemy's execution would cost more than the BEGIN.
+            connection.connection.driver_connection.execute(self._begin)  # type: ignore[union-attr]
 
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.invalidated:
@@ -72,7 +73,7 @@ class SqliteDatabase:
             return work(conn)
         except TodobotError:
             raise
-        except (SQLAlchemyError, *UNREACHABLE) as exc:
+        except (SQLAlchemyError, sqlite3.Error, *UNREACHABLE) as exc:
             raise failed(exc) from exc
 
     def _once(self, work: Work[T], write: bool) -> T:
@@ -92,10 +93,10 @@ class SqliteDatabase:
                 return attempt()
             except TodobotError:
                 raise
-            except OperationalError as exc:
+            except (OperationalError, sqlite3.OperationalError) as exc:
                 if not _is_busy(exc) or time.monotonic() > deadline:
                     raise failed(exc) from exc
-            except (SQLAlchemyError, *UNREACHABLE) as exc:
+            except (SQLAlchemyError, sqlite3.Error, *UNREACHABLE) as exc:
                 raise failed(exc) from exc
             # Another process holds the write lock: wait without holding up the loop.
             await asyncio.sleep(delay)
@@ -168,6 +169,7 @@ class SqliteDatabase:
             self.engine.dispose()
 
 
-def _is_busy(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower()
+def _is_busy(exc: OperationalError | sqlite3.OperationalError) -> bool:
+    # SQLAlchemy wraps the driver's error; a statement run on the driver's cursor raises it bare.
+    text = str(getattr(exc, "orig", exc)).lower()
     return "locked" in text or "busy" in text

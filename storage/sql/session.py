@@ -21,6 +21,7 @@ run in a savepoint there, so their failure leaves the rest of the transaction us
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
@@ -35,7 +36,15 @@ T = TypeVar("T")
 Work = Callable[[Connection], T]
 
 # Errors that mean "could not talk to the database" rather than "the database said no".
-UNREACHABLE = (OperationalError, InterfaceError, OSError, ConnectionError, TimeoutError)
+# (sqlite3's own OperationalError: statements run on the driver's cursor raise it unwrapped.)
+UNREACHABLE = (
+    OperationalError,
+    sqlite3.OperationalError,
+    InterfaceError,
+    OSError,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 # PostgreSQL error classes that mean the database cannot serve us at all: connection

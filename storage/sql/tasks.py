@@ -6,9 +6,11 @@ statements that do not depend on the call are built once, here.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
@@ -37,6 +39,7 @@ from bot.tasks import (
     TaskQuery,
     plan_import_numbers,
 )
+from storage.sql import driver
 from storage.sql.models import AppUser, TaskRow
 from storage.sql.session import Database
 from storage.sql.task_order import TASK_COLUMNS as _TASK_COLUMNS
@@ -161,8 +164,13 @@ class SqlTaskStore:
             # The UPDATE takes the user's row lock (PostgreSQL) or the write lock (SQLite):
             # concurrent adds queue here, and a rollback gives the number back, so numbers
             # stay distinct and gapless.
+            sqlite = conn.dialect.name == "sqlite"
             if number is None:
-                allocated = conn.execute(_ALLOCATE, {"uid": user_id}).scalar()
+                if sqlite:
+                    found = driver.execute(conn, driver.ALLOCATE_NUMBER, (user_id,)).fetchone()
+                    allocated = None if found is None else found[0]
+                else:
+                    allocated = conn.execute(_ALLOCATE, {"uid": user_id}).scalar()
                 if allocated is None:
                     raise StorageError(f"no user {user_id}")
                 chosen = allocated - 1
@@ -172,12 +180,16 @@ class SqlTaskStore:
             values = _row_values(
                 user_id, chosen, draft, now=now, completed_at=completed_at, created_at=created_at
             )
+            if sqlite:
+                # The new row is what was written, plus its id.
+                row_id = driver.insert(conn, "task", values)
+                return to_task(SimpleNamespace(id=row_id, **values))
             return to_task(conn.execute(_INSERT, values).one())
 
         try:
             return await self._db.run(work, conflicts=number is not None)
         except StorageError as exc:
-            if isinstance(exc.__cause__, IntegrityError):
+            if isinstance(exc.__cause__, IntegrityError | sqlite3.IntegrityError):
                 raise InvalidInput(f"Task #{number} already exists.") from exc
             raise
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -107,7 +108,7 @@ def set_timezone(conn: Connection, user_id: int, timezone: str, *, pinned: bool)
 
 def raced_on_insert(exc: StorageError) -> bool:
     """Whether a store call failed because a concurrent insert of the same key won."""
-    return isinstance(exc.__cause__, IntegrityError)
+    return isinstance(exc.__cause__, IntegrityError | sqlite3.IntegrityError)
 
 
 class SqlUserStore:

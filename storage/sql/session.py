@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.errors import StorageError, StorageUnavailable
+from bot.errors import StorageError, StorageUnavailable, TodobotError
 
 log = logging.getLogger(__name__)
 
@@ -91,3 +93,22 @@ class Database(Protocol):
         transaction it ran in commits (never, if that rolls back)."""
 
     async def close(self) -> None: ...
+
+
+class SqlStoreBase:
+    """For stores off the turn's path that work through an ``AsyncSession`` (one short
+    transaction per call on the async engine), e.g. a background queue. The turn's stores use
+    ``Database`` instead."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[AsyncSession]:
+        try:
+            async with self._sessions.begin() as session:
+                yield session
+        except TodobotError:
+            raise
+        except (SQLAlchemyError, *UNREACHABLE) as exc:
+            raise failed(exc) from exc

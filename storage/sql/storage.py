@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.identity import ConversationKey
 from storage.sql.conversations import SqlConversationStore
@@ -67,6 +67,11 @@ class SqlStorage:
         self.tasks = SqlTaskStore(self.database)
         self.conversations = SqlConversationStore(self.database)
         self.events = SqlEventLog(self.database)
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions on the async engine, for stores off the turn's path (``SqlStoreBase``)."""
+        return async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def engine(self) -> AsyncEngine:

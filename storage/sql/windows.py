@@ -7,7 +7,8 @@ there is added to it once its transaction has committed, and a later turn checks
 indexed look-up — the id of the conversation's newest message — that nobody else wrote in
 between (another process, or a transaction that rolled back). Any difference and the window
 is read again. Within a turn no one else writes to its conversation: turns hold the
-conversation's turn lock (across processes on PostgreSQL).
+conversation's turn lock — across processes on PostgreSQL, within the one process that serves
+a SQLite database (two console chats as the same person at once could see a stale window).
 """
 
 from __future__ import annotations

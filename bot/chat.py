@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -13,8 +14,8 @@ from typing import Any
 
 from bot import dates, texts
 from bot.agent import Agent, AgentReply, AgentTurn
-from bot.conversations import IncomingMessage, Reply, TurnRequest, User
-from bot.errors import StorageUnavailable, UnknownTimezone
+from bot.conversations import EventRef, IncomingMessage, Reply, TurnRequest, User
+from bot.errors import StorageBusy, StorageError, StorageUnavailable, UnknownTimezone
 from bot.identity import ConversationKey, UserRef
 from bot.stores import Storage
 from bot.tools import TaskToolbox
@@ -30,10 +31,30 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class ChatLimits:
+    """``turn_timeout``: the whole turn, from arrival to reply, storage included (the agent
+    gets what is left of it, less a reserve to store the reply); ``event_lease``: how old an
+    unanswered claim of an event must be before a new delivery takes it over (see
+    ``ConversationStore.begin_turn``) — longer than a turn can last."""
+
     history_messages: int = 20
     history_chars: int = 8000
     max_message_chars: int = 4000
     agent_timeout: float = 90.0
+    turn_timeout: float = 90.0
+    event_lease: float = 120.0
+
+    @property
+    def reserve(self) -> float:
+        """What the agent leaves of the turn's budget for storing the reply."""
+        return min(5.0, self.turn_timeout * 0.1)
+
+
+@dataclass(slots=True)
+class _Progress:
+    """How far a turn got: whether the person's message is stored (the apology says so)."""
+
+    deadline: float
+    stored: bool = False
 
 
 class _KeyedLocks:
@@ -99,12 +120,17 @@ class ChatService:
         return await self._storage.conversations.find_conversation(key=key) is not None
 
     async def handle(self, message: IncomingMessage) -> Reply:
-        """Answer one message. Never raises: failures become an apology and a log line."""
+        """Answer one message within ``turn_timeout``. Never raises: failures become an
+        apology (saying whether the message was kept) and a log line."""
         key = message.key
+        event = EventRef(key.platform, message.event_id) if message.event_id else None
+        loop = asyncio.get_running_loop()
+        progress = _Progress(deadline=loop.time() + self._limits.turn_timeout)
+        budget = asyncio.timeout_at(progress.deadline)
         try:
             started = time.perf_counter()
-            async with self._locks.hold(key), self._storage.turn_lock(key):
-                outcome = await self._turn(message)
+            async with budget, self._locks.hold(key), self._storage.turn_lock(key):
+                outcome = await self._turn(message, progress)
             if outcome is None:
                 log.info("duplicate event %s in %s ignored", message.event_id, key)
                 return Reply(text="", duplicate=True)
@@ -118,13 +144,46 @@ class ChatService:
             )
             # Listeners (App Home refreshes) run outside the turn lock: they are platform I/O.
             await self._notify(toolbox, message.author)
-            return reply
+            return dataclasses.replace(reply, event=event)
+        except TimeoutError:
+            if not budget.expired():
+                log.exception("turn failed in conversation %s", key)
+                return self._apology(texts.apology(kept=progress.stored), event)
+            # The agent has a shorter timeout of its own: the budget ran out on the database.
+            log.error("turn in %s ran out of time waiting for the database", key)
+            return self._apology(texts.storage_busy(kept=progress.stored), event)
+        except StorageBusy as exc:
+            log.error("database busy in conversation %s: %s", key, exc)
+            return self._apology(texts.storage_busy(kept=progress.stored), event)
         except StorageUnavailable as exc:
             log.error("database unreachable in conversation %s: %s", key, exc)
-            return Reply(text=texts.storage_apology(), is_error=True)
+            return self._apology(texts.storage_apology(kept=progress.stored), event)
         except Exception:
             log.exception("turn failed in conversation %s", key)
-            return Reply(text=texts.apology(), is_error=True)
+            return self._apology(texts.apology(kept=progress.stored), event)
+
+    @staticmethod
+    def _apology(text: str, event: EventRef | None) -> Reply:
+        return Reply(text=text, is_error=True, event=event)
+
+    async def answered(self, reply: Reply) -> None:
+        """The adapter posted ``reply``: its event is answered, so no later delivery of it is
+        answered again. Until then a delivery after the lease is (the process may have died
+        between storing the message and posting). Never raises: a failure is logged (a later
+        delivery may then be answered twice, which beats never)."""
+        if reply.event is None or reply.duplicate:
+            return
+        try:
+            async with asyncio.timeout(self._limits.turn_timeout):
+                await self._storage.events.mark_answered(
+                    platform=reply.event.platform, event_id=reply.event.event_id, now=self._clock()
+                )
+        except (StorageError, TimeoutError) as exc:
+            log.warning(
+                "could not record that event %s was answered: %s",
+                reply.event.event_id,
+                type(exc).__name__,
+            )
 
     async def act(
         self,
@@ -149,6 +208,9 @@ class ChatService:
                 is_error=not call.result.get("ok"),
                 changed=toolbox.changed,
             )
+        except StorageBusy as exc:
+            log.error("database busy for action %s by %s: %s", tool, author, exc)
+            return Reply(text=texts.storage_busy(), is_error=True)
         except StorageUnavailable as exc:
             log.error("database unreachable for action %s by %s: %s", tool, author, exc)
             return Reply(text=texts.storage_apology(), is_error=True)
@@ -156,10 +218,12 @@ class ChatService:
             log.exception("action %s by %s failed", tool, author)
             return Reply(text=texts.apology(), is_error=True)
 
-    async def _turn(self, message: IncomingMessage) -> tuple[Reply, TaskToolbox] | None:
+    async def _turn(
+        self, message: IncomingMessage, progress: _Progress
+    ) -> tuple[Reply, TaskToolbox] | None:
         conversations = self._storage.conversations
-        # The person's words are stored (and the delivery marked handled) before anything can
-        # fail, so nothing they wrote is lost and a redelivery is never answered twice.
+        # The person's words are stored (and the delivery claimed) before anything can fail,
+        # so nothing they wrote is lost and a redelivery is not answered twice.
         start = await conversations.begin_turn(
             request=TurnRequest(
                 message=message,
@@ -168,12 +232,22 @@ class ChatService:
                 timezone_hint=self._timezone_hint(message.timezone, message.author),
                 history_limit=self._limits.history_messages,
                 history_chars=self._limits.history_chars,
+                event_lease_seconds=self._limits.event_lease,
             )
         )
         if start is None:
             return None
+        progress.stored = True
         user = start.user
         toolbox = self._toolbox(user)
+        if start.reply is not None:
+            # A turn that died after storing its answer, before posting it: post that answer
+            # rather than run the agent (and its changes) a second time.
+            log.info("event %s taken over: posting the answer stored before", message.event_id)
+            reply = Reply(text=start.reply.content, tool_calls=start.reply.tool_calls)
+            return dataclasses.replace(reply, user_id=user.id), toolbox
+        if start.resumed:
+            log.info("event %s taken over: its turn had stopped; answering it", message.event_id)
         async with self._reply_transaction():
             if len(message.text) > self._limits.max_message_chars:
                 answer = AgentReply(
@@ -187,7 +261,7 @@ class ChatService:
                     now=start.message.created_at,
                     tz=toolbox.tz,
                 )
-                answer = await self._run_agent(turn, toolbox, message.key)
+                answer = await self._run_agent(turn, toolbox, message.key, progress.deadline)
             # Whatever the agent managed, its tool calls are recorded with the reply.
             await conversations.append_message(
                 conversation_id=start.conversation.id,
@@ -219,20 +293,25 @@ class ChatService:
         return nullcontext()
 
     async def _run_agent(
-        self, turn: AgentTurn, toolbox: TaskToolbox, key: ConversationKey
+        self, turn: AgentTurn, toolbox: TaskToolbox, key: ConversationKey, turn_deadline: float
     ) -> AgentReply:
         """The agent's answer; a failure or timeout becomes an honest apology that says which
         changes were already made (they are committed and stay)."""
+        loop = asyncio.get_running_loop()
+        # The agent's own limit, within what the turn has left less time to store the reply.
+        deadline = min(
+            loop.time() + self._limits.agent_timeout, turn_deadline - self._limits.reserve
+        )
         try:
             # A timeout scope, not wait_for: no task per turn, and the agent runs in the turn's
             # own context (its shared transaction, if any).
-            async with asyncio.timeout(self._limits.agent_timeout):
+            async with asyncio.timeout_at(deadline):
                 answer = await self._agent.respond(turn, toolbox)
         except TimeoutError:
             log.warning("agent %s timed out in %s", self._agent.name, key)
             done = texts.describe_changes(toolbox.calls)
             return AgentReply(text=texts.agent_timeout(done), failed=True)
-        except StorageUnavailable:
+        except (StorageUnavailable, StorageBusy):
             raise
         except Exception:
             log.exception("agent %s failed in %s", self._agent.name, key)

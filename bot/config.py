@@ -27,6 +27,16 @@ class DatabaseSettings(_Section):
     pool_size: int = Field(default=5, ge=1, le=100)
     connect_timeout: float = Field(default=10.0, gt=0)
     echo: bool = False
+    # Every wait on the database is bounded (PostgreSQL; SQLite waits on its lock with
+    # ``busy_timeout``): a statement, a row lock, a free connection of the pool.
+    statement_timeout: float = Field(default=30.0, gt=0, description="Seconds per statement.")
+    lock_timeout: float = Field(default=10.0, gt=0, description="Seconds to wait for a lock.")
+    pool_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds to wait for a free pooled connection."
+    )
+    busy_timeout: float = Field(
+        default=5.0, gt=0, description="SQLite: seconds to wait while another process writes."
+    )
 
 
 class AgentSettings(_Section):
@@ -110,6 +120,20 @@ class LoggingSettings(_Section):
     format: Literal["text", "json"] = "text"
 
 
+class RunSettings(_Section):
+    """How ``todobot run`` starts and stops (process managers, load balancers, probes)."""
+
+    event_lease_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="A platform event claimed this long ago and never answered belongs to a "
+        "process that died: its next delivery is answered. Default: turn_timeout + 30.",
+    )
+
+    def event_lease(self, turn_timeout: float) -> float:
+        return self.event_lease_seconds or turn_timeout + 30.0
+
+
 class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     agent: AgentSettings = AgentSettings()
@@ -117,6 +141,7 @@ class Settings(_Section):
     discord: DiscordSettings = DiscordSettings()
     reminders: RemindersSettings = RemindersSettings()
     logging: LoggingSettings = LoggingSettings()
+    run: RunSettings = RunSettings()
     config_dir: Path = Path()
 
     def database_url(self) -> str:

@@ -92,6 +92,9 @@ class TurnRequest:
     timezone_hint: str | None
     history_limit: int
     history_chars: int
+    # A claim of the event older than this, never answered, belongs to a turn that died: a
+    # new delivery takes it over.
+    event_lease_seconds: float = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,10 @@ class TurnStart:
     conversation: Conversation
     history: list[StoredMessage]
     message: StoredMessage
+    # Taking over a claim whose turn died: ``message`` is the one stored then, and ``reply``
+    # the answer stored then but never posted, if it got that far.
+    resumed: bool = False
+    reply: StoredMessage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +130,20 @@ class IncomingMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class EventRef:
+    """The platform delivery a reply answers (see ``ChatService.answered``)."""
+
+    platform: str
+    event_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the adapter renders and posts.
 
     ``tasks`` are the tasks the reply shows (for buttons); ``duplicate`` means the event was
-    seen before and nothing should be posted.
+    seen before and nothing should be posted. ``event``: the delivery this answers; once the
+    reply is posted the adapter calls ``ChatService.answered(reply)``.
     """
 
     text: str
@@ -137,3 +153,4 @@ class Reply:
     is_error: bool = False
     duplicate: bool = False
     changed: bool = False
+    event: EventRef | None = None

@@ -12,7 +12,8 @@
     └── InternalError            never shown in detail: logged, answered with an apology
         ├── ConfigError          settings or secrets missing or wrong
         ├── StorageError         the database failed
-        │   └── StorageUnavailable  could not reach the database at all
+        │   ├── StorageUnavailable  could not reach the database at all
+        │   └── StorageBusy      locked or slow: a lock, statement or pool wait ran out
         ├── AgentError           the agent or its model failed
         │   └── ModelUnavailable  model unreachable, timed out, or kept failing
         └── PlatformError        Slack / Discord refused or failed
@@ -82,6 +83,11 @@ class StorageError(InternalError):
 
 class StorageUnavailable(StorageError):
     pass
+
+
+class StorageBusy(StorageError):
+    """The database is there but did not serve us in time (a lock held by other work, a
+    statement or pool wait that ran out, or the turn's budget spent waiting on it)."""
 
 
 class AgentError(InternalError):

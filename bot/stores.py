@@ -92,7 +92,9 @@ class ConversationStore(Protocol):
         """The conversation for ``key`` if anyone has talked there, without creating it."""
 
     async def begin_turn(self, *, request: TurnRequest) -> TurnStart | None:
-        """Start a turn atomically: claim the platform event (``None`` when it was seen before),
+        """Start a turn atomically: claim the platform event (``None`` when it is answered, or
+        claimed less than ``request.event_lease_seconds`` ago; an older unanswered claim is
+        taken over: ``TurnStart.resumed``, with the message stored then, never a second copy),
         resolve the author (created on first contact; the timezone hint applies unless the
         person pinned a zone), open the conversation, read the history window as it was
         before this message, and store the message.
@@ -120,6 +122,11 @@ class ConversationStore(Protocol):
 
 
 class EventLog(Protocol):
+    async def mark_answered(self, *, platform: str, event_id: str, now: datetime) -> bool:
+        """The reply to the event was posted: from now on every delivery of it is a no-op.
+        (Until then, a claim older than the turn's lease may be taken over by a new delivery,
+        see ``ConversationStore.begin_turn``.) False when it was not claimed, or answered."""
+
     async def prune_events(self, *, older_than: datetime) -> int:
         """Forget event ids seen before ``older_than``; returns how many were removed."""
 

@@ -32,18 +32,48 @@ def _so_far(done: Sequence[str]) -> str:
     return "Before that I " + "; ".join(done) + ", and that stays done"
 
 
-def apology(done: Sequence[str] = ()) -> str:
+def apology(done: Sequence[str] = (), *, kept: bool = True) -> str:
+    """Something failed; ``kept``: whether the person's message had been stored by then."""
+    if not kept:
+        return (
+            "Sorry — something went wrong on my side before I could save your message, so "
+            "nothing was changed. Please send it again in a moment."
+        )
     return (
         "Sorry — something went wrong on my side and I couldn't finish that. "
         f"{_so_far(done)}; nothing you wrote was lost. Please try again in a moment."
     )
 
 
-def storage_apology() -> str:
+def _what_of_it(kept: bool | None) -> str:
+    if kept is None:  # not a message (a button, a form): nothing was to be kept
+        return ""
+    if kept:
+        return " I kept your message, but didn't act on it."
+    return " I couldn't save your message, so please send it again."
+
+
+def apology_not_kept() -> str:
     return (
-        "Sorry — I can't reach my database right now, so I couldn't do that. "
-        "Please try again in a moment."
+        "Sorry — something went wrong on my side before I could save your message, so "
+        "nothing was changed. Please send it again in a moment."
     )
+
+
+def storage_apology(*, kept: bool | None = None) -> str:
+    """The database could not be reached at all; ``kept``: whether the person's message was
+    stored before it went away (``None``: there was no message, e.g. a button)."""
+    if kept is None:
+        return (
+            "Sorry — I can't reach my database right now, so I couldn't do that. "
+            "Please try again in a moment."
+        )
+    return f"Sorry — I can't reach my database right now.{_what_of_it(kept)}"
+
+
+def storage_busy(*, kept: bool | None = None) -> str:
+    """The database is there but locked or too slow to answer in time."""
+    return f"Sorry — I'm busy, try again in a moment.{_what_of_it(kept)}"
 
 
 def agent_timeout(done: Sequence[str] = ()) -> str:

@@ -10,7 +10,7 @@ import dataclasses
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.conversations import (
@@ -37,6 +37,13 @@ from bot.tasks import (
 )
 
 
+@dataclasses.dataclass
+class _Claim:
+    claimed_at: datetime
+    answered_at: datetime | None = None
+    message_id: int | None = None
+
+
 class _Data:
     def __init__(self) -> None:
         self.users: dict[int, User] = {}
@@ -45,7 +52,7 @@ class _Data:
         self.tasks: dict[tuple[int, int], Task] = {}
         self.conversations: dict[ConversationKey, Conversation] = {}
         self.messages: list[StoredMessage] = []
-        self.events: set[tuple[str, str]] = set()
+        self.events: dict[tuple[str, str], _Claim] = {}
         self.ids = 0
 
     def new_id(self) -> int:
@@ -189,10 +196,20 @@ class MemoryConversationStore:
     async def begin_turn(self, *, request: TurnRequest) -> TurnStart | None:
         incoming, now = request.message, request.now
         key = incoming.key
-        if incoming.event_id and not await MemoryEventLog(self._d).claim_event(
-            platform=key.platform, event_id=incoming.event_id, now=now
-        ):
-            return None
+        claim = None
+        if incoming.event_id:
+            claim = self._d.events.get((key.platform, incoming.event_id))
+            if claim is not None:
+                # Taken over only when unanswered and older than the lease (its turn died).
+                stale_before = now - timedelta(seconds=request.event_lease_seconds)
+                if claim.answered_at is not None or claim.claimed_at >= stale_before:
+                    return None
+                claim.claimed_at = now
+                resumed = self._resumed(key, claim.message_id, request)
+                if resumed is not None:
+                    return resumed
+            else:
+                claim = self._d.events[(key.platform, incoming.event_id)] = _Claim(now)
         users = MemoryUserStore(self._d)
         hint = request.timezone_hint
         user = await users.resolve_user(
@@ -216,7 +233,31 @@ class MemoryConversationStore:
             now=now,
             platform_message_id=incoming.platform_message_id,
         )
+        if claim is not None:
+            claim.message_id = message.id
         return TurnStart(user=user, conversation=conversation, history=history, message=message)
+
+    def _resumed(
+        self, key: ConversationKey, message_id: int | None, request: TurnRequest
+    ) -> TurnStart | None:
+        """The turn of a taken-over claim: its stored message, the history before it and the
+        answer stored after it, if any (as ``storage.sql.resume``)."""
+        found = [m for m in self._d.messages if m.id == message_id]
+        if not found:
+            return None
+        message = found[0]
+        mine = [m for m in self._d.messages if m.conversation_id == message.conversation_id]
+        before = [m for m in mine if m.id < message.id]
+        after = [m for m in mine if m.id > message.id][:1]
+        history = _window(before, request.history_limit, request.history_chars)
+        return TurnStart(
+            user=self._d.users[message.user_id],
+            conversation=Conversation(id=message.conversation_id, key=key),
+            history=history,
+            message=message,
+            resumed=True,
+            reply=after[0] if after and after[0].role == "assistant" else None,
+        )
 
     async def append_message(
         self,
@@ -247,19 +288,23 @@ class MemoryConversationStore:
     async def recent_messages(
         self, *, conversation_id: int, limit: int, char_budget: int
     ) -> list[StoredMessage]:
-        if limit <= 0:
-            return []
-        picked: list[StoredMessage] = []
-        used = 0
-        for message in reversed(self._d.messages):
-            if message.conversation_id != conversation_id:
-                continue
-            size = _stored_chars(message)
-            if len(picked) >= limit or (picked and used + size > char_budget):
-                break
-            picked.append(message)
-            used += size
-        return picked[::-1]
+        mine = [m for m in self._d.messages if m.conversation_id == conversation_id]
+        return _window(mine, limit, char_budget)
+
+
+def _window(messages: Sequence[StoredMessage], limit: int, budget: int) -> list[StoredMessage]:
+    """The newest ``limit`` of ``messages`` within about ``budget`` characters, oldest first."""
+    if limit <= 0:
+        return []
+    picked: list[StoredMessage] = []
+    used = 0
+    for message in reversed(messages):
+        size = _stored_chars(message)
+        if len(picked) >= limit or (picked and used + size > budget):
+            break
+        picked.append(message)
+        used += size
+    return picked[::-1]
 
 
 def _as_stored(call: ToolCall) -> ToolCall:
@@ -280,11 +325,21 @@ class MemoryEventLog:
     async def claim_event(self, *, platform: str, event_id: str, now: datetime) -> bool:
         if (platform, event_id) in self._d.events:
             return False
-        self._d.events.add((platform, event_id))
+        self._d.events[(platform, event_id)] = _Claim(now)
+        return True
+
+    async def mark_answered(self, *, platform: str, event_id: str, now: datetime) -> bool:
+        claim = self._d.events.get((platform, event_id))
+        if claim is None or claim.answered_at is not None:
+            return False
+        claim.answered_at = now
         return True
 
     async def prune_events(self, *, older_than: datetime) -> int:
-        return 0
+        old = [k for k, claim in self._d.events.items() if claim.claimed_at < older_than]
+        for k in old:
+            del self._d.events[k]
+        return len(old)
 
 
 class MemoryStorage:

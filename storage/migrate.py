@@ -107,6 +107,9 @@ async def run_with_migration_connection(engine: AsyncEngine, action: Any, *args:
 
     def in_sync(connection: Connection) -> Any:
         config.attributes["connection"] = connection
+        if not sqlite:
+            # A migration may rewrite a big table: the turn's statement timeout is not for it.
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         result = action(connection, config, *args)
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

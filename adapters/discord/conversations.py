@@ -72,6 +72,7 @@ class Conversations(commands.Cog):
             if index == len(parts) - 1 and view is not None:
                 extra["view"] = view
             await destination.send(part, allowed_mentions=NO_PINGS, **extra)
+        await self.bot.chat.answered(reply)  # posted: a redelivery of the event is a no-op
 
 
 async def _destination(

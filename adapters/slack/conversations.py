@@ -87,6 +87,7 @@ class SlackConversations:
             if reply.duplicate:
                 return
             await post(blocks.to_messages(reply, owner=message.author.external_id))
+            await self._chat.answered(reply)  # posted: a redelivery of the event is a no-op
         except Exception:
             log.exception("slack reply failed in conversation %s", message.key)
             await _apologize(post, message.key)

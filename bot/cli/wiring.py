@@ -15,7 +15,7 @@ from bot.chat import ChatLimits, ChatService, utc_now
 from bot.config import Settings
 from bot.errors import ConfigError
 from storage import migrate
-from storage.sql import SqlStorage, open_sql_storage
+from storage.sql import SqlStorage, WaitLimits, open_sql_storage
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,13 @@ async def opened_storage(
         pool_size=settings.database.pool_size,
         connect_timeout=settings.database.connect_timeout,
         echo=settings.database.echo,
-        lock_wait_seconds=settings.agent.turn_timeout * 2,
+        lock_wait_seconds=settings.agent.turn_timeout,
+        limits=WaitLimits(
+            statement=settings.database.statement_timeout,
+            lock=settings.database.lock_timeout,
+            pool=settings.database.pool_timeout,
+            busy=settings.database.busy_timeout,
+        ),
     )
     try:
         if migrate_sqlite:
@@ -84,6 +90,8 @@ def build_chat(
             history_chars=agent_settings.history_chars,
             max_message_chars=agent_settings.max_message_chars,
             agent_timeout=agent_settings.turn_timeout,
+            turn_timeout=agent_settings.turn_timeout,
+            event_lease=settings.run.event_lease(agent_settings.turn_timeout),
         ),
         clock=clock,
     )

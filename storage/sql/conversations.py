@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -23,8 +23,9 @@ from bot.errors import StorageError
 from bot.identity import ConversationKey, UserRef
 from storage.sql import driver
 from storage.sql.driver import sqlite_json
-from storage.sql.events import claim
+from storage.sql.events import claim, take_over
 from storage.sql.models import AppUser, ConversationRow, MessageRow
+from storage.sql.resume import record_message, resumed_turn
 from storage.sql.session import Database
 from storage.sql.users import (
     finding_user_with,
@@ -161,6 +162,11 @@ def _as_kept(message: StoredMessage) -> StoredMessage:
 CONVERSATION_CACHE_SIZE = 10_000
 
 
+class _AlreadyClaimed(Exception):
+    """The event was claimed before: roll the turn's start back and see whether its claim
+    can be taken over."""
+
+
 class SqlConversationStore:
     """Conversations and messages.
 
@@ -205,10 +211,8 @@ class SqlConversationStore:
         key = incoming.key
         cached = self._ids.get(key)
 
-        def work(conn: Connection) -> TurnStart | None:
+        def work(conn: Connection, claiming: bool = True) -> TurnStart:
             now = request.now
-            if incoming.event_id and not claim(conn, key.platform, incoming.event_id, now):
-                return None
             hint = request.timezone_hint
             newest: int | Unknown | None = UNKNOWN
             found = None
@@ -241,6 +245,11 @@ class SqlConversationStore:
                 now=now,
                 platform_message_id=incoming.platform_message_id,
             )
+            # The claim comes last, carrying the message's id; a delivery that finds the
+            # event claimed rolls all of this back (rare, so the steady turn pays nothing).
+            event_id = incoming.event_id
+            if claiming and event_id and not claim(conn, key.platform, event_id, now, message.id):
+                raise _AlreadyClaimed
             return TurnStart(
                 user=user,
                 conversation=Conversation(id=conv_id, key=key),
@@ -248,18 +257,36 @@ class SqlConversationStore:
                 message=message,
             )
 
+        def take_over_claim(conn: Connection) -> TurnStart | None:
+            assert incoming.event_id is not None
+            stale_before = request.now - timedelta(seconds=request.event_lease_seconds)
+            taken = take_over(conn, key.platform, incoming.event_id, request.now, stale_before)
+            if taken is None:
+                return None  # answered, or its turn is still running: a duplicate
+            if taken.message_id is not None:
+                resumed = resumed_turn(conn, key, taken.message_id, request)
+                if resumed is not None:
+                    return resumed
+            start = work(conn, claiming=False)
+            record_message(conn, key.platform, incoming.event_id, start.message.id)
+            return start
+
         for attempt in range(2):
             try:
                 # Not flushed to disk on its own (PostgreSQL): the turn's last commit, the
                 # reply's, is, and it makes this one durable too.
-                start = await self._db.run(work, durable=False)
+                start: TurnStart | None = await self._db.run(work, durable=False)
+            except _AlreadyClaimed:
+                start = await self._db.run(take_over_claim)
+                if start is None or start.resumed:
+                    return start
             except StorageError as exc:
                 if attempt or not raced_on_insert(exc):
                     raise
                 continue
-            if start is not None:
-                self._remember(key, start.conversation.id)
-                self._windows.added(start.message)
+            assert start is not None
+            self._remember(key, start.conversation.id)
+            self._windows.added(start.message)
             return start
         raise AssertionError("unreachable")
 

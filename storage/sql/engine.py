@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -23,6 +24,28 @@ SQLITE_INLINE_PRAGMAS = (
     "synchronous=NORMAL",
     "wal_autocheckpoint=0",
 )
+
+
+COMMAND_TIMEOUT_MARGIN = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class WaitLimits:
+    """How long any one wait on the database may last, in seconds."""
+
+    statement: float = 30.0  # one statement (PostgreSQL's statement_timeout)
+    lock: float = 10.0  # a row or table lock (lock_timeout)
+    pool: float = 10.0  # a free connection of the pool
+    busy: float = SQLITE_BUSY_TIMEOUT_MS / 1000  # SQLite: another process's write lock
+
+    def server_settings(self) -> dict[str, str]:
+        """PostgreSQL session settings that make the server end what runs too long."""
+        return {
+            "statement_timeout": str(int(self.statement * 1000)),
+            "lock_timeout": str(int(self.lock * 1000)),
+            # A transaction left open by a process that hangs would hold its locks forever.
+            "idle_in_transaction_session_timeout": str(int(max(60.0, self.statement * 2) * 1000)),
+        }
 
 
 def normalize_url(url: str) -> URL:
@@ -55,19 +78,27 @@ def create_sql_engine(
     connect_timeout: float = 10.0,
     echo: bool = False,
     enforce_foreign_keys: bool = True,
+    limits: WaitLimits | None = None,
 ) -> AsyncEngine:
     """An engine for ``url``. ``enforce_foreign_keys=False`` is for SQLite migrations only."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo, foreign_keys=enforce_foreign_keys)
+    limits = limits or WaitLimits(pool=connect_timeout)
     connect_args: dict[str, Any] = {
         "timeout": connect_timeout,
-        "command_timeout": 60,
-        # asyncpg prepares every statement; after five runs PostgreSQL may switch a prepared
-        # statement to a generic plan chosen while the table was small (a sequential scan of
-        # `message`) and keep it as the table grows. Custom plans cost a fraction of a
-        # millisecond and always see the index.
-        "server_settings": {"plan_cache_mode": "force_custom_plan"},
+        # The server enforces statement and lock timeouts, but a server that hangs (stopped,
+        # partitioned away) enforces nothing: the client gives up a little after it should
+        # have answered.
+        "command_timeout": limits.statement + COMMAND_TIMEOUT_MARGIN,
+        "server_settings": {
+            # asyncpg prepares every statement; after five runs PostgreSQL may switch a
+            # prepared statement to a generic plan chosen while the table was small (a
+            # sequential scan of `message`) and keep it as the table grows. Custom plans cost
+            # a fraction of a millisecond and always see the index.
+            "plan_cache_mode": "force_custom_plan",
+            **limits.server_settings(),
+        },
     }
     return create_async_engine(
         parsed,
@@ -80,7 +111,7 @@ def create_sql_engine(
         # are recycled before servers or proxies drop idle ones, and a connection found dead
         # is replaced by ``AsyncDatabase.run``.
         pool_recycle=POOL_RECYCLE_SECONDS,
-        pool_timeout=connect_timeout,
+        pool_timeout=limits.pool,
         connect_args=connect_args,
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from bot.errors import StorageError
+from bot.errors import StorageBusy, StorageError
 from bot.identity import ConversationKey
 from storage.sql.engine import POOL_RECYCLE_SECONDS
 from storage.sql.session import translate
@@ -101,5 +101,5 @@ class AdvisoryTurnLocks:
 
 def _lock_error(exc: BaseException, key: ConversationKey) -> StorageError:
     if "lock timeout" in str(exc).lower() or "LockNotAvailable" in type(exc).__name__:
-        return StorageError(f"timed out waiting for the turn lock of {key}")
+        return StorageBusy(f"timed out waiting for the turn lock of {key}")
     return translate(exc)

@@ -124,8 +124,14 @@ class TaskRow(Base):
 
 
 class ProcessedEvent(Base):
+    """A platform event claimed by a turn (``seen_at``: when it was claimed, or last taken
+    over) and answered once its reply was posted (``answered_at``). ``message_id`` is the
+    person's stored message, reused when a claim whose process died is taken over."""
+
     __tablename__ = "processed_event"
 
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    message_id: Mapped[int | None] = mapped_column(BigId, nullable=True)

@@ -28,9 +28,10 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.errors import StorageError, StorageUnavailable, TodobotError
+from bot.errors import StorageBusy, StorageError, StorageUnavailable, TodobotError
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,30 @@ UNREACHABLE = (
 _UNAVAILABLE_SQLSTATES = ("08", "28", "3D", "57P", "53")
 
 
+# PostgreSQL error classes that mean "not now": a lock or statement timeout ran out, a
+# deadlock or serialisation conflict was broken up. The database is there; try again.
+_BUSY_SQLSTATES = ("55P03", "57014", "40P01", "40001")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database is locked or too slow, rather than unreachable."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(exc, PoolTimeout | TimeoutError) or isinstance(orig, TimeoutError):
+        # The pool had no connection free in time, or a statement got no answer in time
+        # (asyncpg's command timeout: a server that hangs rather than refuses).
+        return True
+    if str(getattr(orig, "sqlstate", None) or "").startswith(_BUSY_SQLSTATES):
+        return True
+    if isinstance(orig, sqlite3.OperationalError):
+        text = str(orig).lower()
+        return "locked" in text or "busy" in text
+    return False
+
+
 def translate(exc: BaseException) -> StorageError:
     """The core error for a database failure (the driver's text goes to the log only)."""
+    if is_busy(exc):
+        return StorageBusy(f"database busy: {type(exc).__name__}")
     sqlstate = str(getattr(getattr(exc, "orig", None), "sqlstate", None) or "")
     if (
         isinstance(exc, UNREACHABLE)

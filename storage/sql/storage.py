@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.identity import ConversationKey
 from storage.sql.conversations import SqlConversationStore
 from storage.sql.engine import (
-    SQLITE_BUSY_TIMEOUT_MS,
+    WaitLimits,
     create_sql_engine,
     create_sqlite_inline_engine,
     normalize_url,
@@ -41,12 +41,15 @@ class SqlStorage:
         echo: bool = False,
         lock_wait_seconds: float = 120.0,
         max_turns: int = 20,
+        limits: WaitLimits | None = None,
     ) -> None:
         self._url = url
+        self.limits = limits or WaitLimits(pool=connect_timeout)
         self._engine_options = {
             "pool_size": pool_size,
             "connect_timeout": connect_timeout,
             "echo": echo,
+            "limits": self.limits,
         }
         self.dialect = normalize_url(url).get_backend_name()
         self._engine: AsyncEngine | None = None
@@ -54,7 +57,7 @@ class SqlStorage:
         self.database: Database
         if self.dialect == "sqlite":
             self.database = SqliteDatabase(
-                create_sqlite_inline_engine(url), busy_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
+                create_sqlite_inline_engine(url), busy_timeout=self.limits.busy
             )
         else:
             from storage.sql.locks import AdvisoryTurnLocks
@@ -107,6 +110,7 @@ def open_sql_storage(
     connect_timeout: float = 10.0,
     echo: bool = False,
     lock_wait_seconds: float = 120.0,
+    limits: WaitLimits | None = None,
 ) -> SqlStorage:
     """A ``SqlStorage`` for ``url`` (no connection is made until first use)."""
     return SqlStorage(
@@ -115,4 +119,5 @@ def open_sql_storage(
         connect_timeout=connect_timeout,
         echo=echo,
         lock_wait_seconds=lock_wait_seconds,
+        limits=limits,
     )

@@ -16,10 +16,10 @@ from bot.identity import UserRef
 from storage.sql.models import AppUser, UserIdentity
 from storage.sql.session import Database
 
-_USER_COLUMNS = (AppUser.id, AppUser.display_name, AppUser.timezone, AppUser.timezone_pinned)
+USER_COLUMNS = (AppUser.id, AppUser.display_name, AppUser.timezone, AppUser.timezone_pinned)
 
 _FIND = (
-    select(*_USER_COLUMNS)
+    select(*USER_COLUMNS)
     .join(UserIdentity, UserIdentity.user_id == AppUser.id)
     .where(
         UserIdentity.platform == bindparam("platform"),
@@ -27,7 +27,7 @@ _FIND = (
         UserIdentity.external_id == bindparam("external_id"),
     )
 )
-_CREATE = insert(AppUser).returning(*_USER_COLUMNS)
+_CREATE = insert(AppUser).returning(*USER_COLUMNS)
 _CREATE_IDENTITY = insert(UserIdentity)
 _SET_TIMEZONE = (
     update(AppUser)
@@ -36,7 +36,7 @@ _SET_TIMEZONE = (
         timezone=bindparam("zone"),
         timezone_pinned=AppUser.timezone_pinned | bindparam("pinned"),
     )
-    .returning(*_USER_COLUMNS)
+    .returning(*USER_COLUMNS)
 )
 
 

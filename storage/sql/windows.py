@@ -28,6 +28,20 @@ _ORDER = (MessageRow.created_at.desc(), MessageRow.id.desc())
 # Newest first through the (conversation_id, created_at) index, so the cost is the window's
 # size whatever the conversation's length. What a message costs the window is its text plus
 # its stored tool calls, measured by the database.
+MESSAGE_COLUMNS = (
+    MessageRow.id,
+    MessageRow.conversation_id,
+    MessageRow.user_id,
+    MessageRow.role,
+    MessageRow.content,
+    MessageRow.tool_calls,
+    MessageRow.created_at,
+    AppUser.display_name,
+    (
+        func.length(MessageRow.content)
+        + func.coalesce(func.length(cast(MessageRow.tool_calls, Text)), 0)
+    ).label("stored_chars"),
+)
 _READ = (
     select(
         MessageRow.id,
@@ -76,7 +90,7 @@ def stored_chars(message: StoredMessage) -> int:
     return len(message.content) + len(json.dumps([c.as_stored() for c in message.tool_calls]))
 
 
-def _to_message(row: Any) -> StoredMessage:
+def to_message(row: Any) -> StoredMessage:
     calls = [
         ToolCall(
             name=c.get("name", ""), arguments=c.get("arguments") or {}, result=c.get("result") or {}
@@ -116,7 +130,7 @@ def fit(messages: Sized, limit: int, budget: int) -> list[StoredMessage]:
 
 def read_window(conn: Connection, conversation_id: int, limit: int) -> Sized:
     rows = conn.execute(_READ, {"cid": conversation_id, "limit": limit}).all()
-    return [(_to_message(row), int(row.stored_chars)) for row in reversed(rows)]
+    return [(to_message(row), int(row.stored_chars)) for row in reversed(rows)]
 
 
 class HistoryWindows:

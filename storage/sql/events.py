@@ -36,9 +36,10 @@ def _claim_statement(dialect: str) -> Any:
     return sqlite.insert(ProcessedEvent).on_conflict_do_nothing()
 
 
+# (An UPDATE's parameters may not be named like its columns.)
 _THIS_EVENT = (
-    ProcessedEvent.platform == bindparam("platform"),
-    ProcessedEvent.event_id == bindparam("event_id"),
+    ProcessedEvent.platform == bindparam("on_platform"),
+    ProcessedEvent.event_id == bindparam("on_event"),
 )
 _TAKE_OVER = (
     update(ProcessedEvent)
@@ -93,8 +94,8 @@ def take_over(
     row = conn.execute(
         _TAKE_OVER,
         {
-            "platform": platform,
-            "event_id": event_id[:EVENT_ID_MAX],
+            "on_platform": platform,
+            "on_event": event_id[:EVENT_ID_MAX],
             "now": now,
             "stale_before": stale_before,
         },
@@ -112,7 +113,7 @@ class SqlEventLog:
     async def mark_answered(self, *, platform: str, event_id: str, now: datetime) -> bool:
         """The event's reply was posted: later deliveries are no-ops for good. False when the
         event was not claimed or was answered already."""
-        params = {"platform": platform, "event_id": event_id[:EVENT_ID_MAX], "now": now}
+        params = {"on_platform": platform, "on_event": event_id[:EVENT_ID_MAX], "now": now}
         return await self._db.run(lambda conn: bool(conn.execute(_ANSWERED, params).rowcount))
 
     async def prune_events(self, *, older_than: datetime) -> int:

@@ -42,8 +42,8 @@ _USER = select(*USER_COLUMNS).where(AppUser.id == bindparam("uid"))
 _RECORD_MESSAGE = (
     update(ProcessedEvent)
     .where(
-        ProcessedEvent.platform == bindparam("platform"),
-        ProcessedEvent.event_id == bindparam("event_id"),
+        ProcessedEvent.platform == bindparam("on_platform"),
+        ProcessedEvent.event_id == bindparam("on_event"),
     )
     .values(message_id=bindparam("mid"))
 )
@@ -51,7 +51,9 @@ _RECORD_MESSAGE = (
 
 def record_message(conn: Connection, platform: str, event_id: str, message_id: int) -> None:
     """Remember the message stored for a claim that had none."""
-    conn.execute(_RECORD_MESSAGE, {"platform": platform, "event_id": event_id, "mid": message_id})
+    conn.execute(
+        _RECORD_MESSAGE, {"on_platform": platform, "on_event": event_id[:128], "mid": message_id}
+    )
 
 
 def resumed_turn(

@@ -257,7 +257,7 @@ async def test_database_down_ends_in_an_apology_where_the_person_wrote(
             msg = mention("add milk")
             await fake.dispatch("MESSAGE_CREATE", msg)
             posted = await fake.wait_for_call("POST", rf"/channels/{p.CHANNEL_ID}/messages")
-            assert posted[0].content == core_texts.storage_apology()
+            assert posted[0].content == core_texts.storage_apology(kept=False)
             # Inline under their message: no thread is started just for an apology.
             assert posted[0].body["message_reference"]["message_id"] == int(msg["id"])
             assert fake.find("POST", r"/channels/\d+/messages/\d+/threads") == []

@@ -57,6 +57,19 @@ class _Progress:
     stored: bool = False
 
 
+class _OutOfTime(Exception):
+    """The turn's budget ran out before the turn finished."""
+
+
+def _left_behind(turn: asyncio.Future[Any]) -> None:
+    """A turn cut off at its deadline has finished cleaning up; what it ended with is logged."""
+    if turn.cancelled():
+        return
+    exc = turn.exception()
+    if exc is not None:
+        log.info("a turn cut off at its deadline ended with %s", type(exc).__name__)
+
+
 class _KeyedLocks:
     """One asyncio lock per conversation, dropped when nobody holds or waits for it."""
 
@@ -126,11 +139,9 @@ class ChatService:
         event = EventRef(key.platform, message.event_id) if message.event_id else None
         loop = asyncio.get_running_loop()
         progress = _Progress(deadline=loop.time() + self._limits.turn_timeout)
-        budget = asyncio.timeout_at(progress.deadline)
         try:
             started = time.perf_counter()
-            async with budget, self._locks.hold(key), self._storage.turn_lock(key):
-                outcome = await self._turn(message, progress)
+            outcome = await self._within_budget(message, progress)
             if outcome is None:
                 log.info("duplicate event %s in %s ignored", message.event_id, key)
                 return Reply(text="", duplicate=True)
@@ -145,11 +156,9 @@ class ChatService:
             # Listeners (App Home refreshes) run outside the turn lock: they are platform I/O.
             await self._notify(toolbox, message.author)
             return dataclasses.replace(reply, event=event)
-        except TimeoutError:
-            if not budget.expired():
-                log.exception("turn failed in conversation %s", key)
-                return self._apology(texts.apology(kept=progress.stored), event)
-            # The agent has a shorter timeout of its own: the budget ran out on the database.
+        except _OutOfTime:
+            # The agent has a shorter timeout of its own: the budget ran out on the database
+            # (or waiting for this conversation's earlier turns).
             log.error("turn in %s ran out of time waiting for the database", key)
             return self._apology(texts.storage_busy(kept=progress.stored), event)
         except StorageBusy as exc:
@@ -161,6 +170,35 @@ class ChatService:
         except Exception:
             log.exception("turn failed in conversation %s", key)
             return self._apology(texts.apology(kept=progress.stored), event)
+
+    async def _within_budget(
+        self, message: IncomingMessage, progress: _Progress
+    ) -> tuple[Reply, TaskToolbox] | None:
+        """The turn, or ``_OutOfTime`` at its deadline.
+
+        The turn runs as a task of its own so that the answer never waits for its clean-up:
+        cancelling work on a database that stopped answering rolls back and closes connections,
+        which waits for the driver's own timeouts. That finishes in the background.
+        """
+        turn = asyncio.ensure_future(self._locked_turn(message, progress))
+        try:
+            done, _ = await asyncio.wait(
+                {turn}, timeout=progress.deadline - asyncio.get_running_loop().time()
+            )
+        except asyncio.CancelledError:
+            turn.cancel()
+            raise
+        if not done:
+            turn.cancel()
+            turn.add_done_callback(_left_behind)
+            raise _OutOfTime
+        return turn.result()
+
+    async def _locked_turn(
+        self, message: IncomingMessage, progress: _Progress
+    ) -> tuple[Reply, TaskToolbox] | None:
+        async with self._locks.hold(message.key), self._storage.turn_lock(message.key):
+            return await self._turn(message, progress)
 
     @staticmethod
     def _apology(text: str, event: EventRef | None) -> Reply:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from bot.errors import StorageBusy, StorageError
 from bot.identity import ConversationKey
-from storage.sql.engine import POOL_RECYCLE_SECONDS
+from storage.sql.engine import COMMAND_TIMEOUT_MARGIN, POOL_RECYCLE_SECONDS
 from storage.sql.session import translate
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,9 @@ class AdvisoryTurnLocks:
             hide_parameters=True,
             connect_args={
                 "timeout": 10,
+                # A server that stops answering must not hold a turn (or the lock's release)
+                # forever: the client gives up a little after the lock wait would have.
+                "command_timeout": wait_seconds + COMMAND_TIMEOUT_MARGIN,
                 "server_settings": {
                     "lock_timeout": str(int(wait_seconds * 1000)),
                     "application_name": "todobot-turn-lock",
@@ -77,6 +80,11 @@ class AdvisoryTurnLocks:
                 lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
                 if attempt or not lost:
                     raise _lock_error(exc, key) from exc
+            except BaseException:
+                # Cancelled while waiting (the turn ran out of time): the session may hold the
+                # lock by now, and ending it releases it.
+                await conn.invalidate()
+                raise
         raise AssertionError("unreachable")
 
     @asynccontextmanager
@@ -94,6 +102,9 @@ class AdvisoryTurnLocks:
                 # pool.
                 log.warning("could not release the turn lock of %s; dropping the connection", key)
                 await conn.invalidate()
+            except BaseException:
+                await conn.invalidate()
+                raise
 
     async def close(self) -> None:
         await self._engine.dispose()

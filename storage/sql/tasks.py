@@ -40,6 +40,7 @@ from bot.tasks import (
     plan_import_numbers,
 )
 from storage.sql import driver
+from storage.sql.imports import import_staged
 from storage.sql.models import AppUser, TaskRow
 from storage.sql.session import Database
 from storage.sql.task_order import TASK_COLUMNS as _TASK_COLUMNS
@@ -196,6 +197,11 @@ class SqlTaskStore:
     async def import_tasks(
         self, *, user_id: int, tasks: Sequence[TaskImport], now: datetime
     ) -> list[Task]:
+        if self._db.dialect == "sqlite":
+            # Staged outside SQLite's one write lock, so live turns go on meanwhile.
+            rows = await import_staged(self._db, user_id=user_id, tasks=tasks, now=now)
+            return [to_task(row) for row in rows]
+
         def work(conn: Connection) -> list[Task]:
             # The user's row lock (PostgreSQL) / the write lock (SQLite) keeps concurrent adds
             # out until every imported task has its number.

@@ -137,4 +137,3 @@ async def import_staged(
         )
     finally:
         await db.run(lambda conn: driver.cursor(conn).execute(_DROP), write=False)
-

@@ -14,7 +14,7 @@ from adapters.discord import serve
 from bot.chat import ChatService
 from bot.config import DiscordSettings, Settings
 from storage.sql import SqlStorage
-from tests.e2e.discord.fake_discord import TOKEN, FakeDiscord, running_fake
+from adapters.discord.simulation.fake_discord import TOKEN, FakeDiscord, running_fake
 from tests.support.agents import ScriptAgent
 
 pytestmark = pytest.mark.e2e

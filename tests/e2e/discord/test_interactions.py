@@ -13,9 +13,9 @@ from bot.chat import ChatService
 from bot.identity import UserRef
 from bot.tasks import TaskQuery
 from storage.sql import SqlStorage, open_sql_storage
-from tests.e2e.discord import payloads as p
+from adapters.discord.simulation import payloads as p
 from tests.e2e.discord.conftest import Running, running_bot
-from tests.e2e.discord.fake_discord import Call, FakeDiscord
+from adapters.discord.simulation.fake_discord import Call, FakeDiscord
 from tests.support.agents import ScriptAgent
 
 pytestmark = pytest.mark.e2e

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from adapters.discord import texts
-from tests.e2e.discord import payloads as p
-from tests.e2e.discord.fake_discord import TOKEN, FakeDiscord
+from adapters.discord.simulation import payloads as p
+from adapters.discord.simulation.fake_discord import TOKEN, FakeDiscord
 
 pytestmark = [
     pytest.mark.e2e,

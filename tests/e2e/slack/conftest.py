@@ -20,8 +20,8 @@ from bot.chat import ChatService
 from bot.config import Settings, SlackSettings
 from bot.stores import Storage
 from storage.sql import SqlStorage
-from tests.e2e.slack import payloads
-from tests.e2e.slack.fake_slack import FakeSlack
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import FakeSlack
 from tests.e2e.slack.scripted_agent import ScriptedAgent
 
 BOT_TOKEN = "xoxb-test"

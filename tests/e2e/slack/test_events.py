@@ -11,9 +11,9 @@ import pytest
 
 from bot.identity import UserRef
 from bot.tasks import TaskQuery
-from tests.e2e.slack import payloads
+from adapters.slack.simulation import payloads
 from tests.e2e.slack.conftest import SlackHarness
-from tests.e2e.slack.fake_slack import TEAM
+from adapters.slack.simulation.fake_slack import TEAM
 
 pytestmark = pytest.mark.e2e
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.e2e.slack import payloads
+from adapters.slack.simulation import payloads
 from tests.e2e.slack.conftest import BOT_TOKEN, free_port
-from tests.e2e.slack.fake_slack import FakeSlack
+from adapters.slack.simulation.fake_slack import FakeSlack
 
 pytestmark = [
     pytest.mark.e2e,

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.e2e.discord import payloads as p
+from adapters.discord.simulation import payloads as p
 
 TOKEN = "fake-discord-token"
 MESSAGE_CONTENT = 1 << 15

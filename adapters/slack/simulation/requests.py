@@ -1,0 +1,285 @@
+"""Simulated events → the HTTP requests Slack would send for them.
+
+An event is a short form (``{"type": "mention"|"message"|"dm"|"command"|"click"|"home",
+"user", "channel", "thread", "text", "team"}``) or a real payload: an Events API envelope, a
+slash-command form (as an object), or an interactivity payload. Ids and timestamps come from
+the simulation's clock, so the same events always make the same requests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import BOT_USER, TEAM, FakeSlack, dm_channel
+from adapters.slack.simulation.screen import Screen
+from bot.errors import InvalidInput
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+GENERAL = "C1"
+INTERACTIVE_TYPES = frozenset(
+    {"block_actions", "view_submission", "view_closed", "message_action", "shortcut"}
+)
+_CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{1,20}")
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
+
+
+@dataclass(frozen=True, slots=True)
+class SlackRequest:
+    body: str
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseTarget:
+    """Where answers to one ``response_url`` show: ephemeral, for ``user`` in ``channel``."""
+
+    channel: str
+    user: str
+    replaces: str | None = None  # the ts of the ephemeral message a click came from
+
+
+class RequestBuilder:
+    """Turns events into requests; remembers which event started which thread."""
+
+    def __init__(self, fake: FakeSlack, screen: Screen, clock: Callable[[], datetime]) -> None:
+        self._fake = fake
+        self._screen = screen
+        self._clock = clock
+        self.channels: dict[str, str] = {"general": GENERAL}
+        self.roots: dict[int, tuple[str, str]] = {}
+        self.responses: dict[str, ResponseTarget] = {}
+
+    def channel_name(self, channel: str) -> str | None:
+        return next((name for name, cid in self.channels.items() if cid == channel), None)
+
+    def build(self, event: Mapping[str, Any], number: int) -> list[SlackRequest]:
+        kind = event.get("type")
+        if kind == "event_callback":
+            return [self._envelope(dict(event), number)]
+        if kind in INTERACTIVE_TYPES:
+            return [self._interactive(dict(event), number)]
+        if "command" in event and kind is None:
+            return [self._command_form(dict(event), number)]
+        short: dict[str, Callable[[Mapping[str, Any], int], list[SlackRequest]]] = {
+            "mention": self._mention,
+            "message": self._message,
+            "dm": self._dm,
+            "command": self._command,
+            "click": self._click,
+            "home": self._home,
+        }
+        handler = short.get(str(kind))
+        if handler is None:
+            raise InvalidInput(
+                f"unknown event type {kind!r}: use mention, message, dm, command, click, home "
+                "or wait, or a real Slack payload"
+            )
+        return handler(event, number)
+
+    # ---- short forms -----------------------------------------------------------------------
+
+    def _mention(self, event: Mapping[str, Any], number: int) -> list[SlackRequest]:
+        channel = self._channel(event)
+        if channel.startswith("D"):
+            raise InvalidInput("a mention is for a channel; write to the app with type 'dm'")
+        text = f"<@{BOT_USER}> {_text(event)}"
+        ts, thread = self._ts(), self._thread(event)
+        team = _team(event)
+        user = _user(event)
+        self.roots[number] = (channel, thread or ts)
+        # Slack sends a channel mention twice: as app_mention and as a plain message event.
+        mention = payloads.mention(
+            text, user=user, channel=channel, ts=ts, thread_ts=thread, team=team
+        )
+        message = payloads.message(
+            text, user=user, channel=channel, ts=ts, thread_ts=thread, team=team
+        )
+        return [self._event(mention, team), self._event(message, team)]
+
+    def _message(self, event: Mapping[str, Any], number: int) -> list[SlackRequest]:
+        channel = self._channel(event)
+        if channel.startswith("D"):
+            return self._dm(event, number)
+        ts, thread, team = self._ts(), self._thread(event), _team(event)
+        self.roots[number] = (channel, thread or ts)
+        message = payloads.message(
+            _text(event), user=_user(event), channel=channel, ts=ts, thread_ts=thread, team=team
+        )
+        return [self._event(message, team)]
+
+    def _dm(self, event: Mapping[str, Any], number: int) -> list[SlackRequest]:
+        user, team = _user(event), _team(event)
+        channel = dm_channel(user)
+        if event.get("channel") or event.get("thread") is not None:
+            channel = self._channel(event) if self._channel(event).startswith("D") else channel
+        ts, thread = self._ts(), self._thread(event)
+        self.roots[number] = (channel, thread or ts)
+        message = payloads.message(
+            _text(event),
+            user=user,
+            channel=channel,
+            channel_type="im",
+            ts=ts,
+            thread_ts=thread,
+            team=team,
+        )
+        return [self._event(message, team)]
+
+    def _command(self, event: Mapping[str, Any], number: int) -> list[SlackRequest]:
+        user, channel = _user(event), self._channel(event)
+        text = str(event.get("text") or "").strip()
+        text = text.removeprefix("/todo").strip() if text.startswith("/todo") else text
+        name = f"command-{number}"
+        self.responses[name] = ResponseTarget(channel, user)
+        body = payloads.command_form(
+            text,
+            response_url=self._fake.response_url(name),
+            user=user,
+            channel=channel,
+            channel_name=self.channel_name(channel) or "directmessage",
+            team=_team(event),
+            trigger_id=f"trigger.{number}",
+        )
+        return [SlackRequest(body, FORM)]
+
+    def _home(self, event: Mapping[str, Any], number: int) -> list[SlackRequest]:
+        user, team = _user(event), _team(event)
+        opened = payloads.home_opened(user, channel=dm_channel(user), event_ts=self._ts())
+        return [self._event(opened, team)]
+
+    def _click(self, event: Mapping[str, Any], number: int) -> list[SlackRequest]:
+        user = _user(event)
+        button = self._screen.find_button(
+            user,
+            str(event.get("text") or event.get("action") or ""),
+            task=event.get("task"),
+            message=str(event["message"]) if event.get("message") else None,
+        )
+        surface = button.surface
+        name = f"click-{number}"
+        if surface.kind == "home":
+            container: dict[str, Any] = {"type": "view", "view_id": "VHOME"}
+        else:
+            container = {
+                "type": "message",
+                "message_ts": surface.ts,
+                "channel_id": surface.channel,
+                "is_ephemeral": surface.kind == "ephemeral",
+            }
+            self.responses[name] = ResponseTarget(
+                surface.channel, user, surface.ts if surface.kind == "ephemeral" else None
+            )
+        # Slack sends the message itself only for messages everyone sees.
+        message = surface.as_message(BOT_USER) if surface.kind == "message" else None
+        payload = payloads.block_action(
+            button.action_id,
+            button.value,
+            user=user,
+            container=container,
+            message=message,
+            response_url=self._fake.response_url(name) if surface.kind != "home" else None,
+            team=_team(event),
+            block_id=button.block_id,
+            action_ts=self._ts(),
+            trigger_id=f"trigger.{number}",
+        )
+        if surface.kind == "home":
+            payload["view"] = {"id": "VHOME", "type": "home", "blocks": surface.blocks}
+        return [SlackRequest(payloads.interactive_form(payload), FORM)]
+
+    # ---- real payloads ---------------------------------------------------------------------
+
+    def _envelope(self, body: dict[str, Any], number: int) -> SlackRequest:
+        body.setdefault("event_id", f"Ev{number:06d}")
+        event = body.get("event")
+        if isinstance(event, Mapping) and event.get("ts") and event.get("channel"):
+            self.roots[number] = (str(event["channel"]), str(event.get("thread_ts") or event["ts"]))
+        return SlackRequest(json.dumps(body), JSON)
+
+    def _interactive(self, payload: dict[str, Any], number: int) -> SlackRequest:
+        if payload.get("type") in ("block_actions", "message_action"):
+            name = f"click-{number}"
+            user = str((payload.get("user") or {}).get("id", ""))
+            channel = str((payload.get("channel") or {}).get("id", "")) or GENERAL
+            payload.setdefault("response_url", self._fake.response_url(name))
+            self.responses[name] = ResponseTarget(channel, user)
+        return SlackRequest(payloads.interactive_form(payload), FORM)
+
+    def _command_form(self, form: dict[str, Any], number: int) -> SlackRequest:
+        name = f"command-{number}"
+        form.setdefault("response_url", self._fake.response_url(name))
+        form.setdefault("trigger_id", f"trigger.{number}")
+        self.responses[name] = ResponseTarget(
+            str(form.get("channel_id", GENERAL)), str(form.get("user_id", ""))
+        )
+        return SlackRequest(urlencode({k: str(v) for k, v in form.items()}), FORM)
+
+    # ---- fields ----------------------------------------------------------------------------
+
+    def _event(self, event: dict[str, Any], team: str) -> SlackRequest:
+        body = payloads.event_body(
+            event,
+            event_id=f"Ev{self._fake.next_ts().replace('.', '')}",
+            team=team,
+            event_time=int(self._clock().timestamp()),
+        )
+        return SlackRequest(json.dumps(body), JSON)
+
+    def _ts(self) -> str:
+        return self._fake.next_ts()
+
+    def _channel(self, event: Mapping[str, Any]) -> str:
+        thread = event.get("thread")
+        if not event.get("channel") and isinstance(thread, int) and thread in self.roots:
+            return self.roots[thread][0]  # a reply goes where its thread is
+        raw = str(event.get("channel") or GENERAL).strip()
+        if _CHANNEL_ID.fullmatch(raw):
+            return raw
+        name = raw.removeprefix("#").lower()
+        if not _NAME.fullmatch(name):
+            raise InvalidInput(f"{raw!r} is not a channel: write C1 or #general")
+        return self.channels.setdefault(name, f"C{len(self.channels) + 1}")
+
+    def _thread(self, event: Mapping[str, Any]) -> str | None:
+        thread = event.get("thread")
+        if thread is None or thread == "":
+            return None
+        if isinstance(thread, int) and not isinstance(thread, bool):
+            if thread not in self.roots:
+                raise InvalidInput(f"event {thread} started no thread (it was not a message)")
+            return self.roots[thread][1]
+        text = str(thread)
+        if text.isdigit():
+            return self._thread({"thread": int(text)})
+        if not re.fullmatch(r"\d{1,12}\.\d{1,6}", text):
+            raise InvalidInput(f"thread {text!r} is neither an event number nor a Slack ts")
+        return text
+
+
+def _text(event: Mapping[str, Any]) -> str:
+    text = event.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput(f"a {event.get('type')} needs some text")
+    return text
+
+
+def _user(event: Mapping[str, Any]) -> str:
+    user = str(event.get("user") or "U1").strip()
+    if not re.fullmatch(r"[A-Z0-9]{1,20}", user):
+        raise InvalidInput(f"{user!r} is not a Slack user id (like U2)")
+    return user
+
+
+def _team(event: Mapping[str, Any]) -> str:
+    team = str(event.get("team") or TEAM).strip()
+    if not re.fullmatch(r"[A-Z0-9]{1,20}", team):
+        raise InvalidInput(f"{team!r} is not a Slack team id (like T1)")
+    return team

@@ -97,30 +97,35 @@ async def run_simulation(
             if interactive:
                 out.note(f"todobot simulated {options.platform} — 'help' for what to type.")
             refused = 0
-            number = 0
+            number = 0  # the line number: what "thread": N refers to
             while (line := await _next_line(source, interactive)) is not None:
-                if interactive and line.strip().lower() in ("quit", "exit"):
+                command = line.strip().lower()
+                if interactive and command in ("quit", "exit"):
                     break
-                if interactive and line.strip().lower() == "help":
+                if interactive and command == "help":
                     out.note(HELP)
                     continue
+                if interactive and not command:
+                    continue
+                number += 1
+                echoed = False
                 try:
                     read = script.read(line, now=clock.now())
                     if read is None:
                         continue
+                    out.event(number, line)
+                    echoed = True
                     if isinstance(read, ClockMove):
                         clock.move_to(read.until)
                         out.clock(clock.now(), tz)
                         # Reminders that fall due as the clock passes them are delivered here
                         # once the reminder scheduler exists (see README, "Simulated events").
-                        out.calls(None, await simulation.collect_now(), simulation)
+                        out.calls(number, await simulation.collect_now(), simulation, quiet=True)
                         continue
-                    number += 1
-                    out.event(number, line)
                     out.calls(number, await simulation.send(read, number), simulation)
                 except UserFacingError as exc:
                     refused += 1
-                    out.refused(number, line, exc.message)
+                    out.refused(number, line, exc.message, echoed=echoed)
     return 1 if refused and options.events is not None else 0
 
 
@@ -145,23 +150,27 @@ class Output:
         if not self._json:
             self._print(f"  ⏱  {now.astimezone(tz):%A %Y-%m-%d %H:%M %Z}")
 
-    def calls(self, number: int | None, lines: list[dict[str, Any]], sim: Simulation) -> None:
+    def calls(
+        self, number: int, lines: list[dict[str, Any]], sim: Simulation, *, quiet: bool = False
+    ) -> None:
         if self._json:
             for line in lines:
-                shown = {"event": number, **line} if number is not None else line
-                self._print(json.dumps(shown, ensure_ascii=False, sort_keys=False))
+                self._print(json.dumps({"event": number, **line}, ensure_ascii=False))
             return
         rendered = sim.render(lines)
-        if not rendered and number is not None:
-            rendered = ["  (todobot did nothing)"]
+        if not rendered and not quiet:
+            rendered = ["  (todobot did not answer)"]
         for text in rendered:
             self._print(text)
 
-    def refused(self, number: int, line: str, message: str) -> None:
+    def refused(self, number: int, line: str, message: str, *, echoed: bool) -> None:
         if self._json:
-            self._print(json.dumps({"error": message, "input": line.strip()}, ensure_ascii=False))
-        else:
-            self._print(f"  ✗ {message}")
+            error = {"event": number, "error": message, "input": line.strip()}
+            self._print(json.dumps(error, ensure_ascii=False))
+            return
+        if self._echo and not echoed:
+            self.event(number, line)
+        self._print(f"  ✗ {message}")
 
 
 def start_of(now: str | None, tz_name: str) -> datetime:

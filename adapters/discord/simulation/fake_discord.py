@@ -1,7 +1,9 @@
 """A local Discord on 127.0.0.1: the REST API under ``/api/v10`` and the gateway at ``/gateway``.
 
 The real discord.py client talks to it over HTTP and WebSocket exactly as it would to Discord.
-It records every REST call and gateway frame so tests assert on what went over the wire.
+It records every REST call (with its answer) and gateway frame so tests assert on what went
+over the wire, and keeps the messages it holds, so a button can be pressed on one later. It
+listens on 127.0.0.1 only. ``todobot simulate discord`` and the e2e tests both use it.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from adapters.discord.simulation import payloads as p
 
+# The only token the fake accepts: a fixed fake, never a real one.
 TOKEN = "fake-discord-token"
 MESSAGE_CONTENT = 1 << 15
 PRIVILEGED = MESSAGE_CONTENT | (1 << 1) | (1 << 8)  # content, members, presences
@@ -34,6 +38,7 @@ class Call:
     body: Any
     at: float
     status: int = 200
+    answer: Any = None
 
     @property
     def content(self) -> str:
@@ -52,7 +57,20 @@ class Gateway:
 
 
 class FakeDiscord:
-    def __init__(self, *, privileged_allowed: int = 0, heartbeat_ms: int = 1000) -> None:
+    def __init__(
+        self,
+        *,
+        privileged_allowed: int = 0,
+        heartbeat_ms: int = 1000,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.ids = p.Snowflakes(clock)
+        # The server's text channels, the DM channels, and every message the fake holds.
+        self.channels: dict[int, str] = {p.CHANNEL_ID: "general"}
+        self.dm_channels: set[int] = {p.DM_CHANNEL_ID}
+        self.messages: dict[int, dict[str, Any]] = {}
+        # Interaction token → (channel id, id of the message a component was on).
+        self._interactions: dict[str, tuple[int, int | None]] = {}
         self.privileged_allowed = privileged_allowed
         self.heartbeat_ms = heartbeat_ms
         self.calls: list[Call] = []
@@ -112,9 +130,33 @@ class FakeDiscord:
         assert self._ws is not None, "the bot is not connected"
         if event == "MESSAGE_CREATE":
             self._last_message = data
+            self.messages[int(data["id"])] = data
+        if event == "INTERACTION_CREATE":
+            message = data.get("message")
+            self._interactions[str(data["token"])] = (
+                int(data["channel_id"]),
+                int(message["id"]) if message else None,
+            )
         self._seq += 1
         await self._send({"op": 0, "t": event, "s": self._seq, "d": data})
         return time.monotonic()
+
+    @property
+    def dispatched(self) -> int:
+        """How many DISPATCH events the gateway has sent."""
+        return self._seq
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None and not self._ws.closed
+
+    async def add_channel(self, channel_id: int, name: str) -> None:
+        """A new text channel in the server; the bot hears of it as Discord tells it."""
+        if channel_id in self.channels:
+            return
+        self.channels[channel_id] = name
+        if self.connected:
+            await self.dispatch("CHANNEL_CREATE", p.text_channel(channel_id, name))
 
     async def request_reconnect(self) -> None:
         """Ask the bot to reconnect (op 7); it RESUMEs and gets the last message again."""
@@ -186,7 +228,7 @@ class FakeDiscord:
             else:
                 shard = data.get("shard", [0, 1])
                 await self.dispatch("READY", p.ready(self.gateway_url, shard))
-                await self.dispatch("GUILD_CREATE", p.guild_create())
+                await self.dispatch("GUILD_CREATE", p.guild_create(self.channels))
                 self.guild_ready.set()
         elif op == 6:
             self.gateway.resumes.append(data)
@@ -241,6 +283,7 @@ class FakeDiscord:
             return web.Response(status=204)
         if isinstance(result, web.Response):
             return result
+        call.answer = result
         return _json(result)
 
     def _error(self, call: Call, status: int, data: dict[str, Any]) -> web.Response:
@@ -281,7 +324,7 @@ class FakeDiscord:
         return [
             {
                 **command,
-                "id": str(p.new_id()),
+                "id": str(self.ids.next()),
                 "application_id": str(p.APP_ID),
                 "version": "1",
                 **({"guild_id": guild.group(1)} if guild else {}),
@@ -301,14 +344,22 @@ class FakeDiscord:
             call.content,
             author=p.BOT_USER,
             channel_id=channel_id,
-            guild=channel_id != p.DM_CHANNEL_ID,
+            guild=channel_id not in self.dm_channels,
             components=(call.body or {}).get("components"),
+            message_id=self.ids.next(),
+            timestamp=self.ids.timestamp(),
         )
+        flags = (call.body or {}).get("flags")
+        if flags:
+            data["flags"] = flags
+        self.messages[int(data["id"])] = data
         return data
 
     async def _start_thread(self, call: Call) -> Any:
         _, _, channel_id, _, message_id, _ = call.path.split("/")
-        data = p.thread(int(message_id), int(channel_id), call.body["name"])
+        data = p.thread(
+            int(message_id), int(channel_id), call.body["name"], timestamp=self.ids.timestamp()
+        )
         # Discord announces the new thread on the gateway as well as in the response.
         await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})
         return data
@@ -328,10 +379,22 @@ class FakeDiscord:
         }
 
     async def _followup(self, call: Call) -> Any:
-        return self._bot_message(call, p.CHANNEL_ID)
+        channel_id, _ = self._interactions.get(call.path.split("/")[3], (p.CHANNEL_ID, None))
+        return self._bot_message(call, channel_id)
 
     async def _edit_original(self, call: Call) -> Any:
-        return self._bot_message(call, p.CHANNEL_ID)
+        # For a button press, "@original" is the message the button is on.
+        channel_id, message_id = self._interactions.get(
+            call.path.split("/")[3], (p.CHANNEL_ID, None)
+        )
+        original = self.messages.get(message_id) if message_id is not None else None
+        if original is None:
+            return self._bot_message(call, channel_id)
+        body = call.body or {}
+        for key in ("content", "components"):
+            if key in body:
+                original[key] = body[key]
+        return original
 
 
 def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

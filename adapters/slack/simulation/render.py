@@ -22,9 +22,11 @@ class Places:
         self,
         channel_name: Callable[[str], str | None],
         roots: Mapping[int, tuple[str, str]],
+        thread_of: Callable[[str, str], str | None],
     ) -> None:
         self._channel_name = channel_name
         self._roots = roots
+        self.thread_of = thread_of
 
     def channel(self, channel: str) -> str:
         if channel.startswith("D"):
@@ -39,14 +41,16 @@ class Places:
         return f" › thread of event {min(started)}" if started else f" › thread {thread_ts}"
 
 
-def render_calls(lines: list[dict[str, Any]], places: Places) -> list[str]:
+def render_calls(lines: list[dict[str, Any]], places: Places, *, full_home: bool) -> list[str]:
+    """Every visible call; App Home updates in full only when ``full_home`` (the person is
+    looking at it), else as one line."""
     out: list[str] = []
     for line in lines:
-        out.extend(render_call(line, places))
+        out.extend(render_call(line, places, full_home=full_home))
     return out
 
 
-def render_call(line: Mapping[str, Any], places: Places) -> list[str]:
+def render_call(line: Mapping[str, Any], places: Places, *, full_home: bool = True) -> list[str]:
     method = line.get("method")
     channel = str(line.get("channel") or "")
     where = places.channel(channel) + places.thread(channel, line.get("thread_ts"))
@@ -58,13 +62,16 @@ def render_call(line: Mapping[str, Any], places: Places) -> list[str]:
         replaced = " — replaces the message clicked" if line.get("replace_original") else ""
         head = f"  todobot in {where} (only {line.get('user')} sees this{replaced}):"
     elif method == "chat.update":
-        head = f"  todobot edits its message {line.get('ts')} in {where}:"
+        where += places.thread(channel, places.thread_of(channel, str(line.get("ts"))))
+        head = f"  todobot edits its message in {where}:"
     elif method == "views.publish":
-        head = f"  App Home of {line.get('user_id')} now shows:"
-        view = line.get("view") or {}
-        return [head, *block_lines(list(view.get("blocks") or []))]
+        blocks = list((line.get("view") or {}).get("blocks") or [])
+        if not full_home:
+            summary = next((_text(b.get("text")) for b in blocks if b.get("type") == "section"), "")
+            return [f"  (App Home of {line.get('user_id')} refreshed: {summary})"]
+        return [f"  App Home of {line.get('user_id')} now shows:", *block_lines(blocks)]
     elif method == "views.open":
-        return [f"  a form opens for the person who clicked:", *modal_lines(line.get("view") or {})]
+        return ["  a form opens for the person who clicked:", *modal_lines(line.get("view") or {})]
     else:
         return []
     blocks = list(line.get("blocks") or [])

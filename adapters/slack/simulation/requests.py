@@ -56,6 +56,8 @@ class RequestBuilder:
         self.channels: dict[str, str] = {"general": GENERAL}
         self.roots: dict[int, tuple[str, str]] = {}
         self.responses: dict[str, ResponseTarget] = {}
+        # Each person's last short-form event: after "home", a click means the Home tab.
+        self.last_kind: dict[str, str] = {}
 
     def channel_name(self, channel: str) -> str | None:
         return next((name for name, cid in self.channels.items() if cid == channel), None)
@@ -82,7 +84,10 @@ class RequestBuilder:
                 f"unknown event type {kind!r}: use mention, message, dm, command, click, home "
                 "or wait, or a real Slack payload"
             )
-        return handler(event, number)
+        requests = handler(event, number)
+        if kind != "click":
+            self.last_kind[_user(event)] = str(kind)
+        return requests
 
     # ---- short forms -----------------------------------------------------------------------
 
@@ -134,7 +139,8 @@ class RequestBuilder:
         return [self._event(message, team)]
 
     def _command(self, event: Mapping[str, Any], number: int) -> list[SlackRequest]:
-        user, channel = _user(event), self._channel(event)
+        user = _user(event)
+        channel = dm_channel(user) if event.get("channel") == "dm" else self._channel(event)
         text = str(event.get("text") or "").strip()
         text = text.removeprefix("/todo").strip() if text.startswith("/todo") else text
         name = f"command-{number}"
@@ -162,6 +168,7 @@ class RequestBuilder:
             str(event.get("text") or event.get("action") or ""),
             task=event.get("task"),
             message=str(event["message"]) if event.get("message") else None,
+            home_first=self.last_kind.get(user) == "home",
         )
         surface = button.surface
         name = f"click-{number}"

@@ -94,29 +94,37 @@ class Screen:
             (s for s in reversed(self.surfaces) if s.channel == channel and s.ts == ts), None
         )
 
-    def visible_to(self, user: str) -> list[Surface]:
-        """Newest first: messages, this person's ephemeral answers, this person's Home."""
-        return [s for s in reversed(self.surfaces) if s.kind == "message" or s.user == user]
+    def visible_to(self, user: str, *, home_first: bool = False) -> list[Surface]:
+        """What ``user`` sees, newest first: messages and their own ephemeral answers, then
+        their App Home (first instead, when they are looking at it)."""
+        seen = [s for s in reversed(self.surfaces) if s.kind == "message" or s.user == user]
+        home = [s for s in seen if s.kind == "home"]
+        chat = [s for s in seen if s.kind != "home"]
+        return home + chat if home_first else chat + home
 
     def find_button(
-        self, user: str, words: str, *, task: Any = None, message: str | None = None
+        self,
+        user: str,
+        words: str,
+        *,
+        task: Any = None,
+        message: str | None = None,
+        home_first: bool = False,
     ) -> Button:
         """The button ``words`` (like "complete 1") names on what ``user`` sees, newest first.
 
         Raises ``InvalidInput`` with a line saying what is on screen when nothing fits.
         """
         name, number = _parse_click(words, task)
-        surfaces = self.visible_to(user)
+        surfaces = self.visible_to(user, home_first=home_first)
         if message is not None:
             surfaces = [s for s in surfaces if s.ts == message]
             if not surfaces:
                 raise InvalidInput(f"no message {message} from todobot that {user} can see")
         buttons = [
-            Button(s, str(b.get("action_id")), str(b.get("value") or ""), block_id,
-                   button_name(str(b.get("action_id"))), task_number(str(b.get("value") or ""),
-                                                                     block_id))
-            for s in surfaces
-            for b, block_id in buttons_in(s.blocks)
+            _button(surface, element, block_id)
+            for surface in surfaces
+            for element, block_id in buttons_in(surface.blocks)
         ]
         if not buttons:
             raise InvalidInput(f"there is no button on screen for {user} to click yet")
@@ -134,6 +142,14 @@ class Screen:
             f"no {name!r} button for task {number} on screen; there are: "
             + (", ".join(f"{name} {n}" for n in shown) or "none with a number")
         )
+
+
+def _button(surface: Surface, element: dict[str, Any], block_id: str) -> Button:
+    action_id = str(element.get("action_id"))
+    value = str(element.get("value") or "")
+    return Button(
+        surface, action_id, value, block_id, button_name(action_id), task_number(value, block_id)
+    )
 
 
 def _parse_click(words: str, task: Any) -> tuple[str, int | None]:

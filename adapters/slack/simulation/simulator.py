@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.errors import InvalidInput, PlatformError
 
 START_SECONDS = 30.0
+LEADING_KEYS = ("channel", "thread_ts", "ts", "user", "user_id", "text", "blocks")
 
 
 class SlackSimulation:
@@ -54,6 +55,7 @@ class SlackSimulation:
         self._session: aiohttp.ClientSession | None = None
         self._base = ""
         self._seen = 0
+        self._looking_at_home = False
         # A turn may take as long as the agent is allowed, plus the posting after it.
         self._settle_seconds = settings.agent.turn_timeout + 30
 
@@ -120,6 +122,7 @@ class SlackSimulation:
         """
         requests = self.requests.build(event, number)
         user = str(event.get("user") or "")
+        self._looking_at_home = self.requests.last_kind.get(user) == "home"
         if user and user not in self.fake.timezones:
             self.fake.timezones[user] = self._timezone
         problems = []
@@ -138,8 +141,12 @@ class SlackSimulation:
 
     def render(self, lines: list[dict[str, Any]]) -> list[str]:
         """``lines`` as people would see them in Slack."""
-        places = Places(self.requests.channel_name, self.requests.roots)
-        return render_calls(lines, places)
+        places = Places(self.requests.channel_name, self.requests.roots, self._thread_of)
+        return render_calls(lines, places, full_home=self._looking_at_home)
+
+    def _thread_of(self, channel: str, ts: str) -> str | None:
+        shown = self.screen.find(channel, ts)
+        return shown.thread_ts if shown is not None else None
 
     async def collect_now(self) -> list[dict[str, Any]]:
         """Calls made since the last event without one (reminders after the clock moved)."""
@@ -201,7 +208,10 @@ class SlackSimulation:
                 **{k: v for k, v in call.args.items() if k != "token"},
             }
         line: dict[str, Any] = {"method": call.method}
-        line.update((k, v) for k, v in call.args.items() if k != "token")
+        # Where first, then what: the order people read a message in.
+        for key in (*LEADING_KEYS, *call.args):
+            if key in call.args and key != "token":
+                line[key] = call.args[key]
         answer = call.answer or {}
         if call.method == "chat.postMessage" and answer.get("ts"):
             line["ts"] = answer["ts"]

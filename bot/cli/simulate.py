@@ -83,10 +83,9 @@ async def run_simulation(
     """Run the simulation to the end of its input; 1 if a line of an events file was refused."""
     tz = dates.zone(options.tz)
     clock = SimulationClock(start_of(options.now, options.tz))
-    source = _open_events(options.events, stdin)
     interactive = options.events is None and stdin.isatty()
     script = Script(Speaker(DEFAULT_USERS[options.platform]), tz)
-    with _database(options.database_url) as url:
+    with _events(options.events, stdin) as source, _database(options.database_url) as url:
         settings = simulation_settings(settings, url, options.tz)
         async with (
             opened_storage(settings) as storage,
@@ -217,13 +216,17 @@ async def _simulation(
             yield discord
 
 
-def _open_events(path: Path | None, stdin: TextIO) -> TextIO:
+@contextlib.contextmanager
+def _events(path: Path | None, stdin: TextIO) -> Iterator[TextIO]:
     if path is None or str(path) == "-":
-        return stdin
+        yield stdin
+        return
     try:
-        return path.open(encoding="utf-8")
+        source = path.open(encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
+    with source:
+        yield source
 
 
 async def _next_line(source: TextIO, interactive: bool) -> str | None:

@@ -127,8 +127,8 @@ class Script:
         if not rest:
             raise InvalidInput("say something: e.g. 'as U2 in #general: @todobot add milk'")
         if rest.startswith("/"):
-            where = "dm" if self.speaker.dm else self.speaker.channel
-            return {**event, "type": "command", "text": rest, "channel": where}
+            place = "dm" if self.speaker.dm else self.speaker.channel
+            return {**event, "type": "command", "text": rest, "channel": place}
         if thread is not None:
             # The thread's own channel (a DM or a channel) is where the reply goes.
             event["thread"] = int(thread) if thread.isdigit() else thread

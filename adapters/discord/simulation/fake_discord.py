@@ -214,7 +214,8 @@ class FakeDiscord:
         return ws
 
     async def _on_frame(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
-        op, data = frame["op"], frame.get("d")
+        op = frame["op"]
+        data: Any = frame.get("d")
         if op == 1:
             self.gateway.heartbeats += 1
             await self._send({"op": 11})

@@ -96,10 +96,7 @@ def message_lines(body: Mapping[str, Any]) -> list[str]:
     out = [INDENT + row for row in str(body.get("content") or "").splitlines()]
     buttons = buttons_of({"components": body.get("components") or []})
     if buttons:
-        shown = " ".join(
-            f"[{b.label}{' (disabled)' if b.disabled else ''}]"
-            for b in buttons
-        )
+        shown = " ".join(f"[{b.label}{' (disabled)' if b.disabled else ''}]" for b in buttons)
         clicks = " / ".join(f"click {b.name} {b.number}" for b in buttons if not b.disabled)
         out.append(INDENT + shown + (f"   ← {clicks}" if clicks else ""))
     return out or [INDENT]

@@ -31,7 +31,12 @@ NOT_READABLE = (
 # The typing indicator is a courtesy whose timing varies run to run; it shows nothing.
 UNREPORTED = ("/typing",)
 # Task names discord.py gives the work it starts for a dispatch.
-HANDLER_TASKS = ("discord.py: ", "CommandTree-invoker", "discord-ui-dynamic-item", "discord-ui-view-dispatch")
+HANDLER_TASKS = (
+    "discord.py: ",
+    "CommandTree-invoker",
+    "discord-ui-dynamic-item",
+    "discord-ui-view-dispatch",
+)
 
 
 class DiscordSimulation:
@@ -42,7 +47,9 @@ class DiscordSimulation:
     ) -> None:
         self._chat = chat
         self._settings = settings
-        self.fake = FakeDiscord(privileged_allowed=MESSAGE_CONTENT, heartbeat_ms=41_250, clock=clock)
+        self.fake = FakeDiscord(
+            privileged_allowed=MESSAGE_CONTENT, heartbeat_ms=41_250, clock=clock
+        )
         self.events = EventBuilder(
             self.fake, content_intent=settings.discord.message_content_intent
         )
@@ -81,7 +88,9 @@ class DiscordSimulation:
         await bot.login(TOKEN)
         self._task = asyncio.create_task(bot.connect(), name="simulated discord bot")
         ready = asyncio.create_task(bot.wait_until_ready())
-        await asyncio.wait({self._task, ready}, timeout=START_SECONDS, return_when="FIRST_COMPLETED")
+        await asyncio.wait(
+            {self._task, ready}, timeout=START_SECONDS, return_when="FIRST_COMPLETED"
+        )
         if not ready.done():
             ready.cancel()
             if self._task.done():
@@ -129,9 +138,7 @@ class DiscordSimulation:
         async with asyncio.timeout(self._settle_seconds):
             while True:
                 async with self._heard_changed:
-                    await self._heard_changed.wait_for(
-                        lambda: self._heard >= self.fake.dispatched
-                    )
+                    await self._heard_changed.wait_for(lambda: self._heard >= self.fake.dispatched)
                 busy = [t for t in asyncio.all_tasks() if not t.done() and _is_handler(t)]
                 if not busy:
                     return

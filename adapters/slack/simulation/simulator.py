@@ -88,7 +88,9 @@ class SlackSimulation:
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         self._base = f"http://127.0.0.1:{port}"
         async with asyncio.timeout(START_SECONDS):
-            while not await self._healthy():
+            # The app's HTTP server comes up in its own task; poll its health route, as a load
+            # balancer would.
+            while not await self._healthy():  # noqa: ASYNC110
                 await asyncio.sleep(0.02)
         self._seen = len(self.fake.calls)  # start-up (auth.test) is not an event's doing
 
@@ -254,8 +256,9 @@ class SlackSimulation:
         elif method == "views.publish":
             view = line.get("view") or {}
             user = str(line.get("user_id"))
-            self.screen.show(Surface("home", "", "home", "", list(view.get("blocks") or []),
-                                     user=user))
+            self.screen.show(
+                Surface("home", "", "home", "", list(view.get("blocks") or []), user=user)
+            )
 
     def _show_response(
         self, call: Call, line: dict[str, Any], text: str, blocks: list[dict[str, Any]]
@@ -270,9 +273,7 @@ class SlackSimulation:
                 return
         ts = self.fake.next_ts()
         line["ts"] = ts
-        self.screen.show(
-            Surface("ephemeral", target.channel, ts, text, blocks, user=target.user)
-        )
+        self.screen.show(Surface("ephemeral", target.channel, ts, text, blocks, user=target.user))
 
 
 def _is_listener(task: asyncio.Task[Any]) -> bool:

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from adapters.discord import texts
+from adapters.discord.simulation import payloads as p
+from adapters.discord.simulation.fake_discord import FakeDiscord
 from bot import texts as core_texts
 from bot.chat import ChatLimits, ChatService, utc_now
 from bot.identity import ConversationKey
 from storage.sql import SqlStorage, open_sql_storage
-from adapters.discord.simulation import payloads as p
 from tests.e2e.discord.conftest import Running, running_bot
-from adapters.discord.simulation.fake_discord import FakeDiscord
 from tests.support.agents import ScriptAgent
 
 pytestmark = pytest.mark.e2e

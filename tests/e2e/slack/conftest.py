@@ -16,12 +16,12 @@ import aiohttp
 import pytest
 
 from adapters.slack import SlackService
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import FakeSlack
 from bot.chat import ChatService
 from bot.config import Settings, SlackSettings
 from bot.stores import Storage
 from storage.sql import SqlStorage
-from adapters.slack.simulation import payloads
-from adapters.slack.simulation.fake_slack import FakeSlack
 from tests.e2e.slack.scripted_agent import ScriptedAgent
 
 BOT_TOKEN = "xoxb-test"

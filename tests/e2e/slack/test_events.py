@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import TEAM
 from bot.identity import UserRef
 from bot.tasks import TaskQuery
-from adapters.slack.simulation import payloads
 from tests.e2e.slack.conftest import SlackHarness
-from adapters.slack.simulation.fake_slack import TEAM
 
 pytestmark = pytest.mark.e2e
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.identity import UserRef
 from adapters.slack.simulation import payloads
-from tests.e2e.slack.conftest import SlackHarness
 from adapters.slack.simulation.fake_slack import TEAM
+from bot.identity import UserRef
+from tests.e2e.slack.conftest import SlackHarness
 from tests.e2e.slack.test_events import open_titles
 
 pytestmark = pytest.mark.e2e

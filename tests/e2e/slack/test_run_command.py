@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 
 from adapters.slack.simulation import payloads
-from tests.e2e.slack.conftest import BOT_TOKEN, free_port
 from adapters.slack.simulation.fake_slack import FakeSlack
+from tests.e2e.slack.conftest import BOT_TOKEN, free_port
 
 pytestmark = [
     pytest.mark.e2e,

@@ -7,10 +7,10 @@ import asyncio
 import pytest
 
 from adapters.slack import SlackService
-from bot.chat import ChatService
 from adapters.slack.simulation import payloads
-from tests.e2e.slack.conftest import BOT_TOKEN, running, slack_settings
 from adapters.slack.simulation.fake_slack import TEAM, FakeSlack
+from bot.chat import ChatService
+from tests.e2e.slack.conftest import BOT_TOKEN, running, slack_settings
 from tests.e2e.slack.scripted_agent import ScriptedAgent
 
 pytestmark = pytest.mark.e2e

@@ -82,7 +82,10 @@ async def run_simulation(
 ) -> int:
     """Run the simulation to the end of its input; 1 if a line of an events file was refused."""
     tz = dates.zone(options.tz)
-    clock = SimulationClock(start_of(options.now, options.tz))
+    # On a real database the run joins real data: it starts at the real time and its event ids
+    # differ from every earlier run's (or the database would drop them as redeliveries).
+    real_data = options.database_url is not None
+    clock = SimulationClock(start_of(options.now, options.tz, real_time=real_data))
     interactive = options.events is None and stdin.isatty()
     script = Script(Speaker(DEFAULT_USERS[options.platform]), tz)
     with _events(options.events, stdin) as source, _database(options.database_url) as url:
@@ -90,7 +93,9 @@ async def run_simulation(
         async with (
             opened_storage(settings) as storage,
             chat_service(settings, storage, clock=clock.now) as chat,
-            _simulation(options.platform, chat, settings, clock, options.tz) as simulation,
+            _simulation(
+                options.platform, chat, settings, clock, options.tz, real_data
+            ) as simulation,
         ):
             out = Output(stdout, as_json=options.as_json, echo=not interactive)
             if interactive:
@@ -172,9 +177,9 @@ class Output:
         self._print(f"  ✗ {message}")
 
 
-def start_of(now: str | None, tz_name: str) -> datetime:
+def start_of(now: str | None, tz_name: str, *, real_time: bool = False) -> datetime:
     if now is None:
-        return DEFAULT_START
+        return datetime.now(UTC).replace(microsecond=0) if real_time else DEFAULT_START
     try:
         moment = datetime.fromisoformat(now)
     except ValueError as exc:
@@ -202,17 +207,26 @@ def _database(url: str | None) -> Iterator[str]:
 
 @contextlib.asynccontextmanager
 async def _simulation(
-    platform: str, chat: ChatService, settings: Settings, clock: SimulationClock, tz: str
+    platform: str,
+    chat: ChatService,
+    settings: Settings,
+    clock: SimulationClock,
+    tz: str,
+    unique_ids: bool,
 ) -> AsyncIterator[Simulation]:
     if platform == "slack":
         from adapters.slack.simulation import SlackSimulation
 
-        async with SlackSimulation(chat, settings, clock=clock.now, timezone=tz) as slack:
+        async with SlackSimulation(
+            chat, settings, clock=clock.now, timezone=tz, unique_ids=unique_ids
+        ) as slack:
             yield slack
     else:
         from adapters.discord.simulation import DiscordSimulation
 
-        async with DiscordSimulation(chat, settings, clock=clock.now) as discord:
+        async with DiscordSimulation(
+            chat, settings, clock=clock.now, unique_ids=unique_ids
+        ) as discord:
             yield discord
 
 

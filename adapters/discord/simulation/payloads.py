@@ -44,9 +44,9 @@ class Snowflakes:
     """Ids as Discord makes them — milliseconds since 2015 in the high bits, a sequence in
     the low ones — from ``clock``; without a clock, the tests' fresh ids and the wall clock."""
 
-    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, clock: Callable[[], datetime] | None = None, *, first: int = 1) -> None:
         self._clock = clock
-        self._sequence = itertools.count(1)
+        self._sequence = itertools.count(first)
 
     def next(self) -> int:
         if self._clock is None:

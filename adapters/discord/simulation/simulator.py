@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import TracebackType
@@ -18,6 +19,7 @@ from adapters.discord.client import TodoBot
 from adapters.discord.endpoints import discord_endpoints
 from adapters.discord.simulation.events import EventBuilder
 from adapters.discord.simulation.fake_discord import MESSAGE_CONTENT, TOKEN, Call, FakeDiscord
+from adapters.discord.simulation.payloads import Snowflakes
 from adapters.discord.simulation.render import Places, render_calls
 from bot.chat import ChatService
 from bot.config import Settings
@@ -43,13 +45,20 @@ class DiscordSimulation:
     """``async with DiscordSimulation(chat, settings, clock=...) as sim: await sim.send(...)``."""
 
     def __init__(
-        self, chat: ChatService, settings: Settings, *, clock: Callable[[], datetime]
+        self,
+        chat: ChatService,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime],
+        unique_ids: bool = False,
     ) -> None:
         self._chat = chat
         self._settings = settings
         self.fake = FakeDiscord(
             privileged_allowed=MESSAGE_CONTENT, heartbeat_ms=41_250, clock=clock
         )
+        if unique_ids:  # message ids are event ids: a database kept between runs remembers them
+            self.fake.ids = Snowflakes(clock, first=secrets.randbelow(1 << 21))
         self.events = EventBuilder(
             self.fake, content_intent=settings.discord.message_content_intent
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,7 +50,16 @@ class ResponseTarget:
 class RequestBuilder:
     """Turns events into requests; remembers which event started which thread."""
 
-    def __init__(self, fake: FakeSlack, screen: Screen, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        fake: FakeSlack,
+        screen: Screen,
+        clock: Callable[[], datetime],
+        *,
+        unique_ids: bool = False,
+    ) -> None:
+        # Event ids repeat run after run unless asked not to (for a database kept between runs).
+        self._run = f"-{secrets.token_hex(4)}" if unique_ids else ""
         self._fake = fake
         self._screen = screen
         self._clock = clock
@@ -205,7 +215,7 @@ class RequestBuilder:
     # ---- real payloads ---------------------------------------------------------------------
 
     def _envelope(self, body: dict[str, Any], number: int) -> SlackRequest:
-        body.setdefault("event_id", f"Ev{number:06d}")
+        body.setdefault("event_id", f"Ev{number:06d}{self._run}")
         event = body.get("event")
         if isinstance(event, Mapping) and event.get("ts") and event.get("channel"):
             self.roots[number] = (str(event["channel"]), str(event.get("thread_ts") or event["ts"]))
@@ -234,7 +244,7 @@ class RequestBuilder:
     def _event(self, event: dict[str, Any], team: str) -> SlackRequest:
         body = payloads.event_body(
             event,
-            event_id=f"Ev{self._fake.next_ts().replace('.', '')}",
+            event_id=f"Ev{self._fake.next_ts().replace('.', '')}{self._run}",
             team=team,
             event_time=int(self._clock().timestamp()),
         )

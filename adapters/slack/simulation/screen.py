@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from adapters.slack.simulation.fake_slack import dm_channel
 from bot.errors import InvalidInput
 
 Kind = Literal["message", "ephemeral", "home"]
@@ -97,7 +98,7 @@ class Screen:
     def visible_to(self, user: str, *, home_first: bool = False) -> list[Surface]:
         """What ``user`` sees, newest first: messages and their own ephemeral answers, then
         their App Home (first instead, when they are looking at it)."""
-        seen = [s for s in reversed(self.surfaces) if s.kind == "message" or s.user == user]
+        seen = [s for s in reversed(self.surfaces) if _sees(user, s)]
         home = [s for s in seen if s.kind == "home"]
         chat = [s for s in seen if s.kind != "home"]
         return home + chat if home_first else chat + home
@@ -142,6 +143,13 @@ class Screen:
             f"no {name!r} button for task {number} on screen; there are: "
             + (", ".join(f"{name} {n}" for n in shown) or "none with a number")
         )
+
+
+def _sees(user: str, surface: Surface) -> bool:
+    if surface.kind != "message":
+        return surface.user == user
+    # A DM between the app and someone else is not on this person's screen.
+    return not surface.channel.startswith("D") or surface.channel == dm_channel(user)
 
 
 def _button(surface: Surface, element: dict[str, Any], block_id: str) -> Button:

@@ -42,6 +42,7 @@ class SlackSimulation:
         *,
         clock: Callable[[], datetime],
         timezone: str = "UTC",
+        unique_ids: bool = False,
     ) -> None:
         self._chat = chat
         self._settings = settings
@@ -49,7 +50,7 @@ class SlackSimulation:
         self._timezone = timezone
         self.fake = FakeSlack(clock=clock)
         self.screen = Screen()
-        self.requests = RequestBuilder(self.fake, self.screen, clock)
+        self.requests = RequestBuilder(self.fake, self.screen, clock, unique_ids=unique_ids)
         self._service: SlackService | None = None
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None

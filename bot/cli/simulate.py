@@ -87,7 +87,9 @@ async def run_simulation(
     real_data = options.database_url is not None
     clock = SimulationClock(start_of(options.now, options.tz, real_time=real_data))
     interactive = options.events is None and stdin.isatty()
-    script = Script(Speaker(DEFAULT_USERS[options.platform]), tz)
+    script = Script(
+        Speaker(DEFAULT_USERS[options.platform]), tz, json_only=options.events is not None
+    )
     with _events(options.events, stdin) as source, _database(options.database_url) as url:
         settings = simulation_settings(settings, url, options.tz)
         async with (

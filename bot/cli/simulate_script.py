@@ -63,17 +63,18 @@ class Script:
 
     speaker: Speaker
     tz: ZoneInfo
+    json_only: bool = False  # an events file: every line is a JSON event
     defaults: dict[str, Any] = field(default_factory=dict)
 
     def read(self, line: str, *, now: datetime) -> dict[str, Any] | ClockMove | None:
-        """The event (or clock move) ``line`` means; ``None`` for a blank line or a comment.
+        """The event (or clock move) ``line`` means; ``None`` for a blank line.
 
         Raises ``InvalidInput`` with a short explanation for anything else.
         """
         text = line.strip()
-        if not text or text.startswith("#!") or text.startswith("//"):
+        if not text:
             return None
-        if text.startswith("{"):
+        if text.startswith("{") or self.json_only:
             return self._json(text, now=now)
         return self._typed(text, now=now)
 

@@ -162,7 +162,7 @@ class EventBuilder:
         messages = [
             m
             for mid, m in reversed(self._fake.messages.items())
-            if m["author"]["id"] == str(p.BOT_ID) and self.private.get(mid, user_id) == user_id
+            if m["author"]["id"] == str(p.BOT_ID) and self._sees(user_id, mid, m)
         ]
         if message_id is not None:
             messages = [m for m in messages if m["id"] == str(message_id)]
@@ -182,6 +182,14 @@ class EventBuilder:
             f"no {name!r} button for task {number} on screen; there are: "
             + ", ".join(f"{name} {n}" for n in shown)
         )
+
+    def _sees(self, user_id: int, message_id: int, message: Mapping[str, Any]) -> bool:
+        """Private answers and DMs are on one person's screen only."""
+        if self.private.get(message_id, user_id) != user_id:
+            return False
+        channel = int(message["channel_id"])
+        owner = next((user for user, dm in self.dms.items() if dm == channel), user_id)
+        return owner == user_id
 
     # ---- real payloads and fields ----------------------------------------------------------
 

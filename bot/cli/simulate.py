@@ -30,7 +30,6 @@ from bot.errors import InvalidInput, UserFacingError
 # A Monday morning, so "tomorrow" and "friday" mean the same thing in every run.
 DEFAULT_START = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 DEFAULT_USERS = {"slack": "U1", "discord": "4242"}
-PROMPT = "sim> "
 HELP = """\
 Type as a person (as/in stay until changed):
   as U2 in #general: @todobot add milk tomorrow    mention the app in a channel
@@ -104,7 +103,7 @@ async def run_simulation(
                 out.note(f"todobot simulated {options.platform} — 'help' for what to type.")
             refused = 0
             number = 0  # the line number: what "thread": N refers to
-            while (line := await _next_line(source, interactive)) is not None:
+            while (line := await _next_line(source, interactive, number + 1)) is not None:
                 command = line.strip().lower()
                 if interactive and command in ("quit", "exit"):
                     break
@@ -245,10 +244,11 @@ def _events(path: Path | None, stdin: TextIO) -> Iterator[TextIO]:
         yield source
 
 
-async def _next_line(source: TextIO, interactive: bool) -> str | None:
+async def _next_line(source: TextIO, interactive: bool, number: int) -> str | None:
     if interactive:
         try:
-            return await asyncio.to_thread(input, PROMPT)
+            # The prompt is the number the line will have, as "thread": N refers to it.
+            return await asyncio.to_thread(input, f"[{number}] ")
         except EOFError:
             return None
     line = await asyncio.to_thread(source.readline)

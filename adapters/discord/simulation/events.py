@@ -132,7 +132,12 @@ class EventBuilder:
             interaction_id=interaction_id,
             channel_name=self.names.get(channel, "general"),
         )
-        self.interactions[str(data["token"])] = (channel, int(author["id"]))
+        return self._interaction(data, channel, int(author["id"]))
+
+    def _interaction(self, data: dict[str, Any], channel: int, user_id: int) -> Dispatch:
+        if channel in self._fake.threads:  # used inside a thread: Discord sends the thread
+            data["channel"] = self._fake.threads[channel]
+        self.interactions[str(data["token"])] = (channel, user_id)
         return Dispatch("INTERACTION_CREATE", data)
 
     def _click(self, event: Mapping[str, Any]) -> Dispatch:
@@ -150,8 +155,7 @@ class EventBuilder:
             interaction_id=self._fake.ids.next(),
             channel_name=self.names.get(channel, "general"),
         )
-        self.interactions[str(data["token"])] = (channel, user_id)
-        return Dispatch("INTERACTION_CREATE", data)
+        return self._interaction(data, channel, user_id)
 
     def find_button(self, user_id: int, words: str, message_id: Any = None) -> Button:
         """The button ``words`` ("complete 1") names on what ``user_id`` sees, newest first."""

@@ -69,6 +69,7 @@ class FakeDiscord:
         self.channels: dict[int, str] = {p.CHANNEL_ID: "general"}
         self.dm_channels: set[int] = {p.DM_CHANNEL_ID}
         self.messages: dict[int, dict[str, Any]] = {}
+        self.threads: dict[int, dict[str, Any]] = {}
         # Interaction token → (channel id, id of the message a component was on).
         self._interactions: dict[str, tuple[int, int | None]] = {}
         self.privileged_allowed = privileged_allowed
@@ -361,6 +362,7 @@ class FakeDiscord:
         data = p.thread(
             int(message_id), int(channel_id), call.body["name"], timestamp=self.ids.timestamp()
         )
+        self.threads[int(data["id"])] = data
         # Discord announces the new thread on the gateway as well as in the response.
         await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})
         return data

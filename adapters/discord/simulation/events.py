@@ -74,8 +74,8 @@ class EventBuilder:
 
     def dm_channel(self, user_id: int) -> int:
         if user_id not in self.dms:
-            self.dms[user_id] = self._fake.ids.next()
-            self._fake.dm_channels.add(self.dms[user_id])
+            self.dms[user_id] = self._fake.world.ids.next()
+            self._fake.world.dm_channels.add(self.dms[user_id])
         return self.dms[user_id]
 
     # ---- short forms -----------------------------------------------------------------------
@@ -83,7 +83,7 @@ class EventBuilder:
     async def _message(self, event: Mapping[str, Any], number: int, *, mention: bool) -> Dispatch:
         author = _author(event)
         channel = await self._where(event)
-        if channel in self._fake.dm_channels:
+        if channel in self._fake.world.dm_channels:
             return self._dm(event, number)
         text = _text(event)
         content = f"<@{p.BOT_ID}> {text}" if mention else text
@@ -95,8 +95,8 @@ class EventBuilder:
             author=author,
             channel_id=channel,
             mentions=(p.BOT_USER,) if mention else (),
-            message_id=self._fake.ids.next(),
-            timestamp=self._fake.ids.timestamp(),
+            message_id=self._fake.world.ids.next(),
+            timestamp=self._fake.world.ids.timestamp(),
         )
         self.roots[number] = int(data["id"])
         return Dispatch("MESSAGE_CREATE", data)
@@ -108,8 +108,8 @@ class EventBuilder:
             author=author,
             channel_id=self.dm_channel(int(author["id"])),
             guild=False,
-            message_id=self._fake.ids.next(),
-            timestamp=self._fake.ids.timestamp(),
+            message_id=self._fake.world.ids.next(),
+            timestamp=self._fake.world.ids.timestamp(),
         )
         self.roots[number] = int(data["id"])
         return Dispatch("MESSAGE_CREATE", data)
@@ -121,11 +121,11 @@ class EventBuilder:
             name, options = str(event["name"]), dict(event.get("options") or {})
         dm = event.get("channel") == "dm"
         channel = self.dm_channel(int(author["id"])) if dm else await self._where(event)
-        interaction_id = self._fake.ids.next()
+        interaction_id = self._fake.world.ids.next()
         data = p.slash(
             name,
             options,
-            command_id=self._fake.ids.next(),
+            command_id=self._fake.world.ids.next(),
             who=author,
             guild=not dm,
             channel_id=channel,
@@ -135,8 +135,8 @@ class EventBuilder:
         return self._interaction(data, channel, int(author["id"]))
 
     def _interaction(self, data: dict[str, Any], channel: int, user_id: int) -> Dispatch:
-        if channel in self._fake.threads:  # used inside a thread: Discord sends the thread
-            data["channel"] = self._fake.threads[channel]
+        if channel in self._fake.world.threads:  # used inside a thread: Discord sends the thread
+            data["channel"] = self._fake.world.threads[channel]
         self.interactions[str(data["token"])] = (channel, user_id)
         return Dispatch("INTERACTION_CREATE", data)
 
@@ -150,9 +150,9 @@ class EventBuilder:
             button.custom_id,
             message,
             who=author,
-            guild=channel not in self._fake.dm_channels,
+            guild=channel not in self._fake.world.dm_channels,
             channel_id=channel,
-            interaction_id=self._fake.ids.next(),
+            interaction_id=self._fake.world.ids.next(),
             channel_name=self.names.get(channel, "general"),
         )
         return self._interaction(data, channel, user_id)
@@ -165,7 +165,7 @@ class EventBuilder:
         name, number = match[1], int(match[2]) if match[2] else None
         messages = [
             m
-            for mid, m in reversed(self._fake.messages.items())
+            for mid, m in reversed(self._fake.world.messages.items())
             if m["author"]["id"] == str(p.BOT_ID) and self._sees(user_id, mid, m)
         ]
         if message_id is not None:
@@ -212,7 +212,7 @@ class EventBuilder:
         raw = str(event.get("channel") or "#general").strip()
         if raw.isdigit():
             channel = int(raw)
-            if channel not in self._fake.dm_channels:
+            if channel not in self._fake.world.dm_channels:
                 self.names.setdefault(channel, f"channel-{raw}")
                 await self._fake.add_channel(channel, self.names[channel])
             return channel
@@ -221,7 +221,7 @@ class EventBuilder:
             raise InvalidInput(f"{raw!r} is not a channel: write #general or a channel id")
         found = next((cid for cid, known in self.names.items() if known == name), None)
         if found is None:
-            found = self._fake.ids.next()
+            found = self._fake.world.ids.next()
             self.names[found] = name
         await self._fake.add_channel(found, name)
         return found
@@ -229,8 +229,8 @@ class EventBuilder:
     def _thread(self, thread: Any) -> int:
         if isinstance(thread, int) and not isinstance(thread, bool) and thread in self.roots:
             root = self.roots[thread]
-            message = self._fake.messages.get(root) or {}
-            if int(message.get("channel_id", 0)) in self._fake.dm_channels:
+            message = self._fake.world.messages.get(root) or {}
+            if int(message.get("channel_id", 0)) in self._fake.world.dm_channels:
                 return int(message["channel_id"])
             return root  # a thread started from a message has the message's id
         if str(thread).isdigit() and int(thread) > max(self.roots, default=0):

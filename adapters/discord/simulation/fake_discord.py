@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from adapters.discord.simulation import payloads as p
+from adapters.discord.simulation.world import World
 
 # The only token the fake accepts: a fixed fake, never a real one.
 TOKEN = "fake-discord-token"
@@ -64,14 +65,7 @@ class FakeDiscord:
         heartbeat_ms: int = 1000,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self.ids = p.Snowflakes(clock)
-        # The server's text channels, the DM channels, and every message the fake holds.
-        self.channels: dict[int, str] = {p.CHANNEL_ID: "general"}
-        self.dm_channels: set[int] = {p.DM_CHANNEL_ID}
-        self.messages: dict[int, dict[str, Any]] = {}
-        self.threads: dict[int, dict[str, Any]] = {}
-        # Interaction token → (channel id, id of the message a component was on).
-        self._interactions: dict[str, tuple[int, int | None]] = {}
+        self.world = World(clock)
         self.privileged_allowed = privileged_allowed
         self.heartbeat_ms = heartbeat_ms
         self.calls: list[Call] = []
@@ -131,13 +125,7 @@ class FakeDiscord:
         assert self._ws is not None, "the bot is not connected"
         if event == "MESSAGE_CREATE":
             self._last_message = data
-            self.messages[int(data["id"])] = data
-        if event == "INTERACTION_CREATE":
-            message = data.get("message")
-            self._interactions[str(data["token"])] = (
-                int(data["channel_id"]),
-                int(message["id"]) if message else None,
-            )
+        self.world.heard(event, data)
         self._seq += 1
         await self._send({"op": 0, "t": event, "s": self._seq, "d": data})
         return time.monotonic()
@@ -153,9 +141,9 @@ class FakeDiscord:
 
     async def add_channel(self, channel_id: int, name: str) -> None:
         """A new text channel in the server; the bot hears of it as Discord tells it."""
-        if channel_id in self.channels:
+        if channel_id in self.world.channels:
             return
-        self.channels[channel_id] = name
+        self.world.channels[channel_id] = name
         if self.connected:
             await self.dispatch("CHANNEL_CREATE", p.text_channel(channel_id, name))
 
@@ -230,7 +218,7 @@ class FakeDiscord:
             else:
                 shard = data.get("shard", [0, 1])
                 await self.dispatch("READY", p.ready(self.gateway_url, shard))
-                await self.dispatch("GUILD_CREATE", p.guild_create(self.channels))
+                await self.dispatch("GUILD_CREATE", p.guild_create(self.world.channels))
                 self.guild_ready.set()
         elif op == 6:
             self.gateway.resumes.append(data)
@@ -326,7 +314,7 @@ class FakeDiscord:
         return [
             {
                 **command,
-                "id": str(self.ids.next()),
+                "id": str(self.world.ids.next()),
                 "application_id": str(p.APP_ID),
                 "version": "1",
                 **({"guild_id": guild.group(1)} if guild else {}),
@@ -338,31 +326,11 @@ class FakeDiscord:
         return None
 
     async def _create_message(self, call: Call) -> Any:
-        channel_id = int(call.path.split("/")[2])
-        return self._bot_message(call, channel_id)
-
-    def _bot_message(self, call: Call, channel_id: int) -> dict[str, Any]:
-        data = p.message(
-            call.content,
-            author=p.BOT_USER,
-            channel_id=channel_id,
-            guild=channel_id not in self.dm_channels,
-            components=(call.body or {}).get("components"),
-            message_id=self.ids.next(),
-            timestamp=self.ids.timestamp(),
-        )
-        flags = (call.body or {}).get("flags")
-        if flags:
-            data["flags"] = flags
-        self.messages[int(data["id"])] = data
-        return data
+        return self.world.bot_message(call.body, int(call.path.split("/")[2]))
 
     async def _start_thread(self, call: Call) -> Any:
         _, _, channel_id, _, message_id, _ = call.path.split("/")
-        data = p.thread(
-            int(message_id), int(channel_id), call.body["name"], timestamp=self.ids.timestamp()
-        )
-        self.threads[int(data["id"])] = data
+        data = self.world.thread_from(int(message_id), int(channel_id), call.body["name"])
         # Discord announces the new thread on the gateway as well as in the response.
         await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})
         return data
@@ -382,22 +350,10 @@ class FakeDiscord:
         }
 
     async def _followup(self, call: Call) -> Any:
-        channel_id, _ = self._interactions.get(call.path.split("/")[3], (p.CHANNEL_ID, None))
-        return self._bot_message(call, channel_id)
+        return self.world.followup(call.path.split("/")[3], call.body)
 
     async def _edit_original(self, call: Call) -> Any:
-        # For a button press, "@original" is the message the button is on.
-        channel_id, message_id = self._interactions.get(
-            call.path.split("/")[3], (p.CHANNEL_ID, None)
-        )
-        original = self.messages.get(message_id) if message_id is not None else None
-        if original is None:
-            return self._bot_message(call, channel_id)
-        body = call.body or {}
-        for key in ("content", "components"):
-            if key in body:
-                original[key] = body[key]
-        return original
+        return self.world.edit_original(call.path.split("/")[3], call.body)
 
 
 def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

@@ -34,7 +34,7 @@ class Places:
         if channel_id in self._events.names:
             return f"#{self._events.names[channel_id]}"
         started = [n for n, root in self._events.roots.items() if root == channel_id]
-        root = self._fake.messages.get(channel_id)
+        root = self._fake.world.messages.get(channel_id)
         if started and root is not None:
             parent = self.channel(int(root["channel_id"]))
             return f"{parent} › thread of event {min(started)}"

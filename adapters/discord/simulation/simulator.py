@@ -58,7 +58,7 @@ class DiscordSimulation:
             privileged_allowed=MESSAGE_CONTENT, heartbeat_ms=41_250, clock=clock
         )
         if unique_ids:  # message ids are event ids: a database kept between runs remembers them
-            self.fake.ids = Snowflakes(clock, first=secrets.randbelow(1 << 21))
+            self.fake.world.ids = Snowflakes(clock, first=secrets.randbelow(1 << 21))
         self.events = EventBuilder(
             self.fake, content_intent=settings.discord.message_content_intent
         )

@@ -33,10 +33,12 @@ DEFAULT_USERS = {"slack": "U1", "discord": "4242"}
 HELP = """\
 Type as a person (as/in stay until changed):
   as U2 in #general: @todobot add milk tomorrow    mention the app in a channel
-  in thread 1: and bread                           reply in the thread event 1 started
+  in thread 1: add bread                           reply in the thread event 1 started
   as U3 dm: what's due today?                      a direct message
-  /todo add call the bank friday                   the slash command
+  /todo add call the bank friday                   the slash command (Discord also
+                                                   /todo-list, /todo-add title:… due:…)
   click complete 1                                 press a button you can see
+  submit title:buy milk due:friday                 fill in and submit the open form (Slack)
   home                                             open the App Home (Slack)
   wait 2h   |   at 2026-11-20 09:00                move the clock
   {"type": "mention", ...}                         any JSON event, as in --events files

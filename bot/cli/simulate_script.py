@@ -8,6 +8,7 @@ payload); anything else is the conversational form::
     as U3 dm: what's due today?                       a direct message
     /todo add call the bank friday                    the slash command
     click complete 1                                  a button on what the person sees
+    submit title:buy milk due:friday                  fill in and submit the open form
     home                                              open the App Home tab
     wait 2h     |  at 2026-11-20 09:00                move the simulation clock
 
@@ -125,6 +126,8 @@ class Script:
             return {**event, "type": "home"}
         if head == "click":
             return {**event, "type": "click", "text": rest[5:].strip()}
+        if head == "submit":
+            return {**event, "type": "submit", "fields": form_fields(rest[6:])}
         if not rest:
             raise InvalidInput("say something: e.g. 'as U2 in #general: @todobot add milk'")
         if rest.startswith("/"):
@@ -144,6 +147,14 @@ class Script:
 
 def _without_app(text: str) -> str:
     return " ".join(re.sub(re.escape(APP_NAME), "", text, flags=re.IGNORECASE).split())
+
+
+def form_fields(text: str) -> dict[str, str]:
+    """``title:buy oat milk due:friday`` → ``{"title": "buy oat milk", "due": "friday"}``."""
+    pairs = re.findall(r"(\w+):(.*?)(?=\s+\w+:|$)", text.strip())
+    if text.strip() and not pairs:
+        raise InvalidInput("fill the form as field:value, e.g. 'submit title:buy milk due:friday'")
+    return {name: value.strip() for name, value in pairs}
 
 
 def duration(text: str) -> timedelta:

@@ -195,13 +195,13 @@ def block_action(
 
 
 def view_submission(
-    view: dict[str, Any], values: dict[str, Any], *, user: str = "U1"
+    view: dict[str, Any], values: dict[str, Any], *, user: str = "U1", team: str = TEAM
 ) -> dict[str, Any]:
     submitted = dict(view, id="VMODAL", state={"values": values})
     return {
         "type": "view_submission",
-        "team": {"id": TEAM, "domain": "test"},
-        "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+        "team": {"id": team, "domain": "test"},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
         "api_app_id": "A1",
         "token": "legacy",
         "trigger_id": "trigger.2",

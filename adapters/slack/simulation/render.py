@@ -70,6 +70,13 @@ def render_call(line: Mapping[str, Any], places: Places, *, full_home: bool = Tr
             summary = next((_text(b.get("text")) for b in blocks if b.get("type") == "section"), "")
             return [f"  (App Home of {line.get('user_id')} refreshed: {summary})"]
         return [f"  App Home of {line.get('user_id')} now shows:", *block_lines(blocks)]
+    elif method == "ack":
+        errors = line.get("errors") or {}
+        if line.get("response_action") == "errors":
+            return ["  the form stays open and says:"] + [
+                INDENT + f"{field}: {text}" for field, text in errors.items()
+            ]
+        return ["  the form closes"]
     elif method == "views.open":
         return ["  a form opens for the person who clicked:", *modal_lines(line.get("view") or {})]
     else:
@@ -111,11 +118,18 @@ def modal_lines(view: Mapping[str, Any]) -> list[str]:
     for block in view.get("blocks") or []:
         if block.get("type") == "input":
             element = block.get("element") or {}
-            value = element.get("initial_value") or ""
+            value = element.get("initial_value") or _text(
+                (element.get("initial_option") or {}).get("text")
+            )
             out.append(INDENT + f"{_text(block.get('label'))}: [{value}]")
         else:
             out.extend(block_lines([block]))
-    out.append(INDENT + f"[{_text(view.get('submit')) or 'Submit'}]")
+    fields = [str(b.get("block_id")) for b in view.get("blocks") or [] if b.get("type") == "input"]
+    out.append(
+        INDENT
+        + f"[{_text(view.get('submit')) or 'Submit'}]   ← submit "
+        + " ".join(f"{field}:…" for field in fields)
+    )
     return out
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from adapters.slack.simulation import payloads
 from adapters.slack.simulation.fake_slack import BOT_USER, TEAM, FakeSlack, dm_channel
-from adapters.slack.simulation.screen import Screen
+from adapters.slack.simulation.screen import Screen, form_values
 from bot.errors import InvalidInput
 
 JSON = "application/json"
@@ -68,6 +68,8 @@ class RequestBuilder:
         self.responses: dict[str, ResponseTarget] = {}
         # Each person's last short-form event: after "home", a click means the Home tab.
         self.last_kind: dict[str, str] = {}
+        # trigger_id → who clicked or typed: a form opened with it is in front of them.
+        self.triggers: dict[str, str] = {}
 
     def channel_name(self, channel: str) -> str | None:
         return next((name for name, cid in self.channels.items() if cid == channel), None)
@@ -87,12 +89,13 @@ class RequestBuilder:
             "command": self._command,
             "click": self._click,
             "home": self._home,
+            "submit": self._submit,
         }
         handler = short.get(str(kind))
         if handler is None:
             raise InvalidInput(
-                f"unknown event type {kind!r}: use mention, message, dm, command, click, home "
-                "or wait, or a real Slack payload"
+                f"unknown event type {kind!r}: use mention, message, dm, command, click, home, "
+                "submit or wait, or a real Slack payload"
             )
         requests = handler(event, number)
         if kind != "click":
@@ -208,8 +211,26 @@ class RequestBuilder:
             action_ts=self._ts(),
             trigger_id=f"trigger.{number}",
         )
+        self.triggers[f"trigger.{number}"] = user
         if surface.kind == "home":
             payload["view"] = {"id": "VHOME", "type": "home", "blocks": surface.blocks}
+        return [SlackRequest(payloads.interactive_form(payload), FORM)]
+
+    def _submit(self, event: Mapping[str, Any], number: int) -> list[SlackRequest]:
+        user = _user(event)
+        view = self._screen.forms.get(user)
+        if view is None:
+            raise InvalidInput(f"{user} has no form open (a button like 'add' opens one)")
+        fields = event.get("fields") or {}
+        if not isinstance(fields, Mapping):
+            raise InvalidInput('"fields" must be an object: {"title": "buy milk", "due": "friday"}')
+        # A form that answered with errors keeps what was typed into it, as Slack's does.
+        typed = self._screen.typed.setdefault(user, {})
+        typed.update(fields)
+        payload = payloads.view_submission(
+            view, form_values(view, typed), user=user, team=_team(event)
+        )
+        payload["trigger_id"] = f"trigger.{number}"
         return [SlackRequest(payloads.interactive_form(payload), FORM)]
 
     # ---- real payloads ---------------------------------------------------------------------

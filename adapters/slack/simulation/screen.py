@@ -82,6 +82,13 @@ def task_number(value: str, block_id: str) -> int | None:
 class Screen:
     def __init__(self) -> None:
         self.surfaces: list[Surface] = []
+        # The form (modal view) open in front of each person, if any.
+        self.forms: dict[str, dict[str, Any]] = {}
+        self.typed: dict[str, dict[str, Any]] = {}  # what each person typed into their form
+
+    def close_form(self, user: str) -> None:
+        self.forms.pop(user, None)
+        self.typed.pop(user, None)
 
     def show(self, surface: Surface) -> None:
         if surface.kind == "home":
@@ -170,3 +177,34 @@ def _parse_click(words: str, task: Any) -> tuple[str, int | None]:
             raise InvalidInput(f"task {task!r} is not a number")
         number = int(task)
     return match[1], number
+
+
+def form_values(view: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """The ``state.values`` Slack sends when a person submits ``view`` filled with ``fields``
+    (block id → text; untouched inputs keep their initial value)."""
+    values: dict[str, Any] = {}
+    known = set()
+    for block in view.get("blocks") or []:
+        if block.get("type") != "input":
+            continue
+        block_id, element = str(block.get("block_id")), block.get("element") or {}
+        known.add(block_id)
+        given = fields.get(block_id)
+        state: dict[str, Any] = {"type": element.get("type")}
+        if element.get("type") == "static_select":
+            options = element.get("options") or []
+            chosen = next((o for o in options if o.get("value") == given), None)
+            if given is not None and chosen is None:
+                allowed = ", ".join(str(o.get("value")) for o in options)
+                raise InvalidInput(f"{block_id} must be one of {allowed} (got {given!r})")
+            state["selected_option"] = chosen or element.get("initial_option")
+        else:
+            text = given if given is not None else element.get("initial_value")
+            state["value"] = str(text) if text else None
+        values[block_id] = {str(element.get("action_id")): state}
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise InvalidInput(
+            f"the form has no field {unknown[0]!r}; its fields are " + ", ".join(sorted(known))
+        )
+    return values

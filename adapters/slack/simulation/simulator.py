@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -129,12 +130,18 @@ class SlackSimulation:
         if user and user not in self.fake.timezones:
             self.fake.timezones[user] = self._timezone
         problems = []
+        acks: list[dict[str, Any]] = []
         for request in requests:
-            status = await self._post(request)
+            status, answer = await self._post(request)
             if status >= 400:
                 problems.append(status)
+            elif answer or event.get("type") in ("submit", "view_submission"):
+                # What the app answers Slack directly: for a form, close it or show errors.
+                acks.append({"method": "ack", **answer})
+                if answer.get("response_action") != "errors":
+                    self.screen.close_form(user)
             await self.settle()
-        calls = self.collect()
+        calls = acks + self.collect()
         if problems:
             raise InvalidInput(
                 f"the app refused the request (HTTP {problems[0]}): "
@@ -156,14 +163,19 @@ class SlackSimulation:
         await self.settle()
         return self.collect()
 
-    async def _post(self, request: SlackRequest) -> int:
+    async def _post(self, request: SlackRequest) -> tuple[int, dict[str, Any]]:
+        """Post ``request`` signed as Slack signs it; the HTTP status and the JSON answered."""
         assert self._session is not None
         headers = {"Content-Type": request.content_type, **payloads.sign(request.body)}
         async with self._session.post(
             f"{self._base}/slack/events", data=request.body.encode(), headers=headers
         ) as response:
-            await response.read()
-            return response.status
+            text = await response.text()
+        try:
+            answer = json.loads(text) if text.strip() else {}
+        except json.JSONDecodeError:
+            answer = {}
+        return response.status, answer if isinstance(answer, dict) else {}
 
     async def settle(self) -> None:
         """Wait until every listener Bolt started, and all background work, has finished."""
@@ -254,6 +266,11 @@ class SlackSimulation:
             )
         elif method == "response_url":
             self._show_response(call, line, text, blocks)
+        elif method == "views.open":
+            user = self.requests.triggers.get(str(line.get("trigger_id")))
+            if user is not None:
+                self.screen.close_form(user)
+                self.screen.forms[user] = dict(line.get("view") or {})
         elif method == "views.publish":
             view = line.get("view") or {}
             user = str(line.get("user_id"))

@@ -195,3 +195,24 @@ async def test_typed_session_is_rendered_as_people_see_it() -> None:
     assert "todobot in DM with U3 (only U3 sees this):" in out
     assert "✗ unknown button 'frobnicate'" in out
     assert "Monday 2026-11-16 11:00 UTC" in out
+
+
+async def test_the_add_form_opens_answers_errors_in_place_and_adds(tmp_path: Path) -> None:
+    events: list[dict[str, Any] | str] = [
+        {"type": "home", "user": "U2"},
+        {"type": "click", "user": "U2", "text": "add"},
+        {"type": "submit", "user": "U2", "fields": {"title": "water plants", "due": "someday"}},
+        {"type": "submit", "user": "U2", "fields": {"due": "friday", "priority": "high"}},
+        {"type": "submit", "user": "U2", "fields": {"title": "again"}},
+    ]
+    run = await simulate("slack", events=events_file(tmp_path, events))
+    [opened] = posts(run, 2, "views.open")
+    assert opened["view"]["callback_id"] == "todo_add"
+    [refused] = posts(run, 3, "ack")
+    assert refused["response_action"] == "errors" and "someday" in refused["errors"]["due"]
+    [closed] = posts(run, 4, "ack")
+    assert "response_action" not in closed
+    [home] = posts(run, 4, "views.publish")
+    assert "water plants" in json.dumps(home["view"])  # the title typed before the error
+    [error] = run.errors
+    assert error["event"] == 5 and "no form open" in error["error"]

@@ -203,6 +203,10 @@ class EventBuilder:
             raise InvalidInput('a gateway dispatch needs its data object in "d"')
         if event["t"] == "MESSAGE_CREATE" and data.get("id"):
             self.roots[number] = int(data["id"])
+        if event["t"] == "INTERACTION_CREATE" and data.get("token"):
+            who = (data.get("member") or {}).get("user") or data.get("user") or {}
+            channel = int(data.get("channel_id") or 0)
+            self.interactions[str(data["token"])] = (channel, int(who.get("id") or 0))
         return Dispatch(str(event["t"]), dict(data))
 
     async def _where(self, event: Mapping[str, Any]) -> int:

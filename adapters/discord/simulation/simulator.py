@@ -88,8 +88,14 @@ class DiscordSimulation:
         await self.aclose()
 
     async def _start_bot(self) -> None:
+        # One shard, whatever the deployment runs: the fake server is one guild.
         options = self._settings.discord.model_copy(
-            update={"api_url": self.fake.url, "gateway_url": self.fake.gateway_url}
+            update={
+                "api_url": self.fake.url,
+                "gateway_url": self.fake.gateway_url,
+                "shard_count": None,
+                "shard_ids": None,
+            }
         )
         self._endpoints.enter_context(discord_endpoints(options.api_url, options.gateway_url))
         self._bot = bot = TodoBot(chat=self._chat, settings=options)

@@ -180,3 +180,13 @@ async def test_typed_session_is_rendered_as_people_see_it() -> None:
     assert "todobot in DM with 4343:" in out
     assert "todobot in DM with 4343 (only 4343 sees this):" in out
     assert json.dumps("water plants")[1:-1] in out
+
+
+async def test_a_real_interaction_is_answered_and_rendered(tmp_path: Path) -> None:
+    slash = p.slash("todo-add", {"title": "renew passport"}, who=p.BOB)
+    path = events_file(tmp_path, [{"t": "INTERACTION_CREATE", "d": slash}])
+    run = await simulate("discord", events=path)
+    [added] = webhooks(run, 1)
+    assert "renew passport" in added["json"]["content"]
+    text = await simulate("discord", events=path, as_json=False)
+    assert f"todobot in #general (only {p.BOB_ID} sees this):" in text.out

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.cli.simulate_args import add_simulate_parser, run_simulate
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, StorageUnavailable, TodobotError, UserFacingError
 
@@ -64,8 +65,6 @@ def build_parser() -> argparse.ArgumentParser:
     mcp = sub.add_parser("mcp", help="serve the task tools over MCP (stdio)")
     mcp.add_argument("--user", required=True)
 
-    from bot.cli.simulate_args import add_simulate_parser
-
     add_simulate_parser(sub)
     return parser
 
@@ -99,8 +98,6 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(await run_db(settings, args.db_command, getattr(args, "revision", None)))
         return 0
     if args.command == "simulate":
-        from bot.cli.simulate_args import run_simulate
-
         return await run_simulate(settings, args)
     from bot.cli import run
 

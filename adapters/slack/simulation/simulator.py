@@ -21,16 +21,16 @@ import aiohttp
 
 from adapters.slack.server import SlackService
 from adapters.slack.simulation import payloads
-from adapters.slack.simulation.fake_slack import BOT_TOKEN, Call, FakeSlack
+from adapters.slack.simulation.calls import CallReport
+from adapters.slack.simulation.fake_slack import BOT_TOKEN, FakeSlack
 from adapters.slack.simulation.render import Places, render_calls
-from adapters.slack.simulation.requests import RequestBuilder, ResponseTarget, SlackRequest
-from adapters.slack.simulation.screen import Screen, Surface
+from adapters.slack.simulation.requests import RequestBuilder, SlackRequest
+from adapters.slack.simulation.screen import Screen
 from bot.chat import ChatService
 from bot.config import Settings
 from bot.errors import InvalidInput, PlatformError
 
 START_SECONDS = 30.0
-LEADING_KEYS = ("channel", "thread_ts", "ts", "user", "user_id", "text", "blocks")
 
 
 class SlackSimulation:
@@ -52,11 +52,11 @@ class SlackSimulation:
         self.fake = FakeSlack(clock=clock)
         self.screen = Screen()
         self.requests = RequestBuilder(self.fake, self.screen, clock, unique_ids=unique_ids)
+        self.report = CallReport(self.fake, self.screen, self.requests)
         self._service: SlackService | None = None
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
         self._base = ""
-        self._seen = 0
         self._looking_at_home = False
         # A turn may take as long as the agent is allowed, plus the posting after it.
         self._settle_seconds = settings.agent.turn_timeout + 30
@@ -94,7 +94,7 @@ class SlackSimulation:
             # balancer would.
             while not await self._healthy():  # noqa: ASYNC110
                 await asyncio.sleep(0.02)
-        self._seen = len(self.fake.calls)  # start-up (auth.test) is not an event's doing
+        self.report.seen = len(self.fake.calls)  # start-up is not an event's doing
 
     async def _healthy(self) -> bool:
         assert self._task is not None and self._session is not None
@@ -114,10 +114,6 @@ class SlackSimulation:
         if self._session is not None:
             await self._session.close()
         await self.fake.stop()
-
-    def set_timezone(self, user: str, zone: str) -> None:
-        """What ``users.info`` reports as ``user``'s timezone (every person: ``*``)."""
-        self.fake.timezones[user] = zone
 
     async def send(self, event: Mapping[str, Any], number: int) -> list[dict[str, Any]]:
         """Deliver event ``number`` (short form or real payload); the calls the app made.
@@ -192,106 +188,8 @@ class SlackSimulation:
                     return
 
     def collect(self) -> list[dict[str, Any]]:
-        """The calls made since the last collection, as output lines, newest state applied."""
-        calls = self.fake.calls[self._seen :]
-        self._seen = len(self.fake.calls)
-        lines: list[dict[str, Any]] = []
-        publishes: dict[str, int] = {}
-        for call in calls:
-            if call.method == "socket:ack":
-                continue
-            line = self._line(call)
-            if call.method == "views.publish":
-                # Home refreshes coalesce with timing; only the last one of an event is what
-                # the person sees, so only that one is reported (keeps the output stable).
-                user = str(call.args.get("user_id"))
-                if user in publishes:
-                    lines[publishes[user]] = {}
-                publishes[user] = len(lines)
-            lines.append(line)
-            self._show(call, line)
-        return [line for line in lines if line]
-
-    def _line(self, call: Call) -> dict[str, Any]:
-        if call.method.startswith("response:"):
-            name = call.method.removeprefix("response:")
-            target = self.requests.responses.get(name, ResponseTarget("?", "?"))
-            return {
-                "method": "response_url",
-                "channel": target.channel,
-                "user": target.user,
-                **{k: v for k, v in call.args.items() if k != "token"},
-            }
-        line: dict[str, Any] = {"method": call.method}
-        # Where first, then what: the order people read a message in.
-        for key in (*LEADING_KEYS, *call.args):
-            if key in call.args and key != "token":
-                line[key] = call.args[key]
-        answer = call.answer or {}
-        if call.method == "chat.postMessage" and answer.get("ts"):
-            line["ts"] = answer["ts"]
-        return line
-
-    def _show(self, call: Call, line: dict[str, Any]) -> None:
-        method = line["method"]
-        blocks = list(line.get("blocks") or [])
-        text = str(line.get("text") or "")
-        if method == "chat.postMessage" and line.get("ts"):
-            self.screen.show(
-                Surface(
-                    "message",
-                    str(line["channel"]),
-                    str(line["ts"]),
-                    text,
-                    blocks,
-                    thread_ts=line.get("thread_ts"),
-                )
-            )
-        elif method == "chat.update":
-            shown = self.screen.find(str(line.get("channel")), str(line.get("ts")))
-            if shown is not None:
-                shown.text, shown.blocks = text, blocks
-        elif method == "chat.postEphemeral" and call.answer:
-            ts = str(call.answer.get("message_ts"))
-            self.screen.show(
-                Surface(
-                    "ephemeral",
-                    str(line["channel"]),
-                    ts,
-                    text,
-                    blocks,
-                    thread_ts=line.get("thread_ts"),
-                    user=str(line.get("user")),
-                )
-            )
-        elif method == "response_url":
-            self._show_response(call, line, text, blocks)
-        elif method == "views.open":
-            user = self.requests.triggers.get(str(line.get("trigger_id")))
-            if user is not None:
-                self.screen.close_form(user)
-                self.screen.forms[user] = dict(line.get("view") or {})
-        elif method == "views.publish":
-            view = line.get("view") or {}
-            user = str(line.get("user_id"))
-            self.screen.show(
-                Surface("home", "", "home", "", list(view.get("blocks") or []), user=user)
-            )
-
-    def _show_response(
-        self, call: Call, line: dict[str, Any], text: str, blocks: list[dict[str, Any]]
-    ) -> None:
-        target = self.requests.responses.get(call.method.removeprefix("response:"))
-        if target is None:
-            return
-        if line.get("replace_original") and target.replaces:
-            shown = self.screen.find(target.channel, target.replaces)
-            if shown is not None:
-                shown.text, shown.blocks = text, blocks
-                return
-        ts = self.fake.next_ts()
-        line["ts"] = ts
-        self.screen.show(Surface("ephemeral", target.channel, ts, text, blocks, user=target.user))
+        """The calls made since the last collection, as output lines."""
+        return self.report.collect()
 
 
 def _is_listener(task: asyncio.Task[Any]) -> bool:

@@ -45,7 +45,6 @@ class EventBuilder:
         self._fake = fake
         self._content_intent = content_intent
         self.names: dict[int, str] = {p.CHANNEL_ID: "general"}
-        self.dms: dict[int, int] = {}  # user id → DM channel id
         self.roots: dict[int, int] = {}  # event number → id of the message it sent
         self.private: dict[int, int] = {}  # message id → the only person who sees it
         self.interactions: dict[str, tuple[int, int]] = {}  # token → (channel, user)
@@ -73,10 +72,7 @@ class EventBuilder:
         )
 
     def dm_channel(self, user_id: int) -> int:
-        if user_id not in self.dms:
-            self.dms[user_id] = self._fake.world.ids.next()
-            self._fake.world.dm_channels.add(self.dms[user_id])
-        return self.dms[user_id]
+        return self._fake.world.dm_for(user_id)
 
     # ---- short forms -----------------------------------------------------------------------
 
@@ -192,8 +188,8 @@ class EventBuilder:
         if self.private.get(message_id, user_id) != user_id:
             return False
         channel = int(message["channel_id"])
-        owner = next((user for user, dm in self.dms.items() if dm == channel), user_id)
-        return owner == user_id
+        owner = self._fake.world.dm_owner(channel)
+        return owner in (None, user_id)
 
     # ---- real payloads and fields ----------------------------------------------------------
 

@@ -286,6 +286,7 @@ class FakeDiscord:
             ("GET", r"/oauth2/applications/@me", self._application),
             ("GET", r"/gateway/bot", self._gateway_bot),
             ("PUT", r"/applications/\d+(/guilds/\d+)?/commands", self._sync),
+            ("POST", r"/users/@me/channels", self._open_dm),
             ("POST", r"/channels/\d+/typing", self._typing),
             ("POST", r"/channels/\d+/messages", self._create_message),
             ("POST", r"/channels/\d+/messages/\d+/threads", self._start_thread),
@@ -321,6 +322,10 @@ class FakeDiscord:
             }
             for command in call.body
         ]
+
+    async def _open_dm(self, call: Call) -> Any:
+        user_id = int((call.body or {})["recipient_id"])
+        return p.dm_channel(self.world.dm_for(user_id), p.user(user_id, f"user{user_id}"))
 
     async def _typing(self, call: Call) -> Any:
         return None

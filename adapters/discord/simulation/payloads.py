@@ -123,6 +123,17 @@ def text_channel(channel_id: int = CHANNEL_ID, name: str = "general") -> dict[st
     }
 
 
+def dm_channel(channel_id: int, recipient: dict[str, Any]) -> dict[str, Any]:
+    """A DM channel as ``POST /users/@me/channels`` returns it."""
+    return {
+        "id": str(channel_id),
+        "type": DM_CHANNEL,
+        "last_message_id": None,
+        "flags": 0,
+        "recipients": [recipient],
+    }
+
+
 def thread(
     thread_id: int,
     parent_id: int,

@@ -26,7 +26,7 @@ class Places:
         self._fake = fake
 
     def channel(self, channel_id: int) -> str:
-        dm_of = next((u for u, c in self._events.dms.items() if c == channel_id), None)
+        dm_of = self._fake.world.dm_owner(channel_id)
         if dm_of is not None:
             return f"DM with {dm_of}"
         if channel_id == p.DM_CHANNEL_ID:

@@ -20,10 +20,21 @@ class World:
         self.ids = p.Snowflakes(clock)
         self.channels: dict[int, str] = {p.CHANNEL_ID: "general"}  # the server's text channels
         self.dm_channels: set[int] = {p.DM_CHANNEL_ID}
+        self.dms: dict[int, int] = {}  # user id → their DM channel with the bot
         self.threads: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         # Interaction token → (channel id, id of the message a component was on).
         self.interactions: dict[str, tuple[int, int | None]] = {}
+
+    def dm_for(self, user_id: int) -> int:
+        """The DM channel between the bot and ``user_id`` (one per person, made on first use)."""
+        if user_id not in self.dms:
+            self.dms[user_id] = self.ids.next()
+            self.dm_channels.add(self.dms[user_id])
+        return self.dms[user_id]
+
+    def dm_owner(self, channel_id: int) -> int | None:
+        return next((user for user, dm in self.dms.items() if dm == channel_id), None)
 
     def heard(self, event: str, data: dict[str, Any]) -> None:
         """Remember what a dispatch told the bot about."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -65,7 +65,6 @@ class Script:
     speaker: Speaker
     tz: ZoneInfo
     json_only: bool = False  # an events file: every line is a JSON event
-    defaults: dict[str, Any] = field(default_factory=dict)
 
     def read(self, line: str, *, now: datetime) -> dict[str, Any] | ClockMove | None:
         """The event (or clock move) ``line`` means; ``None`` for a blank line.
@@ -120,7 +119,7 @@ class Script:
                 self.speaker.channel, self.speaker.dm = channel, False
             rest = rest[where.end() :]
         rest = rest.strip()
-        event: dict[str, Any] = {**self.defaults, "user": self.speaker.user}
+        event: dict[str, Any] = {"user": self.speaker.user}
         head = rest.split(maxsplit=1)[0].lower() if rest else ""
         if head in ("home", "open") and re.fullmatch(r"(open\s+)?(app\s+)?home", rest, re.I):
             return {**event, "type": "home"}

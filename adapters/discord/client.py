@@ -13,6 +13,7 @@ from adapters.discord.conversations import Conversations
 from adapters.discord.slash import SlashCommands, command_failed
 from bot.chat import ChatService
 from bot.config import DiscordSettings
+from bot.lifecycle import InFlight
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,9 @@ def invite_permissions() -> discord.Permissions:
 class TodoBot(commands.AutoShardedBot):
     """Sharded automatically, or on the fixed ``shard_count`` / ``shard_ids`` of the settings."""
 
-    def __init__(self, *, chat: ChatService, settings: DiscordSettings) -> None:
+    def __init__(
+        self, *, chat: ChatService, settings: DiscordSettings, inflight: InFlight | None = None
+    ) -> None:
         # todobot never joins voice, so the library's start-up warnings about missing voice
         # packages would only mislead whoever reads the log.
         discord.VoiceClient.warn_nacl = False
@@ -65,6 +68,13 @@ class TodoBot(commands.AutoShardedBot):
         )
         self.chat = chat
         self.settings = settings
+        # Turns still running, so a stopping process can let them post their answers.
+        self.inflight = inflight or InFlight()
+
+    async def connected(self) -> bool:
+        """Readiness: logged in and every shard's gateway connection open."""
+        shards = self.shards.values()
+        return self.is_ready() and not self.is_closed() and all(not s.is_closed() for s in shards)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(CompleteButton)

@@ -45,7 +45,8 @@ class Conversations(commands.Cog):
         if trigger is None:
             return
         try:
-            await self._answer(message, trigger)
+            async with self.bot.inflight.track():
+                await self._answer(message, trigger)
         except Exception:
             log.exception("answering message %s in %s failed", message.id, trigger.message.key)
             try:

@@ -16,13 +16,13 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 
 from adapters.slack import blocks, mapping, mrkdwn, texts
 from adapters.slack.blocks import OutgoingMessage
-from adapters.slack.inflight import InFlight
 from adapters.slack.mapping import Payload, Route
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.profiles import SlackProfiles
 from bot.chat import ChatService
 from bot.conversations import IncomingMessage
 from bot.identity import ConversationKey, UserRef
+from bot.lifecycle import InFlight
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from adapters.slack import blocks, mapping, mrkdwn, texts, views
 from adapters.slack.blocks import OutgoingMessage
 from adapters.slack.home import HomeTab
-from adapters.slack.inflight import InFlight
 from adapters.slack.mapping import Payload, Target
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.profiles import SlackProfiles
 from bot.chat import ChatService
 from bot.conversations import Reply
 from bot.identity import UserRef
+from bot.lifecycle import InFlight
 
 log = logging.getLogger(__name__)
 

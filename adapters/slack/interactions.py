@@ -197,6 +197,6 @@ class SlackInteractions:
             elif body.get("response_url"):
                 await self._outbox.respond(str(body["response_url"]), blocks.compose(text))
             else:
-                log.info("nowhere to tell %s: %s", mapping.clicker_of(body), text)
+                log.info("nowhere to tell %s about a button", mapping.clicker_of(body))
         except Exception:
             log.exception("could not tell %s about a button", mapping.clicker_of(body))

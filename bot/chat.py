@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -35,6 +37,18 @@ class ChatLimits:
     history_chars: int = 8000
     max_message_chars: int = 4000
     agent_timeout: float = 90.0
+
+
+def storable(message: IncomingMessage) -> IncomingMessage:
+    """``message`` with lone surrogates (a JSON ``"\\ud800"``, bytes a decoder escaped) made
+    U+FFFD: no database can store them, and a message must be stored before anything else."""
+    if not _SURROGATES.search(message.text):
+        return message
+    text = message.text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return dataclasses.replace(message, text=text)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class _KeyedLocks:
@@ -104,7 +118,7 @@ class ChatService:
     async def handle(self, message: IncomingMessage) -> Reply:
         """Answer one message. Never raises: failures become an apology and a log line."""
         started = time.perf_counter()
-        reply = await self._handle(message)
+        reply = await self._handle(storable(message))
         outcome = DUPLICATE if reply.duplicate else FAILED if reply.is_error else ANSWERED
         seconds = time.perf_counter() - started
         self.metrics.turn_finished(platform=message.key.platform, outcome=outcome, seconds=seconds)

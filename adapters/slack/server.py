@@ -20,9 +20,11 @@ from pydantic import SecretStr
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackAdapter, build_app, register
 from adapters.slack.client import build_web_client, check_token
+from adapters.slack.requests import malformed
 from bot.chat import ChatService
 from bot.config import Settings, secret
 from bot.health import add_health_routes
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
+SIGNATURE_HEADER = "X-Slack-Signature"
 # Without a lifecycle (tests, embedding): how long a cancelled service lets running turns
 # finish and post their answers.
 DRAIN_SECONDS = 20.0
@@ -107,7 +110,10 @@ class SlackService:
         self.adapter = register(app, self._chat, self._slack, inflight=lifecycle.inflight)
         lifecycle.add_readiness_check("slack", self._connected)
         if self.http:
-            web_app = http_application(app, lifecycle, self._chat.metrics)
+            assert signing is not None
+            web_app = http_application(
+                app, lifecycle, self._chat.metrics, signing_secret=signing.get_secret_value()
+            )
             await serve_until_stopped(self._run_http(web_app), lifecycle)
         else:
             assert credentials.app_token is not None
@@ -163,11 +169,29 @@ async def serve_until_stopped(service: Coroutine[Any, Any, None], lifecycle: Lif
         raise
 
 
-def http_application(app: AsyncApp, lifecycle: Lifecycle, metrics: Metrics) -> web.Application:
+def http_application(
+    app: AsyncApp, lifecycle: Lifecycle, metrics: Metrics, *, signing_secret: str
+) -> web.Application:
+    verifier = SignatureVerifier(signing_secret)
+
     async def events(request: web.Request) -> web.Response:
         # Bolt answers 500 to a timestamp that is not a number; it is a bad signature: 401.
-        if not request.headers.get(TIMESTAMP_HEADER, "").isdigit():
+        timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+        if not timestamp.isdigit():
             return web.json_response({"error": "invalid request"}, status=401)
+        # The signature first, so that nobody without the secret learns anything from how a
+        # body is judged; then the body's shape, which Bolt takes on trust.
+        raw = await request.read()
+        if not verifier.is_valid(raw, timestamp, request.headers.get(SIGNATURE_HEADER)):
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            problem = malformed(raw.decode("utf-8"), request.content_type)
+        except UnicodeDecodeError:
+            problem = "the body is not UTF-8"
+        if problem is not None:
+            log.warning("slack: refused a signed request: %s", problem)
+            metrics.error("slack_malformed_request")
+            return web.json_response({"error": "malformed request"}, status=400)
         if lifecycle.stopping:
             return web.json_response(
                 {"error": "restarting"}, status=503, headers={"Retry-After": RETRY_LATER_SECONDS}

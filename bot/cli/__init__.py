@@ -174,7 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return asyncio.run(_dispatch(args, settings))
     except (KeyboardInterrupt, asyncio.CancelledError):
-        # Ctrl-C (or a second stop signal): stop at once, without a traceback.
+        # Ctrl-C (or a second stop signal): stop at once, without a traceback, and leave the
+        # shell's prompt on a line of its own.
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
         return 130
     except UserFacingError as exc:
         print(f"todobot: {exc.message}", file=sys.stderr)

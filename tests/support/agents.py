@@ -17,12 +17,15 @@ class ScriptAgent:
 
     name = "script"
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, gate: asyncio.Event | None = None) -> None:
         self.delay = delay
+        self.gate = gate  # when given, every turn waits until the test sets it
         self.turns: list[AgentTurn] = []
 
     async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
         self.turns.append(turn)
+        if self.gate is not None:
+            await self.gate.wait()
         if self.delay:
             await asyncio.sleep(self.delay)
         try:

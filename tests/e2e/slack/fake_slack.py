@@ -45,6 +45,8 @@ class FakeSlack:
         self.timezones: dict[str, str] = {}
         self.failures: dict[str, list[Failure]] = {}
         self.delays: dict[str, float] = {}
+        # A method whose gate is here waits for it to be set before answering.
+        self.gates: dict[str, asyncio.Event] = {}
         self.socket_acks: list[dict[str, Any]] = []
         self.socket_envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ts = itertools.count(1)
@@ -111,6 +113,8 @@ class FakeSlack:
                 args.update(dict(await request.post()))
         await self._record(Call(method, args, dict(request.headers)))
         await asyncio.sleep(self.delays.get(method, 0))
+        if method in self.gates:
+            await self.gates[method].wait()
         pending = self.failures.get(method)
         if pending:
             failure = pending.pop(0)

@@ -52,7 +52,6 @@ SEARCH_FIELDS = ("event_id", "conversation", "platform", "user", "turn_ms", "out
 # and task titles — at DEBUG. They log at INFO at most, whatever the level asked for.
 CHATTY_LIBRARIES = (
     "asyncpg",
-    "sqlalchemy",
     "slack_bolt",
     "slack_sdk",
     "adapters.slack.bolt",
@@ -125,8 +124,11 @@ def configure_logging(
     root.setLevel(level.upper())
     # Migration steps are reported by todobot itself; Alembic's own lines are noise at start-up.
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    floor = max(logging.INFO, root.level)
     for name in CHATTY_LIBRARIES:
-        logging.getLogger(name).setLevel(floor)
+        library = logging.getLogger(name)
+        library.setLevel(max(logging.INFO, library.getEffectiveLevel()))
     # aiosqlite logs every statement with its parameters at DEBUG, and nothing else.
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    # SQLAlchemy's own default (it sets it only if nobody did before it was imported); SQL
+    # echo, when configured, has its own switch ([database] echo) and hides parameters.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)

@@ -47,15 +47,15 @@ class InFlight:
 
     @contextlib.asynccontextmanager
     async def track(self) -> AsyncIterator[None]:
-        self._begin()
+        self.begin()
         try:
             yield
         finally:
-            self._end()
+            self.end()
 
     def spawn(self, work: Coroutine[Any, Any, None], *, name: str) -> None:
         """Run ``work`` in the background, counted until it ends (failures are logged)."""
-        self._begin()
+        self.begin()
         task = asyncio.create_task(self._guarded(work, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -66,7 +66,7 @@ class InFlight:
         except Exception:
             log.exception("background work %s failed", name)
         finally:
-            self._end()
+            self.end()
 
     async def wait_idle(self, seconds: float) -> bool:
         """True once nothing runs; False if work is still running after ``seconds``."""
@@ -81,11 +81,12 @@ class InFlight:
             return False
         return True
 
-    def _begin(self) -> None:
+    def begin(self) -> None:
+        """One more piece of work (pair it with :meth:`end`; prefer :meth:`track`)."""
         self._count += 1
         self._idle.clear()
 
-    def _end(self) -> None:
+    def end(self) -> None:
         self._count -= 1
         if self._count == 0:
             self._idle.set()

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks, views
 from adapters.slack.client import ResponseUrlClient
 from adapters.slack.conversations import SlackConversations
+from adapters.slack.failures import ListenerFailures, count_listener_runs
 from adapters.slack.home import HomeTab
 from adapters.slack.interactions import SlackInteractions
 from adapters.slack.outbox import SlackOutbox
@@ -61,8 +62,11 @@ def register(
     outbox = SlackOutbox(app.client, ResponseUrlClient(settings))
     profiles = SlackProfiles(app.client)
     home = HomeTab(chat, outbox, inflight)
-    conversations = SlackConversations(chat, outbox, profiles, inflight)
-    interactions = SlackInteractions(chat, outbox, profiles, inflight, home)
+    conversations = SlackConversations(chat, outbox, profiles)
+    interactions = SlackInteractions(chat, outbox, profiles, home)
+
+    count_listener_runs(app, inflight)
+    app.error(ListenerFailures(outbox, chat.metrics).handle)
 
     app.event("app_mention")(conversations.on_mention)
     app.event("message")(conversations.on_message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import signal
 import subprocess
 import sys
@@ -34,16 +35,23 @@ class Terminal:
         os.close(child)
         self.seen = b""
 
-    def wait_for(self, text: bytes, *, within: float = 60) -> None:
-        """Read the screen until ``text`` appears (a hang detector, not a speed budget)."""
+    def wait_for(self, text: bytes, *, after: int = 0, within: float = 60) -> int:
+        """Read the screen until ``text`` appears past offset ``after``; where it ends.
+
+        ``within`` only detects a hang; it is no speed budget.
+        """
         deadline = time.monotonic() + within
-        while text not in self.seen:
+        while (found := self.seen.find(text, after)) < 0:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{text!r} never appeared; screen: {self.seen[-500:]!r}")
+            readable, _, _ = select.select([self.main], [], [], 0.5)
+            if not readable:
+                continue
             try:
                 self.seen += os.read(self.main, 4096)
             except OSError:  # the program ended and closed the terminal
                 raise AssertionError(f"ended before {text!r}: {self.seen[-500:]!r}") from None
+        return found + len(text)
 
     def type(self, keys: bytes) -> None:
         os.write(self.main, keys)
@@ -63,16 +71,15 @@ def terminal(tmp_path: Path) -> Terminal:
 
 
 def test_line_editing_history_and_ctrl_c(terminal: Terminal, tmp_path: Path) -> None:
-    terminal.wait_for(b"you> ")
+    at = terminal.wait_for(b"you> ")
     # Typed with a mistake, corrected with the arrow keys before Enter.
     terminal.type(b"add buy mlk" + LEFT_ARROW * 2 + b"i\r")
-    terminal.wait_for(b"buy milk")
-    terminal.seen = b""
+    at = terminal.wait_for(b"Added #1", after=at)
+    at = terminal.wait_for(b"you> ", after=at)
     # The previous line comes back with the up arrow.
     terminal.type(UP_ARROW + b"\r")
-    terminal.wait_for(b"#2")
-    terminal.seen = b""
-    terminal.wait_for(b"you> ")
+    at = terminal.wait_for(b"Added #2", after=at)
+    terminal.wait_for(b"you> ", after=at)
 
     # Ctrl-C while the prompt waits for a line ends the program, with no Enter needed.
     terminal.process.send_signal(signal.SIGINT)

@@ -5,6 +5,11 @@ SIGINT), then stops taking new work, lets what it accepted finish (counted in
 ``lifecycle.inflight``, at most ``[run] drain_seconds``), cleans up and returns; the process
 then exits 0. A service that fails stops the others (a task group) and the process exits
 non-zero with one line.
+
+A new service (the reminders scheduler) follows the same shape: take ``lifecycle`` (wait on
+``lifecycle.wait_stopping()``, count deliveries in ``lifecycle.inflight.track()``, add a
+readiness check if it has something to report) and count in ``metrics`` (``reminders_due``,
+``reminders_sent``, ``reminders_late``), then append it to ``services``.
 """
 
 from __future__ import annotations

@@ -48,6 +48,7 @@ class FakeSlack:
         # A method whose gate is here waits for it to be set before answering.
         self.gates: dict[str, asyncio.Event] = {}
         self.socket_acks: list[dict[str, Any]] = []
+        self.socket_closed = False  # the app closed its Socket Mode connection
         self.socket_envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -191,6 +192,7 @@ class FakeSlack:
             done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
             if getter not in done:
                 getter.cancel()
+                self.socket_closed = True
                 break
             await ws.send_json(getter.result())
         return ws

@@ -44,6 +44,17 @@ async def send_event(session: aiohttp.ClientSession, base: str, event: dict[str,
         return response.status
 
 
+async def until_unready(session: aiohttp.ClientSession, base: str) -> None:
+    """Wait until the process has taken the signal: its readiness probe says it is stopping."""
+    async with asyncio.timeout(30):
+        while True:
+            async with session.get(f"{base}/readyz") as ready:
+                if (await ready.json()).get("stopping"):
+                    assert ready.status == 503
+                    return
+            await asyncio.sleep(0.05)
+
+
 def dm(number: int) -> dict[str, object]:
     return payloads.message(
         f"add task number {number}", user=f"U{number}", channel=f"D{number}", channel_type="im"
@@ -54,8 +65,9 @@ def dm(number: int) -> dict[str, object]:
 async def test_a_stop_signal_lets_every_accepted_turn_answer(
     fake_slack: FakeSlack, tmp_path: Path, stop: signal.Signals
 ) -> None:
-    # Every turn waits on Slack's users.info, so all of them are running when the signal comes.
-    fake_slack.delays["users.info"] = 1.5
+    # Every turn waits on Slack's users.info until the test lets it answer, so all of them are
+    # running when the signal comes.
+    fake_slack.gates["users.info"] = gate = asyncio.Event()
     port = free_port()
     process = await start_todobot(
         fake_slack, tmp_path, port,
@@ -76,12 +88,12 @@ async def test_a_stop_signal_lets_every_accepted_turn_answer(
             process.send_signal(stop)
             # While it drains, it takes no new work: Slack is told to retry later, and the
             # load balancer's readiness probe sees it going away.
-            await asyncio.sleep(0.3)
+            await until_unready(session, base)
             assert await send_event(session, base, dm(IN_FLIGHT)) == 503
-            async with session.get(f"{base}/readyz") as ready:
-                assert ready.status == 503
+            gate.set()
         _, stderr = await asyncio.wait_for(process.communicate(), 60)
     finally:
+        gate.set()
         if process.returncode is None:
             process.kill()
             await process.wait()

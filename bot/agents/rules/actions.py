@@ -14,7 +14,6 @@ from typing import Any, Protocol, runtime_checkable
 
 from bot.agent import AgentTurn, Tools
 from bot.agents.rules import replies
-from bot.agents.rules.days import shift
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
@@ -33,6 +32,7 @@ from bot.agents.rules.intents import (
 )
 from bot.agents.rules.refs import Scored, last_task_number, narrow, pick, query_words, score
 from bot.agents.rules.undo import plan_undo
+from bot.agents.rules.when import shift
 from bot.conversations import ToolCall
 from bot.tasks import TITLE_MAX
 

@@ -206,8 +206,8 @@ def _due_range(text: str, *, now: datetime, today: date) -> tuple[date | None, d
     if _SOON.search(text):
         return today, today + timedelta(days=7), "due in the next 7 days"
     found, _ = find_due(text, now=now)
-    if found is None:
-        return None, None, ""
+    if found is None or (found.problem is not None and found.day >= today):
+        return None, None, ""  # not a date ("feb 30"): no filter rather than a wrong one
     phrase = re.sub(r"^(?:(?:due|by|on|for|at|before|after|until)\s+)+", "", found.phrase, flags=_I)
     if _BEFORE.search(text):
         return None, found.day, f"due by {phrase}"

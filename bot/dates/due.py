@@ -1,17 +1,23 @@
 """Due dates from what people and models write, in the person's timezone.
 
-ISO forms are read exactly; anything else goes through ``dateparser`` with the person's clock
-and zone. Whether a time of day was given decides between a date and a date-time.
+ISO forms are read exactly. Words go through the one date grammar (:mod:`bot.dates.phrases`),
+the same the rules agent uses, so "next friday" means the same day in chat, in the Slack
+modal, on Discord and in an import. Only what that grammar does not know falls back to
+``dateparser``, cached, because it can take several milliseconds on the event loop. Whether a
+time of day was given decides between a date and a date-time. Words that name a past day
+("yesterday") or no real day ("feb 30") are ``InvalidDate`` with a reason.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
 
+from bot.dates.phrases import FoundDue, resolve_date_phrase
 from bot.errors import InvalidDate, UnknownTimezone
 from bot.tasks import Due
 
@@ -105,9 +111,29 @@ def _next_day_of_month(day: int, local_now: datetime) -> date | None:
     return None
 
 
+def found_due(found: FoundDue, tz: ZoneInfo) -> Due:
+    """The :class:`Due` a found phrase names in ``tz`` (``InvalidDate`` when it has a problem)."""
+    if found.problem is not None:
+        raise InvalidDate(_capitalised(found.problem))
+    if found.clock is None:
+        return Due.on(found.day)
+    return Due.at_instant(datetime.combine(found.day, found.clock, tzinfo=tz))
+
+
+def _capitalised(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
 def _dateparser(text: str, local_now: datetime, tz: ZoneInfo) -> datetime | None:
+    # Keyed by the minute: the same words on the same clock read the same, and a repeated
+    # phrase costs nothing the second time.
+    return _dateparser_cached(text, local_now.replace(second=0, microsecond=0), str(tz))
+
+
+@lru_cache(maxsize=4096)
+def _dateparser_cached(text: str, local_now: datetime, tz_name: str) -> datetime | None:
     settings = {
-        "TIMEZONE": str(tz),
+        "TIMEZONE": tz_name,
         "RETURN_AS_TIMEZONE_AWARE": False,
         "RELATIVE_BASE": local_now,
         "PREFER_DATES_FROM": "future",
@@ -119,6 +145,12 @@ def _dateparser(text: str, local_now: datetime, tz: ZoneInfo) -> datetime | None
 def _parse_words(text: str, *, now: datetime, tz: ZoneInfo) -> Due:
     local_now = now.astimezone(tz).replace(tzinfo=None)
     lowered = " ".join(text.lower().split())
+    # "christmas" alone is a date here; in a message the finder wants "by christmas".
+    found = resolve_date_phrase(lowered, now=local_now) or resolve_date_phrase(
+        f"by {lowered}", now=local_now
+    )
+    if found is not None:
+        return found_due(found, tz)
     if lowered in _NAMED_TIMES:
         return Due.at_instant(_next_at(_NAMED_TIMES[lowered], local_now).replace(tzinfo=tz))
     # Forms dateparser reads differently from people: "at 9" (not September), "9am" at 3 pm
@@ -141,7 +173,11 @@ def _parse_words(text: str, *, now: datetime, tz: ZoneInfo) -> Due:
     if parsed is None:
         raise InvalidDate(f"I couldn't understand {text!r} as a date.")
     if _TIME_WORDS.search(text):
+        if parsed < local_now - timedelta(minutes=1):
+            raise InvalidDate(f"{_capitalised(text)} is in the past.")
         return Due.at_instant(parsed.replace(tzinfo=tz))
+    if parsed.date() < local_now.date():
+        raise InvalidDate(f"{_capitalised(text)} is in the past.")
     return Due.on(parsed.date())
 
 

@@ -1,11 +1,24 @@
 """Day arithmetic behind relative date words: the next weekday, the end of a week or month,
-holidays, a day of the month, moving a date by days, weeks or months."""
+holidays, a day of the month, moving a date by days, weeks or months; count and month words."""
 
 from __future__ import annotations
 
 import calendar
 import re
 from datetime import date, timedelta
+
+# Words for small counts ("in a couple of days", "three weeks from now").
+COUNT_WORDS = {
+    **{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6},
+    **{"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12},
+    **{"couple": 2, "a couple": 2, "a couple of": 2, "couple of": 2, "few": 3, "a few": 3},
+}
+MONTHS = {
+    name: index
+    for index, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 
 _FIXED_HOLIDAYS = {
     "christmas eve": (12, 24),

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from bot.errors import ConfigError
@@ -153,6 +152,8 @@ def default_database_path() -> Path:
     """Where the embedded database lives when no URL is configured: the user's data
     directory (``$XDG_DATA_HOME/todobot`` on Linux), so the list does not depend on the folder
     a command runs in."""
+    import platformdirs
+
     return platformdirs.user_data_path("todobot", appauthor=False) / "todobot.db"
 
 

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from bot.errors import ConfigError
 from bot.lifecycle import Lifecycle
-from bot.metrics import CONTENT_TYPE, Metrics
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def add_health_routes(app: web.Application, lifecycle: Lifecycle, metrics: Metri
 
     async def exposition(_: web.Request) -> web.Response:
         response = web.Response(body=metrics.exposition())
-        response.headers["Content-Type"] = CONTENT_TYPE
+        response.headers["Content-Type"] = metrics.content_type
         return response
 
     app.router.add_get(HEALTH_PATH, health)

@@ -18,8 +18,6 @@ from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any, Final, TextIO
 
-import platformdirs
-
 log = logging.getLogger(__name__)
 
 PROMPT = "you> "
@@ -34,6 +32,8 @@ NOT_TEXT: Final = _NotText("")
 
 
 def history_path() -> Path:
+    import platformdirs
+
     return platformdirs.user_state_path("todobot", appauthor=False) / "chat_history"
 
 

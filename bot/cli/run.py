@@ -8,8 +8,8 @@ non-zero with one line.
 
 A new service (the reminders scheduler) follows the same shape: take ``lifecycle`` (wait on
 ``lifecycle.wait_stopping()``, count deliveries in ``lifecycle.inflight.track()``, add a
-readiness check if it has something to report) and count in ``metrics`` (``reminders_due``,
-``reminders_sent``, ``reminders_late``), then append it to ``services``.
+readiness check if it has something to report) and count in ``metrics``
+(``metrics.reminder("due")``, ``"sent"``, ``"late"``), then append it to ``services``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from bot.errors import ConfigError, StorageError
 from bot.health import HealthServer
 from bot.identity import ConversationKey, UserRef
 from bot.lifecycle import Lifecycle
-from bot.metrics import Metrics
+from bot.metrics import Metrics, PrometheusMetrics
 from bot.stores import Storage
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ async def run_platforms(
     chosen = choose_platforms(platforms)
     check_secrets(settings, chosen, http=http)
     lifecycle = Lifecycle(drain_seconds=settings.run.drain_seconds)
-    metrics = Metrics()
+    metrics = PrometheusMetrics()
     with lifecycle.signals_handled():
         async with (
             opened_storage(settings) as storage,

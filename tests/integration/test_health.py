@@ -14,7 +14,7 @@ from bot.conversations import IncomingMessage
 from bot.health import HealthServer
 from bot.identity import ConversationKey, UserRef
 from bot.lifecycle import Lifecycle
-from bot.metrics import Metrics
+from bot.metrics import Metrics, PrometheusMetrics
 from storage.sql import SqlStorage
 from tests.conftest import _admin, _postgres_server, fresh_postgres_database, migrated_storage
 from tests.support.agents import ScriptAgent
@@ -25,7 +25,7 @@ ANN = UserRef("discord", "", "1")
 
 @pytest.fixture
 async def served(storage: SqlStorage) -> AsyncIterator[tuple[str, Lifecycle, Metrics]]:
-    lifecycle, metrics = Lifecycle(drain_seconds=1), Metrics()
+    lifecycle, metrics = Lifecycle(drain_seconds=1), PrometheusMetrics()
     watch_storage(lifecycle, metrics, storage)
     server = HealthServer(lifecycle, metrics, host="127.0.0.1", port=0)
     await server.start()
@@ -61,6 +61,8 @@ async def test_metrics_count_turns_by_platform_and_outcome(
     for event in ("E1", "E1", "E2"):  # one redelivery
         text = "hello" if event == "E1" else '{"raise": true}'
         await chat.handle(IncomingMessage(key=KEY, author=ANN, text=text, event_id=event))
+    metrics.reminder("due", 2)
+    metrics.reminder("sent")
     status, body = await get(f"{base}/metrics")
     assert status == 200
     lines = body.splitlines()
@@ -71,13 +73,16 @@ async def test_metrics_count_turns_by_platform_and_outcome(
     assert 'todobot_errors_total{kind="agent_RuntimeError"} 1.0' in lines
     assert 'todobot_turn_seconds_count{outcome="answered",platform="discord"} 1.0' in lines
     assert any(line.startswith('todobot_db_pool_connections{state="size"}') for line in lines)
+    assert "todobot_reminders_due_total 2.0" in lines
+    assert "todobot_reminders_sent_total 1.0" in lines
+    assert "todobot_reminders_late_total 0.0" in lines
     assert "hello" not in body
 
 
 @pytest.mark.postgres
 async def test_readyz_turns_unready_when_the_database_goes_away() -> None:
     async with fresh_postgres_database() as url, migrated_storage(url) as storage:
-        lifecycle, metrics = Lifecycle(), Metrics()
+        lifecycle, metrics = Lifecycle(), PrometheusMetrics()
         watch_storage(lifecycle, metrics, storage)
         server = HealthServer(lifecycle, metrics, host="127.0.0.1", port=0)
         await server.start()

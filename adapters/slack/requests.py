@@ -15,10 +15,16 @@ from urllib.parse import parse_qs
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 JSON_TYPES = ("application/json",)
+# Events whose fields the adapter reads; others (a manifest may subscribe to more) need a type.
+HANDLED_EVENTS = frozenset({"app_mention", "message", "app_home_opened"})
 
 
 class _Shape(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
+
+
+class AnyEventShape(_Shape):
+    type: str
 
 
 class EventShape(_Shape):
@@ -40,7 +46,7 @@ class EnvelopeShape(_Shape):
     type: str
     event_id: str | None = None
     team_id: str | None = None
-    event: EventShape | None = None
+    event: AnyEventShape | None = None
     challenge: str | None = None
 
 
@@ -61,7 +67,12 @@ def malformed(body: str, content_type: str) -> str | None:
     """Why ``body`` cannot be a Slack request, or ``None`` when it can."""
     try:
         if content_type in JSON_TYPES:
-            return _check(EnvelopeShape, json.loads(body))
+            envelope = json.loads(body)
+            problem = _check(EnvelopeShape, envelope)
+            event = envelope.get("event") if problem is None else None
+            if event is not None and event.get("type") in HANDLED_EVENTS:
+                problem = _check(EventShape, event)
+            return problem
         form = {key: values[-1] for key, values in parse_qs(body).items()}
         if "payload" in form:
             return _check(InteractionShape, json.loads(form["payload"]))

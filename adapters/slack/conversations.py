@@ -93,8 +93,7 @@ class SlackConversations:
         if reply.is_error or not reply.tool_calls:
             await post(blocks.compose(mrkdwn.escape(reply.text or texts.apology())))
             return
-        tasks = reply.tool_calls[0].result.get("tasks", [])
-        await post(blocks.task_list_messages(tasks, owner=author.external_id))
+        await post(blocks.task_list_messages(reply.tool_calls[0], owner=author.external_id))
 
     async def _with_profile(self, message: IncomingMessage) -> IncomingMessage:
         profile = await self._profiles.lookup(message.author.external_id)

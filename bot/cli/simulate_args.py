@@ -13,18 +13,29 @@ def add_simulate_parser(sub: Any) -> None:
     simulate = sub.add_parser(
         "simulate",
         help="watch the real Slack/Discord adapters answer simulated events (no account needed)",
+        description="Run the real Slack or Discord adapter against a fake platform on this "
+        "machine: type as people in channels, threads and DMs, or replay a JSONL file.",
     )
-    simulate.add_argument("platform", choices=("slack", "discord"))
+    simulate.add_argument("platform", choices=("slack", "discord"), help="the platform to simulate")
     simulate.add_argument(
-        "--events", type=Path, default=None, help="a JSONL file of events ('-' for stdin)"
+        "--events",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a JSONL file of events ('-' for stdin); without it, type events",
     )
     simulate.add_argument(
         "--json", action="store_true", help="print each call to the platform as one JSON line"
     )
     simulate.add_argument(
-        "--now", default=None, help="the simulation's start time (ISO 8601; default fixed)"
+        "--now",
+        default=None,
+        metavar="ISO8601",
+        help="the simulation's start time (default Monday 2026-11-16 09:00 UTC)",
     )
-    simulate.add_argument("--tz", default="UTC", help="everyone's timezone (IANA name)")
+    simulate.add_argument(
+        "--tz", default="UTC", metavar="ZONE", help="everyone's timezone (IANA name)"
+    )
 
 
 async def run_simulate(settings: Settings, args: argparse.Namespace) -> int:

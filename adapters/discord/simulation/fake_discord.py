@@ -336,8 +336,10 @@ class FakeDiscord:
     async def _start_thread(self, call: Call) -> Any:
         _, _, channel_id, _, message_id, _ = call.path.split("/")
         data = self.world.thread_from(int(message_id), int(channel_id), call.body["name"])
-        # Discord announces the new thread on the gateway as well as in the response.
-        await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})
+        # Discord announces the new thread on the gateway (to a bot still connected to it) as
+        # well as in the response.
+        if self.connected:
+            await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})
         return data
 
     async def _callback(self, call: Call) -> Any:

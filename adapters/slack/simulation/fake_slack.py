@@ -54,7 +54,10 @@ class FakeSlack:
         self.timezones: dict[str, str] = {}
         self.failures: dict[str, list[Failure]] = {}
         self.delays: dict[str, float] = {}
+        # A method whose gate is here waits for it to be set before answering.
+        self.gates: dict[str, asyncio.Event] = {}
         self.socket_acks: list[dict[str, Any]] = []
+        self.socket_closed = False  # the app closed its Socket Mode connection
         self.socket_envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -121,6 +124,8 @@ class FakeSlack:
         call = Call(method, args, dict(request.headers))
         await self._record(call)
         await asyncio.sleep(self.delays.get(method, 0))
+        if method in self.gates:
+            await self.gates[method].wait()
         pending = self.failures.get(method)
         if pending:
             failure = pending.pop(0)
@@ -207,6 +212,7 @@ class FakeSlack:
             done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
             if getter not in done:
                 getter.cancel()
+                self.socket_closed = True
                 break
             await ws.send_json(getter.result())
         return ws

@@ -20,6 +20,7 @@ SECRETS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCOR
 def simulate(tmp_path: Path, platform: str, events: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in SECRETS and k != "DATABASE_URL"}
     env["TODOBOT_AGENT__BACKEND"] = "openai"  # the simulation uses the offline agent anyway
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")  # where the default database would go
     return subprocess.run(
         [
             sys.executable,
@@ -61,4 +62,4 @@ def test_a_script_runs_without_any_account_and_repeats_exactly(
     assert first.stderr == ""
     second = simulate(tmp_path, platform, events)
     assert second.stdout == first.stdout
-    assert not (tmp_path / "todobot.db").exists()  # a temporary database by default
+    assert not (tmp_path / "data").exists()  # a temporary database, not the person's list

@@ -20,6 +20,7 @@ from adapters.slack.simulation import payloads
 from adapters.slack.simulation.fake_slack import FakeSlack
 from bot.chat import ChatService
 from bot.config import Settings, SlackSettings
+from bot.metrics import PrometheusMetrics
 from bot.stores import Storage
 from storage.sql import SqlStorage
 from tests.e2e.slack.scripted_agent import ScriptedAgent
@@ -121,7 +122,7 @@ def storage(sqlite_storage: SqlStorage) -> Storage:
 
 @pytest.fixture
 def chat(storage: Storage, agent: ScriptedAgent) -> ChatService:
-    return ChatService(storage=storage, agent=agent)
+    return ChatService(storage=storage, agent=agent, metrics=PrometheusMetrics())
 
 
 def slack_settings(fake: FakeSlack, **overrides: Any) -> Settings:

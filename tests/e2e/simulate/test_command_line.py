@@ -62,4 +62,5 @@ def test_a_script_runs_without_any_account_and_repeats_exactly(
     assert first.stderr == ""
     second = simulate(tmp_path, platform, events)
     assert second.stdout == first.stdout
-    assert not (tmp_path / "data").exists()  # a temporary database, not the person's list
+    # A temporary database: the person's own list is not touched.
+    assert list((tmp_path / "data").rglob("*.db")) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
@@ -17,6 +18,7 @@ from bot.agent import Agent, AgentReply, AgentTurn
 from bot.conversations import EventRef, IncomingMessage, Reply, TurnRequest, User
 from bot.errors import StorageBusy, StorageError, StorageUnavailable, UnknownTimezone
 from bot.identity import ConversationKey, UserRef
+from bot.metrics import ANSWERED, DUPLICATE, FAILED, Metrics
 from bot.stores import Storage
 from bot.tools import TaskToolbox
 
@@ -70,6 +72,18 @@ def _left_behind(turn: asyncio.Future[Any]) -> None:
         log.info("a turn cut off at its deadline ended with %s", type(exc).__name__)
 
 
+def storable(message: IncomingMessage) -> IncomingMessage:
+    """``message`` with lone surrogates (a JSON ``"\\ud800"``, bytes a decoder escaped) made
+    U+FFFD: no database can store them, and a message must be stored before anything else."""
+    if not _SURROGATES.search(message.text):
+        return message
+    text = message.text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return dataclasses.replace(message, text=text)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 class _KeyedLocks:
     """One asyncio lock per conversation, dropped when nobody holds or waits for it."""
 
@@ -102,8 +116,10 @@ class ChatService:
         default_timezone: str = "UTC",
         limits: ChatLimits | None = None,
         clock: Callable[[], datetime] = utc_now,
+        metrics: Metrics | None = None,
     ) -> None:
         self._storage = storage
+        self.metrics = metrics or Metrics()
         self._agent = agent
         self._default_tz = default_timezone
         self._limits = limits or ChatLimits()
@@ -135,39 +151,58 @@ class ChatService:
     async def handle(self, message: IncomingMessage) -> Reply:
         """Answer one message within ``turn_timeout``. Never raises: failures become an
         apology (saying whether the message was kept) and a log line."""
+        started = time.perf_counter()
+        reply = await self._handle(storable(message))
+        outcome = DUPLICATE if reply.duplicate else FAILED if reply.is_error else ANSWERED
+        seconds = time.perf_counter() - started
+        self.metrics.turn_finished(platform=message.key.platform, outcome=outcome, seconds=seconds)
+        log.info(
+            "turn %s in %s: %s in %.0f ms",
+            outcome,
+            message.key,
+            ", ".join(c.name for c in reply.tool_calls) or "no tools",
+            seconds * 1000,
+            # Searchable fields for JSON logs; never the person's words.
+            extra={
+                "event_id": message.event_id,
+                "conversation": str(message.key),
+                "platform": message.key.platform,
+                "user": str(message.author),
+                "turn_ms": round(seconds * 1000, 1),
+                "outcome": outcome,
+            },
+        )
+        return reply
+
+    async def _handle(self, message: IncomingMessage) -> Reply:
         key = message.key
         event = EventRef(key.platform, message.event_id) if message.event_id else None
         loop = asyncio.get_running_loop()
         progress = _Progress(deadline=loop.time() + self._limits.turn_timeout)
         try:
-            started = time.perf_counter()
             outcome = await self._within_budget(message, progress)
             if outcome is None:
-                log.info("duplicate event %s in %s ignored", message.event_id, key)
                 return Reply(text="", duplicate=True)
             reply, toolbox = outcome
-            log.info(
-                "turn in %s by %s: %s in %.0f ms",
-                key,
-                message.author,
-                ", ".join(c.name for c in reply.tool_calls) or "no tools",
-                (time.perf_counter() - started) * 1000,
-            )
             # Listeners (App Home refreshes) run outside the turn lock: they are platform I/O.
             await self._notify(toolbox, message.author)
             return dataclasses.replace(reply, event=event)
         except _OutOfTime:
             # The agent has a shorter timeout of its own: the budget ran out on the database
             # (or waiting for this conversation's earlier turns).
+            self.metrics.error("storage_busy")
             log.error("turn in %s ran out of time waiting for the database", key)
             return self._apology(texts.storage_busy(kept=progress.stored), event)
         except StorageBusy as exc:
+            self.metrics.error("storage_busy")
             log.error("database busy in conversation %s: %s", key, exc)
             return self._apology(texts.storage_busy(kept=progress.stored), event)
         except StorageUnavailable as exc:
+            self.metrics.error("storage_unavailable")
             log.error("database unreachable in conversation %s: %s", key, exc)
             return self._apology(texts.storage_apology(kept=progress.stored), event)
-        except Exception:
+        except Exception as exc:
+            self.metrics.error(type(exc).__name__)
             log.exception("turn failed in conversation %s", key)
             return self._apology(texts.apology(kept=progress.stored), event)
 
@@ -346,12 +381,14 @@ class ChatService:
             async with asyncio.timeout_at(deadline):
                 answer = await self._agent.respond(turn, toolbox)
         except TimeoutError:
+            self.metrics.error("agent_timeout")
             log.warning("agent %s timed out in %s", self._agent.name, key)
             done = texts.describe_changes(toolbox.calls)
             return AgentReply(text=texts.agent_timeout(done), failed=True)
         except (StorageUnavailable, StorageBusy):
             raise
-        except Exception:
+        except Exception as exc:
+            self.metrics.error(f"agent_{type(exc).__name__}")
             log.exception("agent %s failed in %s", self._agent.name, key)
             done = texts.describe_changes(toolbox.calls)
             return AgentReply(text=texts.apology(done), failed=True)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from bot.errors import ConfigError
+from storage.sql.urls import asyncpg_url
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_POOL_WAIT_SECONDS = 30.0
@@ -100,6 +101,8 @@ def create_sql_engine(
             **limits.server_settings(),
         },
     }
+    parsed, url_args = asyncpg_url(parsed)  # sslmode=, sslrootcert=, options=… (libpq style)
+    connect_args.update(url_args)
     return create_async_engine(
         parsed,
         echo=echo,

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.e2e.slack import payloads
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import FakeSlack
 from tests.e2e.slack.conftest import BOT_TOKEN, free_port
-from tests.e2e.slack.fake_slack import FakeSlack
+from tests.e2e.slack.test_graceful_stop import wait_healthy
 from tests.e2e.slack.test_run_command import pytestmark as run_marks
 from tests.e2e.slack.test_run_command import start_todobot
 
@@ -20,18 +21,6 @@ pytestmark = run_marks
 
 LEASE_SECONDS = 1.0
 HANG = 3600.0  # a Slack that never answers chat.postMessage
-
-
-async def wait_healthy(session: aiohttp.ClientSession, base: str) -> None:
-    async with asyncio.timeout(60):
-        while True:
-            try:
-                async with session.get(f"{base}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.1)
 
 
 async def deliver(

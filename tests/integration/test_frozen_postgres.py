@@ -48,11 +48,18 @@ def _as_postgres(*command: str) -> None:
 
 
 class OwnServer:
-    """A PostgreSQL server of this test's own, which it can freeze and thaw."""
+    """A PostgreSQL server of this test's own, which it can freeze and thaw, stop and start."""
 
-    def __init__(self, data: Path, port: int) -> None:
+    def __init__(self, data: Path, port: int, binaries: str, options: str, log: Path) -> None:
         self.data = data
         self.port = port
+        self._pg_ctl = (f"{binaries}/pg_ctl", "-D", str(data), "-l", str(log), "-o", options)
+
+    def start(self) -> None:
+        _as_postgres(*self._pg_ctl, "-w", "start")
+
+    def stop(self) -> None:
+        _as_postgres(*self._pg_ctl, "-m", "immediate", "stop")
 
     @property
     def url(self) -> str:
@@ -90,15 +97,13 @@ def own_server() -> Iterator[OwnServer]:
     data, port, binaries = root / "data", _free_port(), BINARIES[-1]
     _as_postgres(f"{binaries}/initdb", "-D", str(data), "-U", "postgres", "--auth=trust")
     options = f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root}"
-    _as_postgres(
-        f"{binaries}/pg_ctl", "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start"
-    )
-    server = OwnServer(data, port)
+    server = OwnServer(data, port, binaries, options, root / "log")
+    server.start()
     try:
         yield server
     finally:
         server.thaw()
-        _as_postgres(f"{binaries}/pg_ctl", "-D", str(data), "-m", "immediate", "stop")
+        server.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -120,16 +125,20 @@ async def storage(own_server: OwnServer) -> AsyncIterator[SqlStorage]:
 
 
 class FreezingAgent:
-    """Freezes the database server, then adds a task (which can no longer be stored)."""
+    """Freezes (or stops) the database server, then adds a task, which can no longer be
+    stored."""
 
     name = "freezing"
 
-    def __init__(self, server: OwnServer) -> None:
+    def __init__(self, server: OwnServer, *, stop: bool = False) -> None:
         self.server = server
         self.freeze = True
+        self.stop = stop
 
     async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
-        if self.freeze:
+        if self.freeze and self.stop:
+            self.server.stop()
+        elif self.freeze:
             self.server.freeze()
         call = await tools.call("add_task", {"title": turn.text})
         return AgentReply(text=f"added {call.result['task']['number']}")
@@ -163,4 +172,28 @@ async def test_a_frozen_server_mid_turn_gets_a_busy_apology_and_the_message_is_k
     agent.freeze = False
     async with asyncio.timeout(HANG_GUARD):
         reply = await chat.handle(said("buy eggs", "t3"))
+    assert not reply.is_error and reply.text == "added 1"
+
+
+async def test_a_server_gone_mid_turn_gets_the_cannot_reach_apology_and_the_message_is_kept(
+    own_server: OwnServer, storage: SqlStorage
+) -> None:
+    agent = FreezingAgent(own_server, stop=True)
+    chat = ChatService(
+        storage=storage,
+        agent=agent,
+        limits=ChatLimits(turn_timeout=TURN_SECONDS * 10, agent_timeout=TURN_SECONDS * 10),
+    )
+    try:
+        async with asyncio.timeout(HANG_GUARD):
+            reply = await chat.handle(said("buy milk", "t4"))
+        assert reply.text == texts.storage_apology(kept=True)
+        async with asyncio.timeout(HANG_GUARD):
+            reply = await chat.handle(said("buy bread", "t5"))
+        assert reply.text == texts.storage_apology(kept=False)
+    finally:
+        own_server.start()
+    agent.freeze = False
+    async with asyncio.timeout(HANG_GUARD):
+        reply = await chat.handle(said("buy eggs", "t6"))
     assert not reply.is_error and reply.text == "added 1"

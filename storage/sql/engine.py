@@ -86,19 +86,23 @@ def create_sql_engine(
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo, foreign_keys=enforce_foreign_keys)
     limits = limits or WaitLimits(pool=connect_timeout)
+    # Settings the URL gives (``options=-c statement_timeout=…``) win over todobot's own.
+    chosen = _url_settings(parsed)
+    ours = {k: v for k, v in limits.server_settings().items() if k not in chosen}
+    statement_ms = _milliseconds(chosen.get("statement_timeout"), limits.statement * 1000)
     connect_args: dict[str, Any] = {
         "timeout": connect_timeout,
         # The server enforces statement and lock timeouts, but a server that hangs (stopped,
         # partitioned away) enforces nothing: the client gives up a little after it should
-        # have answered.
-        "command_timeout": limits.statement + COMMAND_TIMEOUT_MARGIN,
+        # have answered (never, if the URL turned the statement timeout off).
+        "command_timeout": statement_ms / 1000 + COMMAND_TIMEOUT_MARGIN if statement_ms else None,
         "server_settings": {
             # asyncpg prepares every statement; after five runs PostgreSQL may switch a
             # prepared statement to a generic plan chosen while the table was small (a
             # sequential scan of `message`) and keep it as the table grows. Custom plans cost
             # a fraction of a millisecond and always see the index.
             "plan_cache_mode": "force_custom_plan",
-            **limits.server_settings(),
+            **ours,
         },
     }
     parsed, url_args = asyncpg_url(parsed)  # sslmode=, sslrootcert=, options=… (libpq style)
@@ -117,6 +121,34 @@ def create_sql_engine(
         pool_timeout=limits.pool,
         connect_args=connect_args,
     )
+
+
+def _url_settings(url: URL) -> dict[str, str]:
+    """Server settings in the URL's libpq ``options`` (``-c name=value`` or ``--name=value``)."""
+    options = url.query.get("options")
+    text = " ".join(options) if isinstance(options, tuple) else options or ""
+    found: dict[str, str] = {}
+    words = text.split()
+    for index, word in enumerate(words):
+        setting = words[index + 1] if word == "-c" and index + 1 < len(words) else None
+        if word.startswith("--") or (word.startswith("-c") and len(word) > 2):
+            setting = word[2:]
+        if setting and "=" in setting:
+            name, _, value = setting.partition("=")
+            found[name.replace("-", "_")] = value
+    return found
+
+
+def _milliseconds(value: str | None, default: float) -> float:
+    """A PostgreSQL duration setting (``4321``, ``30s``, ``2min``) in milliseconds."""
+    if value is None:
+        return default
+    units = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+    number = value.rstrip("abcdefghijklmnopqrstuvwxyz")
+    try:
+        return float(number) * units.get(value[len(number) :].strip() or "ms", 1)
+    except ValueError:
+        return default
 
 
 def _sqlite_engine(url: URL, *, echo: bool, foreign_keys: bool) -> AsyncEngine:

@@ -25,6 +25,7 @@ from bot.tasks import (
     plan_import_numbers,
     sort_key,
 )
+from storage.memory_reminders import MemoryReminderStore
 
 
 class _Data:
@@ -107,6 +108,9 @@ class MemoryTaskStore:
             completed_at=completed_at,
             created_at=created_at or now,
             updated_at=now,
+            remind_at=draft.remind_at,
+            repeat=draft.repeat,
+            place=draft.place,
         )
         self._d.tasks[(user_id, number)] = task
         return task
@@ -276,6 +280,7 @@ class MemoryStorage:
         self.tasks = MemoryTaskStore(self.data)
         self.conversations = MemoryConversationStore(self.data)
         self.events = MemoryEventLog(self.data)
+        self.reminders = MemoryReminderStore(self.data)
 
     @asynccontextmanager
     async def turn_lock(self, key: ConversationKey) -> AsyncIterator[None]:

@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("current")
 
     run = sub.add_parser("run", help="serve Slack and/or Discord")
-    run.add_argument("platforms", nargs="*", choices=("slack", "discord"), default=[])
+    run.add_argument("platforms", nargs="*", choices=("slack", "discord", "reminders"), default=[])
     run.add_argument(
         "--http",
         action="store_true",
@@ -60,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="Slack in HTTP mode instead of Socket Mode",
     )
     run.add_argument("--port", type=int, default=None, help="HTTP port for Slack")
+
+    reminders = sub.add_parser("reminders", help="deliver or list reminders")
+    reminders_sub = reminders.add_subparsers(dest="reminders_command", required=True)
+    once = reminders_sub.add_parser("run-once", help="deliver everything due, then exit")
+    once.add_argument("--now", default=None, help="the moment to deliver for (ISO 8601)")
+    once.add_argument("--json", action="store_true", help="one JSON object per reminder")
+    pending = reminders_sub.add_parser("list", help="a person's pending reminders")
+    pending.add_argument("--user", required=True)
 
     mcp = sub.add_parser("mcp", help="serve the task tools over MCP (stdio)")
     mcp.add_argument("--user", required=True)
@@ -94,6 +102,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         print(await run_db(settings, args.db_command, getattr(args, "revision", None)))
         return 0
+    if args.command == "reminders":
+        from bot.cli import reminders
+
+        if args.reminders_command == "run-once":
+            return await reminders.run_once(
+                settings, now=args.now, as_json=args.json, stdout=sys.stdout
+            )
+        return await reminders.list_pending(settings, user=args.user, stdout=sys.stdout)
     from bot.cli import run
 
     if args.command == "run":

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Coroutine
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ PLATFORM_SECRETS = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
 
 def choose_platforms(requested: list[str]) -> list[str]:
     if requested:
-        return list(dict.fromkeys(requested))
+        return [p for p in dict.fromkeys(requested) if p != "reminders"]
     configured = [name for name, var in PLATFORM_SECRETS.items() if os.environ.get(var)]
     if not configured:
         raise ConfigError(
@@ -36,10 +37,21 @@ def choose_platforms(requested: list[str]) -> list[str]:
 async def run_platforms(
     settings: Settings, platforms: list[str], *, http: bool | None, port: int | None
 ) -> int:
-    chosen = choose_platforms(platforms)
+    reminders_alone = platforms == ["reminders"]
+    chosen = [] if reminders_alone else choose_platforms(platforms)
     check_secrets(settings, chosen, http=http)
-    async with opened_storage(settings) as storage, chat_service(settings, storage) as chat:
+    with_reminders = "reminders" in platforms or settings.reminders.enabled
+    async with (
+        AsyncExitStack() as stack,
+        opened_storage(settings) as storage,
+        chat_service(settings, storage) as chat,
+    ):
         services: list[Coroutine[Any, Any, None]] = []
+        if with_reminders:
+            from bot.cli.reminders import platform_notifiers, serve_reminders
+
+            notifiers = await platform_notifiers(settings, stack, only=chosen or None)
+            services.append(serve_reminders(settings, storage, notifiers))
         if "slack" in chosen:
             from adapters.slack import serve as serve_slack
 
@@ -48,7 +60,7 @@ async def run_platforms(
             from adapters.discord import serve as serve_discord
 
             services.append(serve_discord(chat, settings))
-        log.info("serving %s", ", ".join(chosen))
+        log.info("serving %s", ", ".join(chosen + (["reminders"] if with_reminders else [])))
         services.append(prune_events_forever(storage))
         # A task group: when one service stops (say Discord refuses the token), the others are
         # cancelled and awaited before storage closes, instead of running on alone.

@@ -31,6 +31,8 @@ EXPORT_FIELDS = (
     "completed",
     "created_at",
     "completed_at",
+    "remind_at",
+    "repeat",
 )
 
 
@@ -47,13 +49,15 @@ class ImportedTask(BaseModel):
     completed: bool = False
     created_at: datetime | None = None
     completed_at: datetime | None = None
+    remind_at: datetime | None = None
+    repeat: str | None = Field(default=None, max_length=500)
 
     @field_validator("description", mode="before")
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
         return "" if value is None else value
 
-    @field_validator("created_at", "completed_at")
+    @field_validator("created_at", "completed_at", "remind_at")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
@@ -129,6 +133,10 @@ def read_import_file(path: Path) -> list[ImportedTask]:
     return items
 
 
+def _checked_repeat(rule: str | None, *, now: datetime, tz: ZoneInfo) -> str | None:
+    return dates.parse_repeat(rule, now=now, tz=tz).rule if rule else None
+
+
 async def import_tasks(settings: Settings, *, user: str, path: Path, tz: str | None) -> int:
     """Add every task of ``path`` to the user's list, all in one transaction or none."""
     ref = UserRef.parse(user)
@@ -148,6 +156,9 @@ async def import_tasks(settings: Settings, *, user: str, path: Path, tz: str | N
                     description=item.description,
                     priority=Priority(item.priority),
                     due=dates.parse_due(item.due, now=now, tz=zone) if item.due else None,
+                    # Kept as written, also when already past: run-once delivers it as late.
+                    remind_at=None if item.completed else item.remind_at,
+                    repeat=_checked_repeat(item.repeat, now=now, tz=zone),
                 ),
                 number=item.number,
                 completed_at=(item.completed_at or now) if item.completed else None,

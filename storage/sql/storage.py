@@ -12,6 +12,7 @@ from storage.sql.conversations import SqlConversationStore
 from storage.sql.engine import create_sql_engine
 from storage.sql.events import SqlEventLog
 from storage.sql.locks import AdvisoryTurnLocks
+from storage.sql.reminders import SqlReminderStore
 from storage.sql.tasks import SqlTaskStore
 from storage.sql.users import SqlUserStore
 
@@ -28,6 +29,7 @@ class SqlStorage:
         self.tasks = SqlTaskStore(sessions)
         self.conversations = SqlConversationStore(sessions)
         self.events = SqlEventLog(sessions)
+        self.reminders = SqlReminderStore(sessions, dialect=engine.dialect.name)
         self._locks = (
             AdvisoryTurnLocks(engine.url, wait_seconds=lock_wait_seconds, max_holders=max_turns)
             if engine.dialect.name == "postgresql"

@@ -24,6 +24,7 @@ from bot.tasks import (
     sort_key,
 )
 from storage.sql.models import AppUser, TaskRow
+from storage.sql.places import place_key, place_text
 from storage.sql.session import SqlStoreBase
 
 
@@ -39,6 +40,10 @@ class _TaskFields(Protocol):
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    remind_at: datetime | None
+    reminded_at: datetime | None
+    repeat: str | None
+    place: str | None
 
 
 # Lists are read-only: plain column rows skip building ORM objects for every task.
@@ -60,7 +65,19 @@ def to_task(row: _TaskFields) -> Task:
         completed_at=row.completed_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        remind_at=row.remind_at,
+        reminded_at=row.reminded_at,
+        repeat=row.repeat,
+        place=place_key(row.place),
     )
+
+
+def _time_columns(draft: TaskDraft) -> dict[str, object]:
+    return {
+        "remind_at": draft.remind_at,
+        "repeat": draft.repeat,
+        "place": place_text(draft.place),
+    }
 
 
 def _not_found(number: int) -> TaskNotFound:
@@ -115,6 +132,7 @@ class SqlTaskStore(SqlStoreBase):
                     completed_at=completed_at,
                     created_at=created_at or now,
                     updated_at=now,
+                    **_time_columns(draft),
                 )
                 session.add(row)
                 await session.flush()
@@ -148,6 +166,7 @@ class SqlTaskStore(SqlStoreBase):
                     completed_at=item.completed_at,
                     created_at=item.created_at or now,
                     updated_at=now,
+                    **_time_columns(item.draft),
                 )
                 for item, number in zip(tasks, numbers, strict=True)
             ]
@@ -210,6 +229,12 @@ class SqlTaskStore(SqlStoreBase):
             values["due_has_time"] = bool(due and due.has_time)
         if changes.completed_at is not UNSET:
             values["completed_at"] = changes.completed_at
+        if changes.remind_at is not UNSET:
+            values["remind_at"] = changes.remind_at
+        if changes.repeat is not UNSET:
+            values["repeat"] = changes.repeat
+        if changes.place is not UNSET:
+            values["place"] = place_text(changes.place)  # type: ignore[arg-type]
         async with self._tx() as session:
             row = await session.scalar(
                 update(TaskRow)

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from adapters.discord.buttons import CompleteButton
 from adapters.discord.conversations import Conversations
+from adapters.discord.reminders import SnoozeButton
 from adapters.discord.slash import SlashCommands, command_failed
 from bot.chat import ChatService
 from bot.config import DiscordSettings
@@ -67,7 +68,7 @@ class TodoBot(commands.AutoShardedBot):
         self.settings = settings
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(CompleteButton)
+        self.add_dynamic_items(CompleteButton, SnoozeButton)
         self.tree.error(command_failed)
         await self.add_cog(Conversations(self))
         await self.add_cog(SlashCommands(self))

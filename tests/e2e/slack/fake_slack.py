@@ -45,6 +45,8 @@ class FakeSlack:
         self.timezones: dict[str, str] = {}
         self.failures: dict[str, list[Failure]] = {}
         self.delays: dict[str, float] = {}
+        self.closed_dms: set[str] = set()  # users whose DM cannot be opened
+        self.gone_users: set[str] = set()  # users who left the workspace
         self.socket_acks: list[dict[str, Any]] = []
         self.socket_envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ts = itertools.count(1)
@@ -131,6 +133,7 @@ class FakeSlack:
                 "team": "Test",
                 "user": "todobot",
             },
+            "conversations.open": lambda: self._open_dm(str(args.get("users", ""))),
             "chat.postMessage": lambda: {
                 "ok": True,
                 "channel": args.get("channel"),
@@ -158,6 +161,13 @@ class FakeSlack:
         }
         answer = answers.get(method)
         return answer() if answer else {"ok": False, "error": "unknown_method"}
+
+    def _open_dm(self, users: str) -> dict[str, Any]:
+        if users in self.closed_dms:
+            return {"ok": False, "error": "cannot_dm_bot"}
+        if users in self.gone_users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": f"D{users}"}}
 
     def _user(self, user: str) -> dict[str, Any]:
         return {

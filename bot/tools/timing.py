@@ -69,7 +69,7 @@ class TimeTools:
         occurrence)."""
         rule = None
         if repeat_words is not None:
-            recurrence = dates.parse_repeat(repeat_words, now=self.now, tz=self.tz)
+            recurrence = dates.parse_repeat(repeat_words, now=self._anchor(due), tz=self.tz)
             rule = recurrence.rule
             due = due or recurrence.first
         remind_at: datetime | None
@@ -90,7 +90,8 @@ class TimeTools:
             if args.repeat is None:
                 changes["repeat"] = None
             else:
-                recurrence = dates.parse_repeat(args.repeat, now=self.now, tz=self.tz)
+                anchor = self._anchor(new_due)
+                recurrence = dates.parse_repeat(args.repeat, now=anchor, tz=self.tz)
                 changes["repeat"] = recurrence.rule
                 if new_due is None:
                     new_due = changes["due"] = recurrence.first
@@ -105,6 +106,15 @@ class TimeTools:
         if changes.get("remind_at") is not None:
             changes["place"] = self.place
         return changes
+
+    def _anchor(self, due: Due | None) -> datetime:
+        """What "monthly" / "weekly" count from: the task's due when it has one ("make 2
+        repeat monthly" on a task due the 20th repeats on the 20th), else now."""
+        if due is None:
+            return self.now
+        if due.has_time:
+            return due.at
+        return datetime.combine(due.at.date(), time(0, 0), tzinfo=self.tz)
 
     def _at_due(self, due: Due | None) -> datetime | None:
         if self.at_due_time and due is not None and due.has_time and due.at > self.now:

@@ -130,7 +130,8 @@ class Performer:
             else:
                 problems.append(str(result.get("message", "")))
         text = replies.added(made) if made else ""
-        return "\n".join(part for part in (text, *problems) if part)
+        timing = reminding_replies.added_timing(made)
+        return "\n".join(part for part in (text, *timing, *problems) if part)
 
     async def _list(self, intent: ListTasks) -> str:
         arguments: dict[str, Any] = {"status": intent.status}

@@ -53,8 +53,8 @@ _RULES: tuple[tuple[TimingAction, re.Pattern[str]], ...] = tuple(
         ),
         (
             "clear_reminder",
-            r"^(?:no|remove\s+(?:the\s+)?|delete\s+(?:the\s+)?|cancel\s+(?:the\s+)?|clear\s+"
-            r"(?:the\s+)?|drop\s+(?:the\s+)?)reminders?\s+(?:for|on|from|about)\s+(?P<ref>.+)$"
+            r"^(?:no|remove|delete|cancel|clear|drop|stop)\s+(?:the\s+)?reminders?\s+"
+            r"(?:for|on|from|about)\s+(?P<ref>.+)$"
             r"|^(?:don'?t|do\s+not)\s+remind\s+me\s+(?:about|of)\s+(?P<ref2>.+)$",
         ),
         (
@@ -146,12 +146,31 @@ def _read(action: TimingAction, match: re.Match[str], *, now: datetime) -> Timin
     return Timing(action, ref=ref, when=when)
 
 
+# A repeat rule belongs to a task said in a few words ("water the plants every sunday"); in a
+# long story ("… the radiator that clanks every night …") "every night" is part of the story.
+_REPEAT_TITLE_WORDS = 12
+
+
 def timing_of_new_task(title: str, *, now: datetime) -> tuple[str, str | None, str | None]:
     """A new task's title without its repeat rule or reminder lead, the rule, the lead."""
     found, rest = dates.find_repeat(title, now=now)
+    if found is not None and len(rest.split()) > _REPEAT_TITLE_WORDS:
+        found, rest = None, title
     rule = found.rule if found else None
     lead, rest = dates.find_reminder(rest)
     return rest, rule, lead.phrase if lead else None
+
+
+def repeating_task(text: str, *, now: datetime) -> str | None:
+    """The whole message as a new repeating task ("water the plants every sunday"), if it
+    is one: a repeat phrase and a few other words."""
+    found, rest = dates.find_repeat(text, now=now)
+    words = rest.split()
+    if found is None or not 1 <= len(words) <= _REPEAT_TITLE_WORDS:
+        return None
+    if re.fullmatch(r"\s*(?:#\s?)?\d+\s*", rest):
+        return None  # "2 every monday" is a change to task 2, not a new task
+    return text
 
 
 def reminder_words(asked: bool, due_phrase: str | None, lead: str | None) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,17 @@ def reminder_set(result: Mapping[str, Any]) -> str:
         return problem
     task = result["task"]
     return f"⏰ I'll remind you about {_name(task)} on {_when(task['remind_at'])}."
+
+
+def added_timing(tasks: Sequence[Mapping[str, Any]]) -> list[str]:
+    """For new tasks with a reminder or a repeat rule: when, in words."""
+    lines = []
+    for task in tasks:
+        if task.get("repeat"):
+            lines.append(f"🔁 {_name(task)} repeats {dates.describe_repeat(task['repeat'])}.")
+        if task.get("remind_at"):
+            lines.append(f"⏰ I'll remind you on {_when(task['remind_at'])}.")
+    return lines
 
 
 def reminder_cleared(result: Mapping[str, Any]) -> str:

@@ -25,7 +25,7 @@ from bot.agents.rules.intents import (
 )
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.refs import parse_ref
-from bot.agents.rules.reminding import read_timing
+from bot.agents.rules.reminding import read_timing, repeating_task
 from bot.agents.rules.talk import read_talk
 
 _I = re.IGNORECASE
@@ -135,6 +135,9 @@ def _understand(message: str, *, now: datetime) -> Intent:
     event = _read_event(text, now=now)
     if event is not None:
         return event
+    repeating = repeating_task(text, now=now)
+    if repeating is not None:
+        return _add(repeating, now=now) or NotUnderstood()
     if cleaned.done_mark:
         ref = parse_ref(text)
         if ref is not None and ref.numbers:

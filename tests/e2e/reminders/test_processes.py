@@ -52,7 +52,8 @@ def reminders_file(tmp_path: Path, count: int) -> Path:
 async def setup(url: str, tmp_path: Path, user: str, count: int) -> None:
     code, _, err = await todobot(url, "db", "upgrade")
     assert code == 0, err
-    code, _, err = await todobot(url, "tasks", "import", "--user", user, str(reminders_file(tmp_path, count)))  # fmt: skip
+    path = str(reminders_file(tmp_path, count))
+    code, _, err = await todobot(url, "tasks", "import", "--user", user, path)
     assert code == 0, err
 
 
@@ -62,9 +63,8 @@ async def test_three_processes_deliver_a_thousand_reminders_exactly_once(
 ) -> None:
     url = postgres_url.replace("postgresql://", "postgresql+asyncpg://")
     await setup(url, tmp_path, "pgrem", 1000)
-    runs = await asyncio.gather(
-        *(todobot(url, "reminders", "run-once", "--now", "2026-11-18T10:00:30", "--json") for _ in range(3))
-    )  # fmt: skip
+    once = ("reminders", "run-once", "--now", "2026-11-18T10:00:30", "--json")
+    runs = await asyncio.gather(*(todobot(url, *once) for _ in range(3)))
     seen: Counter[str] = Counter()
     for code, out, err in runs:
         assert code == 0, err
@@ -99,17 +99,21 @@ async def test_sigkill_between_claim_and_post_is_delivered_once_after_the_lease(
         assert fake.called("chat.postMessage") == []
         fake.delays.clear()
         # Within the lease (5 min) nobody takes the claims over: no double delivery.
-        code, _, err = await todobot(sqlite_url, "reminders", "run-once", "--now", "2026-11-18T10:03", env=env)  # fmt: skip
+        code, _, err = await run_once(sqlite_url, "2026-11-18T10:03", env)
         assert code == 0, err
         assert fake.called("chat.postMessage") == []
-        code, _, err = await todobot(sqlite_url, "reminders", "run-once", "--now", "2026-11-18T10:06", env=env)  # fmt: skip
+        code, _, err = await run_once(sqlite_url, "2026-11-18T10:06", env)
         assert code == 0, err
         posted: Counter[str] = Counter(_title(c.args) for c in fake.called("chat.postMessage"))
         assert len(posted) == 20 and set(posted.values()) == {1}
-        code, _, err = await todobot(sqlite_url, "reminders", "run-once", "--now", "2026-11-18T10:20", env=env)  # fmt: skip
+        code, _, err = await run_once(sqlite_url, "2026-11-18T10:20", env)
         assert len(fake.called("chat.postMessage")) == 20
     finally:
         await fake.stop()
+
+
+async def run_once(url: str, now: str, env: dict[str, str]) -> tuple[int, str, str]:
+    return await todobot(url, "reminders", "run-once", "--now", now, env=env)
 
 
 def _title(args: dict[str, Any]) -> str:

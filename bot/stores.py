@@ -147,10 +147,17 @@ class ReminderStore(Protocol):
     """
 
     async def claim_due(
-        self, *, now: datetime, limit: int, lease: timedelta, platforms: frozenset[str]
+        self,
+        *,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        platforms: frozenset[str],
+        user_id: int | None = None,
     ) -> list[Delivery]:
         """Claim up to ``limit`` reminders and digests due at ``now`` for users reachable on
-        ``platforms`` (and stale claims older than ``lease``), oldest first."""
+        ``platforms`` (only ``user_id``'s when given), and stale claims older than ``lease``,
+        oldest first."""
 
     async def next_due_at(self, *, platforms: frozenset[str]) -> datetime | None:
         """When the earliest pending reminder or digest is due (an indexed look-up)."""

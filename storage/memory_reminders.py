@@ -25,9 +25,17 @@ class MemoryReminderStore:
         return {uid for ref, uid in self._d.identities.items() if ref.platform in platforms}
 
     async def claim_due(
-        self, *, now: datetime, limit: int, lease: timedelta, platforms: frozenset[str]
+        self,
+        *,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        platforms: frozenset[str],
+        user_id: int | None = None,
     ) -> list[Delivery]:
         reachable = self._reachable(platforms)
+        if user_id is not None:
+            reachable &= {user_id}
         claimed: list[Delivery] = []
         for delivery_id, (delivery, state, at) in sorted(self.deliveries.items()):
             if len(claimed) < limit and state == "claimed" and at < now - lease:

@@ -60,12 +60,14 @@ class ReminderScheduler:
         notifiers: Mapping[str, Notifier],
         settings: SchedulerSettings | None = None,
         clock: Callable[[], datetime],
+        only_user: int | None = None,
     ) -> None:
         self._storage = storage
         self._notifiers = dict(notifiers)
         self._settings = settings or SchedulerSettings()
         self._clock = clock
         self._platforms = frozenset(self._notifiers)
+        self._only_user = only_user  # a console session delivers its own person's only
         self._empty_digests: set[int] = set()
 
     async def run_once(self, now: datetime | None = None) -> RunReport:
@@ -80,6 +82,7 @@ class ReminderScheduler:
                 limit=self._settings.batch,
                 lease=self._settings.lease,
                 platforms=self._platforms,
+                user_id=self._only_user,
             )
             if not claimed:
                 break

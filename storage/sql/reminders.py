@@ -67,10 +67,18 @@ class SqlReminderStore(SqlStoreBase):
         return self._dialect.insert(ReminderDelivery)
 
     async def claim_due(
-        self, *, now: datetime, limit: int, lease: timedelta, platforms: frozenset[str]
+        self,
+        *,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        platforms: frozenset[str],
+        user_id: int | None = None,
     ) -> list[Delivery]:
         async with self._tx() as session:
             reachable = select(UserIdentity.user_id).where(UserIdentity.platform.in_(platforms))
+            if user_id is not None:
+                reachable = reachable.where(UserIdentity.user_id == user_id)
             claimed = await self._reclaim_stale(session, now, limit, lease, reachable)
             if len(claimed) < limit:
                 claimed += await self._claim_reminders(

@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from adapters.discord import texts
 from adapters.discord.buttons import CompleteButton
 from adapters.discord.endpoints import discord_endpoints
 from adapters.discord.interactions import apologise
 from adapters.discord.mapping import command_facts, user_ref
 from adapters.discord.rendering import NO_PINGS
 from bot.config import Settings, secret
-from bot.errors import PlatformError
+from bot.errors import ConfigError, PlatformError
 from bot.reminders import DeliveryRefused, Notice
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class DiscordNotifier:
                 await client.login(token)
                 yield cls(client)
             except discord.LoginFailure as exc:
-                raise PlatformError("Discord refused DISCORD_TOKEN") from exc
+                raise ConfigError(texts.bad_token()) from exc
             finally:
                 await client.close()
 

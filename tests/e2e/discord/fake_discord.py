@@ -253,6 +253,7 @@ class FakeDiscord:
             ("GET", r"/oauth2/applications/@me", self._application),
             ("GET", r"/gateway/bot", self._gateway_bot),
             ("PUT", r"/applications/\d+(/guilds/\d+)?/commands", self._sync),
+            ("POST", r"/users/@me/channels", self._open_dm),
             ("POST", r"/channels/\d+/typing", self._typing),
             ("POST", r"/channels/\d+/messages", self._create_message),
             ("POST", r"/channels/\d+/messages/\d+/threads", self._start_thread),
@@ -288,6 +289,11 @@ class FakeDiscord:
             }
             for command in call.body
         ]
+
+    async def _open_dm(self, call: Call) -> Any:
+        recipient = int(call.body["recipient_id"])
+        who = p.user(recipient, f"user{recipient}")
+        return {"id": str(p.DM_CHANNEL_ID), "type": 1, "recipients": [who], "last_message_id": None}
 
     async def _typing(self, call: Call) -> Any:
         return None

@@ -162,9 +162,11 @@ class ReminderStore(Protocol):
     async def next_due_at(self, *, platforms: frozenset[str]) -> datetime | None:
         """When the earliest pending reminder or digest is due (an indexed look-up)."""
 
-    async def mark_sent(self, *, delivery_id: int, now: datetime) -> None: ...
+    async def mark_sent(self, *, delivery_ids: Sequence[int], now: datetime) -> None: ...
 
-    async def mark_failed(self, *, delivery_id: int, now: datetime, error: str) -> None: ...
+    async def mark_failed(self, *, delivery_ids: Sequence[int], now: datetime, error: str) -> None:
+        """Recorded with its reason and never retried (the platform said no for good, or
+        its retries as the platform asked were used up)."""
 
     async def recipient(self, *, user_id: int) -> Recipient: ...
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -93,13 +94,13 @@ class MemoryReminderStore:
         moments += [at for uid, (_, at) in self.digests.items() if uid in reachable]
         return min(moments, default=None)
 
-    async def mark_sent(self, *, delivery_id: int, now: datetime) -> None:
-        delivery = self.deliveries[delivery_id][0]
-        self.deliveries[delivery_id] = (delivery, "sent", now)
+    async def mark_sent(self, *, delivery_ids: Sequence[int], now: datetime) -> None:
+        for delivery_id in delivery_ids:
+            self.deliveries[delivery_id] = (self.deliveries[delivery_id][0], "sent", now)
 
-    async def mark_failed(self, *, delivery_id: int, now: datetime, error: str) -> None:
-        delivery = self.deliveries[delivery_id][0]
-        self.deliveries[delivery_id] = (delivery, "failed", now)
+    async def mark_failed(self, *, delivery_ids: Sequence[int], now: datetime, error: str) -> None:
+        for delivery_id in delivery_ids:
+            self.deliveries[delivery_id] = (self.deliveries[delivery_id][0], "failed", now)
 
     async def recipient(self, *, user_id: int) -> Recipient:
         refs = tuple(sorted((r for r, u in self._d.identities.items() if u == user_id), key=str))

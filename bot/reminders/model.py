@@ -65,6 +65,7 @@ class NoticeItem:
     title: str
     due: Due | None
     late: bool = False
+    fire_at: datetime | None = None  # when the reminder was due
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,7 +68,6 @@ class ReminderScheduler:
         self._clock = clock
         self._platforms = frozenset(self._notifiers)
         self._only_user = only_user  # a console session delivers its own person's only
-        self._empty_digests: set[int] = set()
 
     async def run_once(self, now: datetime | None = None) -> RunReport:
         """Deliver everything due at ``now`` (default: the clock), then return."""
@@ -117,33 +116,45 @@ class ReminderScheduler:
             by_user[delivery.user_id].append(delivery)
         gate = asyncio.Semaphore(self._settings.concurrency)
 
+        outcome = _Outcome()
+
         async def one_user(user_id: int, items: list[Delivery]) -> None:
             async with gate:
-                await self._deliver_user(user_id, items, now, report)
+                await self._deliver_user(user_id, items, now, report, outcome)
 
         async with asyncio.TaskGroup() as group:
             for user_id, items in by_user.items():
                 group.create_task(one_user(user_id, items))
+        # One write for the whole batch: a process that dies before it re-sends at most
+        # this batch once the lease has passed (at least once, never lost).
+        reminders = self._storage.reminders
+        if outcome.sent:
+            await reminders.mark_sent(delivery_ids=outcome.sent, now=now)
+        for reason, ids in outcome.failed.items():
+            await reminders.mark_failed(delivery_ids=ids, now=now, error=reason)
 
     async def _deliver_user(
-        self, user_id: int, claimed: list[Delivery], now: datetime, report: RunReport
+        self,
+        user_id: int,
+        claimed: list[Delivery],
+        now: datetime,
+        report: RunReport,
+        outcome: _Outcome,
     ) -> None:
         try:
             recipient = await self._storage.reminders.recipient(user_id=user_id)
+            notices, empty = await self._notices(recipient, claimed, now)
         except StorageError as exc:
             report.failed.extend((None, type(exc).__name__) for _ in claimed)
             return  # the claims stay; after the lease another poll takes them again
-        for notice in await self._notices(recipient, claimed, now):
-            await self._post(notice, now, report)
-        for delivery in claimed:
-            if delivery.kind == "digest" and delivery.id in self._empty_digests:
-                self._empty_digests.discard(delivery.id)
-                await self._storage.reminders.mark_sent(delivery_id=delivery.id, now=now)
-                report.skipped += 1
+        outcome.sent.extend(empty)  # a digest with nothing due is done without a message
+        report.skipped += len(empty)
+        for notice in notices:
+            await self._post(notice, report, outcome)
 
     async def _notices(
         self, recipient: Recipient, claimed: list[Delivery], now: datetime
-    ) -> list[Notice]:
+    ) -> tuple[list[Notice], list[int]]:
         tz = dates.zone(recipient.user.timezone)
         reminders = [d for d in claimed if d.kind == "reminder"]
         old = [d for d in reminders if now - d.fire_at > self._settings.max_late]
@@ -155,6 +166,7 @@ class ReminderScheduler:
                 delivery.title,
                 delivery.due,
                 late=now - delivery.fire_at > ON_TIME,
+                fire_at=delivery.fire_at,
             )
             to = _reach(recipient, delivery)
             text = texts.reminder(item, now=now, tz=tz)
@@ -162,19 +174,22 @@ class ReminderScheduler:
                 Notice("reminder", to, delivery.place, text, (item,), tz, (delivery.id,))
             )
         if old:
-            items = tuple(NoticeItem(d.task_number, d.title, d.due, late=True) for d in old)
+            items = tuple(
+                NoticeItem(d.task_number, d.title, d.due, late=True, fire_at=d.fire_at) for d in old
+            )
             text = texts.catch_up(items, now=now, tz=tz)
             ids = tuple(d.id for d in old)
             to = _reach(recipient, old[-1])
             notices.append(Notice("catch_up", to, old[-1].place, text, items, tz, ids))
+        empty = []
         for delivery in claimed:
             if delivery.kind == "digest":
                 digest = await self._digest(recipient, delivery, now)
                 if digest.items or delivery.always:
                     notices.append(digest)
                 else:  # nothing due: no message, unless the person asked for it anyway
-                    self._empty_digests.add(delivery.id)
-        return notices
+                    empty.append(delivery.id)
+        return notices, empty
 
     async def _digest(self, recipient: Recipient, delivery: Delivery, now: datetime) -> Notice:
         tz = dates.zone(recipient.user.timezone)
@@ -190,8 +205,7 @@ class ReminderScheduler:
         to = _reach(recipient, delivery)
         return Notice("digest", to, delivery.place, text, items, tz, (delivery.id,))
 
-    async def _post(self, notice: Notice, now: datetime, report: RunReport) -> None:
-        reminders = self._storage.reminders
+    async def _post(self, notice: Notice, report: RunReport, outcome: _Outcome) -> None:
         notifier = self._notifiers.get(notice.to.platform)
         try:
             if notifier is None:
@@ -200,13 +214,19 @@ class ReminderScheduler:
         except PlatformError as exc:
             reason = str(exc)[:500] or type(exc).__name__
             log.warning("reminder to %s not delivered: %s", notice.to, reason)
-            for delivery_id in notice.delivery_ids:
-                await reminders.mark_failed(delivery_id=delivery_id, now=now, error=reason)
+            outcome.failed.setdefault(reason, []).extend(notice.delivery_ids)
             report.failed.append((notice, reason))
             return
-        for delivery_id in notice.delivery_ids:
-            await reminders.mark_sent(delivery_id=delivery_id, now=now)
+        outcome.sent.extend(notice.delivery_ids)
         report.sent.append(notice)
+
+
+@dataclass
+class _Outcome:
+    """What a batch did, written back in one go."""
+
+    sent: list[int] = field(default_factory=list)
+    failed: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _reach(recipient: Recipient, delivery: Delivery) -> UserRef:

@@ -15,11 +15,12 @@ with the number of reminders pending in the future.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -76,20 +77,15 @@ class SqlReminderStore(SqlStoreBase):
         user_id: int | None = None,
     ) -> list[Delivery]:
         async with self._tx() as session:
-            reachable = select(UserIdentity.user_id).where(UserIdentity.platform.in_(platforms))
-            if user_id is not None:
-                reachable = reachable.where(UserIdentity.user_id == user_id)
-            claimed = await self._reclaim_stale(session, now, limit, lease, reachable)
-            if len(claimed) < limit:
-                claimed += await self._claim_reminders(
-                    session, now, limit - len(claimed), reachable
-                )
-            if len(claimed) < limit:
-                claimed += await self._claim_digests(session, now, limit - len(claimed), reachable)
+            reach = _Reach(platforms, user_id)
+            claimed = await self._reclaim_stale(session, now, limit, lease, reach)
+            for claim in (self._claim_reminders, self._claim_digests):
+                if len(claimed) < limit:
+                    claimed += await claim(session, now, limit - len(claimed), reach)
             return claimed
 
     async def _reclaim_stale(
-        self, session: AsyncSession, now: datetime, limit: int, lease: timedelta, reachable: Any
+        self, session: AsyncSession, now: datetime, limit: int, lease: timedelta, reach: _Reach
     ) -> list[Delivery]:
         cutoff = now - lease
         picked = (
@@ -97,7 +93,7 @@ class SqlReminderStore(SqlStoreBase):
             .where(
                 ReminderDelivery.state == "claimed",
                 ReminderDelivery.claimed_at < cutoff,
-                ReminderDelivery.user_id.in_(reachable),
+                reach.of(ReminderDelivery.user_id),
             )
             .order_by(ReminderDelivery.claimed_at)
             .limit(limit)
@@ -118,14 +114,14 @@ class SqlReminderStore(SqlStoreBase):
         return [_delivery(row) for row in rows]
 
     async def _claim_reminders(
-        self, session: AsyncSession, now: datetime, limit: int, reachable: Any
+        self, session: AsyncSession, now: datetime, limit: int, reach: _Reach
     ) -> list[Delivery]:
         picked = (
             select(TaskRow.id)
             .where(
                 TaskRow.remind_at.is_not(None),
                 TaskRow.remind_at <= now,
-                TaskRow.user_id.in_(reachable),
+                reach.of(TaskRow.user_id),
             )
             .order_by(TaskRow.remind_at)
             .limit(limit)
@@ -155,12 +151,8 @@ class SqlReminderStore(SqlStoreBase):
                 )
             )
         ).all()
-        claimed = []
-        for row in rows:
-            if row.completed_at is not None:
-                continue  # done already: the reminder is simply dropped
-            assert row.reminded_at is not None
-            values = {
+        values = [
+            {
                 "dedup_key": f"reminder:{row.id}:{row.reminded_at.isoformat()}",
                 "user_id": row.user_id,
                 "task_id": row.id,
@@ -175,26 +167,28 @@ class SqlReminderStore(SqlStoreBase):
                 "claimed_at": now,
                 "attempts": 1,
             }
-            inserted = (
-                await session.execute(
-                    self._insert(session)
-                    .values(**values)
-                    .on_conflict_do_nothing(index_elements=["dedup_key"])
-                    .returning(ReminderDelivery)
-                )
-            ).scalar_one_or_none()
-            if inserted is not None:
-                claimed.append(_delivery(inserted))
-        return claimed
+            for row in rows
+            if row.completed_at is None  # done already: the reminder is simply dropped
+        ]
+        if not values:
+            return []
+        # One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING for the whole claim.
+        inserted = await session.scalars(
+            self._insert(session)
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(ReminderDelivery),
+            values,
+        )
+        return sorted((_delivery(row) for row in inserted), key=lambda d: d.fire_at)
 
     async def _claim_digests(
-        self, session: AsyncSession, now: datetime, limit: int, reachable: Any
+        self, session: AsyncSession, now: datetime, limit: int, reach: _Reach
     ) -> list[Delivery]:
         picked = (
             await session.execute(
                 select(DigestRow, AppUser.timezone)
                 .join(AppUser, AppUser.id == DigestRow.user_id)
-                .where(DigestRow.next_at <= now, DigestRow.user_id.in_(reachable))
+                .where(DigestRow.next_at <= now, reach.of(DigestRow.user_id))
                 .order_by(DigestRow.next_at)
                 .limit(limit)
                 .with_for_update(skip_locked=True, of=DigestRow)
@@ -235,16 +229,16 @@ class SqlReminderStore(SqlStoreBase):
         return claimed
 
     async def next_due_at(self, *, platforms: frozenset[str]) -> datetime | None:
-        reachable = select(UserIdentity.user_id).where(UserIdentity.platform.in_(platforms))
+        reach = _Reach(platforms, None)
         async with self._tx() as session:
             reminder = await session.scalar(
                 select(TaskRow.remind_at)
-                .where(TaskRow.remind_at.is_not(None), TaskRow.user_id.in_(reachable))
+                .where(TaskRow.remind_at.is_not(None), reach.of(TaskRow.user_id))
                 .order_by(TaskRow.remind_at)
                 .limit(1)
             )
             digest = await session.scalar(
-                select(func.min(DigestRow.next_at)).where(DigestRow.user_id.in_(reachable))
+                select(func.min(DigestRow.next_at)).where(reach.of(DigestRow.user_id))
             )
             stale = await session.scalar(
                 select(func.min(ReminderDelivery.claimed_at)).where(
@@ -256,19 +250,19 @@ class SqlReminderStore(SqlStoreBase):
             candidates.append(stale + timedelta(minutes=5))
         return min(candidates, default=None)
 
-    async def mark_sent(self, *, delivery_id: int, now: datetime) -> None:
+    async def mark_sent(self, *, delivery_ids: Sequence[int], now: datetime) -> None:
         async with self._tx() as session:
             await session.execute(
                 update(ReminderDelivery)
-                .where(ReminderDelivery.id == delivery_id)
+                .where(ReminderDelivery.id.in_(list(delivery_ids)))
                 .values(state="sent", sent_at=now, error=None)
             )
 
-    async def mark_failed(self, *, delivery_id: int, now: datetime, error: str) -> None:
+    async def mark_failed(self, *, delivery_ids: Sequence[int], now: datetime, error: str) -> None:
         async with self._tx() as session:
             await session.execute(
                 update(ReminderDelivery)
-                .where(ReminderDelivery.id == delivery_id)
+                .where(ReminderDelivery.id.in_(list(delivery_ids)))
                 .values(state="failed", sent_at=now, error=error[:500])
             )
 
@@ -346,6 +340,24 @@ class SqlReminderStore(SqlStoreBase):
             if digest is not None:
                 digest.next_at = Digest(at=time.fromisoformat(digest.at_local)).next_after(now, new)
             return len(rows)
+
+
+class _Reach:
+    """Whose items a poll may claim: people reachable on ``platforms`` (one person's only).
+
+    A correlated EXISTS, so the planners walk the due-time index in order and test each row,
+    instead of starting from every task of every reachable person.
+    """
+
+    def __init__(self, platforms: frozenset[str], user_id: int | None) -> None:
+        self.platforms = sorted(platforms)
+        self.user_id = user_id
+
+    def of(self, column: Any) -> Any:
+        reachable = exists().where(
+            UserIdentity.user_id == column, UserIdentity.platform.in_(self.platforms)
+        )
+        return reachable if self.user_id is None else reachable & (column == self.user_id)
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -211,9 +211,13 @@ class ReminderScheduler:
             if notifier is None:
                 raise PlatformError(f"no notifier for {notice.to.platform}")
             await notifier.send(notice)
-        except PlatformError as exc:
-            reason = str(exc)[:500] or type(exc).__name__
-            log.warning("reminder to %s not delivered: %s", notice.to, reason)
+        except Exception as exc:
+            if isinstance(exc, PlatformError):
+                reason = str(exc)[:500] or type(exc).__name__
+                log.warning("reminder to %s not delivered: %s", notice.to, reason)
+            else:
+                reason = f"unexpected {type(exc).__name__}"
+                log.exception("reminder to %s failed unexpectedly", notice.to)
             outcome.failed.setdefault(reason, []).extend(notice.delivery_ids)
             report.failed.append((notice, reason))
             return

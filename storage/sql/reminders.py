@@ -10,19 +10,21 @@ claimed once. Delivery is at least once: a claim still ``claimed`` after the lea
 died between claiming and finishing) is taken over by the next poll.
 
 A poll reads an index range of what is due now, bounded by ``limit``: its cost does not grow
-with the number of reminders pending in the future.
+with the number of reminders pending in the future. Every unit of work runs through the
+storage's ``Database``, so the calls a chat turn makes (list, digest, timezone) join the
+turn's transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import Table, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.engine import Connection
 
 from bot.errors import StorageError
 from bot.identity import UserRef
@@ -30,9 +32,15 @@ from bot.reminders.model import Delivery, Digest, Recipient
 from bot.tasks import Due, Task
 from storage.sql.models import AppUser, DigestRow, ReminderDelivery, TaskRow, UserIdentity
 from storage.sql.places import place_key, place_text
-from storage.sql.session import SqlStoreBase
+from storage.sql.session import Database
+from storage.sql.task_order import TASK_COLUMNS
 from storage.sql.tasks import to_task
 from storage.sql.users import to_user
+
+_DELIVERY = cast(Table, ReminderDelivery.__table__)
+_DIGEST = cast(Table, DigestRow.__table__)
+_TASK = cast(Table, TaskRow.__table__)
+_USER = cast(Table, AppUser.__table__)
 
 
 def _due(at: datetime | None, has_time: bool) -> Due | None:
@@ -56,16 +64,36 @@ def _delivery(row: Any, *, always: bool = False) -> Delivery:
     )
 
 
-class SqlReminderStore(SqlStoreBase):
+class _Reach:
+    """Whose items a poll may claim: people reachable on ``platforms`` (one person's only).
+
+    A correlated EXISTS, so the planners walk the due-time index in order and test each row,
+    instead of starting from every task of every reachable person.
+    """
+
+    def __init__(self, platforms: frozenset[str], user_id: int | None) -> None:
+        self.platforms = sorted(platforms)
+        self.user_id = user_id
+
+    def of(self, column: Any) -> Any:
+        reachable = exists().where(
+            UserIdentity.user_id == column, UserIdentity.platform.in_(self.platforms)
+        )
+        return reachable if self.user_id is None else reachable & (column == self.user_id)
+
+
+class SqlReminderStore:
     """Implements ``bot.stores.ReminderStore``."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, dialect: str) -> None:
-        super().__init__(sessions)
-        self._dialect: Any = postgresql if dialect == "postgresql" else sqlite
-
-    def _insert(self, session: AsyncSession) -> Any:
+    def __init__(self, database: Database) -> None:
+        self._db = database
         # Both dialects spell "insert unless the dedup key exists" the same way.
-        return self._dialect.insert(ReminderDelivery)
+        dialect: Any = postgresql if database.dialect == "postgresql" else sqlite
+        self._insert_once = (
+            dialect.insert(_DELIVERY)
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(*_DELIVERY.c)
+        )
 
     async def claim_due(
         self,
@@ -76,16 +104,19 @@ class SqlReminderStore(SqlStoreBase):
         platforms: frozenset[str],
         user_id: int | None = None,
     ) -> list[Delivery]:
-        async with self._tx() as session:
-            reach = _Reach(platforms, user_id)
-            claimed = await self._reclaim_stale(session, now, limit, lease, reach)
+        reach = _Reach(platforms, user_id)
+
+        def work(conn: Connection) -> list[Delivery]:
+            claimed = self._reclaim_stale(conn, now, limit, lease, reach)
             for claim in (self._claim_reminders, self._claim_digests):
                 if len(claimed) < limit:
-                    claimed += await claim(session, now, limit - len(claimed), reach)
+                    claimed += claim(conn, now, limit - len(claimed), reach)
             return claimed
 
-    async def _reclaim_stale(
-        self, session: AsyncSession, now: datetime, limit: int, lease: timedelta, reach: _Reach
+        return await self._db.run(work)
+
+    def _reclaim_stale(
+        self, conn: Connection, now: datetime, limit: int, lease: timedelta, reach: _Reach
     ) -> list[Delivery]:
         cutoff = now - lease
         picked = (
@@ -99,29 +130,25 @@ class SqlReminderStore(SqlStoreBase):
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        rows = (
-            await session.execute(
-                update(ReminderDelivery)
-                .where(
-                    ReminderDelivery.id.in_(picked),
-                    ReminderDelivery.state == "claimed",
-                    ReminderDelivery.claimed_at < cutoff,
-                )
-                .values(claimed_at=now, attempts=ReminderDelivery.attempts + 1)
-                .returning(ReminderDelivery)
+        rows = conn.execute(
+            update(_DELIVERY)
+            .where(
+                _DELIVERY.c.id.in_(picked),
+                _DELIVERY.c.state == "claimed",
+                _DELIVERY.c.claimed_at < cutoff,
             )
-        ).scalars()
+            .values(claimed_at=now, attempts=_DELIVERY.c.attempts + 1)
+            .returning(*_DELIVERY.c)
+        ).all()
         return [_delivery(row) for row in rows]
 
-    async def _claim_reminders(
-        self, session: AsyncSession, now: datetime, limit: int, reach: _Reach
+    def _claim_reminders(
+        self, conn: Connection, now: datetime, limit: int, reach: _Reach
     ) -> list[Delivery]:
         picked = (
             select(TaskRow.id)
             .where(
-                TaskRow.remind_at.is_not(None),
-                TaskRow.remind_at <= now,
-                reach.of(TaskRow.user_id),
+                TaskRow.remind_at.is_not(None), TaskRow.remind_at <= now, reach.of(TaskRow.user_id)
             )
             .order_by(TaskRow.remind_at)
             .limit(limit)
@@ -129,26 +156,21 @@ class SqlReminderStore(SqlStoreBase):
         )
         # SET evaluates every right-hand side on the old row: reminded_at gets the moment that
         # was pending, remind_at is emptied — the reminder leaves the queue in this statement.
-        rows = (
-            await session.execute(
-                update(TaskRow)
-                .where(
-                    TaskRow.id.in_(picked),
-                    TaskRow.remind_at.is_not(None),
-                    TaskRow.remind_at <= now,
-                )
-                .values(remind_at=None, reminded_at=TaskRow.remind_at)
-                .returning(
-                    TaskRow.id,
-                    TaskRow.user_id,
-                    TaskRow.number,
-                    TaskRow.title,
-                    TaskRow.due_at,
-                    TaskRow.due_has_time,
-                    TaskRow.reminded_at,
-                    TaskRow.place,
-                    TaskRow.completed_at,
-                )
+        c = _TASK.c
+        rows = conn.execute(
+            update(_TASK)
+            .where(c.id.in_(picked), c.remind_at.is_not(None), c.remind_at <= now)
+            .values(remind_at=None, reminded_at=c.remind_at)
+            .returning(
+                c.id,
+                c.user_id,
+                c.number,
+                c.title,
+                c.due_at,
+                c.due_has_time,
+                c.reminded_at,
+                c.place,
+                c.completed_at,
             )
         ).all()
         values = [
@@ -166,198 +188,187 @@ class SqlReminderStore(SqlStoreBase):
                 "state": "claimed",
                 "claimed_at": now,
                 "attempts": 1,
+                "sent_at": None,
+                "error": None,
             }
             for row in rows
             if row.completed_at is None  # done already: the reminder is simply dropped
         ]
-        if not values:
-            return []
-        # One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING for the whole claim.
-        inserted = await session.scalars(
-            self._insert(session)
-            .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(ReminderDelivery),
-            values,
-        )
-        return sorted((_delivery(row) for row in inserted), key=lambda d: d.fire_at)
+        claimed = []
+        for value in values:  # one statement each keeps RETURNING exact on every driver
+            inserted = conn.execute(self._insert_once, value).one_or_none()
+            if inserted is not None:
+                claimed.append(_delivery(inserted))
+        return claimed
 
-    async def _claim_digests(
-        self, session: AsyncSession, now: datetime, limit: int, reach: _Reach
+    def _claim_digests(
+        self, conn: Connection, now: datetime, limit: int, reach: _Reach
     ) -> list[Delivery]:
-        picked = (
-            await session.execute(
-                select(DigestRow, AppUser.timezone)
-                .join(AppUser, AppUser.id == DigestRow.user_id)
-                .where(DigestRow.next_at <= now, reach.of(DigestRow.user_id))
-                .order_by(DigestRow.next_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True, of=DigestRow)
-            )
+        picked = conn.execute(
+            select(_DIGEST, AppUser.timezone)
+            .join(AppUser, AppUser.id == _DIGEST.c.user_id)
+            .where(_DIGEST.c.next_at <= now, reach.of(_DIGEST.c.user_id))
+            .order_by(_DIGEST.c.next_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=_DIGEST)
         ).all()
         claimed = []
-        for digest_row, timezone in picked:
-            fire_at = digest_row.next_at
-            digest = Digest(at=time.fromisoformat(digest_row.at_local))
-            following = digest.next_after(now, _zone(timezone))
-            moved = await session.execute(
-                update(DigestRow)
-                .where(DigestRow.user_id == digest_row.user_id, DigestRow.next_at == fire_at)
+        for row in picked:
+            fire_at = row.next_at
+            following = Digest(at=time.fromisoformat(row.at_local)).next_after(
+                now, _zone(row.timezone)
+            )
+            moved = conn.execute(
+                update(_DIGEST)
+                .where(_DIGEST.c.user_id == row.user_id, _DIGEST.c.next_at == fire_at)
                 .values(next_at=following)
             )
-            if getattr(moved, "rowcount", 0) != 1:
+            if moved.rowcount != 1:
                 continue  # another process took it first
-            inserted = (
-                await session.execute(
-                    self._insert(session)
-                    .values(
-                        dedup_key=f"digest:{digest_row.user_id}:{fire_at.isoformat()}",
-                        user_id=digest_row.user_id,
-                        kind="digest",
-                        title="",
-                        fire_at=fire_at,
-                        place=digest_row.place,
-                        state="claimed",
-                        claimed_at=now,
-                        attempts=1,
-                    )
-                    .on_conflict_do_nothing(index_elements=["dedup_key"])
-                    .returning(ReminderDelivery)
-                )
-            ).scalar_one_or_none()
+            inserted = conn.execute(
+                self._insert_once,
+                {
+                    "dedup_key": f"digest:{row.user_id}:{fire_at.isoformat()}",
+                    "user_id": row.user_id,
+                    "task_id": None,
+                    "kind": "digest",
+                    "task_number": None,
+                    "title": "",
+                    "due_at": None,
+                    "due_has_time": False,
+                    "fire_at": fire_at,
+                    "place": row.place,
+                    "state": "claimed",
+                    "claimed_at": now,
+                    "attempts": 1,
+                    "sent_at": None,
+                    "error": None,
+                },
+            ).one_or_none()
             if inserted is not None:
-                claimed.append(_delivery(inserted, always=digest_row.always))
+                claimed.append(_delivery(inserted, always=row.always))
         return claimed
 
     async def next_due_at(self, *, platforms: frozenset[str]) -> datetime | None:
         reach = _Reach(platforms, None)
-        async with self._tx() as session:
-            reminder = await session.scalar(
+
+        def work(conn: Connection) -> datetime | None:
+            reminder = conn.scalar(
                 select(TaskRow.remind_at)
                 .where(TaskRow.remind_at.is_not(None), reach.of(TaskRow.user_id))
                 .order_by(TaskRow.remind_at)
                 .limit(1)
             )
-            digest = await session.scalar(
+            digest = conn.scalar(
                 select(func.min(DigestRow.next_at)).where(reach.of(DigestRow.user_id))
             )
-            stale = await session.scalar(
+            stale = conn.scalar(
                 select(func.min(ReminderDelivery.claimed_at)).where(
                     ReminderDelivery.state == "claimed"
                 )
             )
-        candidates = [m for m in (reminder, digest) if m is not None]
-        if stale is not None:
-            candidates.append(stale + timedelta(minutes=5))
-        return min(candidates, default=None)
+            candidates = [m for m in (reminder, digest) if m is not None]
+            if stale is not None:
+                candidates.append(stale + timedelta(minutes=5))
+            return min(candidates, default=None)
+
+        return await self._db.run(work, write=False)
 
     async def mark_sent(self, *, delivery_ids: Sequence[int], now: datetime) -> None:
-        async with self._tx() as session:
-            await session.execute(
-                update(ReminderDelivery)
-                .where(ReminderDelivery.id.in_(list(delivery_ids)))
-                .values(state="sent", sent_at=now, error=None)
-            )
+        await self._mark(delivery_ids, state="sent", sent_at=now, error=None)
 
     async def mark_failed(self, *, delivery_ids: Sequence[int], now: datetime, error: str) -> None:
-        async with self._tx() as session:
-            await session.execute(
-                update(ReminderDelivery)
-                .where(ReminderDelivery.id.in_(list(delivery_ids)))
-                .values(state="failed", sent_at=now, error=error[:500])
-            )
+        await self._mark(delivery_ids, state="failed", sent_at=now, error=error[:500])
+
+    async def _mark(self, delivery_ids: Sequence[int], **values: Any) -> None:
+        statement = update(_DELIVERY).where(_DELIVERY.c.id.in_(list(delivery_ids))).values(**values)
+
+        def work(conn: Connection) -> None:
+            conn.execute(statement)
+
+        await self._db.run(work)
 
     async def recipient(self, *, user_id: int) -> Recipient:
-        async with self._tx() as session:
-            user = await session.get(AppUser, user_id)
+        def work(conn: Connection) -> Recipient:
+            user = conn.execute(select(_USER).where(_USER.c.id == user_id)).one_or_none()
             if user is None:
                 raise StorageError(f"no user {user_id}")
-            identities = (
-                await session.scalars(
-                    select(UserIdentity)
-                    .where(UserIdentity.user_id == user_id)
-                    .order_by(UserIdentity.platform, UserIdentity.tenant)
-                )
+            identities = conn.execute(
+                select(UserIdentity.platform, UserIdentity.tenant, UserIdentity.external_id)
+                .where(UserIdentity.user_id == user_id)
+                .order_by(UserIdentity.platform, UserIdentity.tenant)
             ).all()
             refs = tuple(UserRef(i.platform, i.tenant, i.external_id) for i in identities)
             return Recipient(user=to_user(user), refs=refs)
 
+        return await self._db.run(work, write=False)
+
     async def pending(self, *, user_id: int) -> list[Task]:
-        async with self._tx() as session:
-            rows = (
-                await session.scalars(
-                    select(TaskRow)
-                    .where(
-                        TaskRow.user_id == user_id,
-                        TaskRow.completed_at.is_(None),
-                        or_(TaskRow.remind_at.is_not(None), TaskRow.repeat.is_not(None)),
-                    )
-                    .order_by(TaskRow.remind_at.is_(None), TaskRow.remind_at, TaskRow.number)
-                )
-            ).all()
-            return [to_task(row) for row in rows]
+        statement = (
+            select(*TASK_COLUMNS)
+            .where(
+                TaskRow.user_id == user_id,
+                TaskRow.completed_at.is_(None),
+                or_(TaskRow.remind_at.is_not(None), TaskRow.repeat.is_not(None)),
+            )
+            .order_by(TaskRow.remind_at.is_(None), TaskRow.remind_at, TaskRow.number)
+        )
+
+        def work(conn: Connection) -> list[Task]:
+            return [to_task(row) for row in conn.execute(statement)]
+
+        return await self._db.run(work, write=False)
 
     async def get_digest(self, *, user_id: int) -> Digest | None:
-        async with self._tx() as session:
-            row = await session.get(DigestRow, user_id)
+        def work(conn: Connection) -> Digest | None:
+            row = conn.execute(select(_DIGEST).where(_DIGEST.c.user_id == user_id)).one_or_none()
             if row is None:
                 return None
-            return Digest(
-                at=time.fromisoformat(row.at_local), always=row.always, place=place_key(row.place)
-            )
+            at = time.fromisoformat(row.at_local)
+            return Digest(at=at, always=row.always, place=place_key(row.place))
+
+        return await self._db.run(work, write=False)
 
     async def set_digest(self, *, user_id: int, digest: Digest | None, now: datetime) -> None:
-        async with self._tx() as session:
-            row = await session.get(DigestRow, user_id, with_for_update=True)
+        def work(conn: Connection) -> None:
+            conn.execute(delete(_DIGEST).where(_DIGEST.c.user_id == user_id))
             if digest is None:
-                if row is not None:
-                    await session.delete(row)
                 return
-            timezone = await session.scalar(select(AppUser.timezone).where(AppUser.id == user_id))
-            next_at = digest.next_after(now, _zone(timezone or "UTC"))
-            if row is None:
-                row = DigestRow(user_id=user_id)
-                session.add(row)
-            row.at_local = digest.at.strftime("%H:%M")
-            row.always = digest.always
-            row.place = place_text(digest.place)
-            row.next_at = next_at
-            row.updated_at = now
+            timezone = conn.scalar(select(AppUser.timezone).where(AppUser.id == user_id))
+            conn.execute(
+                insert(_DIGEST).values(
+                    user_id=user_id,
+                    at_local=digest.at.strftime("%H:%M"),
+                    always=digest.always,
+                    place=place_text(digest.place),
+                    next_at=digest.next_after(now, _zone(timezone or "UTC")),
+                    updated_at=now,
+                )
+            )
+
+        await self._db.run(work)
 
     async def rezone(self, *, user_id: int, old: ZoneInfo, new: ZoneInfo, now: datetime) -> int:
-        async with self._tx() as session:
-            rows = (
-                await session.scalars(
-                    select(TaskRow)
-                    .where(TaskRow.user_id == user_id, TaskRow.remind_at.is_not(None))
-                    .with_for_update()
+        def work(conn: Connection) -> int:
+            rows = conn.execute(
+                select(_TASK.c.id, _TASK.c.remind_at).where(
+                    _TASK.c.user_id == user_id, _TASK.c.remind_at.is_not(None)
                 )
             ).all()
             for row in rows:
-                assert row.remind_at is not None
                 wall = row.remind_at.astimezone(old).replace(tzinfo=new)
-                row.remind_at = wall
-            digest = await session.get(DigestRow, user_id, with_for_update=True)
+                conn.execute(update(_TASK).where(_TASK.c.id == row.id).values(remind_at=wall))
+            digest = conn.execute(
+                select(_DIGEST.c.at_local).where(_DIGEST.c.user_id == user_id)
+            ).one_or_none()
             if digest is not None:
-                digest.next_at = Digest(at=time.fromisoformat(digest.at_local)).next_after(now, new)
+                following = Digest(at=time.fromisoformat(digest.at_local)).next_after(now, new)
+                conn.execute(
+                    update(_DIGEST).where(_DIGEST.c.user_id == user_id).values(next_at=following)
+                )
             return len(rows)
 
-
-class _Reach:
-    """Whose items a poll may claim: people reachable on ``platforms`` (one person's only).
-
-    A correlated EXISTS, so the planners walk the due-time index in order and test each row,
-    instead of starting from every task of every reachable person.
-    """
-
-    def __init__(self, platforms: frozenset[str], user_id: int | None) -> None:
-        self.platforms = sorted(platforms)
-        self.user_id = user_id
-
-    def of(self, column: Any) -> Any:
-        reachable = exists().where(
-            UserIdentity.user_id == column, UserIdentity.platform.in_(self.platforms)
-        )
-        return reachable if self.user_id is None else reachable & (column == self.user_id)
+        return await self._db.run(work)
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -88,9 +88,9 @@ class SqlReminderStore:
     def __init__(self, database: Database) -> None:
         self._db = database
         # Both dialects spell "insert unless the dedup key exists" the same way.
-        dialect: Any = postgresql if database.dialect == "postgresql" else sqlite
+        self._dialect: Any = postgresql if database.dialect == "postgresql" else sqlite
         self._insert_once = (
-            dialect.insert(_DELIVERY)
+            self._dialect.insert(_DELIVERY)
             .on_conflict_do_nothing(index_elements=["dedup_key"])
             .returning(*_DELIVERY.c)
         )
@@ -194,12 +194,16 @@ class SqlReminderStore:
             for row in rows
             if row.completed_at is None  # done already: the reminder is simply dropped
         ]
-        claimed = []
-        for value in values:  # one statement each keeps RETURNING exact on every driver
-            inserted = conn.execute(self._insert_once, value).one_or_none()
-            if inserted is not None:
-                claimed.append(_delivery(inserted))
-        return claimed
+        if not values:
+            return []
+        # One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING for the whole claim.
+        inserted = conn.execute(
+            self._dialect.insert(_DELIVERY)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(*_DELIVERY.c)
+        ).all()
+        return sorted((_delivery(row) for row in inserted), key=lambda d: d.fire_at)
 
     def _claim_digests(
         self, conn: Connection, now: datetime, limit: int, reach: _Reach

@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     once.add_argument("--now", default=None, help="the moment to deliver for (ISO 8601)")
     once.add_argument("--json", action="store_true", help="one JSON object per reminder")
     pending = reminders_sub.add_parser("list", help="a person's pending reminders")
-    pending.add_argument("--user", required=True)
+    pending.add_argument("--user", required=True, metavar="REF", help="whose reminders to show")
 
     mcp = sub.add_parser(
         "mcp",

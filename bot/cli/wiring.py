@@ -103,5 +103,6 @@ def build_chat(
             event_lease=settings.run.event_lease(agent_settings.turn_timeout),
         ),
         clock=clock,
+        remind_at_due_time=settings.reminders.at_due_time,
         metrics=metrics,
     )

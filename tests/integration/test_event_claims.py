@@ -262,7 +262,7 @@ async def test_sql_migration_counts_earlier_events_as_answered(sqlite_url: str) 
 
     storage: SqlStorage = open_sql_storage(sqlite_url)
     try:
-        await migrate.upgrade(storage.engine, "0001")
+        await migrate.upgrade(storage.engine, "0002")
         async with storage.engine.begin() as conn:
             await conn.execute(
                 text(

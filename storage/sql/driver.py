@@ -47,7 +47,8 @@ def sqlite_json(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
 
 
-def _stored(value: Any) -> Any:
+def stored(value: Any) -> Any:
+    """``value`` as SQLAlchemy stores it in a SQLite column."""
     if isinstance(value, datetime):
         return sqlite_timestamp(value)
     if isinstance(value, bool):
@@ -65,7 +66,7 @@ def cursor(conn: Connection) -> sqlite3.Connection:
 
 
 def execute(conn: Connection, sql: str, values: tuple[Any, ...]) -> sqlite3.Cursor:
-    return cursor(conn).execute(sql, tuple(_stored(v) for v in values))
+    return cursor(conn).execute(sql, tuple(stored(v) for v in values))
 
 
 @cache

@@ -11,7 +11,7 @@ import is still all or nothing (a taken number rolls the whole of it back).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -27,30 +27,32 @@ from storage.sql.session import Database
 
 STAGE_BATCH = 5_000
 
-_CREATE = (
-    "CREATE TEMP TABLE IF NOT EXISTS staged_task ("
-    "seq INTEGER PRIMARY KEY, number INTEGER NOT NULL, explicit INTEGER NOT NULL, "
-    "title TEXT NOT NULL, description TEXT NOT NULL, priority TEXT NOT NULL, due_at TEXT, "
-    "due_has_time INTEGER NOT NULL, completed_at TEXT, created_at TEXT NOT NULL, "
-    "updated_at TEXT NOT NULL)"
-)
-_STAGE = (
-    "INSERT INTO temp.staged_task (seq, number, explicit, title, description, priority, "
-    "due_at, due_has_time, completed_at, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 _NEXT_NUMBER = "SELECT next_task_number FROM app_user WHERE id = ?"
 # Numbers given by the file stay; the others move up when the list grew while staging.
 _SHIFT = "UPDATE temp.staged_task SET number = number + ? WHERE explicit = 0"
 _TAKEN_BELOW = "SELECT number FROM temp.staged_task WHERE explicit = 1 AND number < ? LIMIT 5"
-_PUBLISH = (
-    "INSERT INTO task (user_id, number, title, description, priority, due_at, due_has_time, "
-    "completed_at, created_at, updated_at) "
-    "SELECT ?, number, title, description, priority, due_at, due_has_time, completed_at, "
-    "created_at, updated_at FROM temp.staged_task ORDER BY seq"
-)
 _SET_NEXT = "UPDATE app_user SET next_task_number = ? WHERE id = ?"
 _DROP = "DROP TABLE IF EXISTS temp.staged_task"
+
+
+class _Statements:
+    """The staging statements for a task's columns (as ``row_values`` gives them)."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        names = ", ".join(columns)
+        self.create = (
+            "CREATE TEMP TABLE staged_task (seq INTEGER PRIMARY KEY, explicit INTEGER NOT NULL, "
+            f"number INTEGER NOT NULL, {names})"
+        )
+        marks = ", ".join("?" for _ in range(len(columns) + 3))
+        self.stage = (
+            f"INSERT INTO temp.staged_task (seq, explicit, number, {names}) VALUES ({marks})"
+        )
+        self.publish = (
+            f"INSERT INTO task (user_id, number, {names}) "
+            f"SELECT ?, number, {names} FROM temp.staged_task ORDER BY seq"
+        )
+
 
 _STAGED = table("staged_task", column("seq", Integer), column("number", Integer), schema="temp")
 _READ_BACK = (
@@ -61,28 +63,20 @@ _READ_BACK = (
 )
 
 
-def _row(seq: int, number: int, item: TaskImport, now: datetime) -> tuple[Any, ...]:
-    draft = item.draft
-    return (
-        seq,
-        number,
-        int(item.number is not None),
-        draft.title,
-        draft.description,
-        draft.priority.value,
-        driver.sqlite_timestamp(draft.due.at) if draft.due else None,
-        int(bool(draft.due and draft.due.has_time)),
-        driver.sqlite_timestamp(item.completed_at) if item.completed_at else None,
-        driver.sqlite_timestamp(item.created_at or now),
-        driver.sqlite_timestamp(now),
-    )
+RowValues = Callable[[TaskImport], dict[str, Any]]
+_OWN = ("user_id", "number")  # set by the publishing statement, not staged per row
 
 
 async def import_staged(
-    db: Database, *, user_id: int, tasks: Sequence[TaskImport], now: datetime
+    db: Database,
+    *,
+    user_id: int,
+    tasks: Sequence[TaskImport],
+    now: datetime,
+    row_values: RowValues,
 ) -> list[Any]:
     """Import ``tasks`` for ``user_id`` (see the module docstring); the rows as stored, in
-    the order given."""
+    the order given. ``row_values`` gives a task's column values, as any added task has."""
 
     def next_number(conn: Connection) -> int:
         found = driver.execute(conn, _NEXT_NUMBER, (user_id,)).fetchone()
@@ -94,20 +88,30 @@ async def import_staged(
     planned_from = await db.run(next_number, write=False)
     numbers = plan_import_numbers(tasks, planned_from)
 
+    if not tasks:
+        return []
+    columns = [name for name in row_values(tasks[0]) if name not in _OWN]
+    statements = _Statements(columns)
+
+    def staged(seq: int, item: TaskImport, number: int) -> tuple[Any, ...]:
+        values = row_values(item)
+        own = (seq, int(item.number is not None), number)
+        return own + tuple(driver.stored(values[name]) for name in columns)
+
     def start(conn: Connection) -> None:
         raw = driver.cursor(conn)
         raw.execute(_DROP)
-        raw.execute(_CREATE)
+        raw.execute(statements.create)
 
     # Temp-table writes run in deferred transactions (``write=False``): no write lock taken.
     await db.run(start, write=False)
     rows = iter(enumerate(zip(tasks, numbers, strict=True)))
 
     def stage(batch: list[tuple[Any, ...]]) -> Any:
-        return lambda conn: driver.cursor(conn).executemany(_STAGE, batch)
+        return lambda conn: driver.cursor(conn).executemany(statements.stage, batch)
 
     try:
-        while batch := [_row(seq, n, item, now) for seq, (item, n) in islice(rows, STAGE_BATCH)]:
+        while batch := [staged(seq, item, n) for seq, (item, n) in islice(rows, STAGE_BATCH)]:
             await db.run(stage(batch), write=False)
             await asyncio.sleep(0)  # let live work on this loop run between batches
 
@@ -128,7 +132,7 @@ async def import_staged(
                 replanned = plan_import_numbers(tasks, current)
             else:
                 replanned = numbers
-            raw.execute(_PUBLISH, (user_id,))
+            raw.execute(statements.publish, (user_id,))
             raw.execute(_SET_NEXT, (max([current - 1, *replanned]) + 1, user_id))
 
         await db.run(publish)

@@ -212,7 +212,20 @@ class SqlTaskStore:
     ) -> list[Task]:
         if self._db.dialect == "sqlite":
             # Staged outside SQLite's one write lock, so live turns go on meanwhile.
-            rows = await import_staged(self._db, user_id=user_id, tasks=tasks, now=now)
+            def values(item: TaskImport) -> dict[str, Any]:
+                # The same columns as every other way a task is added (number set later).
+                return _row_values(
+                    user_id,
+                    0,
+                    item.draft,
+                    now=now,
+                    completed_at=item.completed_at,
+                    created_at=item.created_at,
+                )
+
+            rows = await import_staged(
+                self._db, user_id=user_id, tasks=tasks, now=now, row_values=values
+            )
             return [to_task(row) for row in rows]
 
         def work(conn: Connection) -> list[Task]:

@@ -16,6 +16,8 @@ from bot.agent import AgentTurn, Tools
 from bot.agents.rules import replies
 from bot.agents.rules.intents import (
     AddTasks,
+    AllTasks,
+    Answer,
     Complete,
     Delete,
     Intent,
@@ -31,6 +33,7 @@ from bot.agents.rules.intents import (
     Update,
 )
 from bot.agents.rules.refs import Scored, last_task_number, narrow, pick, query_words, score
+from bot.agents.rules.state import RememberingTools, confirmation, last_state
 from bot.agents.rules.undo import plan_undo
 from bot.agents.rules.when import shift
 from bot.conversations import ToolCall
@@ -76,6 +79,10 @@ class Performer:
                     lines.append(await self.perform(change))
                     self._all = None  # the list changed; read it again for the next words
                 return "\n".join(lines)
+            case AllTasks():
+                return await self._all_tasks(intent)
+            case Answer():
+                return await self._answer(intent)
             case SetTimezone():
                 return await self._set_timezone(intent.timezone)
             case Smalltalk(kind="today"):
@@ -86,6 +93,10 @@ class Performer:
                 return replies.not_understood()
 
     # --- tools ---------------------------------------------------------------------------
+
+    def _remember(self, state: dict[str, Any]) -> None:
+        if isinstance(self._tools, RememberingTools):
+            self._tools.remember(state)
 
     async def _call(self, name: str, arguments: dict[str, Any]) -> Mapping[str, Any]:
         call = await self._tools.call(name, arguments)
@@ -101,6 +112,7 @@ class Performer:
 
     async def _add(self, intent: AddTasks) -> str:
         if not intent.tasks:
+            self._remember({"awaiting": "tasks"})
             return replies.nothing_to_add()
         for new in intent.tasks:
             if len(new.title) > TITLE_MAX:
@@ -175,6 +187,8 @@ class Performer:
         return "\n".join(lines)
 
     async def _update(self, intent: Update) -> str:
+        if intent.otherwise is not None and not await self._fits_any(intent.ref):
+            return await self._add(intent.otherwise)
         numbers, problem = await self._resolve(intent.ref, prefer="open", action="change")
         if problem:
             return problem
@@ -186,7 +200,7 @@ class Performer:
             if intent.priority is not None:
                 arguments["priority"] = intent.priority.value
             if intent.due is not None:
-                arguments["due"] = await self._moved_due(number, intent.due)
+                arguments["due"] = await self._moved_due(number, intent.due, intent.time_only)
             if intent.clear_due:
                 arguments["clear_due"] = True
             if intent.note is not None:
@@ -202,13 +216,18 @@ class Performer:
                 lines.append(str(result.get("message", "")))
         return "\n".join(lines)
 
-    async def _moved_due(self, number: int, due: str) -> str:
+    async def _moved_due(self, number: int, due: str, time_only: bool = False) -> str:
         """A new due date for ``number``; moving a timed task to another day keeps its time
-        ("move the 3pm dentist to friday")."""
-        if len(due) != 10:
-            return due
+        ("move the 3pm dentist to friday"), a new time alone keeps its day ("… to 2pm")."""
         task = next((t for t in await self._everything() if t["number"] == number), None)
         current = task.get("due") if task else None
+        if time_only and current:
+            day = current[:10]
+            if len(current) != 10:
+                day = datetime.fromisoformat(current).astimezone(self._turn.tz).date().isoformat()
+            return f"{day}{due[10:]}"
+        if len(due) != 10:
+            return due
         if not current or len(current) == 10:
             return due
         moment = datetime.fromisoformat(current).astimezone(self._turn.tz)
@@ -226,6 +245,41 @@ class Performer:
         moment = datetime.fromisoformat(due).astimezone(self._turn.tz)
         day = shift(moment.date(), amount, unit)
         return f"{day.isoformat()}T{moment.hour:02d}:{moment.minute:02d}"
+
+    async def _all_tasks(self, intent: AllTasks) -> str:
+        """Every open task (every task, for delete) minus the excluded ones. Completing all
+        and deleting ask first; the question's answer arrives as ``Answer`` next turn."""
+        everything = await self._everything()
+        kept: set[int] = set()
+        for ref in intent.excluded:
+            numbers, problem = await self._resolve(ref, prefer="any", action="leave out")
+            if problem:
+                return problem
+            kept.update(numbers)
+        pool = [t for t in everything if intent.action == "delete" or not t.get("completed")]
+        unknown = kept - {t["number"] for t in everything}
+        if unknown:
+            return replies.not_found(", ".join(f"#{n}" for n in sorted(unknown)))
+        targets = [t["number"] for t in pool if t["number"] not in kept]
+        if not targets:
+            return replies.nothing_left(intent.action)
+        if intent.action == "delete" or not kept:
+            self._remember({"confirm": intent.action, "numbers": targets})
+            return replies.confirm_all(intent.action, len(targets), kept=sorted(kept))
+        return await self._perform_on(intent.action, targets)
+
+    async def _answer(self, intent: Answer) -> str:
+        asked = confirmation(last_state(self._turn))
+        if asked is None:
+            return replies.small_talk("ack", "")
+        if not intent.yes:
+            return replies.left_alone()
+        return await self._perform_on(*asked)
+
+    async def _perform_on(self, action: str, numbers: Sequence[int]) -> str:
+        refs = TaskRef(numbers=tuple(numbers))
+        change = Complete(refs) if action == "complete" else Delete(refs)
+        return await self._simple_change(change)
 
     async def _remove_completed(self) -> str:
         result = await self._call("list_tasks", {"status": "completed"})
@@ -257,6 +311,21 @@ class Performer:
         return replies.set_timezone(str(result["timezone"]))
 
     # --- references ----------------------------------------------------------------------
+
+    async def _fits_any(self, ref: TaskRef) -> bool:
+        """Whether the reference's words fit any task at all, however weakly."""
+        words = query_words(ref.words)
+        return any(
+            score(
+                words,
+                number=t["number"],
+                title=t["title"],
+                description=t.get("description") or "",
+                completed=bool(t.get("completed")),
+            )
+            is not None
+            for t in await self._everything()
+        )
 
     async def _resolve(
         self, ref: TaskRef, *, prefer: str, action: str, loose: bool = False

@@ -13,7 +13,7 @@ from bot.agents.rules.grammar import COUNT, DUE_FIELD, LIST_NOUN, Rules, count, 
 from bot.agents.rules.intents import Intent, TaskRef, Update
 from bot.agents.rules.priority import find_priority
 from bot.agents.rules.refs import parse_ref
-from bot.agents.rules.when import find_due
+from bot.agents.rules.when import find_due, is_time_only
 from bot.tasks import Priority
 
 _POSSESSIVE = frozenset({"its", "it's", "that", "the"})
@@ -135,7 +135,7 @@ def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
         level, rest = find_priority(value)
         due, rest = find_due(rest, now=now) if field not in ("priority", "prio") else (None, rest)
         if (level or due) and not _CONNECTORS.sub("", rest):
-            return Update(ref, priority=level, due=due.value if due else None)
+            return Update(ref, priority=level, due=due.value if due else None, time_only=is_time_only(due))
     if (verb in _RENAMING or wants_title) and not field.startswith(("due", "dead", "date", "prio")):
         title = value.strip().strip("\"“”'‘’")
         return Update(ref, title=title) if title else None
@@ -152,7 +152,7 @@ def _set_without_preposition(match: re.Match[str], now: datetime) -> Intent | No
         level, rest = find_priority(value)
         due, rest = find_due(rest, now=now)
         if ref and (level or due) and not _CONNECTORS.sub("", rest):
-            return Update(ref, priority=level, due=due.value if due else None)
+            return Update(ref, priority=level, due=due.value if due else None, time_only=is_time_only(due))
     return None
 
 
@@ -196,7 +196,7 @@ def _due(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)
     if not (ref and due) or _CONNECTORS.sub("", rest):
         return None
-    return Update(ref, due=due.value)
+    return Update(ref, due=due.value, time_only=is_time_only(due))
 
 
 @EDITS.rule(

@@ -55,7 +55,14 @@ class Rules:
 
 
 def task_ref(match: re.Match[str], group: str = "ref") -> TaskRef | None:
-    """The task(s) named by ``group`` of ``match`` ("the task called x" → "x")."""
+    """The task(s) named by ``group`` of ``match`` ("the task called x" → "x").
+
+    A number right after a minus sign ("done -1", "delete –3") names no task: it is refused
+    here, for every rule, rather than read as #1.
+    """
+    before = match.string[: match.start(group)]
+    if re.search(r"(?:^|\s)[-−–]\s*$", before) and match[group].lstrip()[:1].isdigit():
+        return None
     text = re.sub(
         r"^(?:the\s+)?(?:task|todo|item|one)\s+(?:called|named|for|about|that\s+says)\s+",
         "",

@@ -252,3 +252,18 @@ def is_past_tense(word: str) -> bool:
     if lowered in IRREGULAR_PAST:
         return True
     return len(lowered) > 4 and lowered.endswith("ed") and lowered not in {"need", "bed", "red"}
+
+
+# Command words in their canonical spelling: the normaliser corrects typing slips of these
+# ("dnoe" → "done") in the command slot of a message, so the patterns never list typos.
+# Tuples, in a fixed order: the first word a slip is one edit from wins, deterministically.
+COMMAND_VERBS = tuple(
+    """
+    add remind list show done complete finish delete remove reopen rename undo help mark
+    check tick move push postpone change update edit clear cancel drop scrap unmark what whats
+    """.split()
+)
+# Nouns after "my" / "the" that make a message about the list ("whats on my lsit").
+COMMAND_NOUNS = tuple("list tasks todos todo task".split())
+# Short forms too short for edit distance, each to its canonical word.
+SHORTHAND = {"ad": "add", "addd": "add", "sdd": "add", "aded": "add"}

@@ -38,6 +38,7 @@ def task_json(task: Task, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
         else None,
     }
 
+
 # The name of the entry ``remember`` adds to a turn's calls (no tool has this name).
 STATE_ENTRY = "conversation_state"
 

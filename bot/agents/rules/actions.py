@@ -8,6 +8,7 @@ reply says so.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -312,6 +313,35 @@ class Performer:
 
     # --- references ----------------------------------------------------------------------
 
+    async def _each_of(self, ref: TaskRef, *, prefer: str, loose: bool) -> list[int]:
+        """ "the gutters and the email to Ana": when the words as a whole name no task, each
+        part joined by "and" / "," must name exactly one distinct task — else none."""
+        parts = [p for p in re.split(r"\s*(?:,|\band\b|&|\+)\s*", ref.words) if p.strip()]
+        if len(parts) < 2:
+            return []
+        numbers: list[int] = []
+        for part in parts:
+            words = query_words(part)
+            scored = [
+                s
+                for t in await self._everything()
+                if (
+                    s := score(
+                        words,
+                        number=t["number"],
+                        title=t["title"],
+                        description=t.get("description") or "",
+                        completed=bool(t.get("completed")),
+                    )
+                )
+                is not None
+            ]
+            choice = pick(scored, prefer=prefer, loose=loose) if words else None
+            if choice is None or choice.number is None or choice.number in numbers:
+                return []
+            numbers.append(choice.number)
+        return numbers
+
     async def _fits_any(self, ref: TaskRef) -> bool:
         """Whether the reference's words fit any task at all, however weakly."""
         words = query_words(ref.words)
@@ -356,6 +386,9 @@ class Performer:
         choice = pick(scored, prefer=prefer, loose=loose)
         if choice.number is not None:
             return [choice.number], ""
+        several = await self._each_of(ref, prefer=prefer, loose=loose)
+        if several:
+            return several, ""
         narrowed = narrow(choice.candidates, ref.context, await self._everything())
         if narrowed is not None:
             return [narrowed], ""

@@ -21,8 +21,14 @@ _CAPABILITIES = (
     ("email", r"^(?:e-?mail|send|text|dm|message)\s+(?:me|us)\b"),
     ("sync", r"^(?:sync|synch?ronize|connect|link|integrate|import|export)\b"),
     ("attach", r"^(?:attach|upload)\b"),
-    ("tags", r"\b(?:tags?|labels?|categor(?:y|ies)|projects?|folders?)\b"),
     ("subtasks", r"\bsub-?tasks?\b|\bchecklists?\b"),
+)
+# Organising by tags is about the list whatever it names: a verb for it and a tag word.
+_TAGS = re.compile(
+    r"^(?:tag|label|categori[sz]e)\s+(?:#?\d|it\b|this\b|that\b|them\b|the\b|all\b)|"
+    r"^(?:search|find|filter|sort|group|organi[sz]e|show|list)\b.*"
+    r"\b(?:tags?|tagged|labels?|labell?ed|categor(?:y|ies)|projects?|folders?)\b",
+    _I,
 )
 _ABOUT_THE_LIST = re.compile(
     r"\b(?:my|our|the|this|whole|all)\s+(?:list|lists|tasks?|todos?|to-?dos?|items?)\b|"
@@ -34,12 +40,11 @@ _ABOUT_THE_LIST = re.compile(
 
 def read_cannot(text: str) -> Smalltalk | None:
     """An honest "I can't … yet" for a request about the list the bot has no tool for."""
+    if _TAGS.match(text):
+        return Smalltalk("cannot", topic="tags")
     if not _ABOUT_THE_LIST.search(text):
         return None
     for what, pattern in _CAPABILITIES:
         if re.search(pattern, text, _I):
-            if what == "tags" and not re.match(r"^(?:search|find|filter|tag|label|sort|group|"
-                                                 r"show|list|organi[sz]e|move|put|add)\b", text, _I):
-                continue
             return Smalltalk("cannot", topic=what)
     return None

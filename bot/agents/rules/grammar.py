@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -9,6 +10,7 @@ from datetime import datetime
 from bot.agents.rules.intents import Intent, TaskRef
 from bot.agents.rules.refs import parse_ref
 
+log = logging.getLogger(__name__)
 Reader = Callable[[re.Match[str], datetime], Intent | None]
 
 COUNT = r"(?:\d+|an?|one|two|three|four|five|six|seven|couple(?:\s+of)?|a\s+couple(?:\s+of)?|few)"
@@ -50,6 +52,7 @@ class Rules:
             if match:
                 intent = reader(match, now)
                 if intent is not None:
+                    log.debug("sub-rule %s read %r", reader.__name__, text[:60])
                     return intent
         return None
 

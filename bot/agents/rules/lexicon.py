@@ -258,12 +258,39 @@ def is_past_tense(word: str) -> bool:
 # ("dnoe" → "done") in the command slot of a message, so the patterns never list typos.
 # Tuples, in a fixed order: the first word a slip is one edit from wins, deterministically.
 COMMAND_VERBS = tuple(
-    """
-    add remind list show done complete finish delete remove reopen rename undo help mark
-    check tick move push postpone change update edit clear cancel drop scrap unmark what whats
-    """.split()
+    [
+        "add",
+        "remind",
+        "list",
+        "show",
+        "done",
+        "complete",
+        "finish",
+        "delete",
+        "remove",
+        "reopen",
+        "rename",
+        "undo",
+        "help",
+        "mark",
+        "check",
+        "tick",
+        "move",
+        "push",
+        "postpone",
+        "change",
+        "update",
+        "edit",
+        "clear",
+        "cancel",
+        "drop",
+        "scrap",
+        "unmark",
+        "what",
+        "whats",
+    ]
 )
 # Nouns after "my" / "the" that make a message about the list ("whats on my lsit").
-COMMAND_NOUNS = tuple("list tasks todos todo task".split())
+COMMAND_NOUNS = tuple(["list", "tasks", "todos", "todo", "task"])
 # Short forms too short for edit distance, each to its canonical word.
 SHORTHAND = {"ad": "add", "addd": "add", "sdd": "add", "aded": "add"}

@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.agents.rules.lexicon import COMMAND_NOUNS, COMMAND_VERBS, SHORTHAND
 
+_INFLECTIONS = frozenset({"s", "d", "ed", "r", "es"})
 _WORD = re.compile(r"[A-Za-z]+")
 _AFTER_MY = re.compile(r"\b(?:my|the|our)\s+([A-Za-z]+)", re.IGNORECASE)
 
@@ -49,6 +50,8 @@ def canonical(word: str, vocabulary: tuple[str, ...]) -> str | None:
     for candidate in vocabulary:
         if OSA.distance(lowered, candidate, score_cutoff=1) > 1:
             continue
+        if lowered.startswith(candidate) and lowered[len(candidate) :] in _INFLECTIONS:
+            return None  # "completed", "lists": the word itself, inflected
         if len(candidate) == len(lowered):
             # Same length at distance 1: a swap is a slip; a replaced letter may be a real word.
             if sorted(candidate) == sorted(lowered):

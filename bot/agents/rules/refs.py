@@ -50,7 +50,8 @@ _EDGE_JUNK = re.compile(r"^[\s\"'“”‘’`:,.;!?()\[\]-]+|[\s\"'“”‘’
 _CLAUSE_END = re.compile(
     r"\s*(?:[,;(]|\s[-–—]\s|\.\s|\s(?:because|since|cause|cuz|as\s+(?:i|we|it)|turns\s+out|"
     r"we're|we\s+are|i'm|i\s+am|it's|it\s+is|it\s+was|they|anymore|any\s+more|after\s+all|"
-    r"already|now\s+that|so\s+(?:i|we|you)|but|though|thanks|thx|pls|please)\b)",
+    r"already|now\s+that|so\s+(?:i|we|you)|but|though|thanks|thx|pls|please|this\s+morning|"
+    r"this\s+afternoon|this\s+evening|today|yesterday|last\s+night|earlier|just\s+now|at\s+last)\b)",
     re.IGNORECASE,
 )
 
@@ -77,6 +78,8 @@ def parse_ref(text: str) -> TaskRef | None:
     clause = _CLAUSE_END.search(cleaned)
     if clause and clause.start() > 0:
         cleaned = cleaned[: clause.start()]
+        if _NUMBER_LIST.match(cleaned.strip()):
+            return parse_ref(cleaned)  # "#2 and #5 this morning"
     if not query_words(cleaned):
         return None
     return TaskRef(words=_EDGE_JUNK.sub("", cleaned))

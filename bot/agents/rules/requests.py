@@ -59,6 +59,7 @@ _INTRO = re.compile(
     r"add(?:\s+(?:these|the\s+following|this))?|to\s*do|todo|for\s+today|list)\s*[:\-–—]?\s*$",
     _I,
 )
+_INTRO_THEN_LIST = re.compile(r"^(?P<head>[^:\n]{1,40}):\s*(?P<body>[^\n]+)$")
 Understand = Callable[[str], Intent]
 
 
@@ -97,6 +98,10 @@ def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent
 
 def _items(text: str, *, now: datetime) -> Intent | None:
     """ "couple of things: 1) … 2) …", "new tasks: • … • …": every item a new task."""
+    intro = _INTRO_THEN_LIST.match(text)
+    if intro and _INTRO.match(intro["head"]):
+        tasks = parse_tasks(intro["body"], now=now, plural=True)
+        return AddTasks(tasks) if len(tasks) > 1 else None
     numbered = list(_NUMBERED.finditer(text))
     if len(numbered) >= 2 and [int(m[1]) for m in numbered] == list(range(1, len(numbered) + 1)):
         marks = numbered
@@ -120,8 +125,14 @@ def _items(text: str, *, now: datetime) -> Intent | None:
     return AddTasks(tuple(tasks))
 
 
-_ALL = r"(?:all(?:\s+of)?(?:\s+(?:them|it|my\s+tasks|my\s+todos|the\s+tasks|my\s+stuff|tasks|todos|the\s+rest))?|everything|every\s+(?:single\s+)?task|the\s+(?:whole|entire)\s+list)"
-_EXCEPT = r"(?:except(?:\s+for)?|apart\s+from|but(?:\s+not)?|other\s+than|besides|excluding|save\s+for|minus)"
+_ALL = (
+    r"(?:all(?:\s+of)?(?:\s+(?:them|it|my\s+tasks|my\s+todos|the\s+tasks|my\s+stuff|tasks|"
+    r"todos|the\s+rest))?|everything|every\s+(?:single\s+)?task|the\s+(?:whole|entire)\s+list)"
+)
+_EXCEPT = (
+    r"(?:except(?:\s+for)?|apart\s+from|but(?:\s+not)?|other\s+than|besides|excluding|"
+    r"save\s+for|minus)"
+)
 _COMPLETE_WORDS = re.compile(
     r"\b(?:done|finished|finish|complete|completed|check(?:ed)?\s+off|tick(?:ed)?\s+off|"
     r"mark(?:ed)?|did|close)\b",
@@ -175,6 +186,9 @@ _QUESTION = re.compile(
     r"ok|okay|hmm|lol)\b|\?",
     _I,
 )
+_NOT_TITLE_STARTS = frozenset(
+    [*COMMAND_VERBS, "x", "search", "find", "push", "bump", "make", "set", "mark", "uncheck"]
+)
 _WORDS_FIRST = re.compile(r"^[A-Za-z][\w'’-]*:?\s+[A-Za-z0-9]")
 _PROSE = re.compile(r"[\w\s'’,.:-]")
 _STATEMENT = re.compile(
@@ -184,9 +198,17 @@ _STATEMENT = re.compile(
 )
 
 
-def read_implicit_add(text: str, *, now: datetime) -> AddTasks | None:
-    """A short phrase that reads as a new task on a sticky note, without an add word."""
+def read_implicit_add(text: str, *, now: datetime, command_first: bool = False) -> AddTasks | None:
+    """A short phrase that reads as a new task on a sticky note, without an add word.
+
+    A phrase that starts with one of the bot's own command words ("complete 0", "push the
+    dentist an hour later") is a request the rules did not read, never a task — unless
+    ``command_first``: a change was read and its words fit no task ("move the car to the
+    garage friday").
+    """
     words = text.split()
+    if not command_first and words and words[0].lower() in _NOT_TITLE_STARTS:
+        return None
     if not 2 <= len(words) <= 14 or _QUESTION.search(text) or _STATEMENT.search(f" {text} "):
         return None
     if not _WORDS_FIRST.match(text) or len(_PROSE.findall(text)) < 0.85 * len(text):

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.agents.rules.adding import parse_tasks
+from bot.agents.rules.cannot import read_cannot
 from bot.agents.rules.changes import read_change, read_note
 from bot.agents.rules.clauses import read_clauses
-from bot.agents.rules.cannot import read_cannot
 from bot.agents.rules.cleaning import Cleaned, clean
 from bot.agents.rules.intents import (
     AddTasks,
@@ -30,8 +30,8 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
-from bot.agents.rules.normalise import normalise
 from bot.agents.rules.listing import list_request, read_list
+from bot.agents.rules.normalise import normalise
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.requests import (
     read_implicit_add,
@@ -65,12 +65,13 @@ _ADD_LEAD = re.compile(
     r"|^(?:jot|write|put|note)\s+down\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
     r"really\s+|def(?:initely)?\s+|probably\s+)?(?:(?:need|needs|have|has|got|ought|want|plan|"
-    r"going)\s+to|gotta|must|should|wanna|gonna)\s+(?=\w)",
+    r"going)\s+to|gotta|must|should|wanna|gonna|(?:totally\s+|completely\s+|almost\s+)?"
+    r"forgot\s+to)\s+(?=\w)",
     _I,
 )
 _WEAK_ADD = re.compile(
     r"^(?:(?:i|we)\b|need|have|got|gotta|must|should|ought|want|wanna|plan|"
-    r"going|gonna|still|also|really|def|probably)",
+    r"going|gonna|still|also|really|def|probably|totally|completely|almost|forgot)",
     _I,
 )
 _PUT_ON_LIST = re.compile(
@@ -83,7 +84,7 @@ _PUT_ON_LIST = re.compile(
 # (no quadratic backtracking on "::::…").
 _TRAILING_ADD = re.compile(
     r"^(?P<body>.+?)(?<![\s,.;:\-–—])[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?"
-    r"(?:add|ad|save|log|put)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+"
+    r"(?:add|save|log|put|stick|throw|pop|jot|note|write)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+"
     r"(?:list|todos?|tasks|to-?do\s+list))?$|^(?P<body2>.+?)(?<!\bback)(?<![\s,.;:\-–—])"
     r"[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
     r"(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks)$",
@@ -128,6 +129,9 @@ class Rule:
     read: Callable[[Reading], Intent | None]
 
 
+_BARE_ADD = re.compile(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", _I)
+
+
 # THE RULE TABLE. Tried in this order; the first rule that returns an intent wins, and its
 # name is logged at DEBUG. Why this order: requests with an unmistakable form first (a bare
 # "add", small talk, a capability the bot lacks, a note for a task); then a clear list
@@ -155,7 +159,6 @@ RULES: tuple[Rule, ...] = (
     Rule("done-mark", lambda r: _read_done_mark(r)),
     Rule("implicit-add", lambda r: read_implicit_add(r.text, now=r.now)),
 )
-_BARE_ADD = re.compile(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", _I)
 
 
 def _understand(message: str, *, now: datetime) -> Intent:
@@ -196,7 +199,7 @@ def _read_talk(reading: Reading) -> Intent | None:
 def _read_change(reading: Reading) -> Intent | None:
     change = read_change(reading.text, now=reading.now)
     if isinstance(change, Update) and change.ref.words and change.title is None:
-        otherwise = read_implicit_add(reading.text, now=reading.now)
+        otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
         if otherwise is not None:
             return dataclasses.replace(change, otherwise=otherwise)
     return change
@@ -211,7 +214,7 @@ def _read_done_mark(reading: Reading) -> Intent | None:
 
 def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     wrapped = _PUT_ON_LIST.match(text)
-    if wrapped:
+    if wrapped and not re.search(r"[,;]\s*\w+\s+(?:it|that|this)\b", wrapped["body"]):
         return _add(wrapped["body"], now=now)
     trailing = _TRAILING_ADD.match(text)
     if trailing:

@@ -12,26 +12,28 @@ from bot.dates.reminder import FoundReminder, find_reminder
 from bot.dates.repeat import FoundRepeat, find_repeat
 
 _TIME_ONLY = re.compile(
-    r"(?:at\s+|@\s*)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|h)?|noon|midday|midnight)",
+    r"(?:(?:due|by|to|for|until|till)\s+)?(?:at\s+|@\s*)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|h)?|noon|midday|midnight)",
     re.IGNORECASE,
 )
 
 
 def is_time_only(found: FoundDue | None) -> bool:
     """Whether the phrase said only a time ("2pm", "at noon"): a change then keeps the day."""
-    return found is not None and found.clock is not None and bool(
-        _TIME_ONLY.fullmatch(found.phrase.strip())
+    return (
+        found is not None
+        and found.clock is not None
+        and bool(_TIME_ONLY.fullmatch(found.phrase.strip()))
     )
 
 
 __all__ = [
-    "is_time_only",
     "FoundDue",
     "FoundReminder",
     "FoundRepeat",
     "find_due",
     "find_reminder",
     "find_repeat",
+    "is_time_only",
     "resolve_date_phrase",
     "shift",
 ]

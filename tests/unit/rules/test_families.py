@@ -42,7 +42,10 @@ def test_an_inline_numbered_list_is_one_task_per_item() -> None:
 
 
 def test_inline_bullets_are_one_task_each() -> None:
-    assert titles(read("todos: • oil the hinges • book the MOT")) == ["oil the hinges", "book the MOT"]
+    assert titles(read("todos: • oil the hinges • book the MOT")) == [
+        "oil the hinges",
+        "book the MOT",
+    ]
 
 
 def test_two_different_actions_joined_by_and_are_both_done() -> None:
@@ -73,7 +76,9 @@ def test_and_inside_a_title_does_not_split() -> None:
         ("low prio: sort the sock drawer", "sort the sock drawer", None),
     ],
 )
-def test_a_message_that_reads_as_a_task_is_a_new_task(text: str, title: str, due: str | None) -> None:
+def test_a_message_that_reads_as_a_task_is_a_new_task(
+    text: str, title: str, due: str | None
+) -> None:
     intent = read(text)
     assert titles(intent) == [title]
     assert isinstance(intent, AddTasks) and intent.tasks[0].due == due
@@ -93,7 +98,7 @@ async def test_the_same_phrase_changes_the_task_it_names(chat: Chat) -> None:
     assert task is not None and task.due is not None and task.due.at.day == 20
 
 
-@pytest.mark.parametrize("text", ["is the report ready", "the printer is broken", "{\"x\": 1}"])
+@pytest.mark.parametrize("text", ["is the report ready", "the printer is broken", '{"x": 1}'])
 def test_questions_statements_and_code_are_not_new_tasks(text: str) -> None:
     assert not isinstance(read(text), AddTasks)
 

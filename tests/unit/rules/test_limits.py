@@ -31,10 +31,20 @@ NOW = datetime(2026, 11, 18, 9, 0)
         "tomorrow at 5pm next friday dec 5 " * 115,
     ],
 )
-def test_long_hostile_text_is_read_quickly(text: str) -> None:
-    started = time.perf_counter()
-    understand(text[:4000], now=NOW)
-    assert time.perf_counter() - started < 0.25
+def test_long_hostile_text_is_read_in_linear_time(text: str) -> None:
+    # No budget in seconds (machines are shared): the time for 4,000 characters is compared
+    # side by side with the time for 1,000. Linear reading is about 4x; a pattern that
+    # backtracks quadratically is 16x or more. Best of three runs each, to ride out noise.
+    def best(sample: str) -> float:
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            understand(sample, now=NOW)
+            runs.append(time.perf_counter() - started)
+        return min(runs)
+
+    short, long = best(text[:1000]), best(text[:4000])
+    assert long < 10 * short + 0.002
 
 
 def test_a_huge_message_is_not_read() -> None:

@@ -343,19 +343,24 @@ class Performer:
         return numbers
 
     async def _fits_any(self, ref: TaskRef) -> bool:
-        """Whether the reference's words fit any task at all, however weakly."""
+        """Whether the reference's words name a task or leave candidates to ask about."""
         words = query_words(ref.words)
-        return any(
-            score(
-                words,
-                number=t["number"],
-                title=t["title"],
-                description=t.get("description") or "",
-                completed=bool(t.get("completed")),
+        scored = [
+            s
+            for t in await self._everything()
+            if (
+                s := score(
+                    words,
+                    number=t["number"],
+                    title=t["title"],
+                    description=t.get("description") or "",
+                    completed=bool(t.get("completed")),
+                )
             )
             is not None
-            for t in await self._everything()
-        )
+        ]
+        choice = pick(scored, prefer="any")
+        return choice.number is not None or bool(choice.candidates)
 
     async def _resolve(
         self, ref: TaskRef, *, prefer: str, action: str, loose: bool = False

@@ -60,7 +60,8 @@ _ASIDE = re.compile(
 # "fix the chair - glue is in the drawer": after a dash, a clause with its own verb is detail.
 _DASH_ASIDE = re.compile(
     r"\s+[-–—]\s+(?=[\w'’]+(?:\s+[\w'’]+){0,3}\s+(?:is|are|was|were|has|have|needs?|"
-    r"should|must|can|will)\b)",
+    r"should|must|can|will)\b|(?:it|they|we|i|that|he|she)(?:['’](?:s|re|m|ve|ll)|\s+(?:is|are|"
+    r"was|were|has|have|had))\b)",
     re.IGNORECASE,
 )
 _SENTENCE_STARTS = re.compile(

@@ -30,6 +30,9 @@ _TAGS = re.compile(
     r"\b(?:tags?|tagged|labels?|labell?ed|categor(?:y|ies)|projects?|folders?)\b",
     _I,
 )
+_ASSIGN_TO = re.compile(
+    r"^(?:assign|delegate|reassign|hand\s+(?:off|over))\s+.+\s+to\s+\w+(?:\s+\w+)?$", _I
+)
 _ABOUT_THE_LIST = re.compile(
     r"\b(?:my|our|the|this|whole|all)\s+(?:list|lists|tasks?|todos?|to-?dos?|items?)\b|"
     r"\b(?:this|these|it|them|everything)\b|#?\b\d{1,4}\b|\b(?:google|outlook|calendar|"
@@ -42,6 +45,8 @@ def read_cannot(text: str) -> Smalltalk | None:
     """An honest "I can't … yet" for a request about the list the bot has no tool for."""
     if _TAGS.match(text):
         return Smalltalk("cannot", topic="tags")
+    if _ASSIGN_TO.match(text):
+        return Smalltalk("cannot", topic="assign")
     if not _ABOUT_THE_LIST.search(text):
         return None
     for what, pattern in _CAPABILITIES:

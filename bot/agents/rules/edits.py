@@ -174,11 +174,11 @@ def _topic_clear_due(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @EDITS.rule(
+    r"^(?:typo|mistake|error|misspelling|spelling\s+mistake|spelling\s+error)\s+(?:in|on)\s+"
+    r"(?P<ref>.+?)\s*[,:;.\-–—]+\s*(?:it\s+)?should\s+(?:be|say|read)\s*:?\s+(?P<title>.+)$",
     r"^(?:rename|retitle|re-title|re-name)\s+(?P<ref>.+?)\s+(?:to|as|into|->|→|:)\s+(?P<title>.+)$",
     r"^(?:call|name)\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+)\s+(?P<title>.+)$",
     r"^(?P<ref>.+?)\s+should\s+(?:be\s+called|say|read|be\s+named)\s+(?P<title>.+)$",
-    r"^(?:typo|mistake|error|misspelling|spelling\s+mistake|spelling\s+error)\s+(?:in|on)\s+"
-    r"(?P<ref>.+?)\s*[,:;.\-–—]+\s*(?:it\s+)?should\s+(?:be|say|read)\s*:?\s+(?P<title>.+)$",
     r"^(?:fix|change|correct|update|edit)\s+(?:the\s+)?(?:title|name|wording|spelling)\s+"
     r"(?:of|for|on|in)\s+(?P<ref>.+?)\s*(?::|\s+to)\s+(?P<title>.+)$",
     r"^(?P<ref>#?\s?\d{1,4})\s*(?:->|→|=>)\s*(?P<title>.+)$",

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 Reader = Callable[[re.Match[str], datetime], Intent | None]
 
 COUNT = r"(?:\d+|an?|one|two|three|four|five|six|seven|couple(?:\s+of)?|a\s+couple(?:\s+of)?|few)"
-DUE_FIELD = r"(?:due\s+date|deadline|due|date|due\s+time|reminder)"
+DUE_FIELD = r"(?:due\s+date|deadline|due|date|due\s+time|time|reminder)"
 LIST_NOUN = r"(?:list|todos?|to-?dos?|tasks|to-?do\s+list|todo\s+list|task\s+list)"
 _NUMBER_WORDS = {
     "a": 1,

@@ -60,6 +60,14 @@ _INTRO = re.compile(
     _I,
 )
 _INTRO_THEN_LIST = re.compile(r"^(?P<head>[^:\n]{1,40}):\s*(?P<body>[^\n]+)$")
+# "stuff for this week: …", "two quick ones - 1. … 2. …": a short head naming a batch.
+_COLLECTIVE = re.compile(r"^(?:\w+\s+){0,3}(?:stuff|things|ones|tasks|todos|items|bits)\b", _I)
+
+
+def _is_intro(head: str) -> bool:
+    return head[-1:] in ":-–—" and len(head.split()) <= 6
+
+
 Understand = Callable[[str], Intent]
 
 
@@ -99,7 +107,7 @@ def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent
 def _items(text: str, *, now: datetime) -> Intent | None:
     """ "couple of things: 1) … 2) …", "new tasks: • … • …": every item a new task."""
     intro = _INTRO_THEN_LIST.match(text)
-    if intro and _INTRO.match(intro["head"]):
+    if intro and (_INTRO.match(intro["head"]) or _COLLECTIVE.search(intro["head"])):
         tasks = parse_tasks(intro["body"], now=now, plural=True)
         return AddTasks(tasks) if len(tasks) > 1 else None
     numbered = list(_NUMBERED.finditer(text))
@@ -110,7 +118,7 @@ def _items(text: str, *, now: datetime) -> Intent | None:
         if len(marks) < 2:
             return None
     head = text[: marks[0].start()].strip()
-    if head and not _INTRO.match(head) and not (head.endswith(":") and len(head.split()) <= 6):
+    if head and not _INTRO.match(head) and not _is_intro(head):
         return None
     bodies = [
         text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))]
@@ -186,6 +194,7 @@ _QUESTION = re.compile(
     r"ok|okay|hmm|lol)\b|\?",
     _I,
 )
+_ABOUT_THE_LIST = re.compile(r"\b(?:my|the)\s+(?:list|tasks|todos|to-?dos|task\s+list)\b", _I)
 _NOT_TITLE_STARTS = frozenset(
     [*COMMAND_VERBS, "x", "search", "find", "push", "bump", "make", "set", "mark", "uncheck"]
 )
@@ -211,6 +220,8 @@ def read_implicit_add(text: str, *, now: datetime, command_first: bool = False) 
         return None
     if not 2 <= len(words) <= 14 or _QUESTION.search(text) or _STATEMENT.search(f" {text} "):
         return None
+    if _ABOUT_THE_LIST.search(text) or re.search(r"\b(?:of|to|for)\s+#?\d{1,4}\b", text):
+        return None  # "shw me my list", "change the time of 1 to 11am": about the list
     if not _WORDS_FIRST.match(text) or len(_PROSE.findall(text)) < 0.85 * len(text):
         return None  # code, JSON, symbols: not something written on a sticky note
     tasks = parse_tasks(text, now=now)

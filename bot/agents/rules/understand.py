@@ -30,6 +30,7 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
+from bot.agents.rules.lexicon import ACTION_VERBS
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.normalise import normalise
 from bot.agents.rules.refs import parse_ref
@@ -55,7 +56,7 @@ _ADD_LEAD = re.compile(
     rf"|^{_ADD_TYPO}(?:\s*[:\-–—]+\s*|\s+)(?:(?:this|these|the\s+following|following|those)\b"
     r"\s*(?=[:\n-])|to\s+(?:my\s+|the\s+)?(?:list|todo\s*list|to-?do\s+list|todos|tasks|"
     r"to-?dos)\s*[:\-–—]?\s*)?"
-    r"|^remind\s+(?:me|us)\s+(?:to\s+|too\s+|"
+    r"|^remind\s+(?:me|us)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
     r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo)\s*[:\-–—]+\s*"
     r"|^reminder\s+(?:to|for|about)\s+"
@@ -66,12 +67,12 @@ _ADD_LEAD = re.compile(
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
     r"really\s+|def(?:initely)?\s+|probably\s+)?(?:(?:need|needs|have|has|got|ought|want|plan|"
     r"going)\s+to|gotta|must|should|wanna|gonna|(?:totally\s+|completely\s+|almost\s+)?"
-    r"forgot\s+to)\s+(?=\w)",
+    r"(?:forgot|keep\s+forgetting|always\s+forget)\s+to)\s+(?=\w)",
     _I,
 )
 _WEAK_ADD = re.compile(
     r"^(?:(?:i|we)\b|need|have|got|gotta|must|should|ought|want|wanna|plan|"
-    r"going|gonna|still|also|really|def|probably|totally|completely|almost|forgot)",
+    r"going|gonna|still|also|really|def|probably|totally|completely|almost|forgot|keep|always)",
     _I,
 )
 _PUT_ON_LIST = re.compile(
@@ -213,6 +214,9 @@ def _read_done_mark(reading: Reading) -> Intent | None:
 
 
 def _read_add(text: str, *, now: datetime) -> AddTasks | None:
+    label = _LABEL_THEN_VERB.match(text)
+    if label and label["verb"].lower() in ACTION_VERBS:
+        return _add(text[label.end("label") :], now=now)  # "todo buy lightbulbs"
     wrapped = _PUT_ON_LIST.match(text)
     if wrapped and not re.search(r"[,;]\s*\w+\s+(?:it|that|this)\b", wrapped["body"]):
         return _add(wrapped["body"], now=now)
@@ -227,6 +231,9 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
         body = "- " + body  # "add - fix bike - oil chain": the first dash was a bullet
     plural = bool(re.search(r"\b(?:these|those|following|tasks|todos|items|things)\b", lead[0], _I))
     return _add(body, now=now, plural=plural)
+
+
+_LABEL_THEN_VERB = re.compile(r"^(?P<label>todo|to-?do|task)\s+(?P<verb>[a-z]+)\b", _I)
 
 
 def _read_weak_add(text: str, *, now: datetime) -> Intent | None:

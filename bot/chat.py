@@ -6,14 +6,14 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from bot import dates, texts
 from bot.agent import Agent, AgentReply, AgentTurn
-from bot.conversations import IncomingMessage, Reply, User
+from bot.conversations import IncomingMessage, Reply, TurnRequest, User
 from bot.errors import StorageUnavailable, UnknownTimezone
 from bot.identity import ConversationKey, UserRef
 from bot.stores import Storage
@@ -161,46 +161,44 @@ class ChatService:
         # The person's words are stored (and the delivery marked handled) before anything can
         # fail, so nothing they wrote is lost and a redelivery is never answered twice.
         start = await conversations.begin_turn(
-            key=message.key,
-            author=message.author,
-            display_name=message.display_name,
-            default_timezone=self._default_tz,
-            timezone_hint=self._timezone_hint(message.timezone, message.author),
-            text=message.text,
-            platform_message_id=message.platform_message_id,
-            now=self._clock(),
-            history_limit=self._limits.history_messages,
-            history_chars=self._limits.history_chars,
-            event_id=message.event_id,
+            request=TurnRequest(
+                message=message,
+                now=self._clock(),
+                default_timezone=self._default_tz,
+                timezone_hint=self._timezone_hint(message.timezone, message.author),
+                history_limit=self._limits.history_messages,
+                history_chars=self._limits.history_chars,
+            )
         )
         if start is None:
             return None
         user = start.user
         toolbox = self._toolbox(user)
-        if len(message.text) > self._limits.max_message_chars:
-            answer = AgentReply(
-                text=texts.message_too_long(len(message.text), self._limits.max_message_chars)
+        async with self._reply_transaction():
+            if len(message.text) > self._limits.max_message_chars:
+                answer = AgentReply(
+                    text=texts.message_too_long(len(message.text), self._limits.max_message_chars)
+                )
+            else:
+                turn = AgentTurn(
+                    user=user,
+                    text=message.text,
+                    history=start.history,
+                    now=start.message.created_at,
+                    tz=toolbox.tz,
+                )
+                answer = await self._run_agent(turn, toolbox, message.key)
+            # Whatever the agent managed, its tool calls are recorded with the reply.
+            await conversations.append_message(
+                conversation_id=start.conversation.id,
+                user_id=user.id,
+                role="assistant",
+                content=answer.text,
+                now=self._clock(),
+                tool_calls=toolbox.calls,
+                tokens_used=answer.tokens_used,
+                speaker_name=user.display_name,
             )
-        else:
-            turn = AgentTurn(
-                user=user,
-                text=message.text,
-                history=start.history,
-                now=start.message.created_at,
-                tz=toolbox.tz,
-            )
-            answer = await self._run_agent(turn, toolbox, message.key)
-        # Whatever the agent managed, its tool calls are recorded with the reply.
-        await conversations.append_message(
-            conversation_id=start.conversation.id,
-            user_id=user.id,
-            role="assistant",
-            content=answer.text,
-            now=self._clock(),
-            tool_calls=toolbox.calls,
-            tokens_used=answer.tokens_used,
-            speaker_name=user.display_name,
-        )
         reply = Reply(
             text=answer.text,
             tool_calls=list(toolbox.calls),
@@ -211,15 +209,25 @@ class ChatService:
         )
         return reply, toolbox
 
+    def _reply_transaction(self) -> AbstractAsyncContextManager[object]:
+        """The tool calls and the reply of an agent that answers in milliseconds (the offline
+        one) commit together: one transaction instead of one per call plus one for the reply.
+        An agent that waits on a model must not hold the database meanwhile: its calls commit
+        one by one."""
+        if getattr(self._agent, "answers_instantly", False):
+            return self._storage.one_transaction()
+        return nullcontext()
+
     async def _run_agent(
         self, turn: AgentTurn, toolbox: TaskToolbox, key: ConversationKey
     ) -> AgentReply:
         """The agent's answer; a failure or timeout becomes an honest apology that says which
         changes were already made (they are committed and stay)."""
         try:
-            answer = await asyncio.wait_for(
-                self._agent.respond(turn, toolbox), timeout=self._limits.agent_timeout
-            )
+            # A timeout scope, not wait_for: no task per turn, and the agent runs in the turn's
+            # own context (its shared transaction, if any).
+            async with asyncio.timeout(self._limits.agent_timeout):
+                answer = await self._agent.respond(turn, toolbox)
         except TimeoutError:
             log.warning("agent %s timed out in %s", self._agent.name, key)
             done = texts.describe_changes(toolbox.calls)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -10,6 +11,8 @@ from bot.identity import ConversationKey, UserRef
 from bot.tasks import Task
 
 Role = Literal["user", "assistant"]
+
+_LISTED_FIELDS = ("number", "title", "completed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,27 @@ class ToolCall:
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "arguments": self.arguments, "result": self.result}
 
+    def as_stored(self) -> dict[str, Any]:
+        """What the conversation keeps of the call: big list results in a compact form.
+
+        A list's result holds a page of tasks in full (kilobytes); later turns only refer back
+        to them ("the second one", "it"), so each listed task keeps its number, title and
+        state, and the counts stay. Every other result is kept whole (undo reads them).
+        """
+        tasks = self.result.get("tasks")
+        if not isinstance(tasks, list) or len(tasks) <= 1:
+            return self.as_json()
+        compact = [
+            {name: task.get(name) for name in _LISTED_FIELDS}
+            for task in tasks
+            if isinstance(task, Mapping)
+        ]
+        return {
+            "name": self.name,
+            "arguments": self.arguments,
+            "result": {**self.result, "tasks": compact},
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class StoredMessage:
@@ -51,6 +75,23 @@ class StoredMessage:
 class Conversation:
     id: int
     key: ConversationKey
+
+
+@dataclass(frozen=True, slots=True)
+class TurnRequest:
+    """What the start of a turn needs: the message, and how to read the person and history.
+
+    ``timezone_hint`` is the platform's zone for the author (applied unless they pinned one);
+    the history window is at most ``history_limit`` messages and about ``history_chars``
+    characters of stored text (tool calls included).
+    """
+
+    message: IncomingMessage
+    now: datetime
+    default_timezone: str
+    timezone_hint: str | None
+    history_limit: int
+    history_chars: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,17 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnStart, User
+from bot.conversations import (
+    Conversation,
+    Role,
+    StoredMessage,
+    ToolCall,
+    TurnRequest,
+    TurnStart,
+    User,
+)
 from bot.identity import ConversationKey, UserRef
-from bot.tasks import Task, TaskChanges, TaskDraft, TaskImport, TaskQuery
+from bot.tasks import Task, TaskChanges, TaskDraft, TaskImport, TaskPage, TaskQuery
 
 
 class UserStore(Protocol):
@@ -26,8 +34,6 @@ class UserStore(Protocol):
 
     async def set_timezone(self, *, user_id: int, timezone: str, pinned: bool = True) -> User:
         """Set the zone; ``pinned`` when the person chose it (a platform hint does not pin)."""
-
-    async def set_display_name(self, *, user_id: int, display_name: str) -> User: ...
 
 
 class TaskStore(Protocol):
@@ -60,9 +66,18 @@ class TaskStore(Protocol):
         """The task, or ``TaskNotFound``."""
 
     async def list_tasks(
-        self, *, user_id: int, query: TaskQuery, now: datetime, tz: ZoneInfo, limit: int = 200
-    ) -> list[Task]:
-        """Matching tasks: open before completed, soonest due first, then by number."""
+        self,
+        *,
+        user_id: int,
+        query: TaskQuery,
+        now: datetime,
+        tz: ZoneInfo,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> TaskPage:
+        """Matching tasks in ``query.order`` (open before completed; by default soonest due
+        first, then higher priority, then by number), ``limit`` of them from ``offset`` on,
+        with the ``total`` that match. Filters, order and paging are the database's work."""
 
     async def update_task(
         self, *, user_id: int, number: int, changes: TaskChanges, now: datetime
@@ -73,11 +88,17 @@ class TaskStore(Protocol):
 
 
 class ConversationStore(Protocol):
-    async def open_conversation(self, *, key: ConversationKey, now: datetime) -> Conversation:
-        """The conversation for ``key``, created on first use."""
-
     async def find_conversation(self, *, key: ConversationKey) -> Conversation | None:
         """The conversation for ``key`` if anyone has talked there, without creating it."""
+
+    async def begin_turn(self, *, request: TurnRequest) -> TurnStart | None:
+        """Start a turn atomically: claim the platform event (``None`` when it was seen before),
+        resolve the author (created on first contact; the timezone hint applies unless the
+        person pinned a zone), open the conversation, read the history window as it was
+        before this message, and store the message.
+
+        One transaction, so the person's words are kept before the agent runs.
+        """
 
     async def append_message(
         self,
@@ -92,44 +113,13 @@ class ConversationStore(Protocol):
         platform_message_id: str | None = None,
         speaker_name: str | None = None,
     ) -> StoredMessage:
-        """Store a message; ``speaker_name`` saves a look-up when the caller knows it."""
+        """Store a message; ``speaker_name`` saves a look-up when the caller knows it.
 
-    async def begin_turn(
-        self,
-        *,
-        key: ConversationKey,
-        author: UserRef,
-        display_name: str | None,
-        default_timezone: str,
-        timezone_hint: str | None,
-        text: str,
-        platform_message_id: str | None,
-        now: datetime,
-        history_limit: int,
-        history_chars: int,
-        event_id: str | None = None,
-    ) -> TurnStart | None:
-        """Start a turn atomically: claim the platform event (``None`` when it was seen before),
-        resolve the author (created on first contact; ``timezone_hint`` applies unless the
-        person pinned a zone), open the conversation, read the history window as it
-        was before this message, and store the message.
-
-        One transaction on the hot path, so the person's words are kept before the agent runs.
-        """
-
-    async def recent_messages(
-        self, *, conversation_id: int, limit: int, char_budget: int
-    ) -> list[StoredMessage]:
-        """The newest messages, oldest first: at most ``limit`` and about ``char_budget`` chars.
-
-        Cost depends on ``limit``, never on the length of the conversation.
+        Big tool results are stored as a compact summary (see ``bot.conversations``).
         """
 
 
 class EventLog(Protocol):
-    async def claim_event(self, *, platform: str, event_id: str, now: datetime) -> bool:
-        """True the first time a platform event id is seen, False on every redelivery."""
-
     async def prune_events(self, *, older_than: datetime) -> int:
         """Forget event ids seen before ``older_than``; returns how many were removed."""
 
@@ -151,5 +141,10 @@ class Storage(Protocol):
 
     def turn_lock(self, key: ConversationKey) -> AbstractAsyncContextManager[None]:
         """Serialise turns of one conversation, across processes where the database allows."""
+
+    def one_transaction(self) -> AbstractAsyncContextManager[None]:
+        """Every store call inside is one transaction, committed when the block ends and
+        rolled back if it raises. Only for work that takes milliseconds (the offline agent's
+        tool calls and the reply): it holds the database's write lock meanwhile."""
 
     async def close(self) -> None: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -159,6 +159,7 @@ class TaskChanges:
 
 
 TaskStatus = Literal["open", "completed", "all"]
+TaskOrder = Literal["due", "priority", "number", "newest"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +173,24 @@ class TaskQuery:
     overdue: bool = False
     has_due: bool | None = None
     numbers: frozenset[int] = field(default_factory=frozenset)
+    order: TaskOrder = "due"
 
     def narrows_by_due(self) -> bool:
         return bool(self.due_after or self.due_before or self.overdue)
+
+    def window(self, *, now: datetime, tz: ZoneInfo) -> DueWindow:
+        """The due bounds as instants, so a store can filter in SQL exactly as ``matches``."""
+        today = now.astimezone(tz).date()
+        return DueWindow(
+            dates_from=_utc_midnight(self.due_after) if self.due_after else None,
+            dates_to=_utc_midnight(self.due_before) if self.due_before else None,
+            times_from=_local_midnight(self.due_after, tz) if self.due_after else None,
+            times_before=_local_midnight(self.due_before + timedelta(days=1), tz)
+            if self.due_before
+            else None,
+            dates_overdue_before=_utc_midnight(today) if self.overdue else None,
+            times_overdue_before=now if self.overdue else None,
+        )
 
     def matches(self, task: Task, *, now: datetime, tz: ZoneInfo) -> bool:
         """Whether ``task`` passes the filter; stores use it for what SQL cannot express simply."""
@@ -200,6 +216,37 @@ class TaskQuery:
         return not (self.overdue and not task.due.is_overdue(now, tz))
 
 
+@dataclass(frozen=True, slots=True)
+class DueWindow:
+    """``TaskQuery``'s due filter in stored terms. A date alone is stored as midnight UTC of
+    its day, so its bounds are dates at midnight UTC (inclusive); a date-time is an instant, so
+    its bounds are the person's local midnights (``times_before`` exclusive). Overdue: a date
+    before today, a date-time before now."""
+
+    dates_from: datetime | None
+    dates_to: datetime | None
+    times_from: datetime | None
+    times_before: datetime | None
+    dates_overdue_before: datetime | None
+    times_overdue_before: datetime | None
+
+
+def _utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=tz).astimezone(UTC)
+
+
+class TaskPage(list[Task]):
+    """One page of a filtered list, in order, and ``total``: how many tasks match in all."""
+
+    def __init__(self, tasks: Sequence[Task] = (), *, total: int | None = None) -> None:
+        super().__init__(tasks)
+        self.total = len(self) if total is None else total
+
+
 _NO_DAY = date.max
 _NO_TIME = datetime.max.replace(tzinfo=UTC)
 
@@ -216,3 +263,16 @@ def sort_key(task: Task, tz: ZoneInfo) -> tuple[int, date, int, datetime, int, i
         day = task.due.local_date(tz)
         timed, moment = (1, task.due.at) if task.due.has_time else (0, _NO_TIME)
     return (1 if task.completed else 0, day, timed, moment, task.priority.rank, task.number)
+
+
+def order_key(task: Task, tz: ZoneInfo, order: TaskOrder = "due") -> tuple[object, ...]:
+    """How a list in ``order`` sorts: open before completed always, then ``due`` (see
+    ``sort_key``), ``priority`` (higher first, then by due), ``number`` or ``newest``."""
+    key = sort_key(task, tz)
+    if order == "priority":
+        return (key[0], task.priority.rank, *key[1:])
+    if order == "number":
+        return (key[0], task.number)
+    if order == "newest":
+        return (key[0], -task.number)
+    return key

@@ -7,12 +7,21 @@ dedup of events) so tests written against it hold for the real ones.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnStart, User
+from bot.conversations import (
+    Conversation,
+    Role,
+    StoredMessage,
+    ToolCall,
+    TurnRequest,
+    TurnStart,
+    User,
+)
 from bot.errors import InvalidInput, TaskNotFound
 from bot.identity import ConversationKey, UserRef
 from bot.tasks import (
@@ -21,9 +30,10 @@ from bot.tasks import (
     TaskChanges,
     TaskDraft,
     TaskImport,
+    TaskPage,
     TaskQuery,
+    order_key,
     plan_import_numbers,
-    sort_key,
 )
 
 
@@ -68,11 +78,6 @@ class MemoryUserStore:
         user = dataclasses.replace(
             current, timezone=timezone, timezone_pinned=current.timezone_pinned or pinned
         )
-        self._d.users[user_id] = user
-        return user
-
-    async def set_display_name(self, *, user_id: int, display_name: str) -> User:
-        user = dataclasses.replace(self._d.users[user_id], display_name=display_name)
         self._d.users[user_id] = user
         return user
 
@@ -134,11 +139,21 @@ class MemoryTaskStore:
         return task
 
     async def list_tasks(
-        self, *, user_id: int, query: TaskQuery, now: datetime, tz: ZoneInfo, limit: int = 200
-    ) -> list[Task]:
+        self,
+        *,
+        user_id: int,
+        query: TaskQuery,
+        now: datetime,
+        tz: ZoneInfo,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> TaskPage:
         mine = [t for (owner, _), t in self._d.tasks.items() if owner == user_id]
-        found = (t for t in mine if query.matches(t, now=now, tz=tz))
-        return sorted(found, key=lambda task: sort_key(task, tz))[:limit]
+        found = sorted(
+            (t for t in mine if query.matches(t, now=now, tz=tz)),
+            key=lambda task: order_key(task, tz, query.order),
+        )
+        return TaskPage(found[offset : offset + limit], total=len(found))
 
     async def update_task(
         self, *, user_id: int, number: int, changes: TaskChanges, now: datetime
@@ -171,42 +186,35 @@ class MemoryConversationStore:
     async def find_conversation(self, *, key: ConversationKey) -> Conversation | None:
         return self._d.conversations.get(key)
 
-    async def begin_turn(
-        self,
-        *,
-        key: ConversationKey,
-        author: UserRef,
-        display_name: str | None,
-        default_timezone: str,
-        timezone_hint: str | None,
-        text: str,
-        platform_message_id: str | None,
-        now: datetime,
-        history_limit: int,
-        history_chars: int,
-        event_id: str | None = None,
-    ) -> TurnStart | None:
-        if event_id and not await MemoryEventLog(self._d).claim_event(
-            platform=key.platform, event_id=event_id, now=now
+    async def begin_turn(self, *, request: TurnRequest) -> TurnStart | None:
+        incoming, now = request.message, request.now
+        key = incoming.key
+        if incoming.event_id and not await MemoryEventLog(self._d).claim_event(
+            platform=key.platform, event_id=incoming.event_id, now=now
         ):
             return None
         users = MemoryUserStore(self._d)
+        hint = request.timezone_hint
         user = await users.resolve_user(
-            ref=author, display_name=display_name, timezone=timezone_hint or default_timezone
+            ref=incoming.author,
+            display_name=incoming.display_name,
+            timezone=hint or request.default_timezone,
         )
-        if timezone_hint and not user.timezone_pinned and user.timezone != timezone_hint:
-            user = await users.set_timezone(user_id=user.id, timezone=timezone_hint, pinned=False)
+        if hint and not user.timezone_pinned and user.timezone != hint:
+            user = await users.set_timezone(user_id=user.id, timezone=hint, pinned=False)
         conversation = await self.open_conversation(key=key, now=now)
         history = await self.recent_messages(
-            conversation_id=conversation.id, limit=history_limit, char_budget=history_chars
+            conversation_id=conversation.id,
+            limit=request.history_limit,
+            char_budget=request.history_chars,
         )
         message = await self.append_message(
             conversation_id=conversation.id,
             user_id=user.id,
             role="user",
-            content=text,
+            content=incoming.text,
             now=now,
-            platform_message_id=platform_message_id,
+            platform_message_id=incoming.platform_message_id,
         )
         return TurnStart(user=user, conversation=conversation, history=history, message=message)
 
@@ -230,11 +238,11 @@ class MemoryConversationStore:
             speaker_name=speaker_name or self._d.users[user_id].display_name,
             role=role,
             content=content,
-            tool_calls=list(tool_calls),
+            tool_calls=[_as_stored(c) for c in tool_calls],
             created_at=now,
         )
         self._d.messages.append(message)
-        return message
+        return dataclasses.replace(message, tool_calls=list(tool_calls))
 
     async def recent_messages(
         self, *, conversation_id: int, limit: int, char_budget: int
@@ -246,11 +254,23 @@ class MemoryConversationStore:
         for message in reversed(self._d.messages):
             if message.conversation_id != conversation_id:
                 continue
-            if len(picked) >= limit or (picked and used + len(message.content) > char_budget):
+            size = _stored_chars(message)
+            if len(picked) >= limit or (picked and used + size > char_budget):
                 break
             picked.append(message)
-            used += len(message.content)
+            used += size
         return picked[::-1]
+
+
+def _as_stored(call: ToolCall) -> ToolCall:
+    stored = call.as_stored()
+    return ToolCall(name=stored["name"], arguments=stored["arguments"], result=stored["result"])
+
+
+def _stored_chars(message: StoredMessage) -> int:
+    """What a message costs the history window, as the SQL stores measure it."""
+    calls = [c.as_json() for c in message.tool_calls]
+    return len(message.content) + (len(json.dumps(calls)) if calls else 0)
 
 
 class MemoryEventLog:
@@ -280,6 +300,11 @@ class MemoryStorage:
     @asynccontextmanager
     async def turn_lock(self, key: ConversationKey) -> AsyncIterator[None]:
         # The core already serialises turns in-process; this store has no other processes.
+        yield
+
+    @asynccontextmanager
+    async def one_transaction(self) -> AsyncIterator[None]:
+        # Nothing to commit: every call's change is in place as soon as it returns.
         yield
 
     async def close(self) -> None:

@@ -17,6 +17,7 @@ from adapters.discord import rendering, texts
 from adapters.discord.interactions import DELIVERY_ERRORS, apologise
 from adapters.discord.mapping import command_facts, user_ref
 from adapters.discord.rendering import NO_PINGS
+from bot.conversations import Reply
 
 if TYPE_CHECKING:
     from adapters.discord.client import TodoBot
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CUSTOM_ID = re.compile(r"todo:done:(?P<owner>[0-9]{1,20}):(?P<number>[0-9]{1,9})")
+PAGE_ID = re.compile(r"todo:page:(?P<owner>[0-9]{1,20}):(?P<query>[a-z0-9=,]{1,70})")
 
 
 def custom_id(owner_id: int, number: int) -> str:
@@ -96,6 +98,64 @@ class CompleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CU
         )
 
 
+class NextPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_ID):
+    """Shows the next page of a list to its owner; the list's filters are in the id."""
+
+    def __init__(self, owner_id: int, arguments: dict[str, Any]) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=texts.next_page_label(int(arguments.get("page") or 1)),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"todo:page:{owner_id}:{rendering.encode_list_query(arguments)}",
+            )
+        )
+        self.owner_id = owner_id
+        self.arguments = arguments
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> NextPageButton:
+        arguments = rendering.decode_list_query(match["query"]) or {"page": 1}
+        return cls(int(match["owner"]), arguments)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self._next_page(interaction)
+        except Exception:
+            log.exception("Next page pressed by %s failed", interaction.user.id)
+            await apologise(interaction)
+
+    async def _next_page(self, interaction: discord.Interaction[Any]) -> None:
+        bot = cast("TodoBot", interaction.client)
+        facts = command_facts(interaction)
+        if facts.user_id != self.owner_id:
+            await interaction.response.send_message(
+                texts.not_your_list(), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await bot.chat.act(
+            author=user_ref(facts.user_id),
+            tool="list_tasks",
+            arguments=self.arguments,
+            display_name=facts.user_name,
+        )
+        parts = rendering.split_text(rendering.action_text(reply)) or [texts.apology()]
+        view = reply_view(self.owner_id, reply)
+        for index, part in enumerate(parts):
+            extra: dict[str, Any] = {}
+            if index == len(parts) - 1 and view is not None:
+                extra["view"] = view
+            await interaction.followup.send(
+                part, ephemeral=True, allowed_mentions=NO_PINGS, **extra
+            )
+
+
 def complete_view(owner_id: int, numbers: list[int]) -> discord.ui.View | None:
     """Complete buttons for the tasks ``numbers`` of ``owner_id``, or ``None`` for no tasks."""
     if not numbers:
@@ -103,6 +163,17 @@ def complete_view(owner_id: int, numbers: list[int]) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     for number in numbers:
         view.add_item(CompleteButton(owner_id, number))
+    return view
+
+
+def reply_view(owner_id: int, reply: Reply) -> discord.ui.View | None:
+    """A reply's buttons: Complete for the open tasks it shows, Next page under a long list."""
+    view = complete_view(owner_id, rendering.button_numbers(reply))
+    following = rendering.next_page_arguments(reply)
+    if following is None:
+        return view
+    view = view or discord.ui.View(timeout=None)
+    view.add_item(NextPageButton(owner_id, following))
     return view
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from adapters.discord.buttons import CompleteButton
+from adapters.discord.buttons import CompleteButton, NextPageButton
 from adapters.discord.conversations import Conversations
 from adapters.discord.slash import SlashCommands, command_failed
 from bot.chat import ChatService
@@ -67,7 +67,7 @@ class TodoBot(commands.AutoShardedBot):
         self.settings = settings
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(CompleteButton)
+        self.add_dynamic_items(CompleteButton, NextPageButton)
         self.tree.error(command_failed)
         await self.add_cog(Conversations(self))
         await self.add_cog(SlashCommands(self))

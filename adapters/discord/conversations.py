@@ -12,7 +12,7 @@ import discord
 from discord.ext import commands
 
 from adapters.discord import rendering, texts
-from adapters.discord.buttons import complete_view
+from adapters.discord.buttons import reply_view
 from adapters.discord.interactions import DELIVERY_ERRORS
 from adapters.discord.mapping import Placement, Trigger, decide, message_facts
 from adapters.discord.rendering import NO_PINGS
@@ -64,7 +64,7 @@ class Conversations(commands.Cog):
             placement = Placement.REPLY
         destination, reference = await _destination(message, placement, trigger)
         parts = rendering.split_text(reply.text) or [texts.apology()]
-        view = complete_view(message.author.id, rendering.button_numbers(reply))
+        view = reply_view(message.author.id, reply)
         for index, part in enumerate(parts):
             extra: dict[str, Any] = {}
             if index == 0 and reference is not None:

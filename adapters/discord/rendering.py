@@ -5,6 +5,10 @@ Pure functions; the cogs do the posting.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Any
+
 import discord
 
 from adapters.discord import texts
@@ -42,12 +46,80 @@ def split_text(text: str, *, limit: int = MESSAGE_LIMIT, max_parts: int = MAX_PA
 
 
 def button_numbers(reply: Reply) -> list[int]:
-    """Numbers of the open tasks a reply shows, in order, each once: they get Complete buttons."""
+    """Numbers of the open tasks a reply shows, in order, each once: they get Complete buttons
+    (one place fewer when the reply also gets a Next page button)."""
     numbers: list[int] = []
     for task in reply.tasks:
         if not task.completed and task.number not in numbers:
             numbers.append(task.number)
-    return numbers[:MAX_BUTTONS]
+    room = MAX_BUTTONS - (1 if next_page_arguments(reply) is not None else 0)
+    return numbers[:room]
+
+
+def next_page_arguments(reply: Reply) -> dict[str, Any] | None:
+    """The ``list_tasks`` arguments of the page after the reply's last list, if it has one."""
+    if reply.is_error:
+        return None
+    lists = [c for c in reply.tool_calls if c.name == "list_tasks" and c.result.get("ok")]
+    if not lists:
+        return None
+    call = lists[-1]
+    page, pages = int(call.result.get("page") or 1), int(call.result.get("pages") or 1)
+    if page >= pages:
+        return None
+    return {**call.arguments, "page": page + 1}
+
+
+# A Next page button's custom id carries the list's filters; Discord allows 100 characters,
+# so each is a letter and a short value (dates as YYYYMMDD).
+_CODES = {
+    "status": ("s", {"open": "o", "completed": "c", "all": "a"}),
+    "priority": ("p", {"high": "h", "medium": "m", "low": "l"}),
+    "sort": ("t", {"due": "d", "priority": "p", "number": "n", "newest": "w"}),
+}
+
+
+def encode_list_query(arguments: Mapping[str, Any]) -> str:
+    """``list_tasks`` arguments as ``s=o,p=h,a=20261201,n=3`` (what ``decode_list_query`` reads)."""
+    parts = []
+    for name, (letter, values) in _CODES.items():
+        if arguments.get(name) in values:
+            parts.append(f"{letter}={values[arguments[name]]}")
+    for name, letter in (("due_after", "a"), ("due_before", "b")):
+        value = str(arguments.get(name) or "")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            parts.append(f"{letter}={value.replace('-', '')}")
+    if arguments.get("overdue"):
+        parts.append("o=1")
+    if arguments.get("has_due") is not None:
+        parts.append(f"u={int(bool(arguments['has_due']))}")
+    parts.append(f"n={int(arguments.get('page') or 1)}")
+    return ",".join(parts)
+
+
+def decode_list_query(query: str) -> dict[str, Any] | None:
+    """The ``list_tasks`` arguments in ``query``, or None if it is not one of ours."""
+    arguments: dict[str, Any] = {}
+    reverse = {
+        letter: (name, {v: k for k, v in values.items()})
+        for name, (letter, values) in _CODES.items()
+    }
+    for part in query.split(","):
+        letter, _, value = part.partition("=")
+        if letter in reverse and value in reverse[letter][1]:
+            arguments[reverse[letter][0]] = reverse[letter][1][value]
+        elif letter in ("a", "b") and re.fullmatch(r"\d{8}", value):
+            name = "due_after" if letter == "a" else "due_before"
+            arguments[name] = f"{value[:4]}-{value[4:6]}-{value[6:]}"
+        elif letter == "o" and value == "1":
+            arguments["overdue"] = True
+        elif letter == "u" and value in ("0", "1"):
+            arguments["has_due"] = value == "1"
+        elif letter == "n" and value.isdigit() and 0 < int(value) <= 100_000:
+            arguments["page"] = int(value)
+        else:
+            return None
+    return arguments if "page" in arguments else None
 
 
 def action_text(reply: Reply) -> str:
@@ -61,7 +133,9 @@ def action_text(reply: Reply) -> str:
     call = reply.tool_calls[-1]
     result = call.result
     if call.name == "list_tasks":
-        return texts.task_list(result.get("tasks", []), str(call.arguments.get("status", "open")))
+        return texts.task_list(
+            result.get("tasks", []), str(call.arguments.get("status", "open")), page=result
+        )
     if call.name == "add_task":
         return texts.task_added(result["task"])
     if call.name == "complete_task":

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord import rendering, texts
-from adapters.discord.buttons import complete_view
+from adapters.discord.buttons import reply_view
 from adapters.discord.interactions import apologise
 from adapters.discord.mapping import command_facts, command_message, user_ref
 from adapters.discord.rendering import NO_PINGS
@@ -97,7 +97,7 @@ class SlashCommands(commands.Cog):
         self, interaction: discord.Interaction[TodoBot], text: str, reply: Reply
     ) -> None:
         parts = rendering.split_text(text) or [texts.apology()]
-        view = complete_view(interaction.user.id, rendering.button_numbers(reply))
+        view = reply_view(interaction.user.id, reply)
         for index, part in enumerate(parts):
             extra: dict[str, Any] = {}
             if index == len(parts) - 1 and view is not None:

@@ -54,8 +54,14 @@ def task_line(task: Mapping[str, Any]) -> str:
     return line + (" — " + " · ".join(details) if details else "")
 
 
-def task_list(tasks: Sequence[Mapping[str, Any]], status: str) -> str:
+def task_list(
+    tasks: Sequence[Mapping[str, Any]], status: str, page: Mapping[str, Any] | None = None
+) -> str:
+    """A list, or one page of it (``page``: the tool's ``total``, ``first`` and ``last``)."""
+    total = int(page.get("total", len(tasks))) if page else len(tasks)
     if not tasks:
+        if total:
+            return f"That list has {total:,} tasks: there is no page {page and page.get('page')}."
         return {
             "open": "You have no open tasks. 🎉",
             "completed": "You haven't completed any tasks yet.",
@@ -63,7 +69,13 @@ def task_list(tasks: Sequence[Mapping[str, Any]], status: str) -> str:
     heading = {"open": "Your open tasks", "completed": "Your completed tasks"}.get(
         status, "Your tasks"
     )
+    if page and total > len(tasks):
+        heading += f" — showing {int(page['first']):,}–{int(page['last']):,} of {total:,}"
     return f"{heading}:\n" + "\n".join(task_line(task) for task in tasks)
+
+
+def next_page_label(page: int) -> str:
+    return f"Next page ({page:,})"
 
 
 def task_added(task: Mapping[str, Any]) -> str:

@@ -65,6 +65,7 @@ def register(app: AsyncApp, chat: ChatService, settings: SlackSettings) -> Slack
     app.event("app_home_opened")(interactions.on_home_opened)
     app.action(blocks.COMPLETE_ACTION)(interactions.on_complete)
     app.action(blocks.DELETE_ACTION)(interactions.on_delete)
+    app.action(blocks.PAGE_ACTION)(interactions.on_next_page)
     app.action(views.HOME_ADD_ACTION)(interactions.on_home_add)
     app.shortcut(ADD_AS_TODO_SHORTCUT)(interactions.on_add_as_todo)
     app.view(views.ADD_TASK_CALLBACK)(interactions.on_add_submitted)

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from adapters.slack import mrkdwn, texts
-from adapters.slack.mapping import task_button_value
+from adapters.slack.mapping import page_button_value, task_button_value
 from bot.conversations import Reply, ToolCall
 from bot.tasks import Task
 
 COMPLETE_ACTION = "todo_complete"
 DELETE_ACTION = "todo_delete"
+PAGE_ACTION = "todo_page"
 # Slack allows 50 blocks in a message; a few are text, one per task is buttons.
 MAX_TASK_BUTTONS = 20
 # response_url accepts five messages; a thread reply is not worth more either.
@@ -56,7 +57,42 @@ def plain(text: str, limit: int = BUTTON_TEXT_LIMIT) -> dict[str, Any]:
 def to_messages(reply: Reply, *, owner: str) -> list[OutgoingMessage]:
     """The messages that show ``reply``; ``owner`` is the Slack user whose tasks it shows."""
     tasks = [] if reply.is_error else buttoned_tasks(reply.tasks, reply.tool_calls)
-    return compose(mrkdwn.to_mrkdwn(reply.text), task_buttons(tasks, owner=owner))
+    extra = task_buttons(tasks, owner=owner)
+    listed = None if reply.is_error else last_list(reply.tool_calls)
+    if listed is not None:
+        extra += next_page_button(listed, owner=owner)
+    return compose(mrkdwn.to_mrkdwn(reply.text), extra)
+
+
+def last_list(calls: Iterable[ToolCall]) -> ToolCall | None:
+    """The reply's last successful list, whose next page a button can show."""
+    found = None
+    for call in calls:
+        if call.name == "list_tasks" and call.result.get("ok"):
+            found = call
+    return found
+
+
+def next_page_button(call: ToolCall, *, owner: str) -> list[Block]:
+    """A "Next page" button under a list that has more pages (none on its last one)."""
+    page, pages = int(call.result.get("page") or 1), int(call.result.get("pages") or 1)
+    if page >= pages:
+        return []
+    arguments = {**call.arguments, "page": page + 1}
+    return [
+        {
+            "type": "actions",
+            "block_id": "list:page",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": PAGE_ACTION,
+                    "text": plain(texts.next_page_button(page + 1, pages)),
+                    "value": page_button_value(owner, arguments),
+                }
+            ],
+        }
+    ]
 
 
 def compose(text: str, extra_blocks: Sequence[Block] = ()) -> list[OutgoingMessage]:
@@ -146,17 +182,25 @@ def task_line(task: TaskJson) -> str:
     return " · ".join(parts)
 
 
-def task_list_messages(tasks: Sequence[TaskJson], *, owner: str) -> list[OutgoingMessage]:
-    """The open list ``/todo`` shows with no text: heading, one line per task, help, buttons."""
+def task_list_messages(call: ToolCall, *, owner: str) -> list[OutgoingMessage]:
+    """A page of the open list (``/todo`` with no text, the Next page button): heading with
+    the true total, one line per task, help, task buttons and the next page's button."""
+    result = call.result
+    tasks: Sequence[TaskJson] = result.get("tasks") or []
+    total = int(result.get("total", len(tasks)))
     if not tasks:
         lines = [texts.empty_list()]
+    elif total > len(tasks):
+        first, last = int(result.get("first", 1)), int(result.get("last", len(tasks)))
+        lines = [texts.list_page_heading(first, last, total), *(task_line(t) for t in tasks)]
     else:
-        lines = [texts.list_heading(len(tasks)), *(task_line(t) for t in tasks)]
+        lines = [texts.list_heading(total), *(task_line(t) for t in tasks)]
     lines.append(texts.command_help())
     buttons = task_buttons(
-        [_ButtonTask(int(t["number"]), str(t["title"])) for t in tasks], owner=owner
+        [_ButtonTask(int(t["number"]), str(t["title"])) for t in tasks if not t.get("completed")],
+        owner=owner,
     )
-    return compose("\n".join(lines), buttons)
+    return compose("\n".join(lines), [*buttons, *next_page_button(call, owner=owner)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,8 +106,7 @@ class SlackConversations:
             if reply.is_error or not reply.tool_calls:
                 await post(blocks.compose(mrkdwn.escape(reply.text or texts.apology())))
                 return
-            tasks = reply.tool_calls[0].result.get("tasks", [])
-            await post(blocks.task_list_messages(tasks, owner=author.external_id))
+            await post(blocks.task_list_messages(reply.tool_calls[0], owner=author.external_id))
         except Exception:
             log.exception("slack /todo list failed in conversation %s", key)
             await _apologize(post, key)

@@ -49,6 +49,43 @@ class SlackInteractions:
     async def on_delete(self, ack: AsyncAck, body: Payload) -> None:
         await self._task_button(ack, body, tool="delete_task")
 
+    async def on_next_page(self, ack: AsyncAck, body: Payload) -> None:
+        """Next page of a list, shown where the list was; only its owner can turn the page."""
+        async with self._inflight.track():
+            await ack()
+            clicker = mapping.clicker_of(body)
+            try:
+                await self._show_next_page(body, clicker)
+            except Exception:
+                log.exception("next page button by %s failed", clicker)
+                await self._tell(body, texts.apology())
+
+    async def _show_next_page(self, body: Payload, clicker: str) -> None:
+        action = (body.get("actions") or [{}])[0]
+        parsed = mapping.parse_page_button_value(str(action.get("value") or ""))
+        if parsed is None:
+            log.warning("ignoring a page button with value %r", action.get("value"))
+            return
+        owner, arguments = parsed
+        if clicker != owner:
+            await self._tell(body, texts.not_your_list(f"<@{owner}>"))
+            return
+        author = mapping.user_ref(mapping.team_of(body), clicker)
+        reply = await self._act(author, "list_tasks", arguments)
+        if reply.is_error or not reply.tool_calls:
+            await self._tell(body, mrkdwn.escape(reply.text or texts.apology()))
+            return
+        page = blocks.task_list_messages(reply.tool_calls[0], owner=owner)
+        container = body.get("container") or {}
+        if body.get("response_url") and container.get("is_ephemeral"):
+            await self._outbox.respond(str(body["response_url"]), page)
+            return
+        channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id", ""))
+        message = body.get("message") or {}
+        thread = message.get("thread_ts") or message.get("ts")
+        # Where the first page was posted, the next one goes too (the same thread).
+        await self._outbox.post(Target(channel, thread), page)
+
     async def on_home_opened(self, body: Payload, event: Payload) -> None:
         if event.get("tab") == "home" and event.get("user"):
             self._home.refresh(mapping.user_ref(mapping.team_of(body), str(event["user"])))

@@ -11,6 +11,7 @@ Conversation keys (``ConversationKey("slack", team, channel, thread)``):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -145,6 +146,24 @@ def parse_task_button_value(value: str) -> tuple[str, int] | None:
     if not owner or not number.isdigit() or int(number) < 1:
         return None
     return owner, int(number)
+
+
+def page_button_value(owner: str, arguments: Mapping[str, Any]) -> str:
+    """A Next page button carries the list's owner and the ``list_tasks`` arguments."""
+    return json.dumps({"owner": owner, "list": dict(arguments)}, separators=(",", ":"))
+
+
+def parse_page_button_value(value: str) -> tuple[str, dict[str, Any]] | None:
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(decoded, dict):
+        return None
+    owner, arguments = decoded.get("owner"), decoded.get("list")
+    if not isinstance(owner, str) or not owner or not isinstance(arguments, dict):
+        return None
+    return owner, arguments
 
 
 def clicker_of(body: Payload) -> str:

@@ -29,6 +29,14 @@ def list_heading(count: int) -> str:
     return f"Your open tasks ({count}):" if count != 1 else "Your open task:"
 
 
+def list_page_heading(first: int, last: int, total: int) -> str:
+    return f"Your open tasks — showing {first:,}–{last:,} of {total:,}:"
+
+
+def next_page_button(page: int, pages: int) -> str:
+    return f"Next page ({page:,} of {pages:,})"
+
+
 def more_tasks(count: int) -> str:
     return f"…and {count} more."
 

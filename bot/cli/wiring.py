@@ -41,9 +41,12 @@ async def opened_storage(
 
 
 async def ensure_schema(storage: SqlStorage) -> None:
-    """Bring an embedded SQLite database up to date; refuse to run on a stale PostgreSQL one."""
-    current = await migrate.current(storage.engine)
-    head = migrate.head_revision()
+    """Bring an embedded SQLite database up to date; refuse to run on a stale PostgreSQL one.
+
+    An up-to-date database costs one query; Alembic is loaded only to migrate.
+    """
+    current = await migrate.schema_revision(storage.database)
+    head = migrate.known_head()
     if current == head:
         return
     if storage.dialect == "sqlite":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -24,7 +24,8 @@ _MULTILINE_FIELDS = frozenset({"description", "append_note"})
 
 
 class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Built on first use: a turn validates one or two tools, a start-up need not build all.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -81,6 +82,11 @@ class AddTaskArgs(_Args):
     )
 
 
+# A list answers with one page and the true total; the next page is one call away.
+LIST_PAGE_SIZE = 25
+LIST_PAGE_MAX = 200
+
+
 class ListTasksArgs(_Args):
     status: Literal["open", "completed", "all"] = "open"
     priority: PriorityName | None = None
@@ -91,6 +97,20 @@ class ListTasksArgs(_Args):
         default=None, max_length=100, description="Only tasks due on or before this date."
     )
     overdue: bool = Field(default=False, description="Only tasks whose due date has passed.")
+    has_due: bool | None = Field(
+        default=None, description="true: only tasks with a due date; false: only those without."
+    )
+    numbers: list[Annotated[int, Field(ge=1)]] | None = Field(
+        default=None, max_length=50, description="Only these task numbers."
+    )
+    sort: Literal["due", "priority", "number", "newest"] = Field(
+        default="due",
+        description="due: soonest first (default); priority: high first; number; newest first.",
+    )
+    page: int = Field(default=1, ge=1, le=100_000, description="Which page of the list, from 1.")
+    page_size: int = Field(
+        default=LIST_PAGE_SIZE, ge=1, le=LIST_PAGE_MAX, description="Tasks per page."
+    )
 
 
 class CompleteTaskArgs(TaskRefArgs):
@@ -155,7 +175,8 @@ TOOL_SPECS: tuple[ToolSpec, ...] = (
     ToolSpec("add_task", "Add a task to the speaker's list.", AddTaskArgs, True),
     ToolSpec(
         "list_tasks",
-        "List the speaker's tasks, optionally filtered by status, priority and due date.",
+        "List the speaker's tasks, optionally filtered by status, priority and due date, one "
+        "page at a time: the result gives `total` (all that match) and `pages`.",
         ListTasksArgs,
         False,
     ),

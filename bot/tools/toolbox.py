@@ -146,12 +146,30 @@ class TaskToolbox:
             due_after=after.local_date(self.tz) if after else None,
             due_before=before.local_date(self.tz) if before else None,
             overdue=args.overdue,
+            has_due=args.has_due,
+            numbers=frozenset(args.numbers or ()),
+            order=args.sort,
         )
         found = await self._tasks.list_tasks(
-            user_id=self.user.id, query=query, now=self.now, tz=self.tz
+            user_id=self.user.id,
+            query=query,
+            now=self.now,
+            tz=self.tz,
+            limit=args.page_size,
+            offset=(args.page - 1) * args.page_size,
         )
         self.shown_tasks.extend(found)
-        return {"ok": True, "count": len(found), "tasks": [self._json(t) for t in found]}
+        first = (args.page - 1) * args.page_size + 1
+        return {
+            "ok": True,
+            "count": len(found),
+            "total": found.total,
+            "page": args.page,
+            "pages": max(1, -(-found.total // args.page_size)),
+            "first": first if found else 0,
+            "last": first + len(found) - 1 if found else 0,
+            "tasks": [self._json(t) for t in found],
+        }
 
     async def _complete_task(self, args: specs.CompleteTaskArgs) -> dict[str, Any]:
         task = await self._resolve(args, prefer="open")
@@ -202,8 +220,11 @@ class TaskToolbox:
         return {"ok": True, "task": self._json(updated), "before": self._json(task)}
 
     async def _delete_task(self, args: specs.DeleteTaskArgs) -> dict[str, Any]:
-        task = await self._resolve(args, prefer="open")
-        deleted = await self._tasks.delete_task(user_id=self.user.id, number=task.number)
+        # By number, the DELETE … RETURNING alone finds, removes and reports the task.
+        number = args.number
+        if number is None:
+            number = (await self._resolve(args, prefer="open")).number
+        deleted = await self._tasks.delete_task(user_id=self.user.id, number=number)
         self.shown_tasks = [t for t in self.shown_tasks if t.number != deleted.number]
         return {"ok": True, "task": self._json(deleted), "deleted": True}
 

@@ -2,80 +2,78 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 
-from bot.conversations import Conversation, Role, StoredMessage, ToolCall, TurnStart
+from bot.conversations import (
+    Conversation,
+    Role,
+    StoredMessage,
+    ToolCall,
+    TurnRequest,
+    TurnStart,
+)
 from bot.errors import StorageError
 from bot.identity import ConversationKey, UserRef
+from storage.sql import driver
+from storage.sql.driver import sqlite_json
 from storage.sql.events import claim
 from storage.sql.models import AppUser, ConversationRow, MessageRow
-from storage.sql.session import SqlStoreBase
-from storage.sql.users import get_or_create_user_row, raced_on_insert, to_user
+from storage.sql.session import Database
+from storage.sql.users import (
+    finding_user_with,
+    get_or_create_user,
+    identity_params,
+    raced_on_insert,
+    set_timezone,
+    to_user,
+)
+from storage.sql.windows import NEWEST_ID, UNKNOWN, HistoryWindows, Unknown, fit, read_window
+
+_FIND_CONVERSATION = select(ConversationRow.id).where(
+    ConversationRow.platform == bindparam("platform"),
+    ConversationRow.tenant == bindparam("tenant"),
+    ConversationRow.channel_id == bindparam("channel_id"),
+    ConversationRow.thread_id == bindparam("thread_id"),
+)
+_CREATE_CONVERSATION = insert(ConversationRow).returning(ConversationRow.id)
+_TOUCH_CONVERSATION = (
+    update(ConversationRow)
+    .where(ConversationRow.id == bindparam("cid"))
+    .values(updated_at=bindparam("now"))
+)
+_INSERT_MESSAGE = insert(MessageRow).returning(MessageRow.id)
+_USER_AND_NEWEST = finding_user_with(NEWEST_ID.label("newest"))
+_SPEAKER_NAME = select(AppUser.display_name).where(AppUser.id == bindparam("uid"))
 
 
-def _key_filter(key: ConversationKey) -> tuple[ColumnElement[bool], ...]:
-    return (
-        ConversationRow.platform == key.platform,
-        ConversationRow.tenant == key.tenant,
-        ConversationRow.channel_id == key.channel_id,
-        ConversationRow.thread_id == key.thread_id,
-    )
+def _key_params(key: ConversationKey) -> dict[str, str]:
+    return {
+        "platform": key.platform,
+        "tenant": key.tenant,
+        "channel_id": key.channel_id,
+        "thread_id": key.thread_id,
+    }
 
 
-class _MessageFields(Protocol):
-    id: int
-    conversation_id: int
-    user_id: int
-    role: str
-    content: str
-    tool_calls: list[dict[str, Any]] | None
-    created_at: datetime
-
-
-def _to_message(row: _MessageFields, speaker_name: str) -> StoredMessage:
-    calls = [
-        ToolCall(
-            name=c.get("name", ""), arguments=c.get("arguments") or {}, result=c.get("result") or {}
-        )
-        for c in row.tool_calls or []
-    ]
-    return StoredMessage(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        user_id=row.user_id,
-        speaker_name=speaker_name,
-        role=row.role,  # type: ignore[arg-type]
-        content=row.content,
-        tool_calls=calls,
-        created_at=row.created_at,
-    )
-
-
-async def _conversation_id(session: AsyncSession, key: ConversationKey, now: datetime) -> int:
-    found = await session.scalar(select(ConversationRow.id).where(*_key_filter(key)))
+def conversation_id(conn: Connection, key: ConversationKey, now: datetime) -> int:
+    found = conn.execute(_FIND_CONVERSATION, _key_params(key)).scalar()
     if found is not None:
-        return found
-    row = ConversationRow(
-        platform=key.platform,
-        tenant=key.tenant,
-        channel_id=key.channel_id,
-        thread_id=key.thread_id,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(row)
-    await session.flush()
-    return row.id
+        return int(found)
+    created = conn.execute(
+        _CREATE_CONVERSATION, {**_key_params(key), "created_at": now, "updated_at": now}
+    ).scalar_one()
+    return int(created)
 
 
-async def _insert_message(
-    session: AsyncSession,
+def insert_message(
+    conn: Connection,
     *,
     conversation_id: int,
     user_id: int,
@@ -87,59 +85,83 @@ async def _insert_message(
     tokens_used: int | None = None,
     platform_message_id: str | None = None,
 ) -> StoredMessage:
-    row = MessageRow(
+    stored = [c.as_stored() for c in tool_calls] or None
+    if conn.dialect.name == "sqlite":
+        row = {
+            "conversation_id": conversation_id,
+            "user_id": user_id,
+            "role": role,
+            "content": content,
+            "tool_calls": sqlite_json(stored),
+            "tokens_used": tokens_used,
+            "platform_message_id": platform_message_id,
+            "created_at": now,
+        }
+        message_id = driver.insert(conn, "message", row)
+    else:
+        message_id = conn.execute(
+            _INSERT_MESSAGE,
+            {
+                "conversation_id": conversation_id,
+                "user_id": user_id,
+                "role": role,
+                "content": content,
+                "tool_calls": stored,
+                "tokens_used": tokens_used,
+                "platform_message_id": platform_message_id,
+                "created_at": now,
+            },
+        ).scalar_one()
+    return StoredMessage(
+        id=message_id,
         conversation_id=conversation_id,
         user_id=user_id,
+        speaker_name=speaker_name,
         role=role,
         content=content,
-        tool_calls=[c.as_json() for c in tool_calls] or None,
-        tokens_used=tokens_used,
-        platform_message_id=platform_message_id,
+        tool_calls=list(tool_calls),
         created_at=now,
     )
-    session.add(row)
-    await session.flush()
-    return _to_message(row, speaker_name)
 
 
-async def _history(
-    session: AsyncSession, conversation_id: int, limit: int, char_budget: int
-) -> list[StoredMessage]:
-    if limit <= 0:
-        return []
-    # Newest first through the (conversation_id, created_at) index, so the cost is the window's
-    # size whatever the conversation's length.
-    # Plain columns, not ORM entities: the window is read-only and this runs every turn.
-    stmt = (
-        select(
-            MessageRow.id,
-            MessageRow.conversation_id,
-            MessageRow.user_id,
-            MessageRow.role,
-            MessageRow.content,
-            MessageRow.tool_calls,
-            MessageRow.created_at,
-            AppUser.display_name,
-        )
-        .join(AppUser, AppUser.id == MessageRow.user_id)
-        .where(MessageRow.conversation_id == conversation_id)
-        .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
-        .limit(limit)
+def _user_and_newest(conn: Connection, author: UserRef, conversation_id: int) -> Any:
+    """The author's row and the conversation's newest message id, or None (a new author)."""
+    if conn.dialect.name != "sqlite":
+        params = {**identity_params(author), "cid": conversation_id}
+        return conn.execute(_USER_AND_NEWEST, params).one_or_none()
+    row = driver.execute(
+        conn,
+        driver.USER_AND_NEWEST,
+        (conversation_id, author.platform, author.tenant, author.external_id),
+    ).fetchone()
+    if row is None:
+        return None
+    return _Found(
+        id=row[0], display_name=row[1], timezone=row[2], timezone_pinned=row[3], newest=row[4]
     )
-    picked: list[StoredMessage] = []
-    used = 0
-    for row in (await session.execute(stmt)).all():
-        if picked and used + len(row.content) > char_budget:
-            break
-        picked.append(_to_message(row, row.display_name))
-        used += len(row.content)
-    return picked[::-1]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Found:
+    id: int
+    display_name: str
+    timezone: str
+    timezone_pinned: bool
+    newest: int | None
+
+
+def _as_kept(message: StoredMessage) -> StoredMessage:
+    """``message`` as a later read gives it back: tool calls in their stored form."""
+    if not message.tool_calls:
+        return message
+    stored = [ToolCall(**c.as_stored()) for c in message.tool_calls]
+    return dataclasses.replace(message, tool_calls=stored)
 
 
 CONVERSATION_CACHE_SIZE = 10_000
 
 
-class SqlConversationStore(SqlStoreBase):
+class SqlConversationStore:
     """Conversations and messages.
 
     A key's conversation id never changes once created, so ids are cached in-process (bounded):
@@ -147,9 +169,10 @@ class SqlConversationStore(SqlStoreBase):
     message a person wrote there.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(sessions)
+    def __init__(self, db: Database) -> None:
+        self._db = db
         self._ids: OrderedDict[ConversationKey, int] = OrderedDict()
+        self._windows = HistoryWindows()
 
     def _remember(self, key: ConversationKey, conversation_id: int) -> int:
         self._ids[key] = conversation_id
@@ -159,11 +182,11 @@ class SqlConversationStore(SqlStoreBase):
         return conversation_id
 
     async def open_conversation(self, *, key: ConversationKey, now: datetime) -> Conversation:
+        """The conversation for ``key``, created on first use (tests and benchmarks)."""
         for attempt in range(2):
             try:
-                async with self._tx() as session:
-                    conversation_id = await _conversation_id(session, key, now)
-                return Conversation(id=self._remember(key, conversation_id), key=key)
+                found = await self._db.run(lambda conn: conversation_id(conn, key, now))
+                return Conversation(id=self._remember(key, found), key=key)
             except StorageError as exc:
                 # Another process created it between our look-up and insert: look again.
                 if attempt or not raced_on_insert(exc):
@@ -171,69 +194,73 @@ class SqlConversationStore(SqlStoreBase):
         raise AssertionError("unreachable")
 
     async def find_conversation(self, *, key: ConversationKey) -> Conversation | None:
-        async with self._tx() as session:
-            found = await session.scalar(select(ConversationRow.id).where(*_key_filter(key)))
-        return None if found is None else Conversation(id=found, key=key)
+        found = await self._db.run(
+            lambda conn: conn.execute(_FIND_CONVERSATION, _key_params(key)).scalar(),
+            write=False,
+        )
+        return None if found is None else Conversation(id=int(found), key=key)
 
-    async def begin_turn(
-        self,
-        *,
-        key: ConversationKey,
-        author: UserRef,
-        display_name: str | None,
-        default_timezone: str,
-        timezone_hint: str | None,
-        text: str,
-        platform_message_id: str | None,
-        now: datetime,
-        history_limit: int,
-        history_chars: int,
-        event_id: str | None = None,
-    ) -> TurnStart | None:
+    async def begin_turn(self, *, request: TurnRequest) -> TurnStart | None:
+        incoming = request.message
+        key = incoming.key
+        cached = self._ids.get(key)
+
+        def work(conn: Connection) -> TurnStart | None:
+            now = request.now
+            if incoming.event_id and not claim(conn, key.platform, incoming.event_id, now):
+                return None
+            hint = request.timezone_hint
+            newest: int | Unknown | None = UNKNOWN
+            found = None
+            if cached is not None and self._windows.holds(cached, request.history_limit):
+                # The steady turn: the author and the newest message id in one statement.
+                found = _user_and_newest(conn, incoming.author, cached)
+            if found is not None:
+                user, newest = to_user(found), found.newest
+            else:
+                user = get_or_create_user(
+                    conn, incoming.author, incoming.display_name, hint or request.default_timezone
+                )
+            if hint and not user.timezone_pinned and user.timezone != hint:
+                user = set_timezone(conn, user.id, hint, pinned=False)
+            conv_id = cached if cached is not None else conversation_id(conn, key, now)
+            if conn.dialect.name == "sqlite":
+                driver.execute(conn, driver.TOUCH_CONVERSATION, (now, conv_id))
+            else:
+                conn.execute(_TOUCH_CONVERSATION, {"cid": conv_id, "now": now})
+            window = self._windows.read(
+                conn, conv_id, request.history_limit, request.history_chars, newest=newest
+            )
+            message = insert_message(
+                conn,
+                conversation_id=conv_id,
+                user_id=user.id,
+                speaker_name=user.display_name,
+                role="user",
+                content=incoming.text,
+                now=now,
+                platform_message_id=incoming.platform_message_id,
+            )
+            return TurnStart(
+                user=user,
+                conversation=Conversation(id=conv_id, key=key),
+                history=window,
+                message=message,
+            )
+
         for attempt in range(2):
             try:
-                async with self._tx() as session:
-                    if event_id and not await claim(session, key.platform, event_id, now):
-                        return None
-                    user_row = await get_or_create_user_row(
-                        session, author, display_name, timezone_hint or default_timezone
-                    )
-                    if (
-                        timezone_hint
-                        and not user_row.timezone_pinned
-                        and user_row.timezone != timezone_hint
-                    ):
-                        user_row.timezone = timezone_hint
-                    conversation_id = self._ids.get(key)
-                    if conversation_id is None:
-                        conversation_id = await _conversation_id(session, key, now)
-                    await session.execute(
-                        update(ConversationRow)
-                        .where(ConversationRow.id == conversation_id)
-                        .values(updated_at=now)
-                    )
-                    history = await _history(session, conversation_id, history_limit, history_chars)
-                    message = await _insert_message(
-                        session,
-                        conversation_id=conversation_id,
-                        user_id=user_row.id,
-                        speaker_name=user_row.display_name,
-                        role="user",
-                        content=text,
-                        now=now,
-                        platform_message_id=platform_message_id,
-                    )
-                    start = TurnStart(
-                        user=to_user(user_row),
-                        conversation=Conversation(id=conversation_id, key=key),
-                        history=history,
-                        message=message,
-                    )
-                self._remember(key, conversation_id)
-                return start
+                # Not flushed to disk on its own (PostgreSQL): the turn's last commit, the
+                # reply's, is, and it makes this one durable too.
+                start = await self._db.run(work, durable=False)
             except StorageError as exc:
                 if attempt or not raced_on_insert(exc):
                     raise
+                continue
+            if start is not None:
+                self._remember(key, start.conversation.id)
+                self._windows.added(start.message)
+            return start
         raise AssertionError("unreachable")
 
     async def append_message(
@@ -249,16 +276,15 @@ class SqlConversationStore(SqlStoreBase):
         platform_message_id: str | None = None,
         speaker_name: str | None = None,
     ) -> StoredMessage:
-        async with self._tx() as session:
-            if speaker_name is None:
-                speaker_name = await session.scalar(
-                    select(AppUser.display_name).where(AppUser.id == user_id)
-                )
-            return await _insert_message(
-                session,
+        def work(conn: Connection) -> StoredMessage:
+            name = speaker_name
+            if name is None:
+                name = conn.execute(_SPEAKER_NAME, {"uid": user_id}).scalar()
+            stored = insert_message(
+                conn,
                 conversation_id=conversation_id,
                 user_id=user_id,
-                speaker_name=speaker_name or "",
+                speaker_name=name or "",
                 role=role,
                 content=content,
                 now=now,
@@ -266,9 +292,18 @@ class SqlConversationStore(SqlStoreBase):
                 tokens_used=tokens_used,
                 platform_message_id=platform_message_id,
             )
+            kept = _as_kept(stored)
+            self._db.after_commit(lambda: self._windows.added(kept))
+            return stored
+
+        return await self._db.run(work)
 
     async def recent_messages(
         self, *, conversation_id: int, limit: int, char_budget: int
     ) -> list[StoredMessage]:
-        async with self._tx() as session:
-            return await _history(session, conversation_id, limit, char_budget)
+        """The newest messages, oldest first (tests and tools that read a conversation)."""
+
+        def work(conn: Connection) -> list[StoredMessage]:
+            return fit(read_window(conn, conversation_id, limit), limit, char_budget)
+
+        return await self._db.run(work, write=False)

@@ -9,14 +9,18 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.errors import StorageError
 from bot.identity import ConversationKey
+from storage.sql.engine import POOL_RECYCLE_SECONDS
 from storage.sql.session import translate
 
 log = logging.getLogger(__name__)
+
+_LOCK = text("SELECT pg_advisory_lock(:k)")
+_UNLOCK = text("SELECT pg_advisory_unlock(:k)")
 
 
 def lock_id(key: ConversationKey) -> int:
@@ -41,7 +45,12 @@ class AdvisoryTurnLocks:
             pool_size=max_holders,
             max_overflow=0,
             pool_timeout=wait_seconds,
-            pool_pre_ping=True,
+            # No pre-ping (a round trip per turn): a lock on a dead connection fails and
+            # ``hold`` takes it again on a fresh one.
+            pool_recycle=POOL_RECYCLE_SECONDS,
+            # Autocommit from the start: session locks need no transaction around them (one
+            # would cost a BEGIN and a ROLLBACK per turn).
+            isolation_level="AUTOCOMMIT",
             hide_parameters=True,
             connect_args={
                 "timeout": 10,
@@ -52,24 +61,33 @@ class AdvisoryTurnLocks:
             },
         )
 
+    async def _locked(self, key: ConversationKey) -> AsyncConnection:
+        """A connection holding the lock of ``key``; a connection the server dropped while
+        it idled in the pool is replaced once."""
+        for attempt in range(2):
+            try:
+                conn = await self._engine.connect()
+            except (SQLAlchemyError, OSError) as exc:
+                raise _lock_error(exc, key) from exc
+            try:
+                await conn.execute(_LOCK, {"k": lock_id(key)})
+                return conn
+            except (SQLAlchemyError, OSError) as exc:
+                await conn.close()
+                lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
+                if attempt or not lost:
+                    raise _lock_error(exc, key) from exc
+        raise AssertionError("unreachable")
+
     @asynccontextmanager
     async def hold(self, key: ConversationKey) -> AsyncIterator[None]:
         ident = lock_id(key)
-        try:
-            conn = await self._engine.connect()
-        except (SQLAlchemyError, OSError) as exc:
-            raise _lock_error(exc, key) from exc
-        try:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ident})
-        except (SQLAlchemyError, OSError) as exc:
-            await conn.close()
-            raise _lock_error(exc, key) from exc
+        conn = await self._locked(key)
         try:
             yield
         finally:
             try:
-                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ident})
+                await conn.execute(_UNLOCK, {"k": ident})
                 await conn.close()
             except (SQLAlchemyError, OSError):
                 # Ending the session releases its locks; never return a locked session to the

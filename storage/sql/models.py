@@ -91,7 +91,10 @@ class MessageRow(Base):
     )
     role: Mapped[str] = mapped_column(String(16))
     content: Mapped[str] = mapped_column(Text)
-    tool_calls: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    # SQL NULL, not the JSON text "null", for a message without tool calls.
+    tool_calls: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
     tokens_used: Mapped[int | None] = mapped_column(Integer, nullable=True)
     platform_message_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

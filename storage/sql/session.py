@@ -1,11 +1,32 @@
-"""Transactions with database errors translated into the core's error tree."""
+"""Transactions: how a store's unit of work reaches the database, errors translated.
+
+A store writes each unit of work once, as a plain function of a synchronous SQLAlchemy
+``Connection`` (Core statements built once at import). ``Database.run`` decides how it runs:
+
+- SQLite (``storage.sql.inline.SqliteDatabase``): on the event loop's own thread, through
+  one long-lived connection. SQLite is in-process and a turn's statements take tens of
+  microseconds, where a hop to a driver thread costs more than the work (aiosqlite paid four
+  per statement). The loop is never made to wait on anything slow: the busy timeout is zero
+  and a locked database (another process writing) is retried after an ``asyncio.sleep``; WAL
+  checkpoints, the one step that writes the database file and fsyncs, run in a worker thread.
+- PostgreSQL (``storage.sql.pooled.AsyncDatabase``): ``AsyncConnection.run_sync`` on a
+  pooled asyncpg connection, without a pre-ping per checkout; a connection found dead before
+  anything was committed is replaced and the unit of work runs once more.
+
+``Database.shared()`` makes every ``run`` inside it one transaction, committed at the end (a
+turn's tool calls and its reply). Units that expect a constraint error (``conflicts=True``)
+run in a savepoint there, so their failure leaves the rest of the transaction usable.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any, Protocol, TypeVar
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,8 +34,19 @@ from bot.errors import StorageError, StorageUnavailable, TodobotError
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+Work = Callable[[Connection], T]
+
 # Errors that mean "could not talk to the database" rather than "the database said no".
-_UNREACHABLE = (OperationalError, InterfaceError, OSError, ConnectionError, TimeoutError)
+# (sqlite3's own OperationalError: statements run on the driver's cursor raise it unwrapped.)
+UNREACHABLE = (
+    OperationalError,
+    sqlite3.OperationalError,
+    InterfaceError,
+    OSError,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 # PostgreSQL error classes that mean the database cannot serve us at all: connection
@@ -26,7 +58,7 @@ def translate(exc: BaseException) -> StorageError:
     """The core error for a database failure (the driver's text goes to the log only)."""
     sqlstate = str(getattr(getattr(exc, "orig", None), "sqlstate", None) or "")
     if (
-        isinstance(exc, _UNREACHABLE)
+        isinstance(exc, UNREACHABLE)
         or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
         or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
     ):
@@ -34,8 +66,39 @@ def translate(exc: BaseException) -> StorageError:
     return StorageError(f"database error: {type(exc).__name__}")
 
 
+def failed(exc: BaseException) -> StorageError:
+    # Logged once, where the failure is answered (the adapter or command line edge).
+    log.debug("database call failed: %s", exc.__class__.__name__, exc_info=True)
+    return translate(exc)
+
+
+class Database(Protocol):
+    dialect: str
+
+    async def run(
+        self, work: Work[T], *, write: bool = True, conflicts: bool = False, durable: bool = True
+    ) -> T:
+        """Run ``work`` in a transaction of its own (or in the shared one, if open).
+
+        ``write=False``: a read, which takes no write lock. ``durable=False``: the commit
+        need not wait for the disk (PostgreSQL), for a unit that a durable commit follows
+        soon; a crash of the server may lose it together with that later one, never alone.
+        """
+
+    def shared(self) -> Any:
+        """An async context: every ``run`` inside is one transaction, committed at the end."""
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Call ``action`` once the work just run is committed: now, or when the shared
+        transaction it ran in commits (never, if that rolls back)."""
+
+    async def close(self) -> None: ...
+
+
 class SqlStoreBase:
-    """Shared by the SQL stores: one short transaction per call."""
+    """For stores off the turn's path that work through an ``AsyncSession`` (one short
+    transaction per call on the async engine), e.g. a background queue. The turn's stores use
+    ``Database`` instead."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -47,7 +110,5 @@ class SqlStoreBase:
                 yield session
         except TodobotError:
             raise
-        except (SQLAlchemyError, *_UNREACHABLE) as exc:
-            # Logged once, where the failure is answered (the adapter or command line edge).
-            log.debug("database call failed: %s", exc.__class__.__name__, exc_info=True)
-            raise translate(exc) from exc
+        except (SQLAlchemyError, *UNREACHABLE) as exc:
+            raise failed(exc) from exc

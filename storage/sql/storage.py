@@ -1,42 +1,83 @@
-"""``SqlStorage``: the SQL stores over one engine, and how to open one from a URL."""
+"""``SqlStorage``: the SQL stores over one database, and how to open one from a URL."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.identity import ConversationKey
 from storage.sql.conversations import SqlConversationStore
-from storage.sql.engine import create_sql_engine
+from storage.sql.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    create_sql_engine,
+    create_sqlite_inline_engine,
+    normalize_url,
+)
 from storage.sql.events import SqlEventLog
-from storage.sql.locks import AdvisoryTurnLocks
+from storage.sql.inline import SqliteDatabase
+from storage.sql.pooled import AsyncDatabase
+from storage.sql.session import Database
 from storage.sql.tasks import SqlTaskStore
 from storage.sql.users import SqlUserStore
 
 
 class SqlStorage:
-    """Implements ``bot.stores.Storage`` on SQLite or PostgreSQL."""
+    """Implements ``bot.stores.Storage`` on SQLite or PostgreSQL.
+
+    The stores run their units of work through ``database``: on PostgreSQL the pooled async
+    engine, on SQLite a connection of its own driven from the event loop (see
+    ``storage.sql.session``). ``engine`` (async) serves migrations and administration; on
+    SQLite it is made on first use, so a start-up that needs no migration never loads it.
+    """
 
     def __init__(
-        self, engine: AsyncEngine, *, lock_wait_seconds: float = 120.0, max_turns: int = 20
+        self,
+        url: str,
+        *,
+        pool_size: int = 5,
+        connect_timeout: float = 10.0,
+        echo: bool = False,
+        lock_wait_seconds: float = 120.0,
+        max_turns: int = 20,
     ) -> None:
-        self.engine = engine
-        sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self.users = SqlUserStore(sessions)
-        self.tasks = SqlTaskStore(sessions)
-        self.conversations = SqlConversationStore(sessions)
-        self.events = SqlEventLog(sessions)
-        self._locks = (
-            AdvisoryTurnLocks(engine.url, wait_seconds=lock_wait_seconds, max_holders=max_turns)
-            if engine.dialect.name == "postgresql"
-            else None
-        )
+        self._url = url
+        self._engine_options = {
+            "pool_size": pool_size,
+            "connect_timeout": connect_timeout,
+            "echo": echo,
+        }
+        self.dialect = normalize_url(url).get_backend_name()
+        self._engine: AsyncEngine | None = None
+        self._locks = None
+        self.database: Database
+        if self.dialect == "sqlite":
+            self.database = SqliteDatabase(
+                create_sqlite_inline_engine(url), busy_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
+            )
+        else:
+            from storage.sql.locks import AdvisoryTurnLocks
+
+            self.database = AsyncDatabase(self.engine)
+            self._locks = AdvisoryTurnLocks(
+                self.engine.url, wait_seconds=lock_wait_seconds, max_holders=max_turns
+            )
+        self.users = SqlUserStore(self.database)
+        self.tasks = SqlTaskStore(self.database)
+        self.conversations = SqlConversationStore(self.database)
+        self.events = SqlEventLog(self.database)
 
     @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions on the async engine, for stores off the turn's path (``SqlStoreBase``)."""
+        return async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            self._engine = create_sql_engine(self._url, **self._engine_options)  # type: ignore[arg-type]
+        return self._engine
 
     @asynccontextmanager
     async def turn_lock(self, key: ConversationKey) -> AsyncIterator[None]:
@@ -47,10 +88,16 @@ class SqlStorage:
         async with self._locks.hold(key):
             yield
 
+    def one_transaction(self) -> AbstractAsyncContextManager[None]:
+        shared: AbstractAsyncContextManager[None] = self.database.shared()
+        return shared
+
     async def close(self) -> None:
         if self._locks is not None:
             await self._locks.close()
-        await self.engine.dispose()
+        await self.database.close()
+        if self._engine is not None:
+            await self._engine.dispose()
 
 
 def open_sql_storage(
@@ -62,5 +109,10 @@ def open_sql_storage(
     lock_wait_seconds: float = 120.0,
 ) -> SqlStorage:
     """A ``SqlStorage`` for ``url`` (no connection is made until first use)."""
-    engine = create_sql_engine(url, pool_size=pool_size, connect_timeout=connect_timeout, echo=echo)
-    return SqlStorage(engine, lock_wait_seconds=lock_wait_seconds)
+    return SqlStorage(
+        url,
+        pool_size=pool_size,
+        connect_timeout=connect_timeout,
+        echo=echo,
+        lock_wait_seconds=lock_wait_seconds,
+    )

@@ -1,13 +1,29 @@
-"""Tasks, always scoped to one user; per-user numbers allocated in the same transaction."""
+"""Tasks, always scoped to one user; per-user numbers allocated in the same transaction.
+
+Each method is one unit of work of Core statements (see ``storage.sql.session``); the
+statements that do not depend on the call are built once, here.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from functools import lru_cache
+from types import SimpleNamespace
+from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import (
+    Table,
+    bindparam,
+    case,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import InvalidInput, StorageError, TaskNotFound
@@ -19,12 +35,44 @@ from bot.tasks import (
     TaskChanges,
     TaskDraft,
     TaskImport,
+    TaskPage,
     TaskQuery,
     plan_import_numbers,
-    sort_key,
 )
+from storage.sql import driver
 from storage.sql.models import AppUser, TaskRow
-from storage.sql.session import SqlStoreBase
+from storage.sql.session import Database
+from storage.sql.task_order import TASK_COLUMNS as _TASK_COLUMNS
+from storage.sql.task_order import ListShape, due_bounds, list_statements
+
+_TASK = cast(Table, TaskRow.__table__)
+_MINE = (TaskRow.user_id == bindparam("user_id"), TaskRow.number == bindparam("number"))
+
+_ALLOCATE = (
+    update(AppUser)
+    .where(AppUser.id == bindparam("uid"))
+    .values(next_task_number=AppUser.next_task_number + 1)
+    .returning(AppUser.next_task_number)
+)
+_MOVE_ALLOCATOR_PAST = (
+    update(AppUser)
+    .where(AppUser.id == bindparam("uid"))
+    .values(
+        next_task_number=case(
+            (AppUser.next_task_number > bindparam("taken"), AppUser.next_task_number),
+            else_=bindparam("taken") + 1,
+        )
+    )
+)
+_INSERT = insert(_TASK).returning(*_TASK_COLUMNS)
+_GET = select(*_TASK_COLUMNS).where(*_MINE)
+_DELETE = delete(_TASK).where(*_MINE).returning(*_TASK_COLUMNS)
+_NEXT_NUMBER_LOCKED = (
+    select(AppUser.next_task_number).where(AppUser.id == bindparam("uid")).with_for_update()
+)
+_SET_NEXT_NUMBER = (
+    update(AppUser).where(AppUser.id == bindparam("uid")).values(next_task_number=bindparam("n"))
+)
 
 
 class _TaskFields(Protocol):
@@ -39,10 +87,6 @@ class _TaskFields(Protocol):
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
-
-
-# Lists are read-only: plain column rows skip building ORM objects for every task.
-_TASK_COLUMNS = tuple(getattr(TaskRow, c.key) for c in TaskRow.__table__.columns)
 
 
 def to_task(row: _TaskFields) -> Task:
@@ -67,7 +111,45 @@ def _not_found(number: int) -> TaskNotFound:
     return TaskNotFound(f"You have no task #{number}.")
 
 
-class SqlTaskStore(SqlStoreBase):
+def _row_values(
+    user_id: int,
+    number: int,
+    draft: TaskDraft,
+    *,
+    now: datetime,
+    completed_at: datetime | None,
+    created_at: datetime | None,
+) -> dict[str, Any]:
+    return {
+        "user_id": user_id,
+        "number": number,
+        "title": draft.title,
+        "description": draft.description,
+        "priority": draft.priority.value,
+        "due_at": draft.due.at if draft.due else None,
+        "due_has_time": bool(draft.due and draft.due.has_time),
+        "completed_at": completed_at,
+        "created_at": created_at or now,
+        "updated_at": now,
+    }
+
+
+@lru_cache(maxsize=64)
+def _update_statement(fields: frozenset[str]) -> Any:
+    """UPDATE … RETURNING for a set of changed columns, built once per set."""
+    # An UPDATE's parameters may not be named like its columns.
+    return (
+        update(TaskRow)
+        .where(TaskRow.user_id == bindparam("owner"), TaskRow.number == bindparam("task"))
+        .values({name: bindparam(f"new_{name}") for name in sorted(fields)})
+        .returning(*_TASK_COLUMNS)
+    )
+
+
+class SqlTaskStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
     async def add_task(
         self,
         *,
@@ -78,126 +160,125 @@ class SqlTaskStore(SqlStoreBase):
         completed_at: datetime | None = None,
         created_at: datetime | None = None,
     ) -> Task:
-        try:
-            async with self._tx() as session:
-                # The UPDATE takes the user's row lock (PostgreSQL) or the write lock (SQLite):
-                # concurrent adds queue here, and a rollback gives the number back, so numbers
-                # stay distinct and gapless.
-                if number is None:
-                    allocated = await session.scalar(
-                        update(AppUser)
-                        .where(AppUser.id == user_id)
-                        .values(next_task_number=AppUser.next_task_number + 1)
-                        .returning(AppUser.next_task_number)
-                    )
-                    if allocated is None:
-                        raise StorageError(f"no user {user_id}")
-                    number = allocated - 1
+        def work(conn: Connection) -> Task:
+            # The UPDATE takes the user's row lock (PostgreSQL) or the write lock (SQLite):
+            # concurrent adds queue here, and a rollback gives the number back, so numbers
+            # stay distinct and gapless.
+            sqlite = conn.dialect.name == "sqlite"
+            if number is None:
+                if sqlite:
+                    found = driver.execute(conn, driver.ALLOCATE_NUMBER, (user_id,)).fetchone()
+                    allocated = None if found is None else found[0]
                 else:
-                    await session.execute(
-                        update(AppUser)
-                        .where(AppUser.id == user_id)
-                        .values(
-                            next_task_number=case(
-                                (AppUser.next_task_number > number, AppUser.next_task_number),
-                                else_=number + 1,
-                            )
-                        )
-                    )
-                row = TaskRow(
-                    user_id=user_id,
-                    number=number,
-                    title=draft.title,
-                    description=draft.description,
-                    priority=draft.priority.value,
-                    due_at=draft.due.at if draft.due else None,
-                    due_has_time=bool(draft.due and draft.due.has_time),
-                    completed_at=completed_at,
-                    created_at=created_at or now,
-                    updated_at=now,
-                )
-                session.add(row)
-                await session.flush()
-                return to_task(row)
+                    allocated = conn.execute(_ALLOCATE, {"uid": user_id}).scalar()
+                if allocated is None:
+                    raise StorageError(f"no user {user_id}")
+                chosen = allocated - 1
+            else:
+                conn.execute(_MOVE_ALLOCATOR_PAST, {"uid": user_id, "taken": number})
+                chosen = number
+            values = _row_values(
+                user_id, chosen, draft, now=now, completed_at=completed_at, created_at=created_at
+            )
+            if sqlite:
+                # The new row is what was written, plus its id.
+                row_id = driver.insert(conn, "task", values)
+                return to_task(SimpleNamespace(id=row_id, **values))
+            return to_task(conn.execute(_INSERT, values).one())
+
+        try:
+            return await self._db.run(work, conflicts=number is not None)
         except StorageError as exc:
-            if isinstance(exc.__cause__, IntegrityError):
+            if isinstance(exc.__cause__, IntegrityError | sqlite3.IntegrityError):
                 raise InvalidInput(f"Task #{number} already exists.") from exc
             raise
 
     async def import_tasks(
         self, *, user_id: int, tasks: Sequence[TaskImport], now: datetime
     ) -> list[Task]:
-        async with self._tx() as session:
-            # The user's row lock (PostgreSQL) / the write lock (SQLite) keeps concurrent adds out
-            # until every imported task has its number.
-            next_number = await session.scalar(
-                select(AppUser.next_task_number).where(AppUser.id == user_id).with_for_update()
-            )
+        def work(conn: Connection) -> list[Task]:
+            # The user's row lock (PostgreSQL) / the write lock (SQLite) keeps concurrent adds
+            # out until every imported task has its number.
+            next_number = conn.execute(_NEXT_NUMBER_LOCKED, {"uid": user_id}).scalar()
             if next_number is None:
                 raise StorageError(f"no user {user_id}")
             numbers = plan_import_numbers(tasks, next_number)
             rows = [
-                TaskRow(
-                    user_id=user_id,
-                    number=number,
-                    title=item.draft.title,
-                    description=item.draft.description,
-                    priority=item.draft.priority.value,
-                    due_at=item.draft.due.at if item.draft.due else None,
-                    due_has_time=bool(item.draft.due and item.draft.due.has_time),
+                _row_values(
+                    user_id,
+                    number,
+                    item.draft,
+                    now=now,
                     completed_at=item.completed_at,
-                    created_at=item.created_at or now,
-                    updated_at=now,
+                    created_at=item.created_at,
                 )
                 for item, number in zip(tasks, numbers, strict=True)
             ]
-            session.add_all(rows)
-            await session.execute(
-                update(AppUser)
-                .where(AppUser.id == user_id)
-                .values(next_task_number=max([next_number - 1, *numbers]) + 1)
+            if rows:
+                conn.execute(insert(_TASK), rows)
+            conn.execute(
+                _SET_NEXT_NUMBER, {"uid": user_id, "n": max([next_number - 1, *numbers]) + 1}
             )
-            await session.flush()
-            return [to_task(row) for row in rows]
+            found = conn.execute(
+                select(*_TASK_COLUMNS).where(
+                    TaskRow.user_id == user_id, TaskRow.number.in_(numbers)
+                )
+            ).all()
+            by_number = {row.number: to_task(row) for row in found}
+            return [by_number[n] for n in numbers]
+
+        return await self._db.run(work)
 
     async def get_task(self, *, user_id: int, number: int) -> Task:
-        async with self._tx() as session:
-            row = await session.scalar(
-                select(TaskRow).where(TaskRow.user_id == user_id, TaskRow.number == number)
-            )
+        def work(conn: Connection) -> Task:
+            row = conn.execute(_GET, {"user_id": user_id, "number": number}).one_or_none()
             if row is None:
                 raise _not_found(number)
             return to_task(row)
 
+        return await self._db.run(work, write=False)
+
     async def list_tasks(
-        self, *, user_id: int, query: TaskQuery, now: datetime, tz: ZoneInfo, limit: int = 200
-    ) -> list[Task]:
-        stmt = select(*_TASK_COLUMNS).where(TaskRow.user_id == user_id)
-        if query.status == "open":
-            stmt = stmt.where(TaskRow.completed_at.is_(None))
-        elif query.status == "completed":
-            stmt = stmt.where(TaskRow.completed_at.is_not(None))
-        if query.priority is not None:
-            stmt = stmt.where(TaskRow.priority == query.priority.value)
-        if query.numbers:
-            stmt = stmt.where(TaskRow.number.in_(sorted(query.numbers)))
-        if query.has_due is not None or query.narrows_by_due():
-            wants_due = query.has_due if query.has_due is not None else True
-            stmt = stmt.where(
-                TaskRow.due_at.is_not(None) if wants_due else TaskRow.due_at.is_(None)
+        self,
+        *,
+        user_id: int,
+        query: TaskQuery,
+        now: datetime,
+        tz: ZoneInfo,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> TaskPage:
+        bounds = due_bounds(query, now=now, tz=tz) if query.narrows_by_due() else {}
+        page, count = list_statements(
+            ListShape(
+                status=query.status,
+                priority=query.priority is not None,
+                numbers=bool(query.numbers),
+                has_due=query.has_due,
+                bounds=tuple(sorted(bounds)),
+                order=query.order,
+                zone=str(tz),
+                year=now.year,
             )
-        # Due windows are in the person's timezone and differ for dates and date-times; the
-        # exact test is TaskQuery.matches, run on the user's (already narrowed) rows.
-        stmt = stmt.order_by(TaskRow.due_at.is_(None), TaskRow.due_at, TaskRow.number)
-        async with self._tx() as session:
-            rows = (await session.execute(stmt)).all()
-        found = [t for t in map(to_task, rows) if query.matches(t, now=now, tz=tz)]
-        return sorted(found, key=lambda task: sort_key(task, tz))[:limit]
+        )
+        params: dict[str, Any] = {"user_id": user_id, "limit": limit, "offset": offset, **bounds}
+        if query.priority is not None:
+            params["priority"] = query.priority.value
+        if query.numbers:
+            params["numbers"] = sorted(query.numbers)
+
+        def work(conn: Connection) -> TaskPage:
+            tasks = [to_task(row) for row in conn.execute(page, params).all()]
+            if offset == 0 and len(tasks) < limit:
+                return TaskPage(tasks)  # the whole list fitted: no need to count it
+            return TaskPage(tasks, total=conn.execute(count, params).scalar_one())
+
+        return await self._db.run(work, write=False)
 
     async def update_task(
         self, *, user_id: int, number: int, changes: TaskChanges, now: datetime
     ) -> Task:
-        values: dict[str, object] = {"updated_at": now}
+        values: dict[str, Any] = {"updated_at": now}
         if changes.title is not UNSET:
             values["title"] = changes.title
         if changes.description is not UNSET:
@@ -210,24 +291,23 @@ class SqlTaskStore(SqlStoreBase):
             values["due_has_time"] = bool(due and due.has_time)
         if changes.completed_at is not UNSET:
             values["completed_at"] = changes.completed_at
-        async with self._tx() as session:
-            row = await session.scalar(
-                update(TaskRow)
-                .where(TaskRow.user_id == user_id, TaskRow.number == number)
-                .values(**values)
-                .returning(TaskRow)
-            )
+        statement = _update_statement(frozenset(values))
+        params = {f"new_{name}": value for name, value in values.items()}
+        params.update(owner=user_id, task=number)
+
+        def work(conn: Connection) -> Task:
+            row = conn.execute(statement, params).one_or_none()
             if row is None:
                 raise _not_found(number)
             return to_task(row)
 
+        return await self._db.run(work)
+
     async def delete_task(self, *, user_id: int, number: int) -> Task:
-        async with self._tx() as session:
-            row = await session.scalar(
-                delete(TaskRow)
-                .where(TaskRow.user_id == user_id, TaskRow.number == number)
-                .returning(TaskRow)
-            )
+        def work(conn: Connection) -> Task:
+            row = conn.execute(_DELETE, {"user_id": user_id, "number": number}).one_or_none()
             if row is None:
                 raise _not_found(number)
             return to_task(row)
+
+        return await self._db.run(work)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
-from bot.conversations import ToolCall
+from bot.conversations import IncomingMessage, ToolCall, TurnRequest
 from bot.identity import ConversationKey, UserRef
 from storage.sql import SqlStorage, open_sql_storage
+from tests.conftest import migrated_storage
 
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 KEY = ConversationKey("slack", "T1", "C1", "1700000000.0001")
@@ -49,7 +51,13 @@ async def test_history_window_is_newest_messages_in_order_within_budget(
     tight = await storage.conversations.recent_messages(
         conversation_id=conv.id, limit=10, char_budget=9
     )
-    assert [m.content for m in tight] == ["m27", "m28", "m29"]
+    # m29's stored tool call counts too: it fills the window alone.
+    assert [m.content for m in tight] == ["m29"]
+    stored = len(json.dumps([ToolCall("list_tasks", {}, {"ok": True}).as_json()]))
+    counted = await storage.conversations.recent_messages(
+        conversation_id=conv.id, limit=10, char_budget=3 + stored + 3
+    )
+    assert [m.content for m in counted] == ["m28", "m29"]
 
 
 async def test_event_is_claimed_once(storage: SqlStorage) -> None:
@@ -78,3 +86,67 @@ async def test_postgres_connections_always_plan_for_the_current_table(postgres_u
     finally:
         await storage.close()
     assert mode == "force_custom_plan"
+
+
+def _turn(text: str, author: str = "U1") -> TurnRequest:
+    return TurnRequest(
+        message=IncomingMessage(key=KEY, author=UserRef("slack", "T1", author), text=text),
+        now=datetime.now(UTC),
+        default_timezone="UTC",
+        timezone_hint=None,
+        history_limit=10,
+        history_chars=10_000,
+    )
+
+
+async def _say(storage: SqlStorage, text: str, author: str = "U1") -> list[str]:
+    """A turn's start and its reply; returns the history the turn saw."""
+    start = await storage.conversations.begin_turn(request=_turn(text, author))
+    assert start is not None
+    await storage.conversations.append_message(
+        conversation_id=start.conversation.id,
+        user_id=start.user.id,
+        role="assistant",
+        content=f"re: {text}",
+        now=datetime.now(UTC),
+        tool_calls=[ToolCall("list_tasks", {}, {"ok": True, "tasks": [{"number": 1}] * 3})],
+    )
+    return [m.content for m in start.history]
+
+
+async def test_the_kept_window_sees_what_another_process_wrote(database_url: str) -> None:
+    async with migrated_storage(database_url) as first:
+        second = open_sql_storage(database_url)
+        try:
+            assert await _say(first, "a") == []
+            assert await _say(first, "b") == ["a", "re: a"]
+            assert await _say(second, "c", author="U2") == ["a", "re: a", "b", "re: b"]
+            assert await _say(first, "d") == ["a", "re: a", "b", "re: b", "c", "re: c"]
+        finally:
+            await second.close()
+
+
+async def test_the_kept_window_drops_a_reply_whose_transaction_rolled_back(
+    storage: SqlStorage,
+) -> None:
+    await _say(storage, "a")
+    start = await storage.conversations.begin_turn(request=_turn("b"))
+    assert start is not None
+
+    async def reply_then_fail() -> None:
+        async with storage.one_transaction():
+            await storage.conversations.append_message(
+                conversation_id=start.conversation.id,
+                user_id=start.user.id,
+                role="assistant",
+                content="never stored",
+                now=datetime.now(UTC),
+            )
+            raise RuntimeError("the turn failed after the reply")
+
+    with pytest.raises(RuntimeError):
+        await reply_then_fail()
+    # On SQLite the next message may even get the rolled-back one's id.
+    seen = await _say(storage, "c")
+    assert seen == ["a", "re: a", "b"]
+    assert "never stored" not in await _say(storage, "d")

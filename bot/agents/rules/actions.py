@@ -33,12 +33,14 @@ from bot.agents.rules.intents import (
     Undo,
     Update,
 )
+from bot.agents.rules.paging import continued_list
 from bot.agents.rules.refs import Scored, last_task_number, narrow, pick, query_words, score
 from bot.agents.rules.state import RememberingTools, confirmation, last_state
 from bot.agents.rules.undo import plan_undo
 from bot.agents.rules.when import shift
 from bot.conversations import ToolCall
 from bot.tasks import TITLE_MAX
+from bot.tools.schemas import LIST_PAGE_MAX
 
 Task = Mapping[str, Any]
 
@@ -105,7 +107,7 @@ class Performer:
 
     async def _everything(self) -> list[Task]:
         if self._all is None:
-            result = await self._call("list_tasks", {"status": "all"})
+            result = await self._call("list_tasks", {"status": "all", "page_size": LIST_PAGE_MAX})
             self._all = list(result.get("tasks", [])) if result.get("ok") else []
         return self._all
 
@@ -146,22 +148,24 @@ class Performer:
             arguments["due_before"] = intent.due_before.isoformat()
         if intent.overdue:
             arguments["overdue"] = True
+        if intent.undated:
+            arguments["has_due"] = False
+        if intent.numbers:
+            arguments["numbers"] = list(intent.numbers)
+        label = intent.label
+        if intent.continues:
+            arguments, label = continued_list(self._turn, intent.page)
         result = await self._call("list_tasks", arguments)
         if not result.get("ok"):
             return str(result.get("message", ""))
         tasks = list(result.get("tasks", []))
         if intent.numbers:
-            tasks = sorted(
-                (t for t in tasks if t["number"] in intent.numbers),
-                key=lambda t: intent.numbers.index(t["number"]),
-            )
+            tasks = sorted(tasks, key=lambda t: intent.numbers.index(t["number"]))
             return replies.shown(tasks, asked=intent.numbers)
-        if intent.undated:
-            tasks = [t for t in tasks if not t.get("due")]
-        label = intent.label
-        if intent.priority is not None:
-            label = f"{label} with {intent.priority.value} priority".strip()
-        text = replies.listed(tasks, label=label, status=intent.status)
+        priority = arguments.get("priority")
+        if priority:
+            label = f"{label} with {priority} priority".strip()
+        text = replies.listed(tasks, label=label, status=arguments["status"], page=result)
         if intent.others_requested:
             text = f"{replies.only_your_tasks()} {text}"
         return text

@@ -66,6 +66,8 @@ class RulesAgent:
     """
 
     name = "rules"
+    # No I/O but the tool calls: the core may run them and the reply in one transaction.
+    answers_instantly = True
 
     def is_confident(self, turn: AgentTurn) -> bool:
         """True when the message is clearly one of the understood requests (pure, fast)."""

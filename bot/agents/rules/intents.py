@@ -54,6 +54,9 @@ class ListTasks:
     others_requested: bool = False
     numbers: tuple[int, ...] = ()
     confident: bool = True
+    # "more" / "page 3": carry on the speaker's last list, at ``page`` (None: the next one).
+    continues: bool = False
+    page: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,9 +123,19 @@ _SHOW_ONE = re.compile(
 )
 
 
+_NEXT_PAGE = re.compile(
+    r"^(?:(?:show|list|see|give)\s+(?:me\s+)?)?(?:(?:some|the)\s+)?(?:more|next\s+page|"
+    r"next\s+(?:ones|few|tasks)|rest)(?:\s+(?:please|pls|tasks|of\s+them))?$|"
+    r"^(?:(?:show|list|see|go\s+to|open)\s+(?:me\s+)?)?(?:the\s+)?page\s+(?P<page>\d{1,5})$",
+    _I,
+)
+
+
 def list_request(text: str) -> str | None:
     """Whether ``text`` asks to see tasks: "sure" (a list whatever else it says), "maybe" (a
     list unless it reads as a change: "get rid of the gym task"), or None."""
+    if _NEXT_PAGE.match(text):
+        return "sure"
     if _BARE.match(text) or _LIST_START.match(text) or _SHOW_ONE.match(text):
         return "sure"
     if _QUESTION_START.match(text) and _LIST_WORDS.search(text):
@@ -138,6 +148,9 @@ def list_request(text: str) -> str | None:
 def read_list(text: str, *, now: datetime) -> ListTasks:
     """The filters of a list request."""
     today = now.date()
+    more = _NEXT_PAGE.match(text)
+    if more:
+        return ListTasks(continues=True, page=int(more["page"]) if more["page"] else None)
     one = _SHOW_ONE.match(text)
     if one:
         numbers = tuple(int(n) for n in re.findall(r"\d+", one["numbers"]))

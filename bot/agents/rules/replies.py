@@ -83,18 +83,29 @@ def title_too_long(length: int, limit: int) -> str:
     )
 
 
-def listed(tasks: Sequence[Task], *, label: str, status: str) -> str:
+def listed(
+    tasks: Sequence[Task], *, label: str, status: str, page: Mapping[str, Any] | None = None
+) -> str:
+    """A list, or one page of it (``page``: the tool's ``total``, ``first``, ``last``,
+    ``page`` and ``pages``)."""
     what = {"open": "open tasks", "completed": "completed tasks", "all": "tasks"}[status]
     if label:
         what += f" {label}"
+    total = int(page.get("total", len(tasks))) if page else len(tasks)
     if not tasks:
+        if total and page:
+            return f"There are only {total:,} {what}: no page {page.get('page')}."
         if status == "open" and not label:
             return "Your list is empty — nothing open. Add something with “add …”."
         return f"No {what}."
-    head = f"Your {what} ({len(tasks)}):"
     lines = [f"• {task_line(t)}" for t in tasks[:_MAX_LISTED]]
     if len(tasks) > _MAX_LISTED:
         lines.append(f"…and {len(tasks) - _MAX_LISTED} more.")
+    if page is None or total <= len(tasks):
+        return "\n".join([f"Your {what} ({total:,}):", *lines])
+    head = f"Your {what} — showing {page['first']:,}–{page['last']:,} of {total:,}:"
+    if int(page.get("page", 1)) < int(page.get("pages", 1)):
+        lines.append("Say “more” for the next page, or “page N”.")
     return "\n".join([head, *lines])
 
 

@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.discord import texts
-from adapters.discord.rendering import action_text, button_numbers, split_text
+from adapters.discord.rendering import (
+    action_text,
+    button_numbers,
+    decode_list_query,
+    encode_list_query,
+    next_page_arguments,
+    split_text,
+)
 from bot.conversations import Reply, ToolCall
 from bot.tasks import Priority, Task
 
@@ -116,3 +123,52 @@ def test_thread_names_fit_discords_limit() -> None:
     assert texts.thread_name("") == "todo"
     long = texts.thread_name("word " * 100)
     assert len(long) <= 100 and long.endswith("…")
+
+
+def _listed(page: int, pages: int, arguments: dict[str, object] | None = None) -> Reply:
+    tasks = [task(n) for n in range(25 * page - 24, 25 * page + 1)]
+    result = {
+        "ok": True,
+        "tasks": [{"number": t.number, "title": t.title} for t in tasks],
+        "total": 60,
+        "page": page,
+        "pages": pages,
+        "first": 25 * page - 24,
+        "last": 25 * page,
+    }
+    call = ToolCall("list_tasks", {"status": "open", **(arguments or {})}, result)
+    return Reply(text="", tool_calls=[call], tasks=tasks)
+
+
+def test_a_long_list_gets_a_next_page_and_one_complete_button_fewer() -> None:
+    reply = _listed(1, 3, {"priority": "high", "due_before": "2026-12-31", "overdue": True})
+    following = next_page_arguments(reply)
+    assert following == {
+        "status": "open",
+        "priority": "high",
+        "due_before": "2026-12-31",
+        "overdue": True,
+        "page": 2,
+    }
+    assert len(button_numbers(reply)) == 24
+    assert next_page_arguments(_listed(3, 3)) is None
+    assert action_text(reply).startswith("Your open tasks — showing 1–25 of 60:")
+
+
+def test_list_filters_survive_the_custom_id_and_forged_ids_are_refused() -> None:
+    arguments = {
+        "status": "completed",
+        "priority": "low",
+        "due_after": "2026-01-02",
+        "due_before": "2026-12-31",
+        "overdue": True,
+        "has_due": False,
+        "sort": "newest",
+        "page": 4000,
+    }
+    encoded = encode_list_query(arguments)
+    assert len(f"todo:page:{2**64}:{encoded}") <= 100
+    assert decode_list_query(encoded) == arguments
+    assert decode_list_query("s=o,x=1,n=2") is None
+    assert decode_list_query("s=o") is None
+    assert decode_list_query("n=0") is None

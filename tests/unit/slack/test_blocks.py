@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.slack import blocks
+from adapters.slack import blocks, mapping
 from bot.conversations import Reply, ToolCall
 from bot.tasks import Priority, Task
 
@@ -90,11 +90,65 @@ def test_task_list_message() -> None:
         {"number": 3, "title": "<b>", "priority": "high", "due_in_words": "Friday"},
         {"number": 4, "title": "plain", "priority": "medium", "due_in_words": None},
     ]
-    [message] = blocks.task_list_messages(tasks, owner="U1")
+    call = ToolCall(
+        "list_tasks", {}, {"ok": True, "tasks": tasks, "total": 2, "page": 1, "pages": 1}
+    )
+    [message] = blocks.task_list_messages(call, owner="U1")
     lines = message.text.splitlines()
+    assert lines[0] == "Your open tasks (2):"
     assert lines[1:3] == ["*#3* &lt;b&gt; · due Friday · high priority", "*#4* plain"]
     assert "/todo" in lines[-1]
     assert [r["block_id"] for r in actions(message)] == ["task:3", "task:4"]
+
+
+def _page(page: int, pages: int) -> ToolCall:
+    tasks = [{"number": n, "title": f"t{n}"} for n in range(25 * page - 24, 25 * page + 1)]
+    result = {
+        "ok": True,
+        "tasks": tasks,
+        "total": 60,
+        "page": page,
+        "pages": pages,
+        "first": 25 * page - 24,
+        "last": 25 * page,
+    }
+    return ToolCall("list_tasks", {"status": "open", "page": page}, result)
+
+
+def test_a_page_of_a_long_list_shows_the_true_total_and_a_next_page_button() -> None:
+    messages = blocks.task_list_messages(_page(2, 3), owner="U1")
+    assert messages[0].text.splitlines()[0] == "Your open tasks — showing 26–50 of 60:"
+    [button] = [
+        e
+        for m in messages
+        for a in actions(m)
+        for e in a["elements"]
+        if e["action_id"] == blocks.PAGE_ACTION
+    ]
+    assert button["text"]["text"] == "Next page (3 of 3)"
+    assert mapping.parse_page_button_value(button["value"]) == (
+        "U1",
+        {"status": "open", "page": 3},
+    )
+
+
+def test_a_reply_listing_a_page_gets_the_button_but_not_on_the_last_page() -> None:
+    reply = Reply(text="Your open tasks — showing 1–25 of 60:", tool_calls=[_page(1, 3)])
+    pages = [
+        e["action_id"]
+        for m in blocks.to_messages(reply, owner="U1")
+        for a in actions(m)
+        for e in a["elements"]
+    ]
+    assert pages == [blocks.PAGE_ACTION]
+    last = Reply(text="…", tool_calls=[_page(3, 3)])
+    assert not [a for m in blocks.to_messages(last, owner="U1") for a in actions(m)]
+
+
+def test_a_forged_page_button_value_is_refused() -> None:
+    assert mapping.parse_page_button_value("not json") is None
+    assert mapping.parse_page_button_value('{"owner": "", "list": {}}') is None
+    assert mapping.parse_page_button_value('{"owner": "U1", "list": []}') is None
 
 
 def test_settle_task_block_replaces_only_that_task() -> None:

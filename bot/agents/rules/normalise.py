@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.agents.rules.lexicon import COMMAND_NOUNS, COMMAND_VERBS, SHORTHAND
 
+_RUNS = re.compile(r"(\w)\1{2,}")
 _INFLECTIONS = frozenset({"s", "d", "ed", "r", "es"})
 _WORD = re.compile(r"[A-Za-z]+")
 _AFTER_MY = re.compile(r"\b(?:my|the|our)\s+([A-Za-z]+)", re.IGNORECASE)
@@ -40,9 +41,9 @@ def _replace(text: str, start: int, end: int, vocabulary: tuple[str, ...]) -> st
 
 def canonical(word: str, vocabulary: tuple[str, ...]) -> str | None:
     """The vocabulary word ``word`` is a typing slip of, or None when it is none (or exact)."""
-    lowered = word.lower()
+    lowered = _RUNS.sub(r"\1\1", word.lower())  # "adddd" → "add": a held-down key
     if lowered in vocabulary:
-        return None
+        return lowered if lowered != word.lower() else None
     if lowered in SHORTHAND and SHORTHAND[lowered] in vocabulary:
         return SHORTHAND[lowered]
     if len(lowered) < 4:

@@ -31,7 +31,7 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
-from bot.agents.rules.lexicon import COMMAND_VERBS
+from bot.agents.rules.lexicon import COMMAND_VERBS, is_past_tense
 from bot.agents.rules.refs import parse_ref
 
 _I = re.IGNORECASE
@@ -124,13 +124,10 @@ def _items(text: str, *, now: datetime) -> Intent | None:
         text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))]
         for i, m in enumerate(marks)
     ]
-    tasks = []
-    for body in bodies:
-        found = parse_tasks(body.strip(" ,;"), now=now)
-        if len(found) != 1:
-            return None
-        tasks.append(found[0])
-    return AddTasks(tuple(tasks))
+    items = [parse_tasks(body.strip(" ,;"), now=now) for body in bodies]
+    if any(len(found) != 1 for found in items):
+        return None
+    return AddTasks(tuple(found[0] for found in items))
 
 
 _ALL = (
@@ -195,6 +192,12 @@ _QUESTION = re.compile(
     _I,
 )
 _ABOUT_THE_LIST = re.compile(r"\b(?:my|the)\s+(?:list|tasks|todos|to-?dos|task\s+list)\b", _I)
+# Words a sticky note does not use: the bot or oneself as a person, a reference to a task.
+_NOT_A_NOTE = re.compile(
+    r"\b(?:i|i'm|im|i've|you|you're|your|u|hope|wish)\b|[✅✔☑]|"
+    r"\bthe\s+\w+(?:\s+\w+)?\s+(?:thing|one|task|item)\b",
+    _I,
+)
 _NOT_TITLE_STARTS = frozenset(
     [*COMMAND_VERBS, "x", "search", "find", "push", "bump", "make", "set", "mark", "uncheck"]
 )
@@ -222,9 +225,11 @@ def read_implicit_add(text: str, *, now: datetime, command_first: bool = False) 
         return None
     if _ABOUT_THE_LIST.search(text) or re.search(r"\b(?:of|to|for)\s+#?\d{1,4}\b", text):
         return None  # "shw me my list", "change the time of 1 to 11am": about the list
+    if _NOT_A_NOTE.search(text) or is_past_tense(words[-1].strip(".,!")):
+        return None  # talk to the bot, "the cat thing", "gym membership cancelled"
     if not _WORDS_FIRST.match(text) or len(_PROSE.findall(text)) < 0.85 * len(text):
         return None  # code, JSON, symbols: not something written on a sticky note
     tasks = parse_tasks(text, now=now)
-    if len(tasks) != 1:
-        return None
+    if len(tasks) != 1 or tasks[0].description:
+        return None  # a sticky note has a title (and a date or priority), no details
     return AddTasks(tasks, confident=False)

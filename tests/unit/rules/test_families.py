@@ -230,3 +230,36 @@ def test_a_task_about_sharing_is_still_a_task() -> None:
 
 def test_nothing_understood_stays_not_understood() -> None:
     assert isinstance(read("blorp"), NotUnderstood)
+
+
+# 6. Reopen, list-done and rename phrasings ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("typo in 2, it should be water the ferns", "water the ferns"),
+        ("2 -> water the ferns", "water the ferns"),
+        ("fix the name of the plants task: water the ferns", "water the ferns"),
+    ],
+)
+def test_renames_beyond_rename(text: str, title: str) -> None:
+    intent = read(text)
+    assert isinstance(intent, Update) and intent.title == title
+
+
+def test_an_arrow_to_a_priority_is_no_rename() -> None:
+    intent = read("2 -> low")
+    assert isinstance(intent, Update) and intent.title is None and intent.priority is not None
+
+
+def test_what_was_ticked_off_lists_the_finished_tasks() -> None:
+    intent = read("what did i cross off")
+    assert getattr(intent, "status", None) == "completed"
+
+
+async def test_a_statement_that_it_came_back_reopens_it(chat: Chat) -> None:
+    await chat.given({"title": "send the parcel", "completed": True})
+    await chat.say("the parcel isn't actually done, it came back")
+    task = await chat.task(1)
+    assert task is not None and not task.completed

@@ -117,7 +117,7 @@ class TaskToolbox:
                 limit=1000,
             )
             try:
-                return resolve_by_words(candidates, args.query)
+                return resolve_by_words(candidates, args.query, prefer=prefer)
             except TaskNotFound:
                 if status == "all":
                     raise

@@ -34,12 +34,13 @@ from bot.agents.rules.intents import (
     Update,
 )
 from bot.agents.rules.paging import continued_list
-from bot.agents.rules.refs import Scored, last_task_number, narrow, pick, query_words, score
+from bot.agents.rules.refs import last_task_number, narrow
 from bot.agents.rules.state import RememberingTools, confirmation, last_state
 from bot.agents.rules.undo import plan_undo
 from bot.agents.rules.when import shift
 from bot.conversations import ToolCall
 from bot.tasks import TITLE_MAX
+from bot.tools.matching import Scored, pick, query_words, score
 from bot.tools.schemas import LIST_PAGE_MAX
 
 Task = Mapping[str, Any]

@@ -27,7 +27,7 @@ _LIST_HEADER = re.compile(
 _QUOTED = re.compile(
     r"^\s*[\"“”'‘’`](?P<title>[^\"“”`]+?)[\"“”'‘’`](?=\s|$|[,.;:!?])(?P<rest>.*)$", re.DOTALL
 )
-_BULLET = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·◦▪+]|\d{1,2}[.)]|\[\s?\])\s*")
 _NOTE_MARKER = re.compile(
     r"\s*(?:[(\[]\s*|[,.;]\s*|\s[-–—]+\s*|[-–—]+\s*)?\b(?:notes?|details?|description|desc|"
     r"info|fyi|nb|p\.?s\.?|comment)\s*[:\-–—]\s*"

@@ -39,6 +39,22 @@ def _replace(text: str, start: int, end: int, vocabulary: tuple[str, ...]) -> st
     return text if fixed is None else text[:start] + fixed + text[end:]
 
 
+def _slip_of(word: str, candidate: str) -> bool:
+    if OSA.distance(word, candidate, score_cutoff=1) > 1:
+        return False
+    if word.startswith(candidate) and word[len(candidate) :] in _INFLECTIONS:
+        return False  # "completed", "lists": the word itself, inflected
+    if len(candidate) == len(word):
+        # Same length at distance 1: a swap is a slip; a replaced letter may be a real word.
+        return sorted(candidate) == sorted(word)
+    return min(len(candidate), len(word)) >= 5
+
+
+def _past(word: str) -> str:
+    """ "complete" → "completed", "finish" → "finished": slips in past forms are slips too."""
+    return word + ("d" if word.endswith("e") else "ed")
+
+
 def canonical(word: str, vocabulary: tuple[str, ...]) -> str | None:
     """The vocabulary word ``word`` is a typing slip of, or None when it is none (or exact)."""
     lowered = _RUNS.sub(r"\1\1", word.lower())  # "adddd" → "add": a held-down key
@@ -48,15 +64,8 @@ def canonical(word: str, vocabulary: tuple[str, ...]) -> str | None:
         return SHORTHAND[lowered]
     if len(lowered) < 4:
         return None
-    for candidate in vocabulary:
-        if OSA.distance(lowered, candidate, score_cutoff=1) > 1:
-            continue
-        if lowered.startswith(candidate) and lowered[len(candidate) :] in _INFLECTIONS:
-            return None  # "completed", "lists": the word itself, inflected
-        if len(candidate) == len(lowered):
-            # Same length at distance 1: a swap is a slip; a replaced letter may be a real word.
-            if sorted(candidate) == sorted(lowered):
+    for base in vocabulary:
+        for candidate in (base, _past(base)):
+            if _slip_of(lowered, candidate):
                 return candidate
-        elif min(len(candidate), len(lowered)) >= 5:
-            return candidate
     return None

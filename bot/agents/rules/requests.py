@@ -51,7 +51,15 @@ _JOIN = re.compile(
     _I,
 )
 # Inline items: "1) a 2) b", "1. a 2. b", "• a • b".
-_NUMBERED = re.compile(r"(?:^|(?<=[\s:]))(\d{1,2})[.)]\s+")
+_NUMBERED = re.compile(r"(?:^|(?<=[\s:]))(\d{1,2}[.)]|[a-h]\))\s+")
+
+
+def _rank(mark: str) -> int:
+    """ "1." → 1, "2)" → 2, "a)" → 1, "b)" → 2."""
+    head = mark[:-1]
+    return int(head) if head.isdigit() else ord(head.lower()) - ord("a") + 1
+
+
 _BULLET = re.compile(r"(?:^|(?<=[\s:]))[•·▪◦]\s*")
 _INTRO = re.compile(
     r"^(?:(?:a\s+)?(?:couple|few|some|two|three|four|five)\s+(?:of\s+)?(?:new\s+)?"
@@ -109,9 +117,10 @@ def _items(text: str, *, now: datetime) -> Intent | None:
     intro = _INTRO_THEN_LIST.match(text)
     if intro and (_INTRO.match(intro["head"]) or _COLLECTIVE.search(intro["head"])):
         tasks = parse_tasks(intro["body"], now=now, plural=True)
-        return AddTasks(tasks) if len(tasks) > 1 else None
+        if len(tasks) > 1:
+            return AddTasks(tasks)
     numbered = list(_NUMBERED.finditer(text))
-    if len(numbered) >= 2 and [int(m[1]) for m in numbered] == list(range(1, len(numbered) + 1)):
+    if len(numbered) >= 2 and [_rank(m[1]) for m in numbered] == list(range(1, len(numbered) + 1)):
         marks = numbered
     else:
         marks = list(_BULLET.finditer(text))

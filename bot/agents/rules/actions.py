@@ -393,12 +393,14 @@ class Performer:
             )
             is not None
         ]
-        choice = pick(scored, prefer=prefer, loose=loose)
-        if choice.number is not None:
-            return [choice.number], ""
+        # "the gutters and the email to Ana": parts that each name a different task win over
+        # one task the whole phrase happens to fit best.
         several = await self._each_of(ref, prefer=prefer, loose=loose)
         if several:
             return several, ""
+        choice = pick(scored, prefer=prefer, loose=loose)
+        if choice.number is not None:
+            return [choice.number], ""
         narrowed = narrow(choice.candidates, ref.context, await self._everything())
         if narrowed is not None:
             return [narrowed], ""

@@ -1,19 +1,15 @@
 """Carrying out an understood intent through the task tools, and wording the outcome.
 
-Everything goes through ``tools.call`` (or, for undo only, the toolbox's ``restore_task``).
-References by words are resolved here, against the person's whole list, with the strict
-matching of ``refs.pick``: when words fit several tasks or none, nothing changes and the
-reply says so.
+Everything goes through ``tools.call`` (or, for undo only, the toolbox's ``restore_task``);
+which task a reference means is decided in ``lookup`` with the tools' own matcher.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from bot.agent import AgentTurn, Tools
 from bot.agents.rules import replies
 from bot.agents.rules.intents import (
     AddTasks,
@@ -33,15 +29,13 @@ from bot.agents.rules.intents import (
     Undo,
     Update,
 )
+from bot.agents.rules.lookup import TaskLookup
 from bot.agents.rules.paging import continued_list
-from bot.agents.rules.refs import last_task_number, narrow
-from bot.agents.rules.state import RememberingTools, confirmation, last_state
+from bot.agents.rules.state import confirmation, last_state
 from bot.agents.rules.undo import plan_undo
 from bot.agents.rules.when import shift
 from bot.conversations import ToolCall
 from bot.tasks import TITLE_MAX
-from bot.tools.matching import Scored, pick, query_words, score
-from bot.tools.schemas import LIST_PAGE_MAX
 
 Task = Mapping[str, Any]
 
@@ -55,13 +49,8 @@ class RestoringTools(Protocol):
     ) -> ToolCall: ...
 
 
-class Performer:
+class Performer(TaskLookup):
     """Runs one intent for one turn."""
-
-    def __init__(self, turn: AgentTurn, tools: Tools) -> None:
-        self._turn = turn
-        self._tools = tools
-        self._all: list[Task] | None = None
 
     async def perform(self, intent: Intent) -> str:
         match intent:
@@ -95,22 +84,6 @@ class Performer:
                 return replies.small_talk(intent.kind, intent.topic)
             case NotUnderstood():
                 return replies.not_understood()
-
-    # --- tools ---------------------------------------------------------------------------
-
-    def _remember(self, state: dict[str, Any]) -> None:
-        if isinstance(self._tools, RememberingTools):
-            self._tools.remember(state)
-
-    async def _call(self, name: str, arguments: dict[str, Any]) -> Mapping[str, Any]:
-        call = await self._tools.call(name, arguments)
-        return call.result
-
-    async def _everything(self) -> list[Task]:
-        if self._all is None:
-            result = await self._call("list_tasks", {"status": "all", "page_size": LIST_PAGE_MAX})
-            self._all = list(result.get("tasks", [])) if result.get("ok") else []
-        return self._all
 
     # --- intents -------------------------------------------------------------------------
 
@@ -315,102 +288,6 @@ class Performer:
         if not result.get("ok"):
             return str(result.get("message", ""))
         return replies.set_timezone(str(result["timezone"]))
-
-    # --- references ----------------------------------------------------------------------
-
-    async def _each_of(self, ref: TaskRef, *, prefer: str, loose: bool) -> list[int]:
-        """ "the gutters and the email to Ana": when the words as a whole name no task, each
-        part joined by "and" / "," must name exactly one distinct task — else none."""
-        parts = [p for p in re.split(r"\s*(?:,|\band\b|&|\+)\s*", ref.words) if p.strip()]
-        if len(parts) < 2:
-            return []
-        numbers: list[int] = []
-        for part in parts:
-            words = query_words(part)
-            scored = [
-                s
-                for t in await self._everything()
-                if (
-                    s := score(
-                        words,
-                        number=t["number"],
-                        title=t["title"],
-                        description=t.get("description") or "",
-                        completed=bool(t.get("completed")),
-                    )
-                )
-                is not None
-            ]
-            choice = pick(scored, prefer=prefer, loose=loose) if words else None
-            if choice is None or choice.number is None or choice.number in numbers:
-                return []
-            numbers.append(choice.number)
-        return numbers
-
-    async def _fits_any(self, ref: TaskRef) -> bool:
-        """Whether the reference's words name a task or leave candidates to ask about."""
-        words = query_words(ref.words)
-        scored = [
-            s
-            for t in await self._everything()
-            if (
-                s := score(
-                    words,
-                    number=t["number"],
-                    title=t["title"],
-                    description=t.get("description") or "",
-                    completed=bool(t.get("completed")),
-                )
-            )
-            is not None
-        ]
-        choice = pick(scored, prefer="any")
-        return choice.number is not None or bool(choice.candidates)
-
-    async def _resolve(
-        self, ref: TaskRef, *, prefer: str, action: str, loose: bool = False
-    ) -> tuple[list[int], str]:
-        """Task numbers ``ref`` means, or an explanation of why there are none."""
-        if ref.numbers:
-            return list(ref.numbers), ""
-        if ref.pronoun:
-            number = last_task_number(self._turn)
-            return ([number], "") if number is not None else ([], replies.which_task(action))
-        words = query_words(ref.words)
-        if not words:
-            return [], replies.which_task(action)
-        scored = [
-            s
-            for t in await self._everything()
-            if (
-                s := score(
-                    words,
-                    number=t["number"],
-                    title=t["title"],
-                    description=t.get("description") or "",
-                    completed=bool(t.get("completed")),
-                )
-            )
-            is not None
-        ]
-        # "the gutters and the email to Ana": parts that each name a different task win over
-        # one task the whole phrase happens to fit best.
-        several = await self._each_of(ref, prefer=prefer, loose=loose)
-        if several:
-            return several, ""
-        choice = pick(scored, prefer=prefer, loose=loose)
-        if choice.number is not None:
-            return [choice.number], ""
-        narrowed = narrow(choice.candidates, ref.context, await self._everything())
-        if narrowed is not None:
-            return [narrowed], ""
-        if choice.candidates:
-            return [], replies.ambiguous(ref.words, _names(choice.candidates))
-        return [], replies.not_found(ref.words)
-
-
-def _names(candidates: Sequence[Scored]) -> list[tuple[int, str]]:
-    return [(c.number, c.title) for c in candidates]
 
 
 def _undo_line(snapshot: Mapping[str, Any] | None, result: Mapping[str, Any]) -> str:

@@ -7,7 +7,7 @@ which task a reference means is decided in ``lookup`` with the tools' own matche
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from bot.agents.rules import replies
@@ -217,6 +217,12 @@ class Performer(TaskLookup):
         local_now = self._turn.now.astimezone(self._turn.tz)
         task = next((t for t in await self._everything() if t["number"] == number), None)
         due = task.get("due") if task else None
+        if unit in ("hour", "minute"):  # "an hour later": the time moves (from now if none)
+            if due and len(due) == 10:
+                return str(due)  # a day without a time has no hour to move
+            start = datetime.fromisoformat(due).astimezone(self._turn.tz) if due else local_now
+            moved = start.replace(tzinfo=None) + timedelta(**{f"{unit}s": amount})
+            return moved.strftime("%Y-%m-%dT%H:%M")
         if not due:
             return shift(local_now.date(), amount, unit).isoformat()
         if len(due) == 10:

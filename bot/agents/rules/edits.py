@@ -80,12 +80,17 @@ def _clear_due(match: re.Match[str], now: datetime) -> Intent | None:
 @EDITS.rule(
     rf"^(?:postpone|push|delay|move|bump|defer|shift|kick|snooze)\s+(?P<ref>.+?)\s+"
     rf"(?:back\s+|out\s+|forward\s+|off\s+)?(?:by\s+|for\s+)?(?:another\s+)?(?P<n>{COUNT})\s+"
-    r"(?P<unit>days?|weeks?|wks?|months?)(?:\s+(?:later|back|out))?$",
+    r"(?P<unit>days?|weeks?|wks?|months?|hours?|hrs?|minutes?|mins?)"
+    r"(?:\s+(?:later|back|out|(?P<earlier>earlier|sooner)))?$",
 )
 def _shift(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)
-    unit = "week" if match["unit"].lower().startswith("w") else match["unit"].lower().rstrip("s")
-    return Update(ref, shift=(count(match["n"]), unit)) if ref else None
+    word = match["unit"].lower()
+    unit = {"w": "week", "h": "hour", "d": "day"}.get(word[0]) or (
+        "month" if word[:2] == "mo" else "minute"
+    )
+    amount = count(match["n"]) * (-1 if match["earlier"] else 1)
+    return Update(ref, shift=(amount, unit)) if ref else None
 
 
 _FIELD_BEFORE = re.compile(

@@ -137,10 +137,12 @@ _AFTER_OPTIONS = re.compile(r"(?<=\))\s*(?:,\s*(?:and\s+)?|\band\s+|&\s*|;\s*)(?
 
 def _quoted_items(text: str) -> list[str]:
     """ "'wash the car' and 'mow the lawn'": two or more quoted titles and only joiners."""
-    found = _QUOTED_ITEM.findall(text)
-    if len(found) < 2 or not _ONLY_JOINERS.match(_QUOTED_ITEM.sub(" ", text)):
+    found = list(_QUOTED_ITEM.finditer(text))
+    if len(found) < 2 or not _ONLY_JOINERS.match(_QUOTED_ITEM.sub(" ", text[: found[-1].end()])):
         return []
-    return [f"“{title.strip()}”" for title in found]
+    # What follows the last quote ("… for saturday") is said of every item.
+    tail = text[found[-1].end() :].strip()
+    return [f"“{m[1].strip()}” {tail}".strip() for m in found]
 
 
 def _inline_bullets(marker: str) -> re.Pattern[str]:

@@ -17,7 +17,10 @@ _CAPABILITIES = (
     ("share", r"^(?:share|publish|make\s+public)\b"),
     ("assign", r"^(?:assign|delegate|hand\s+(?:over|off)|reassign)\b"),
     ("access", r"^(?:give|grant|let)\s+\S+(?:\s+\S+)?\s+(?:access|permission|see|view|edit)\b"),
-    ("invite", r"^(?:invite|add)\s+\S+(?:\s+\S+)?\s+to\s+(?:my|the|our)\s+(?:list|tasks|todos)"),
+    (
+        "invite",
+        r"^(?:invite|add)\s+\S+(?:\s+\S+)?\s+to\s+(?:my|the|our|this)\s+(?:list|tasks|todos)",
+    ),
     ("email", r"^(?:e-?mail|send|text|dm|message)\s+(?:me|us)\b"),
     ("sync", r"^(?:sync|synch?ronize|connect|link|integrate|import|export)\b"),
     ("attach", r"^(?:attach|upload)\b"),

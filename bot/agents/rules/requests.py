@@ -69,7 +69,7 @@ _INTRO = re.compile(
 )
 _INTRO_THEN_LIST = re.compile(r"^(?P<head>[^:\n]{1,40}):\s*(?P<body>[^\n]+)$")
 # "stuff for this week: …", "two quick ones - 1. … 2. …": a short head naming a batch.
-_COLLECTIVE = re.compile(r"^(?:\w+\s+){0,3}(?:stuff|things|ones|tasks|todos|items|bits)\b", _I)
+_COLLECTIVE = re.compile(r"^(?:\w+\s+){0,5}(?:stuff|things|ones|tasks|todos|items|bits)\b", _I)
 
 
 def _is_intro(head: str) -> bool:
@@ -210,7 +210,7 @@ _NOT_A_NOTE = re.compile(
 _NOT_TITLE_STARTS = frozenset(
     [*COMMAND_VERBS, "x", "search", "find", "push", "bump", "make", "set", "mark", "uncheck"]
 )
-_WORDS_FIRST = re.compile(r"^[A-Za-z][\w'’-]*:?\s+[A-Za-z0-9]")
+_WORDS_FIRST = re.compile(r"^[A-Za-z][\w'’-]*(?:\s*[:\-–—])?\s+[A-Za-z0-9]")
 _PROSE = re.compile(r"[\w\s'’,.:-]")
 _STATEMENT = re.compile(
     r"\s(?:is|are|was|were|isn't|aren't|wasn't|got|has|have|can|can't|could|will|won't|would|"

@@ -68,7 +68,8 @@ _ADD_LEAD = re.compile(
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
     r"really\s+|def(?:initely)?\s+|probably\s+)?(?:(?:need|needs|have|has|got|ought|want|plan|"
     r"going)\s+to|gotta|must|should|wanna|gonna|(?:totally\s+|completely\s+|almost\s+)?"
-    r"(?:forgot|keep\s+forgetting|always\s+forget)\s+to)\s+(?=\w)",
+    r"(?:forgot|keep\s+forgetting|always\s+forget)\s+to)\s+(?:(?:probably|really|definitely|"
+    r"just|also|still|finally|actually)\s+)?(?=\w)",
     _I,
 )
 _WEAK_ADD = re.compile(

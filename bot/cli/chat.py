@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
-from bot import dates
+from bot import dates, texts
 from bot.chat import ChatService, utc_now
+from bot.cli.prompt import NOT_TEXT, LineReader, Prompt
 from bot.cli.wiring import chat_service, opened_storage
 from bot.config import Settings
 from bot.conversations import IncomingMessage, Reply
 from bot.errors import InvalidInput
 from bot.identity import ConversationKey, UserRef
-
-PROMPT = "you> "
 
 
 def fixed_clock(text: str, tz_name: str) -> Callable[[], datetime]:
@@ -60,23 +58,28 @@ async def run_chat(
         tz = str(dates.zone(tz))
     clock = fixed_clock(now, tz or settings.agent.default_timezone) if now else utc_now
     interactive = stdin.isatty() and not as_json
+    read = Prompt() if interactive else LineReader(stdin)
     async with (
         opened_storage(settings) as storage,
         chat_service(settings, storage, clock=clock) as chat,
     ):
         if interactive:
             print("todobot — type a message, 'help' for examples, Ctrl-D to quit.", file=stdout)
-        while True:
-            line = await _read_line(stdin, interactive)
-            if line is None:
-                return 0
-            text = line.rstrip("\r\n")
-            if not text.strip():
-                continue
-            reply = await _answer(chat, ref, text, tz)
-            print(render(reply, as_json=as_json), file=stdout, flush=True)
-            if interactive:
-                print(file=stdout)
+        with read:
+            while True:
+                line = await read()
+                if line is None:
+                    return 0
+                if line is NOT_TEXT:
+                    reply = Reply(text=texts.not_utf8(), is_error=True)
+                else:
+                    text = line.rstrip("\r\n")
+                    if not text.strip():
+                        continue
+                    reply = await _answer(chat, ref, text, tz)
+                print(render(reply, as_json=as_json), file=stdout, flush=True)
+                if interactive:
+                    print(file=stdout)
 
 
 async def _answer(chat: ChatService, ref: UserRef, text: str, tz: str | None) -> Reply:
@@ -84,13 +87,3 @@ async def _answer(chat: ChatService, ref: UserRef, text: str, tz: str | None) ->
         key=console_key(ref), author=ref, text=text, display_name=ref.external_id, timezone=tz
     )
     return await chat.handle(message)
-
-
-async def _read_line(stdin: TextIO, interactive: bool) -> str | None:
-    if interactive:
-        try:
-            return await asyncio.to_thread(input, PROMPT)
-        except EOFError:
-            return None
-    line = await asyncio.to_thread(stdin.readline)
-    return line or None

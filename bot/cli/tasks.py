@@ -7,10 +7,10 @@ import io
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from bot import dates
 from bot.chat import utc_now
@@ -18,9 +18,9 @@ from bot.cli.wiring import opened_storage
 from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.identity import UserRef
-from bot.tasks import DESCRIPTION_MAX, TITLE_MAX, Priority, Task, TaskDraft, TaskImport, TaskQuery
+from bot.tasks import Priority, Task, TaskDraft, TaskImport, TaskQuery
 from bot.tools import task_json
-from bot.tools.schemas import TASK_NUMBER_MAX
+from bot.tools.schemas import TASK_NUMBER_MAX, AddTaskArgs
 
 EXPORT_FIELDS = (
     "number",
@@ -34,16 +34,17 @@ EXPORT_FIELDS = (
 )
 
 
-class ImportedTask(BaseModel):
-    """One task of an import file: the export shape, number and timestamps optional."""
+class ImportedTask(AddTaskArgs):
+    """One task of an import file: the export shape, number and timestamps optional.
+
+    Title, description, priority and due are checked by ``add_task``'s own schema, so an
+    import accepts exactly what the tools accept (no NUL, no broken characters, no line
+    breaks in a title, bidirectional controls removed).
+    """
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     number: int | None = Field(default=None, ge=1, le=TASK_NUMBER_MAX)
-    title: str = Field(min_length=1, max_length=TITLE_MAX)
-    description: str = Field(default="", max_length=DESCRIPTION_MAX)
-    priority: Literal["low", "medium", "high"] = "medium"
-    due: str | None = None
     completed: bool = False
     created_at: datetime | None = None
     completed_at: datetime | None = None
@@ -113,6 +114,10 @@ def read_import_file(path: Path) -> list[ImportedTask]:
         raise InvalidInput(f"Cannot read {path}: {exc.strerror}.") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{path} is not valid JSON: {exc}.") from exc
+    except RecursionError as exc:
+        raise InvalidInput(f"{path} is nested too deeply to be a task list.") from exc
+    except ValueError as exc:  # an integer of thousands of digits
+        raise InvalidInput(f"{path} holds a number too long to be a task's.") from exc
     if not isinstance(raw, list):
         raise InvalidInput(f"{path} must hold a JSON array of tasks.")
     items = []
@@ -122,7 +127,8 @@ def read_import_file(path: Path) -> list[ImportedTask]:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "task"
-            raise InvalidInput(f"{path}: task {index + 1}: {where}: {first['msg']}.") from exc
+            why = str(first["msg"]).removeprefix("Value error, ")
+            raise InvalidInput(f"{path}: task {index + 1}: {where}: {why}.") from exc
     numbers = [item.number for item in items if item.number is not None]
     if len(numbers) != len(set(numbers)):
         raise InvalidInput(f"{path}: the same task number appears twice.")

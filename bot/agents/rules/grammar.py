@@ -52,7 +52,8 @@ class Rules:
             if match:
                 intent = reader(match, now)
                 if intent is not None:
-                    log.debug("sub-rule %s read %r", reader.__name__, text[:60])
+                    # Names only: what people write never reaches a log line.
+                    log.debug("sub-rule %s fired", reader.__name__)
                     return intent
         return None
 

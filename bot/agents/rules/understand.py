@@ -177,9 +177,10 @@ def _read_one(cleaned: Cleaned, *, now: datetime) -> Intent:
     for rule in RULES:
         intent = rule.read(reading)
         if intent is not None:
-            log.debug("rule %s read %r as %s", rule.name, text[:60], type(intent).__name__)
+            # The rule's name and the intent, never the words: messages stay out of logs.
+            log.debug("rule %s read the message as %s", rule.name, type(intent).__name__)
             return intent
-    log.debug("no rule read %r", text[:60])
+    log.debug("no rule read the message")
     return NotUnderstood()
 
 

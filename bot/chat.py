@@ -83,6 +83,7 @@ class ChatService:
         default_timezone: str = "UTC",
         limits: ChatLimits | None = None,
         clock: Callable[[], datetime] = utc_now,
+        remind_at_due_time: bool = True,
         metrics: Metrics | None = None,
     ) -> None:
         self._storage = storage
@@ -91,6 +92,7 @@ class ChatService:
         self._default_tz = default_timezone
         self._limits = limits or ChatLimits()
         self._clock = clock
+        self._remind_at_due_time = remind_at_due_time
         self._locks = _KeyedLocks()
         self._listeners: list[ChangeListener] = []
 
@@ -168,11 +170,12 @@ class ChatService:
         arguments: Mapping[str, Any],
         display_name: str | None = None,
         timezone: str | None = None,
+        place: ConversationKey | None = None,
     ) -> Reply:
         """Run one tool directly as ``author`` (buttons, forms, typed slash commands)."""
         try:
             user = await self._user(author, display_name, timezone)
-            toolbox = self._toolbox(user)
+            toolbox = self._toolbox(user, place)
             call = await toolbox.call(tool, dict(arguments))
             await self._notify(toolbox, author)
             return Reply(
@@ -207,7 +210,7 @@ class ChatService:
         if start is None:
             return None
         user = start.user
-        toolbox = self._toolbox(user)
+        toolbox = self._toolbox(user, message.key)
         async with self._reply_transaction():
             if len(message.text) > self._limits.max_message_chars:
                 answer = AgentReply(
@@ -298,9 +301,15 @@ class ChatService:
             user = await users.set_timezone(user_id=user.id, timezone=hint, pinned=False)
         return user
 
-    def _toolbox(self, user: User) -> TaskToolbox:
+    def _toolbox(self, user: User, place: ConversationKey | None = None) -> TaskToolbox:
         return TaskToolbox(
-            tasks=self._storage.tasks, users=self._storage.users, user=user, now=self._clock()
+            tasks=self._storage.tasks,
+            users=self._storage.users,
+            user=user,
+            now=self._clock(),
+            reminders=self._storage.reminders,
+            place=place,  # where a reminder set in this turn falls back to
+            at_due_time=self._remind_at_due_time,
         )
 
     async def _notify(self, toolbox: TaskToolbox, author: UserRef) -> None:

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.errors import ConfigError
 
@@ -102,7 +112,24 @@ class DiscordSettings(_Section):
 
 
 class RemindersSettings(_Section):
-    enabled: bool = False
+    """``[reminders]``: the scheduler runs inside ``todobot run`` unless ``enabled = false``."""
+
+    enabled: bool = True
+    at_due_time: bool = True  # a task with a due time reminds then, unless told otherwise
+    max_late: timedelta = timedelta(hours=12)  # older ones are folded into one catch-up
+    poll_max: timedelta = timedelta(seconds=60)  # longest sleep between two looks
+    lease: timedelta = timedelta(minutes=5)  # a claim not finished by then is taken over
+
+    @field_validator("max_late", "poll_max", "lease", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        """ "12h", "30m", "90s", "2d" as well as seconds and ISO 8601 durations."""
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", value.lower())
+            if match:
+                unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
+                return timedelta(seconds=float(match[1]) * unit)
+        return value
 
 
 class LoggingSettings(_Section):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.conversations import (
@@ -24,6 +24,9 @@ from bot.conversations import (
 )
 from bot.identity import ConversationKey, UserRef
 from bot.tasks import Task, TaskChanges, TaskDraft, TaskImport, TaskPage, TaskQuery
+
+if TYPE_CHECKING:
+    from bot.reminders.model import Delivery, Digest, Recipient
 
 
 class UserStore(Protocol):
@@ -124,6 +127,51 @@ class EventLog(Protocol):
         """Forget event ids seen before ``older_than``; returns how many were removed."""
 
 
+class ReminderStore(Protocol):
+    """The reminder queue. Claims are decided in the database, never in process memory.
+
+    Delivery is *at least once*: a claim that is neither sent nor failed after ``lease``
+    (its process died) is claimed again by the next poll. Each reminder occurrence and each
+    digest day has one delivery row (unique dedup key), so it is claimed by one process and a
+    finished one never again.
+    """
+
+    async def claim_due(
+        self,
+        *,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        platforms: frozenset[str],
+        user_id: int | None = None,
+    ) -> list[Delivery]:
+        """Claim up to ``limit`` reminders and digests due at ``now`` for users reachable on
+        ``platforms`` (only ``user_id``'s when given), and stale claims older than ``lease``,
+        oldest first."""
+
+    async def next_due_at(self, *, platforms: frozenset[str]) -> datetime | None:
+        """When the earliest pending reminder or digest is due (an indexed look-up)."""
+
+    async def mark_sent(self, *, delivery_ids: Sequence[int], now: datetime) -> None: ...
+
+    async def mark_failed(self, *, delivery_ids: Sequence[int], now: datetime, error: str) -> None:
+        """Recorded with its reason and never retried (the platform said no for good, or
+        its retries as the platform asked were used up)."""
+
+    async def recipient(self, *, user_id: int) -> Recipient: ...
+
+    async def pending(self, *, user_id: int) -> list[Task]:
+        """The person's open tasks with a pending reminder or a repeat rule."""
+
+    async def get_digest(self, *, user_id: int) -> Digest | None: ...
+
+    async def set_digest(self, *, user_id: int, digest: Digest | None, now: datetime) -> None:
+        """Start (or move) the daily digest, or stop it with ``None``."""
+
+    async def rezone(self, *, user_id: int, old: ZoneInfo, new: ZoneInfo, now: datetime) -> int:
+        """Keep pending reminders and the digest at the same local wall time in ``new``."""
+
+
 class Storage(Protocol):
     """Everything the core needs from a database, plus the per-conversation turn lock."""
 
@@ -138,6 +186,9 @@ class Storage(Protocol):
 
     @property
     def events(self) -> EventLog: ...
+
+    @property
+    def reminders(self) -> ReminderStore: ...
 
     def turn_lock(self, key: ConversationKey) -> AbstractAsyncContextManager[None]:
         """Serialise turns of one conversation, across processes where the database allows."""

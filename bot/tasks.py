@@ -10,6 +10,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.errors import InvalidInput
+from bot.identity import ConversationKey
 
 TITLE_MAX = 500
 DESCRIPTION_MAX = 5000
@@ -74,6 +75,12 @@ class Task:
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    # Time: the pending reminder (UTC; None once delivered), the last one delivered, the
+    # repeat rule (RFC 5545 RRULE) and where the reminder was asked for (its fallback place).
+    remind_at: datetime | None = None
+    reminded_at: datetime | None = None
+    repeat: str | None = None
+    place: ConversationKey | None = None
 
     @property
     def completed(self) -> bool:
@@ -88,6 +95,9 @@ class TaskDraft:
     description: str = ""
     priority: Priority = Priority.MEDIUM
     due: Due | None = None
+    remind_at: datetime | None = None
+    repeat: str | None = None
+    place: ConversationKey | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +163,9 @@ class TaskChanges:
     priority: Priority | _Unset = UNSET
     due: Due | _Unset | None = UNSET
     completed_at: datetime | _Unset | None = UNSET
+    remind_at: datetime | _Unset | None = UNSET
+    repeat: str | _Unset | None = UNSET
+    place: ConversationKey | _Unset | None = UNSET
 
     def is_empty(self) -> bool:
         return all(getattr(self, name) is UNSET for name in self.__slots__)

@@ -35,6 +35,7 @@ from bot.tasks import (
     order_key,
     plan_import_numbers,
 )
+from storage.memory_reminders import MemoryReminderStore
 
 
 class _Data:
@@ -112,6 +113,9 @@ class MemoryTaskStore:
             completed_at=completed_at,
             created_at=created_at or now,
             updated_at=now,
+            remind_at=draft.remind_at,
+            repeat=draft.repeat,
+            place=draft.place,
         )
         self._d.tasks[(user_id, number)] = task
         return task
@@ -296,6 +300,7 @@ class MemoryStorage:
         self.tasks = MemoryTaskStore(self.data)
         self.conversations = MemoryConversationStore(self.data)
         self.events = MemoryEventLog(self.data)
+        self.reminders = MemoryReminderStore(self.data)
 
     @asynccontextmanager
     async def turn_lock(self, key: ConversationKey) -> AsyncIterator[None]:

@@ -70,7 +70,11 @@ class TaskToolServer:
                 ref=self._user, display_name=None, timezone=self._default_timezone
             )
             toolbox = TaskToolbox(
-                tasks=self._storage.tasks, users=self._storage.users, user=user, now=self._clock()
+                tasks=self._storage.tasks,
+                users=self._storage.users,
+                user=user,
+                now=self._clock(),
+                reminders=self._storage.reminders,
             )
             call = await toolbox.call(params.name, params.arguments or {})
         except StorageError:

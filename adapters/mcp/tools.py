@@ -11,9 +11,11 @@ from bot.conversations import ToolCall
 from bot.tools import TOOL_SPECS, ToolSpec
 
 # Hints for clients that ask before running tools that change or delete things.
-_READ_ONLY = frozenset({"list_tasks"})
+_READ_ONLY = frozenset({"list_tasks", "list_reminders"})
 _DESTRUCTIVE = frozenset({"delete_task"})
-_IDEMPOTENT = frozenset({"list_tasks", "complete_task", "reopen_task", "set_timezone"})
+_IDEMPOTENT = frozenset(
+    {"list_tasks", "complete_task", "reopen_task", "set_timezone", "list_reminders", "set_digest"}
+)
 
 
 def to_mcp_tool(spec: ToolSpec) -> types.Tool:

@@ -16,6 +16,7 @@ from adapters.slack.home import HomeTab
 from adapters.slack.interactions import SlackInteractions
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.profiles import SlackProfiles
+from adapters.slack.reminders import register_reminders
 from bot.chat import ChatService
 from bot.config import SlackSettings
 from bot.lifecycle import InFlight
@@ -79,4 +80,5 @@ def register(
     app.shortcut(ADD_AS_TODO_SHORTCUT)(interactions.on_add_as_todo)
     app.view(views.ADD_TASK_CALLBACK)(interactions.on_add_submitted)
     chat.add_change_listener(home.on_tasks_changed)
+    register_reminders(app, chat)  # Snooze buttons of reminder DMs
     return SlackAdapter(conversations, interactions, home, inflight)

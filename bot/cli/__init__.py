@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
         "platforms",
         nargs="*",
         metavar="PLATFORM",
-        help="slack, discord (default: each whose token is set: SLACK_BOT_TOKEN, DISCORD_TOKEN)",
+        help="slack, discord, reminders (default: each platform whose token is set: "
+        "SLACK_BOT_TOKEN, DISCORD_TOKEN; and reminders unless [reminders] enabled = false)",
     )
     run.add_argument(
         "--http",
@@ -106,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--port", type=int, default=None, metavar="N", help="HTTP port for Slack (default 3000)"
     )
+
+    reminders = sub.add_parser("reminders", help="deliver or list reminders")
+    reminders_sub = reminders.add_subparsers(dest="reminders_command", required=True)
+    once = reminders_sub.add_parser("run-once", help="deliver everything due, then exit")
+    once.add_argument("--now", default=None, help="the moment to deliver for (ISO 8601)")
+    once.add_argument("--json", action="store_true", help="one JSON object per reminder")
+    pending = reminders_sub.add_parser("list", help="a person's pending reminders")
+    pending.add_argument("--user", required=True, metavar="REF", help="whose reminders to show")
 
     mcp = sub.add_parser(
         "mcp",
@@ -153,6 +162,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         print(await run_db(settings, args.db_command, getattr(args, "revision", None)))
         return 0
+    if args.command == "reminders":
+        from bot.cli import reminders
+
+        if args.reminders_command == "run-once":
+            return await reminders.run_once(
+                settings, now=args.now, as_json=args.json, stdout=sys.stdout
+            )
+        return await reminders.list_pending(settings, user=args.user, stdout=sys.stdout)
     if args.command == "simulate":
         return await run_simulate(settings, args)
     from bot.cli import run

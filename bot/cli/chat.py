@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from collections.abc import Callable
@@ -14,8 +15,10 @@ from bot.cli.prompt import NOT_TEXT, LineReader, Prompt
 from bot.cli.wiring import chat_service, opened_storage
 from bot.config import Settings
 from bot.conversations import IncomingMessage, Reply
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, StorageError
 from bot.identity import ConversationKey, UserRef
+from bot.reminders import ConsoleNotifier, ReminderScheduler
+from bot.stores import Storage
 
 
 def fixed_clock(text: str, tz_name: str) -> Callable[[], datetime]:
@@ -65,21 +68,64 @@ async def run_chat(
     ):
         if interactive:
             print("todobot — type a message, 'help' for examples, Ctrl-D to quit.", file=stdout)
-        with read:
-            while True:
-                line = await read()
-                if line is None:
-                    return 0
-                if line is NOT_TEXT:
-                    reply = Reply(text=texts.not_utf8(), is_error=True)
-                else:
-                    text = line.rstrip("\r\n")
-                    if not text.strip():
-                        continue
-                    reply = await _answer(chat, ref, text, tz)
-                print(render(reply, as_json=as_json), file=stdout, flush=True)
-                if interactive:
-                    print(file=stdout)
+        # Reminders come due while the session is open: shown between answers (and, on a
+        # terminal, as they come due). The JSON mode keeps its one line per answer.
+        reminders = None if as_json else SessionReminders(storage, ref, clock, stdout)
+        watcher = asyncio.create_task(reminders.watch()) if reminders and interactive else None
+        try:
+            with read:
+                while True:
+                    line = await read()
+                    if line is None:
+                        return 0
+                    if line is NOT_TEXT:
+                        reply = Reply(text=texts.not_utf8(), is_error=True)
+                    else:
+                        text = line.rstrip("\r\n")
+                        if not text.strip():
+                            continue
+                        reply = await _answer(chat, ref, text, tz)
+                    print(render(reply, as_json=as_json), file=stdout, flush=True)
+                    if reminders is not None:
+                        await reminders.show_due()
+                    if interactive:
+                        print(file=stdout)
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+
+
+class SessionReminders:
+    """The console person's reminders, printed in their open chat session when due."""
+
+    def __init__(
+        self, storage: Storage, ref: UserRef, clock: Callable[[], datetime], stdout: TextIO
+    ) -> None:
+        self._storage, self._ref, self._clock, self._stdout = storage, ref, clock, stdout
+        self._console = ConsoleNotifier()
+
+    async def show_due(self) -> None:
+        user = await self._storage.users.find_user(ref=self._ref)
+        if user is None:
+            return
+        scheduler = ReminderScheduler(
+            storage=self._storage,
+            notifiers={"console": self._console},
+            clock=self._clock,
+            only_user=user.id,
+        )
+        await scheduler.run_once()
+        for notice in self._console.sent:
+            print(notice.text, file=self._stdout, flush=True)
+        self._console.sent.clear()
+
+    async def watch(self, every: float = 30.0) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.show_due()
+            except StorageError:
+                continue  # the database is away; the next look will find it again
 
 
 async def _answer(chat: ChatService, ref: UserRef, text: str, tz: str | None) -> Reply:

@@ -18,6 +18,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Coroutine
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Any
 
@@ -34,7 +35,7 @@ from bot.stores import Storage
 log = logging.getLogger(__name__)
 
 PLATFORM_SECRETS = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
-RUNNABLE = tuple(PLATFORM_SECRETS)
+RUNNABLE = (*PLATFORM_SECRETS, "reminders")
 
 
 def choose_platforms(requested: list[str]) -> list[str]:
@@ -43,7 +44,7 @@ def choose_platforms(requested: list[str]) -> list[str]:
     if unknown:
         raise ConfigError(f"Cannot run {unknown[0]!r}: choose from {', '.join(RUNNABLE)}.")
     if requested:
-        return list(dict.fromkeys(requested))
+        return [p for p in dict.fromkeys(requested) if p != "reminders"]
     configured = [name for name, var in PLATFORM_SECRETS.items() if os.environ.get(var)]
     if not configured:
         raise ConfigError(
@@ -56,17 +57,25 @@ def choose_platforms(requested: list[str]) -> list[str]:
 async def run_platforms(
     settings: Settings, platforms: list[str], *, http: bool | None, port: int | None
 ) -> int:
-    chosen = choose_platforms(platforms)
+    reminders_alone = platforms == ["reminders"]
+    chosen = [] if reminders_alone else choose_platforms(platforms)
     check_secrets(settings, chosen, http=http)
+    with_reminders = "reminders" in platforms or settings.reminders.enabled
     lifecycle = Lifecycle(drain_seconds=settings.run.drain_seconds)
     metrics = PrometheusMetrics()
     with lifecycle.signals_handled():
         async with (
+            AsyncExitStack() as stack,
             opened_storage(settings) as storage,
             chat_service(settings, storage, metrics=metrics) as chat,
         ):
             watch_storage(lifecycle, metrics, storage)
             services: list[Coroutine[Any, Any, None]] = []
+            if with_reminders:
+                from bot.cli.reminders import platform_notifiers, serve_reminders
+
+                notifiers = await platform_notifiers(settings, stack, only=chosen or None)
+                services.append(serve_reminders(settings, storage, notifiers, lifecycle=lifecycle))
             if "slack" in chosen:
                 from adapters.slack import serve as serve_slack
 
@@ -79,7 +88,7 @@ async def run_platforms(
                 services.append(serve_discord(chat, settings, lifecycle=lifecycle))
             services.append(prune_events(storage, lifecycle))
             health = await start_health(settings, lifecycle, metrics)
-            log.info("serving %s", ", ".join(chosen))
+            log.info("serving %s", ", ".join(chosen + (["reminders"] if with_reminders else [])))
             try:
                 await run_services(services, lifecycle)
             finally:

@@ -31,6 +31,8 @@ EXPORT_FIELDS = (
     "completed",
     "created_at",
     "completed_at",
+    "remind_at",
+    "repeat",
 )
 
 
@@ -53,6 +55,15 @@ class ImportedTask(AddTaskArgs):
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
         return "" if value is None else value
+
+    @field_validator("remind_at")
+    @classmethod
+    def _exact_moment(cls, value: str | None) -> str | None:
+        # In a file, a reminder is an exact moment (also a past one: run-once delivers it
+        # late), not words read on today's clock.
+        if value is not None and _moment(value).tzinfo is None:
+            raise ValueError("remind_at must be an ISO 8601 date-time with a UTC offset")
+        return value
 
     @field_validator("created_at", "completed_at")
     @classmethod
@@ -135,6 +146,17 @@ def read_import_file(path: Path) -> list[ImportedTask]:
     return items
 
 
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not an ISO 8601 date-time") from exc
+
+
+def _checked_repeat(rule: str | None, *, now: datetime, tz: ZoneInfo) -> str | None:
+    return dates.parse_repeat(rule, now=now, tz=tz).rule if rule else None
+
+
 async def import_tasks(settings: Settings, *, user: str, path: Path, tz: str | None) -> int:
     """Add every task of ``path`` to the user's list, all in one transaction or none."""
     ref = UserRef.parse(user)
@@ -154,6 +176,11 @@ async def import_tasks(settings: Settings, *, user: str, path: Path, tz: str | N
                     description=item.description,
                     priority=Priority(item.priority),
                     due=dates.parse_due(item.due, now=now, tz=zone) if item.due else None,
+                    # Kept as written, also when already past: run-once delivers it as late.
+                    remind_at=None
+                    if item.completed or not item.remind_at
+                    else _moment(item.remind_at),
+                    repeat=_checked_repeat(item.repeat, now=now, tz=zone),
                 ),
                 number=item.number,
                 completed_at=(item.completed_at or now) if item.completed else None,

@@ -95,5 +95,6 @@ def build_chat(
             agent_timeout=agent_settings.turn_timeout,
         ),
         clock=clock,
+        remind_at_due_time=settings.reminders.at_due_time,
         metrics=metrics,
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.dates.clock import find_time
 from bot.dates.days import COUNT_WORDS
 from bot.dates.due import found_due, parse_due
 from bot.dates.phrases import resolve_date_phrase
@@ -127,3 +128,19 @@ def _amount(count: str, unit: str) -> timedelta:
     if minutes > 366 * 1440:
         raise InvalidDate("That is more than a year away.")
     return timedelta(minutes=minutes)
+
+
+_CLOCK_ONLY = re.compile(r"^(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?$")
+
+
+def parse_clock(text: str) -> time:
+    """A time of day: "08:00", "8", "8am", "7:30 pm", "noon", "morning"; ``InvalidDate`` else."""
+    cleaned = " ".join(text.lower().split()).removeprefix("at ").strip()
+    if cleaned in PART_TIMES:
+        return PART_TIMES[cleaned]
+    if match := _CLOCK_ONLY.match(cleaned):
+        return time(int(match["h"]), int(match["m"] or 0))
+    found = find_time(cleaned, part="morning")
+    if found is None or cleaned[: found[0]].strip() or cleaned[found[1] :].strip():
+        raise InvalidDate(f"I couldn't understand {text!r} as a time of day, e.g. 08:00.")
+    return found[2]

@@ -77,6 +77,16 @@ class TaskRefArgs(_Args):
         return self
 
 
+_REMIND_AT = (
+    "When to remind the person: YYYY-MM-DDTHH:MM local, or words such as 'at 5pm', "
+    "'tomorrow morning', 'in 2 hours', '30 min before' (before the due time)."
+)
+_REPEAT = (
+    "Repeat rule: words such as 'every monday at 10', 'every weekday', 'on the 1st of every "
+    "month', 'daily', or an RFC 5545 RRULE such as 'FREQ=WEEKLY;BYDAY=MO'."
+)
+
+
 class AddTaskArgs(_Args):
     title: str = Field(min_length=1, max_length=TITLE_MAX, description="Short task title.")
     description: str = Field(default="", max_length=DESCRIPTION_MAX, description="Details.")
@@ -88,6 +98,10 @@ class AddTaskArgs(_Args):
         description="YYYY-MM-DD for a date, YYYY-MM-DDTHH:MM for a local date and time, "
         "or words such as 'next friday 5pm'. Omit for no due date.",
     )
+    remind_at: str | None = Field(
+        default=None, min_length=1, max_length=100, description=_REMIND_AT
+    )
+    repeat: str | None = Field(default=None, min_length=1, max_length=200, description=_REPEAT)
 
 
 # A list answers with one page and the true total; the next page is one call away.
@@ -147,15 +161,51 @@ class UpdateTaskArgs(TaskRefArgs):
     priority: PriorityName | None = None
     due: str | None = Field(default=None, min_length=1, max_length=100, description="New due date.")
     clear_due: bool = Field(default=False, description="Remove the due date.")
+    remind_at: str | None = Field(
+        default=None, min_length=1, max_length=100, description=_REMIND_AT + " null: no reminder."
+    )
+    repeat: str | None = Field(
+        default=None, min_length=1, max_length=200, description=_REPEAT + " null: stop repeating."
+    )
 
     @model_validator(mode="after")
     def _something_changes(self) -> UpdateTaskArgs:
         if self.due is not None and self.clear_due:
             raise ValueError("give either 'due' or 'clear_due', not both")
         fields = (self.title, self.description, self.append_note, self.priority, self.due)
-        if all(value is None for value in fields) and not self.clear_due:
-            raise ValueError("nothing to change: give a title, description, priority or due")
+        timing = {"remind_at", "repeat"} & self.model_fields_set
+        if all(value is None for value in fields) and not self.clear_due and not timing:
+            raise ValueError(
+                "nothing to change: give a title, description, priority, due, remind_at or repeat"
+            )
         return self
+
+
+class SnoozeTaskArgs(TaskRefArgs):
+    until: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="When to remind again: 'in 2 hours', 'friday', 'tomorrow 9:00'. "
+        "Default: in 1 hour.",
+    )
+
+
+class ListRemindersArgs(_Args):
+    pass
+
+
+class SetDigestArgs(_Args):
+    time: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        description="Local time of the daily list, '08:00' or words such as '8am'. Default 08:00.",
+    )
+    enabled: bool = Field(default=True, description="false stops the daily list.")
+    always: bool = Field(
+        default=False, description="Send it also on days with nothing due or overdue."
+    )
 
 
 class SetTimezoneArgs(_Args):
@@ -180,7 +230,12 @@ class ToolSpec:
 
 
 TOOL_SPECS: tuple[ToolSpec, ...] = (
-    ToolSpec("add_task", "Add a task to the speaker's list.", AddTaskArgs, True),
+    ToolSpec(
+        "add_task",
+        "Add a task to the speaker's list, optionally with a reminder and a repeat rule.",
+        AddTaskArgs,
+        True,
+    ),
     ToolSpec(
         "list_tasks",
         "List the speaker's tasks, optionally filtered by status, priority and due date, one "
@@ -192,11 +247,29 @@ TOOL_SPECS: tuple[ToolSpec, ...] = (
     ToolSpec("reopen_task", "Mark a completed task as not done.", ReopenTaskArgs, True),
     ToolSpec(
         "update_task",
-        "Change a task's title, details, priority or due date.",
+        "Change a task's title, details, priority, due date, reminder or repeat rule.",
         UpdateTaskArgs,
         True,
     ),
     ToolSpec("delete_task", "Delete one of the speaker's tasks.", DeleteTaskArgs, True),
+    ToolSpec(
+        "snooze_task",
+        "Remind the speaker about a task again later (default in 1 hour).",
+        SnoozeTaskArgs,
+        True,
+    ),
+    ToolSpec(
+        "list_reminders",
+        "The speaker's pending reminders, repeating tasks and daily-list setting.",
+        ListRemindersArgs,
+        False,
+    ),
+    ToolSpec(
+        "set_digest",
+        "Start, move or stop the speaker's daily list of what is due, sent at a local time.",
+        SetDigestArgs,
+        False,
+    ),
     ToolSpec(
         "set_timezone",
         "Set the speaker's timezone, used for every due date from now on.",

@@ -14,10 +14,12 @@ from pydantic import ValidationError
 from bot import dates
 from bot.conversations import ToolCall, User
 from bot.errors import InvalidInput, TaskNotFound, UserFacingError
-from bot.stores import TaskStore, UserStore
+from bot.identity import ConversationKey
+from bot.stores import ReminderStore, TaskStore, UserStore
 from bot.tasks import DESCRIPTION_MAX, UNSET, Priority, Task, TaskChanges, TaskDraft, TaskQuery
 from bot.tools import schemas as specs
 from bot.tools.matching import resolve_by_words
+from bot.tools.timing import TimeTools
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +38,14 @@ def task_json(task: Task, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
         "completed_at": task.completed_at.isoformat(timespec="seconds")
         if task.completed_at
         else None,
+        "remind_at": task.remind_at.astimezone(tz).isoformat(timespec="minutes")
+        if task.remind_at
+        else None,
+        "repeat": task.repeat,
     }
 
 
-class TaskToolbox:
+class TaskToolbox(TimeTools):
     """The task tools bound to one speaker at one moment.
 
     ``call`` never raises for a person's mistake (unknown task, ambiguous words, bad date,
@@ -47,9 +53,22 @@ class TaskToolbox:
     to explain. Failures of the machinery (``StorageError``) propagate to the core.
     """
 
-    def __init__(self, *, tasks: TaskStore, users: UserStore, user: User, now: datetime) -> None:
+    def __init__(
+        self,
+        *,
+        tasks: TaskStore,
+        users: UserStore,
+        user: User,
+        now: datetime,
+        reminders: ReminderStore | None = None,
+        place: ConversationKey | None = None,
+        at_due_time: bool = True,
+    ) -> None:
         self._tasks = tasks
         self._users = users
+        self._reminders = reminders
+        self.place = place
+        self.at_due_time = at_due_time
         self.user = user
         self.now = now
         self.tz = dates.zone(user.timezone)
@@ -118,11 +137,15 @@ class TaskToolbox:
         return None if text is None else dates.parse_due(text, now=self.now, tz=self.tz)
 
     async def _add_task(self, args: specs.AddTaskArgs) -> dict[str, Any]:
+        due, remind_at, rule = self.timing_for_new(self._due(args.due), args.remind_at, args.repeat)
         draft = TaskDraft(
             title=args.title,
             description=args.description,
             priority=Priority(args.priority),
-            due=self._due(args.due),
+            due=due,
+            remind_at=remind_at,
+            repeat=rule,
+            place=self.place,
         )
         task = await self._tasks.add_task(user_id=self.user.id, draft=draft, now=self.now)
         self.shown_tasks.append(task)
@@ -166,10 +189,12 @@ class TaskToolbox:
         task = await self._resolve(args, prefer="open")
         if task.completed:
             return {"ok": True, "already": True, "task": self._json(task)}
+        if task.repeat and (moved := await self.complete_repeating(task)) is not None:
+            return moved
         done = await self._tasks.update_task(
             user_id=self.user.id,
             number=task.number,
-            changes=TaskChanges(completed_at=self.now),
+            changes=TaskChanges(completed_at=self.now, remind_at=None),  # no reminder left
             now=self.now,
         )
         self._show_current(done)
@@ -198,11 +223,14 @@ class TaskToolbox:
             description = f"{base}\n{args.append_note}".strip() if base else args.append_note
             if len(description) > DESCRIPTION_MAX:
                 raise InvalidInput("Those details would make the description too long.")
+        due = None if args.clear_due else (self._due(args.due) if args.due else UNSET)
+        timing = self.timing_changes(task, args, due)
         changes = TaskChanges(
             title=args.title if args.title is not None else UNSET,
             description=description,
             priority=Priority(args.priority) if args.priority else UNSET,
-            due=None if args.clear_due else (self._due(args.due) if args.due else UNSET),
+            due=timing.pop("due", due),
+            **timing,
         )
         updated = await self._tasks.update_task(
             user_id=self.user.id, number=task.number, changes=changes, now=self.now
@@ -259,11 +287,17 @@ class TaskToolbox:
             return {"ok": True, "deleted": True, "task": self._json(gone)}
         completed_at = snapshot.get("completed_at")
         finished = datetime.fromisoformat(completed_at) if completed_at else None
+        # Snapshots written before reminders existed have no such keys: those stay as they are.
+        remind = snapshot.get("remind_at")
+        remind_at = datetime.fromisoformat(remind) if remind else None
+        repeat = snapshot.get("repeat")
         draft = TaskDraft(
             title=str(snapshot["title"]),
             description=str(snapshot.get("description") or ""),
             priority=Priority(snapshot.get("priority") or "medium"),
             due=self._due(snapshot.get("due")),
+            remind_at=remind_at,
+            repeat=str(repeat) if repeat else None,
         )
         if current is None:
             created = snapshot.get("created_at")
@@ -282,6 +316,8 @@ class TaskToolbox:
             priority=draft.priority,
             due=draft.due,
             completed_at=finished,
+            remind_at=remind_at if "remind_at" in snapshot else UNSET,
+            repeat=draft.repeat if "repeat" in snapshot else UNSET,
         )
         task = await self._tasks.update_task(
             user_id=self.user.id, number=number, changes=changes, now=self.now
@@ -291,6 +327,7 @@ class TaskToolbox:
     async def _set_timezone(self, args: specs.SetTimezoneArgs) -> dict[str, Any]:
         tz = dates.zone(args.timezone)
         self.user = await self._users.set_timezone(user_id=self.user.id, timezone=str(tz))
+        await self.rezone_reminders(self.tz, tz)  # reminders keep their local wall time
         self.tz = tz
         return {"ok": True, "timezone": str(tz)}
 

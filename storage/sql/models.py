@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql import false
+from sqlalchemy.sql import false, text
 
 from storage.sql.types import UTCDateTime
 
@@ -108,6 +108,14 @@ class TaskRow(Base):
         CheckConstraint("number > 0", name="number_positive"),
         # Serves "my open tasks by due date": filter on user and completion, ordered by due.
         Index("ix_task_user_id_completed_at_due_at", "user_id", "completed_at", "due_at"),
+        # The reminder queue: only pending reminders are in it, so a poll is a short range scan
+        # whatever the number of tasks.
+        Index(
+            "ix_task_remind_at",
+            "remind_at",
+            postgresql_where=text("remind_at IS NOT NULL"),
+            sqlite_where=text("remind_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -120,6 +128,59 @@ class TaskRow(Base):
     due_has_time: Mapped[bool] = mapped_column(Boolean, server_default="0")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    repeat: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Where the reminder was asked for, as a JSON array [platform, tenant, channel, thread].
+    place: Mapped[str | None] = mapped_column(String(400), nullable=True)
+
+
+class ReminderDelivery(Base):
+    """One reminder or digest claimed for delivery; ``dedup_key`` makes each claim unique."""
+
+    __tablename__ = "reminder_delivery"
+    __table_args__ = (
+        CheckConstraint("kind IN ('reminder', 'digest')", name="kind"),
+        CheckConstraint("state IN ('claimed', 'sent', 'failed')", name="state"),
+        # Serves the search for claims whose process died before finishing them.
+        Index("ix_reminder_delivery_state_claimed_at", "state", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("task.id", ondelete="SET NULL"), nullable=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    task_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    title: Mapped[str] = mapped_column(String(500), server_default="")
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    due_has_time: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    fire_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    place: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    state: Mapped[str] = mapped_column(String(16), server_default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, server_default="1")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class DigestRow(Base):
+    """A person's daily list: at a local time, in the place where it was asked for."""
+
+    __tablename__ = "digest"
+
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    at_local: Mapped[str] = mapped_column(String(5))
+    always: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    place: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -18,6 +18,7 @@ from storage.sql.engine import (
 from storage.sql.events import SqlEventLog
 from storage.sql.inline import SqliteDatabase
 from storage.sql.pooled import AsyncDatabase
+from storage.sql.reminders import SqlReminderStore
 from storage.sql.session import Database
 from storage.sql.tasks import SqlTaskStore
 from storage.sql.users import SqlUserStore
@@ -67,6 +68,7 @@ class SqlStorage:
         self.tasks = SqlTaskStore(self.database)
         self.conversations = SqlConversationStore(self.database)
         self.events = SqlEventLog(self.database)
+        self.reminders = SqlReminderStore(self.database)
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:

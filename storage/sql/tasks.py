@@ -41,6 +41,7 @@ from bot.tasks import (
 )
 from storage.sql import driver
 from storage.sql.models import AppUser, TaskRow
+from storage.sql.places import place_key, place_text
 from storage.sql.session import Database
 from storage.sql.task_order import TASK_COLUMNS as _TASK_COLUMNS
 from storage.sql.task_order import ListShape, due_bounds, list_statements
@@ -87,6 +88,10 @@ class _TaskFields(Protocol):
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    remind_at: datetime | None
+    reminded_at: datetime | None
+    repeat: str | None
+    place: str | None
 
 
 def to_task(row: _TaskFields) -> Task:
@@ -104,6 +109,10 @@ def to_task(row: _TaskFields) -> Task:
         completed_at=row.completed_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        remind_at=row.remind_at,
+        reminded_at=row.reminded_at,
+        repeat=row.repeat,
+        place=place_key(row.place),
     )
 
 
@@ -131,6 +140,10 @@ def _row_values(
         "completed_at": completed_at,
         "created_at": created_at or now,
         "updated_at": now,
+        "remind_at": draft.remind_at,
+        "reminded_at": None,
+        "repeat": draft.repeat,
+        "place": place_text(draft.place),
     }
 
 
@@ -291,6 +304,12 @@ class SqlTaskStore:
             values["due_has_time"] = bool(due and due.has_time)
         if changes.completed_at is not UNSET:
             values["completed_at"] = changes.completed_at
+        if changes.remind_at is not UNSET:
+            values["remind_at"] = changes.remind_at
+        if changes.repeat is not UNSET:
+            values["repeat"] = changes.repeat
+        if changes.place is not UNSET:
+            values["place"] = place_text(changes.place)  # type: ignore[arg-type]
         statement = _update_statement(frozenset(values))
         params = {f"new_{name}": value for name, value in values.items()}
         params.update(owner=user_id, task=number)

@@ -54,6 +54,8 @@ class FakeSlack:
         self.timezones: dict[str, str] = {}
         self.failures: dict[str, list[Failure]] = {}
         self.delays: dict[str, float] = {}
+        self.closed_dms: set[str] = set()  # users whose DM cannot be opened
+        self.gone_users: set[str] = set()  # users who left the workspace
         # A method whose gate is here waits for it to be set before answering.
         self.gates: dict[str, asyncio.Event] = {}
         self.socket_acks: list[dict[str, Any]] = []
@@ -152,6 +154,7 @@ class FakeSlack:
                 "team": "Test",
                 "user": "todobot",
             },
+            "conversations.open": lambda: self._open_dm(str(args.get("users", ""))),
             "chat.postMessage": lambda: {
                 "ok": True,
                 "channel": args.get("channel"),
@@ -163,10 +166,6 @@ class FakeSlack:
                 "ts": args.get("ts"),
             },
             "chat.postEphemeral": lambda: {"ok": True, "message_ts": self.next_ts()},
-            "conversations.open": lambda: {
-                "ok": True,
-                "channel": {"id": dm_channel(str(args.get("users", "")).split(",")[0])},
-            },
             "views.publish": lambda: {"ok": True, "view": {"id": "VHOME"}},
             "views.open": lambda: {"ok": True, "view": {"id": "VMODAL"}},
             "users.info": lambda: self._user(str(args.get("user"))),
@@ -183,6 +182,13 @@ class FakeSlack:
         }
         answer = answers.get(method)
         return answer() if answer else {"ok": False, "error": "unknown_method"}
+
+    def _open_dm(self, users: str) -> dict[str, Any]:
+        if users in self.closed_dms:
+            return {"ok": False, "error": "cannot_dm_bot"}
+        if users in self.gone_users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": dm_channel(users.split(",")[0])}}
 
     def _user(self, user: str) -> dict[str, Any]:
         return {

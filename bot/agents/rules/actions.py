@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from bot.agent import AgentTurn, Tools
-from bot.agents.rules import replies
+from bot.agents.rules import reminding_replies, replies
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
@@ -27,11 +27,13 @@ from bot.agents.rules.intents import (
     Several,
     Smalltalk,
     TaskRef,
+    Timing,
     Undo,
     Update,
 )
 from bot.agents.rules.paging import continued_list
 from bot.agents.rules.refs import Scored, last_task_number, narrow, pick, query_words, score
+from bot.agents.rules.reminding import keep_reminder, perform_timing
 from bot.agents.rules.undo import plan_undo
 from bot.agents.rules.when import shift
 from bot.conversations import ToolCall
@@ -86,6 +88,8 @@ class Performer:
                 return replies.small_talk(intent.kind, intent.topic)
             case NotUnderstood():
                 return replies.not_understood()
+            case Timing():
+                return await perform_timing(intent, call=self._call, resolve=self._resolve_open)
 
     # --- tools ---------------------------------------------------------------------------
 
@@ -117,13 +121,19 @@ class Performer:
                 arguments["priority"] = new.priority.value
             if new.due is not None:
                 arguments["due"] = new.due
+            if new.repeat is not None:
+                arguments["repeat"] = new.repeat
+            remind = keep_reminder(new.remind_at, new.due, now=self._turn.now, tz=self._turn.tz)
+            if remind is not None:
+                arguments["remind_at"] = remind
             result = await self._call("add_task", arguments)
             if result.get("ok"):
                 made.append(result["task"])
             else:
                 problems.append(str(result.get("message", "")))
         text = replies.added(made) if made else ""
-        return "\n".join(part for part in (text, *problems) if part)
+        timing = reminding_replies.added_timing(made)
+        return "\n".join(part for part in (text, *timing, *problems) if part)
 
     async def _list(self, intent: ListTasks) -> str:
         arguments: dict[str, Any] = {"status": intent.status}
@@ -170,6 +180,8 @@ class Performer:
             result = await self._call(f"{verb}_task", {"number": number})
             if not result.get("ok"):
                 lines.append(str(result.get("message", "")))
+            elif verb == "complete" and result.get("next_due"):
+                lines.append(reminding_replies.moved_on(result))  # a repeating task moved on
             elif verb == "complete":
                 lines.append(replies.completed(result["task"], already=bool(result.get("already"))))
             elif verb == "reopen":
@@ -261,6 +273,9 @@ class Performer:
         return replies.set_timezone(str(result["timezone"]))
 
     # --- references ----------------------------------------------------------------------
+
+    async def _resolve_open(self, ref: TaskRef, action: str) -> tuple[list[int], str]:
+        return await self._resolve(ref, prefer="open", action=action)
 
     async def _resolve(
         self, ref: TaskRef, *, prefer: str, action: str, loose: bool = False

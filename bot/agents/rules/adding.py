@@ -8,12 +8,14 @@ looks like a task, so "write pros and cons list" stays one title.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime
 
 from bot.agents.rules.intents import NewTask
 from bot.agents.rules.lexicon import ACTION_VERBS
 from bot.agents.rules.priority import find_priority
+from bot.agents.rules.reminding import timing_of_new_task
 from bot.agents.rules.when import find_due
 from bot.tasks import Priority
 
@@ -63,7 +65,9 @@ _SENTENCE_STARTS = re.compile(
 )
 
 
-def parse_tasks(body: str, *, now: datetime, plural: bool = False) -> tuple[NewTask, ...]:
+def parse_tasks(
+    body: str, *, now: datetime, plural: bool = False, remind: bool = False
+) -> tuple[NewTask, ...]:
     """New tasks in ``body`` (the message without its "add" words); empty when there is none."""
     body = re.sub(r"^:\s*", "", body.strip())
     header = _LIST_HEADER.match(body)
@@ -84,9 +88,11 @@ def parse_tasks(body: str, *, now: datetime, plural: bool = False) -> tuple[NewT
         tasks.extend(_one_item(items[0] if items else body, now=now, split_commas=True))
     if shared_priority or shared_due:
         tasks = [
-            NewTask(t.title, t.description, t.priority or shared_priority, t.due or shared_due)
+            dataclasses.replace(t, priority=t.priority or shared_priority, due=t.due or shared_due)
             for t in tasks
         ]
+    if remind:  # "remind me to …": the due words are also when to remind
+        tasks = [dataclasses.replace(t, remind_at=t.remind_at or t.due_phrase) for t in tasks]
     return tuple(t for t in tasks if t.title)
 
 
@@ -130,6 +136,7 @@ def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
         ]
     title, description = _split_details(text)
     priority, title = find_priority(title)
+    title, repeat, lead = timing_of_new_task(title, now=now)
     found, title = find_due(title, now=now)
     if description and (priority is None or found is None):
         # "add call mom: tomorrow, urgent" — the part after the colon may be only settings.
@@ -146,8 +153,12 @@ def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
         # "a task for friday: dentist" — the words before the colon were only settings.
         title, description = description, ""
     pieces = _comma_items(title) if split_commas else [title]
-    cut = priority is not None or found is not None
-    return [NewTask(clean_title(p, cut=cut), description.strip(), priority, due) for p in pieces]
+    cut = priority is not None or found is not None or repeat is not None or lead is not None
+    phrase = found.phrase if found else None
+    return [
+        NewTask(clean_title(p, cut=cut), description.strip(), priority, due, lead, repeat, phrase)
+        for p in pieces
+    ]
 
 
 def _split_details(text: str) -> tuple[str, str]:

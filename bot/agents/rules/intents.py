@@ -34,6 +34,9 @@ class NewTask:
     description: str = ""
     priority: Priority | None = None
     due: str | None = None
+    remind_at: str | None = None  # words, read by the tools ("tonight", "30 min before")
+    repeat: str | None = None  # an RRULE found in the words ("every sunday")
+    due_phrase: str | None = None  # the due as written ("tonight"), for "remind me …"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,20 @@ class NotUnderstood:
     confident: bool = False
 
 
+TimingAction = Literal["remind", "snooze", "clear_reminder", "list", "repeat", "digest"]
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """A reminder, repeat or daily-list request; read and carried out by ``reminding``."""
+
+    action: TimingAction
+    ref: TaskRef | None = None
+    when: str | None = None  # words for the time or rule; None: the default / stop
+    enabled: bool = True
+    confident: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class Several:
     """Changes to several tasks in one message ("done 1, delete 2"), carried out in order."""
@@ -158,4 +175,5 @@ Intent = (
     | Smalltalk
     | NotUnderstood
     | Several
+    | Timing
 )

@@ -25,6 +25,7 @@ from bot.agents.rules.intents import (
 )
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.refs import parse_ref
+from bot.agents.rules.reminding import read_timing, repeating_task
 from bot.agents.rules.talk import read_talk
 
 _I = re.IGNORECASE
@@ -103,6 +104,9 @@ def _understand(message: str, *, now: datetime) -> Intent:
         return Smalltalk("ack" if message.strip() else "help")
     if re.fullmatch(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", text, _I):
         return AddTasks(())
+    timing = read_timing(text, now=now)
+    if timing is not None:
+        return timing
     if "\n" not in text:
         for candidate in (cleaned.raw, cleaned.asked, text):
             talk = read_talk(candidate, question=cleaned.question)
@@ -131,6 +135,9 @@ def _understand(message: str, *, now: datetime) -> Intent:
     event = _read_event(text, now=now)
     if event is not None:
         return event
+    repeating = repeating_task(text, now=now)
+    if repeating is not None:
+        return _add(repeating, now=now) or NotUnderstood()
     if cleaned.done_mark:
         ref = parse_ref(text)
         if ref is not None and ref.numbers:
@@ -152,7 +159,8 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     if re.match(r"^\S+\s*-\s", text) and re.search(r"\s-\s", body):
         body = "- " + body  # "add - fix bike - oil chain": the first dash was a bullet
     plural = bool(re.search(r"\b(?:these|those|following|tasks|todos|items|things)\b", lead[0], _I))
-    return _add(body, now=now, plural=plural)
+    remind = bool(re.match(r"(?:re?m[a-z]*nd|reminder)\b", lead[0], _I))
+    return _add(body, now=now, plural=plural, remind=remind)
 
 
 def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
@@ -188,6 +196,8 @@ def _read_event(text: str, *, now: datetime) -> AddTasks | None:
     return AddTasks(intent.tasks, confident=False)
 
 
-def _add(body: str, *, now: datetime, plural: bool = False) -> AddTasks | None:
-    tasks = parse_tasks(body, now=now, plural=plural)
+def _add(
+    body: str, *, now: datetime, plural: bool = False, remind: bool = False
+) -> AddTasks | None:
+    tasks = parse_tasks(body, now=now, plural=plural, remind=remind)
     return AddTasks(tasks) if tasks else AddTasks(())

@@ -122,6 +122,8 @@ def test_import_then_export_round_trips(sqlite_url: str, tmp_path: Path) -> None
         "completed",
         "created_at",
         "completed_at",
+        "remind_at",
+        "repeat",
     }
     csv_out = todobot("tasks", "export", "--user", "ann", "--format", "csv", url=sqlite_url)
     assert csv_out.stdout.splitlines()[0].startswith("number,title,description")

@@ -96,6 +96,7 @@ def test_manifest_declares_exactly_what_the_adapter_handles() -> None:
         "channels:history",
         "groups:history",
         "im:history",
+        "im:write",  # conversations.open: reminders arrive as a DM (adapters/slack/reminders)
         "chat:write",
         "commands",
         "users:read",

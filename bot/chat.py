@@ -141,7 +141,7 @@ class ChatService:
         """Run one tool directly as ``author`` (buttons, forms, typed slash commands)."""
         try:
             user = await self._user(author, display_name, timezone)
-            toolbox = self._toolbox(user, place)
+            toolbox = self._toolbox(user, place, author)
             call = await toolbox.call(tool, dict(arguments))
             await self._notify(toolbox, author)
             return Reply(
@@ -176,7 +176,7 @@ class ChatService:
         if start is None:
             return None
         user = start.user
-        toolbox = self._toolbox(user, message.key)
+        toolbox = self._toolbox(user, message.key, message.author)
         async with self._reply_transaction():
             if len(message.text) > self._limits.max_message_chars:
                 answer = AgentReply(
@@ -265,7 +265,9 @@ class ChatService:
             user = await users.set_timezone(user_id=user.id, timezone=hint, pinned=False)
         return user
 
-    def _toolbox(self, user: User, place: ConversationKey | None = None) -> TaskToolbox:
+    def _toolbox(
+        self, user: User, place: ConversationKey | None = None, speaker: UserRef | None = None
+    ) -> TaskToolbox:
         return TaskToolbox(
             tasks=self._storage.tasks,
             users=self._storage.users,
@@ -274,6 +276,8 @@ class ChatService:
             reminders=self._storage.reminders,
             place=place,  # where a reminder set in this turn falls back to
             at_due_time=self._remind_at_due_time,
+            teams=self._storage.teams,
+            speaker=speaker,
         )
 
     async def _notify(self, toolbox: TaskToolbox, author: UserRef) -> None:

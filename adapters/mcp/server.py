@@ -75,6 +75,8 @@ class TaskToolServer:
                 user=user,
                 now=self._clock(),
                 reminders=self._storage.reminders,
+                teams=self._storage.teams,
+                speaker=self._user,
             )
             call = await toolbox.call(params.name, params.arguments or {})
         except StorageError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +34,8 @@ EXPORT_FIELDS = (
     "completed_at",
     "remind_at",
     "repeat",
+    "assigned_by",
+    "list",
 )
 
 
@@ -65,10 +68,16 @@ class ImportedTask(BaseModel):
         return value
 
 
-def export_rows(tasks: list[Task], tz: ZoneInfo, now: datetime) -> list[dict[str, Any]]:
+def export_rows(
+    tasks: list[Task], tz: ZoneInfo, now: datetime, assigners: Mapping[int, str] | None = None
+) -> list[dict[str, Any]]:
+    """``assigners``: who assigned which task (by number; ``""``: a forgotten person)."""
     rows = []
     for task in sorted(tasks, key=lambda t: t.number):
         full = task_json(task, tz=tz, now=now)
+        given = (assigners or {}).get(task.number)
+        full["assigned_by"] = None if given is None else (given or "(forgotten)")
+        full["list"] = "personal"
         rows.append({name: full[name] for name in EXPORT_FIELDS})
     return rows
 
@@ -107,7 +116,9 @@ async def export_tasks(settings: Settings, *, user: str, fmt: str) -> str:
         tasks = await storage.tasks.list_tasks(
             user_id=found.id, query=TaskQuery(status="all"), now=now, tz=tz, limit=1_000_000
         )
-        return format_export(export_rows(tasks, tz, now), fmt)
+        teams = storage.teams
+        assigners = await teams.assigners(user_id=found.id) if teams is not None else {}
+        return format_export(export_rows(tasks, tz, now, assigners), fmt)
 
 
 def read_import_file(path: Path) -> list[ImportedTask]:

@@ -18,7 +18,7 @@ turn's transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,7 @@ from bot.errors import StorageError
 from bot.identity import UserRef
 from bot.reminders.model import Delivery, Digest, Recipient
 from bot.tasks import Due, Task
+from storage.sql.assignment_claims import claim_assignment_notices, has_pending_notice
 from storage.sql.models import AppUser, DigestRow, ReminderDelivery, TaskRow, UserIdentity
 from storage.sql.places import place_key, place_text
 from storage.sql.session import Database
@@ -61,6 +62,7 @@ def _delivery(row: Any, *, always: bool = False) -> Delivery:
         place=place_key(row.place),
         attempts=row.attempts,
         always=always,
+        counterpart=row.counterpart,
     )
 
 
@@ -108,7 +110,7 @@ class SqlReminderStore:
 
         def work(conn: Connection) -> list[Delivery]:
             claimed = self._reclaim_stale(conn, now, limit, lease, reach)
-            for claim in (self._claim_reminders, self._claim_digests):
+            for claim in (self._claim_reminders, self._claim_digests, self._claim_assignments):
                 if len(claimed) < limit:
                     claimed += claim(conn, now, limit - len(claimed), reach)
             return claimed
@@ -205,6 +207,13 @@ class SqlReminderStore:
         ).all()
         return sorted((_delivery(row) for row in inserted), key=lambda d: d.fire_at)
 
+    def _claim_assignments(
+        self, conn: Connection, now: datetime, limit: int, reach: _Reach
+    ) -> list[Delivery]:
+        insert_many = self._dialect.insert(_DELIVERY).returning(*_DELIVERY.c)
+        rows = claim_assignment_notices(conn, now, limit, reach, insert_many)
+        return [_delivery(row) for row in rows]
+
     def _claim_digests(
         self, conn: Connection, now: datetime, limit: int, reach: _Reach
     ) -> list[Delivery]:
@@ -272,6 +281,8 @@ class SqlReminderStore:
                 )
             )
             candidates = [m for m in (reminder, digest) if m is not None]
+            if has_pending_notice(conn):
+                candidates.append(datetime.now(UTC))  # an assignee waits to be told
             if stale is not None:
                 candidates.append(stale + timedelta(minutes=5))
             return min(candidates, default=None)

@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from bot.agent import AgentTurn, Tools
 from bot.agents.rules import reminding_replies, replies
+from bot.agents.rules.assigning import TeamRequest, perform_team_request
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
@@ -90,6 +91,8 @@ class Performer:
                 return replies.not_understood()
             case Timing():
                 return await perform_timing(intent, call=self._call, resolve=self._resolve_open)
+            case TeamRequest():
+                return await perform_team_request(intent, self._call)
 
     # --- tools ---------------------------------------------------------------------------
 

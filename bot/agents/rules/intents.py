@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from bot.agents.rules.assigning import TeamRequest
 from bot.tasks import Priority
 
 
@@ -176,4 +177,5 @@ Intent = (
     | NotUnderstood
     | Several
     | Timing
+    | TeamRequest
 )

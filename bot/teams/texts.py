@@ -1,0 +1,105 @@
+"""What assigning and linking say (plain text with ``*bold*``, both platforms)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.teams.model import Handed
+
+
+def needs_a_chat() -> str:
+    return (
+        "Assigning works in a chat on Slack, Discord or the console, where I can tell who is who."
+    )
+
+
+def unknown_person(mention: str) -> str:
+    return (
+        f"I can't tell who {mention} is here. Mention them the way this chat does "
+        "(Slack and Discord: pick them from the @ menu; console: @name)."
+    )
+
+
+def not_yourself() -> str:
+    return "That's you — just add it to your own list."
+
+
+def assigned(number: int, title: str, assignee: str) -> str:
+    return (
+        f"Assigned to {assignee}: *{title}* (their #{number}). "
+        "I'll tell them, and you when it's done."
+    )
+
+
+def notice_assigned(title: str, number: int | None, by: str, due: str | None) -> str:
+    when = f" (due {due})" if due else ""
+    return (
+        f"📌 {by} assigned you *#{number} {title}*{when}. "
+        f"Say “done {number}” when it's done, or decline it."
+    )
+
+
+def notice_done(title: str, by: str) -> str:
+    return f"✅ {by} finished *{title}*, which you assigned."
+
+
+def notice_declined(title: str, by: str) -> str:
+    return f"↩️ {by} declined *{title}*, which you assigned."
+
+
+_STATE_WORDS = {"open": "open", "done": "done ✅", "declined": "declined ↩️"}
+
+
+def handed_out(items: Sequence[Handed]) -> str:
+    if not items:
+        return "You haven't assigned anything yet."
+    lines = "\n".join(
+        f"• {i.title} → {i.assignee} (their #{i.number}, {_STATE_WORDS[i.state]})" for i in items
+    )
+    return f"Tasks you assigned ({len(items)}):\n{lines}"
+
+
+def link_code(code: str, minutes: int) -> str:
+    return (
+        f"Your link code is `{code}`. Within {minutes} minutes, say “link {code}” to me "
+        "from your other account (Slack, Discord, the console or an MCP client). It works once."
+    )
+
+
+def linked(numbers: Sequence[int]) -> str:
+    if not numbers:
+        return "Linked: one list everywhere now."
+    listed = ", ".join(f"#{n}" for n in numbers)
+    return f"Linked: one list everywhere now. Your tasks from this account are {listed}."
+
+
+def unlinked(numbers: Sequence[int]) -> str:
+    back = f" It took back its tasks as {', '.join(f'#{n}' for n in numbers)}." if numbers else ""
+    return f"Unlinked: this account has its own list again.{back}"
+
+
+def bad_code() -> str:
+    return (
+        "That link code is unknown, used or expired. "
+        "Say “link my accounts” on your other account for a new one."
+    )
+
+
+def same_person() -> str:
+    return "These accounts are already linked."
+
+
+def not_linked() -> str:
+    return "This account isn't linked to another one."
+
+
+def too_many_codes() -> str:
+    return "You've asked for several link codes already — try again in an hour."
+
+
+def too_many_tries() -> str:
+    return "Too many wrong link codes — try again in 10 minutes."
+
+
+def no_teams_here() -> str:
+    return "Assigning and linking need a database-backed todobot."

@@ -36,6 +36,8 @@ def _user_fk(table: str, column: str, ondelete: str) -> sa.ForeignKeyConstraint:
 def upgrade() -> None:
     with op.batch_alter_table("reminder_delivery") as batch:
         batch.add_column(sa.Column("counterpart", sa.String(length=200), nullable=True))
+        # "assigned-declined" is longer than the 16 characters "reminder" needed.
+        batch.alter_column("kind", existing_type=sa.String(length=16), type_=sa.String(length=32))
         batch.drop_constraint(op.f("ck_reminder_delivery_kind"), type_="check")
         batch.create_check_constraint("kind", _KINDS_NEW)
     op.create_table(
@@ -143,4 +145,5 @@ def downgrade() -> None:
     with op.batch_alter_table("reminder_delivery") as batch:
         batch.drop_constraint(op.f("ck_reminder_delivery_kind"), type_="check")
         batch.create_check_constraint("kind", _KINDS_OLD)
+        batch.alter_column("kind", existing_type=sa.String(length=32), type_=sa.String(length=16))
         batch.drop_column("counterpart")

@@ -158,7 +158,7 @@ class ReminderDelivery(Base):
     task_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("task.id", ondelete="SET NULL"), nullable=True
     )
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
     task_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     title: Mapped[str] = mapped_column(String(500), server_default="")
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -16,7 +16,7 @@ from bot.teams import texts
 
 # <@U123>, <@!123>, @U123, @name — the forms adapters leave in the text.
 MENTION = re.compile(r"<@!?(?P<wrapped>[\w.-]+)(?:\|[^>]*)?>|(?<![\w<])@(?P<bare>[\w.-]+)")
-_SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+_SLACK_ID = re.compile(r"[UW][A-Z0-9]{1,20}")
 _DISCORD_ID = re.compile(r"\d{5,25}")
 _CONSOLE_NAME = re.compile(r"[\w.-]{1,64}")
 

@@ -69,8 +69,9 @@ async def titles(storage: SqlStorage, ref: UserRef) -> dict[int, tuple[str, bool
 async def test_assigned_task_is_the_assignees_and_they_are_told_once(storage: SqlStorage) -> None:
     alice, bob = console("alice"), console("bob")
     await call(storage, bob, "add_task", title="bob's own thing")
-    result = await call(storage, alice, "assign_task", assignee="@bob", title="review the deck",
-                        due="friday")  # fmt: skip
+    result = await call(
+        storage, alice, "assign_task", assignee="@bob", title="review the deck", due="friday"
+    )
     assert result["ok"], result
     assert result["task"]["number"] == 2  # next on *bob's* list
     assert await titles(storage, bob) == {
@@ -134,17 +135,25 @@ async def test_nobody_reaches_a_person_of_another_workspace(storage: SqlStorage)
     assert await titles(storage, other) == {1: ("t2 work", False)}
     # Another platform's form, or a full reference, is not a person of this workspace.
     for mention in ("<@123456789>", "slack:T2:UBOB", "@bob@T2", "discord:42"):
-        refused = await call(storage, ann, "assign_task", place=SLACK_T1, assignee=mention,
-                             title="x")  # fmt: skip
+        refused = await call(
+            storage, ann, "assign_task", place=SLACK_T1, assignee=mention, title="x"
+        )
         assert not refused["ok"], mention
-    assert not (await call(storage, ann, "assign_task", place=SLACK_T1, assignee="<@UANN>",
-                           title="me"))["ok"]  # fmt: skip
+    assert not (
+        await call(storage, ann, "assign_task", place=SLACK_T1, assignee="<@UANN>", title="me")
+    )["ok"]
 
 
 async def test_assigning_without_a_chat_place_is_refused(storage: SqlStorage) -> None:
     user = await person(storage, console("mcp"))
-    box = TaskToolbox(tasks=storage.tasks, users=storage.users, user=user, now=NOW,
-                      teams=storage.teams, speaker=console("mcp"))  # fmt: skip
+    box = TaskToolbox(
+        tasks=storage.tasks,
+        users=storage.users,
+        user=user,
+        now=NOW,
+        teams=storage.teams,
+        speaker=console("mcp"),
+    )
     result = (await box.call("assign_task", {"assignee": "@bob", "title": "x"})).result
     assert not result["ok"] and "chat" in result["message"]
 
@@ -182,8 +191,11 @@ async def test_link_joins_two_lists_and_unlink_separates_them(storage: SqlStorag
 async def test_link_codes_expire_are_hashed_and_guessing_is_limited(storage: SqlStorage) -> None:
     alice, mallory = console("alice"), console("mallory")
     code = await link_code(storage, alice)
-    stored = list(await storage.database.run(lambda c: list(c.scalars(select(LinkCode.code_hash))),
-                                             write=False))  # fmt: skip
+    stored = list(
+        await storage.database.run(
+            lambda c: list(c.scalars(select(LinkCode.code_hash))), write=False
+        )
+    )
     assert stored and code not in str(stored) and code.replace("-", "") not in str(stored)
     late = await call(storage, mallory, "link_accounts", code=code, now=NOW + timedelta(minutes=11))
     assert not late["ok"]

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from adapters.discord.assignments import DeclineButton
 from adapters.discord.buttons import CompleteButton, NextPageButton
 from adapters.discord.conversations import Conversations
 from adapters.discord.reminders import SnoozeButton
@@ -68,7 +69,7 @@ class TodoBot(commands.AutoShardedBot):
         self.settings = settings
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(CompleteButton, NextPageButton, SnoozeButton)
+        self.add_dynamic_items(CompleteButton, NextPageButton, SnoozeButton, DeclineButton)
         self.tree.error(command_failed)
         await self.add_cog(Conversations(self))
         await self.add_cog(SlashCommands(self))

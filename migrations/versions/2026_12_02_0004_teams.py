@@ -1,5 +1,5 @@
-"""Teams: task assignments, one-time link codes, tasks carried by a link, last-seen
-identities; assignment notices in ``reminder_delivery``.
+"""Teams: task assignments, one-time link codes, tasks carried by a link; assignment
+notices in ``reminder_delivery``.
 
 Additive: new tables, one nullable column, and the delivery ``kind`` check widened.
 
@@ -114,18 +114,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("task_id", name=op.f("pk_linked_task")),
     )
-    op.create_table(
-        "identity_seen",
-        sa.Column("platform", sa.String(length=16), nullable=False),
-        sa.Column("tenant", sa.String(length=64), nullable=False),
-        sa.Column("external_id", sa.String(length=128), nullable=False),
-        sa.Column("seen_at", _TS, nullable=False),
-        sa.PrimaryKeyConstraint("platform", "tenant", "external_id", name=op.f("pk_identity_seen")),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("identity_seen")
     op.drop_table("linked_task")
     op.drop_index("ix_link_attempt_user_id_at", table_name="link_attempt")
     op.drop_table("link_attempt")

@@ -157,6 +157,7 @@ def _outcomes(conn: Connection, now: datetime, limit: int, reach: Any) -> list[d
     ]
 
 
-def has_pending_notice(conn: Connection) -> bool:
-    """Whether an assignee is waiting to be told (the scheduler then polls now)."""
-    return conn.scalar(select(_A.c.id).where(_A.c.notified_at.is_(None)).limit(1)) is not None
+def has_pending_notice(conn: Connection, reach: Any) -> bool:
+    """Whether an assignee reachable by this poller waits to be told (it then polls now)."""
+    waiting = select(_A.c.id).where(_A.c.notified_at.is_(None), reach.of(_A.c.assignee_user_id))
+    return conn.scalar(waiting.limit(1)) is not None

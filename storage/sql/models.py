@@ -274,13 +274,3 @@ class LinkedTask(Base):
     tenant: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str] = mapped_column(String(128))
 
-
-class IdentitySeen(Base):
-    """When each identity last spoke: reminders go to the platform the person last used."""
-
-    __tablename__ = "identity_seen"
-
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    tenant: Mapped[str] = mapped_column(String(64), primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

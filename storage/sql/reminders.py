@@ -31,7 +31,15 @@ from bot.identity import UserRef
 from bot.reminders.model import Delivery, Digest, Recipient
 from bot.tasks import Due, Task
 from storage.sql.assignment_claims import claim_assignment_notices, has_pending_notice
-from storage.sql.models import AppUser, DigestRow, ReminderDelivery, TaskRow, UserIdentity
+from storage.sql.models import (
+    AppUser,
+    ConversationRow,
+    DigestRow,
+    MessageRow,
+    ReminderDelivery,
+    TaskRow,
+    UserIdentity,
+)
 from storage.sql.places import place_key, place_text
 from storage.sql.session import Database
 from storage.sql.task_order import TASK_COLUMNS
@@ -281,7 +289,7 @@ class SqlReminderStore:
                 )
             )
             candidates = [m for m in (reminder, digest) if m is not None]
-            if has_pending_notice(conn):
+            if has_pending_notice(conn, reach):
                 candidates.append(datetime.now(UTC))  # an assignee waits to be told
             if stale is not None:
                 candidates.append(stale + timedelta(minutes=5))
@@ -313,8 +321,17 @@ class SqlReminderStore:
                 .where(UserIdentity.user_id == user_id)
                 .order_by(UserIdentity.platform, UserIdentity.tenant)
             ).all()
-            refs = tuple(UserRef(i.platform, i.tenant, i.external_id) for i in identities)
-            return Recipient(user=to_user(user), refs=refs)
+            refs = [UserRef(i.platform, i.tenant, i.external_id) for i in identities]
+            # A person with linked accounts hears first where they last spoke.
+            last = conn.scalar(
+                select(ConversationRow.platform)
+                .join(MessageRow, MessageRow.conversation_id == ConversationRow.id)
+                .where(MessageRow.user_id == user_id, MessageRow.role == "user")
+                .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
+                .limit(1)
+            )
+            refs.sort(key=lambda ref: ref.platform != last)
+            return Recipient(user=to_user(user), refs=tuple(refs))
 
         return await self._db.run(work, write=False)
 

@@ -143,6 +143,7 @@ class ChatService:
             user = await self._user(author, display_name, timezone)
             toolbox = self._toolbox(user, place, author)
             call = await toolbox.call(tool, dict(arguments))
+            await self._forget_if_asked(toolbox)
             await self._notify(toolbox, author)
             return Reply(
                 text=str(call.result.get("message", "")) if not call.result.get("ok") else "",
@@ -202,6 +203,7 @@ class ChatService:
                 tokens_used=answer.tokens_used,
                 speaker_name=user.display_name,
             )
+        await self._forget_if_asked(toolbox)
         reply = Reply(
             text=answer.text,
             tool_calls=list(toolbox.calls),
@@ -279,6 +281,13 @@ class ChatService:
             teams=self._storage.teams,
             speaker=speaker,
         )
+
+    async def _forget_if_asked(self, toolbox: TaskToolbox) -> None:
+        """ "Forget me", confirmed: deleted after the turn, its own messages included."""
+        teams = self._storage.teams
+        if toolbox.forget_requested and teams is not None:
+            await teams.forget(user_id=toolbox.user.id)
+            log.info("forgot a person at their request")
 
     async def _notify(self, toolbox: TaskToolbox, author: UserRef) -> None:
         if not toolbox.changed:

@@ -79,6 +79,9 @@ class TaskToolServer:
                 speaker=self._user,
             )
             call = await toolbox.call(params.name, params.arguments or {})
+            teams = self._storage.teams
+            if toolbox.forget_requested and teams is not None:
+                await teams.forget(user_id=user.id)
         except StorageError:
             log.exception("storage failed in MCP tool %s for %s", params.name, self._user)
             return tools.failure_result(texts.storage_apology())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.conversations import User
 from bot.identity import UserRef
@@ -88,3 +88,16 @@ class TeamStore(Protocol):
 
     async def unlink(self, *, user_id: int, ref: UserRef, now: datetime) -> Unlinked:
         """Make ``ref`` a person of its own again, with the tasks it brought when linked."""
+
+    async def join_users(self, *, into: int, joining: int) -> Linked:
+        """Operators: join ``joining`` into ``into`` without a code."""
+
+    async def export_data(self, *, user_id: int) -> dict[str, Any]:
+        """Everything stored about the person: identities, tasks, messages."""
+
+    async def forget(self, *, user_id: int) -> dict[str, int]:
+        """Delete the person and all of theirs; tasks they assigned stay, anonymised.
+        Returns what was deleted (counts)."""
+
+    async def prune_messages(self, *, older_than: datetime) -> int:
+        """Delete conversation messages older than ``older_than`` (never tasks)."""

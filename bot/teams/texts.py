@@ -103,3 +103,28 @@ def too_many_tries() -> str:
 
 def no_teams_here() -> str:
     return "Assigning and linking need a database-backed todobot."
+
+
+def export_ready(tasks: int, messages: int, document: str) -> str:
+    return (
+        f"Everything I keep about you ({tasks} tasks, {messages} messages):\n```\n{document}\n```"
+    )
+
+
+def export_too_big(tasks: int, messages: int) -> str:
+    return (
+        f"You have {tasks} tasks and {messages} messages — too much for a chat message. "
+        "An operator can write it to a file with `todobot users export --user YOU`."
+    )
+
+
+def forget_confirm() -> str:
+    return (
+        "This deletes your tasks, reminders, messages and linked accounts, for good. Tasks "
+        "you assigned stay with their owners, without your name. "
+        "To go ahead, say “forget me, I'm sure”."
+    )
+
+
+def forgotten() -> str:
+    return "Done: I have deleted everything I kept about you. Goodbye 👋"

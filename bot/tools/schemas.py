@@ -238,6 +238,17 @@ class UnlinkAccountsArgs(_Args):
     pass
 
 
+class ForgetMeArgs(_Args):
+    confirm: bool = Field(
+        default=False,
+        description="true only after the person confirmed they want everything deleted.",
+    )
+
+
+class ExportMyDataArgs(_Args):
+    pass
+
+
 @dataclass(frozen=True, slots=True)
 class ToolSpec:
     name: str
@@ -324,6 +335,19 @@ TOOL_SPECS: tuple[ToolSpec, ...] = (
         "unlink_accounts",
         "Separate this account from the ones it is linked to.",
         UnlinkAccountsArgs,
+        True,
+    ),
+    ToolSpec(
+        "export_my_data",
+        "Everything stored about the speaker (identities, tasks, messages) as JSON.",
+        ExportMyDataArgs,
+        False,
+    ),
+    ToolSpec(
+        "forget_me",
+        "Delete the speaker and all their data. Without confirm=true it only explains what "
+        "would be deleted; call it with confirm=true only after the person said yes.",
+        ForgetMeArgs,
         True,
     ),
 )

@@ -18,6 +18,7 @@ from bot.identity import ConversationKey, UserRef
 from bot.stores import ReminderStore, TaskStore, UserStore
 from bot.tasks import DESCRIPTION_MAX, UNSET, Priority, Task, TaskChanges, TaskDraft, TaskQuery
 from bot.teams.model import TeamStore
+from bot.teams.privacy import PrivacyTools
 from bot.teams.tools import TeamTools
 from bot.tools import schemas as specs
 from bot.tools.matching import resolve_by_words
@@ -47,7 +48,7 @@ def task_json(task: Task, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
     }
 
 
-class TaskToolbox(TimeTools, TeamTools):
+class TaskToolbox(TimeTools, TeamTools, PrivacyTools):
     """The task tools bound to one speaker at one moment.
 
     ``call`` never raises for a person's mistake (unknown task, ambiguous words, bad date,
@@ -73,6 +74,7 @@ class TaskToolbox(TimeTools, TeamTools):
         self._reminders = reminders
         self._teams = teams
         self.speaker = speaker  # the identity speaking (assigner, the account to unlink)
+        self.forget_requested = False  # "forget me" confirmed: the core deletes after the turn
         self.place = place
         self.at_due_time = at_due_time
         self.user = user

@@ -132,6 +132,11 @@ class SqlLinking:
             raise InvalidInput(texts.bad_code())
         return result
 
+    async def join_users(self, *, into: int, joining: int) -> Linked:
+        if into == joining:
+            raise InvalidInput(texts.same_person())
+        return await self._db.run(lambda conn: _join(conn, into=into, joining=joining))
+
     async def unlink(self, *, user_id: int, ref: UserRef, now: datetime) -> Unlinked:
         def work(conn: Connection) -> Unlinked | None:
             refs = _refs(conn, user_id)

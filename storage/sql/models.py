@@ -273,4 +273,3 @@ class LinkedTask(Base):
     platform: Mapped[str] = mapped_column(String(16))
     tenant: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str] = mapped_column(String(128))
-

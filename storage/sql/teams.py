@@ -22,6 +22,7 @@ from bot.teams import texts
 from bot.teams.model import Assigned, Handed
 from storage.sql.linking import SqlLinking
 from storage.sql.models import TaskAssignment, TaskRow, UserIdentity
+from storage.sql.privacy import SqlPrivacy
 from storage.sql.session import Database
 from storage.sql.task_order import TASK_COLUMNS
 from storage.sql.tasks import _ALLOCATE, to_task
@@ -70,7 +71,7 @@ def first_ref(conn: Connection, user_id: int, platform: str | None = None) -> Us
     return preferred[0] if preferred else None
 
 
-class SqlTeamStore(SqlLinking):
+class SqlTeamStore(SqlLinking, SqlPrivacy):
     """Implements ``bot.teams.model.TeamStore``."""
 
     def __init__(self, database: Database) -> None:

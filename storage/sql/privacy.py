@@ -38,7 +38,11 @@ class SqlPrivacy:
 
     async def export_data(self, *, user_id: int) -> dict[str, Any]:
         def work(conn: Connection) -> dict[str, Any]:
-            user = conn.execute(select(AppUser).where(AppUser.id == user_id)).one()
+            user = conn.execute(
+                select(AppUser.display_name, AppUser.timezone, AppUser.created_at).where(
+                    AppUser.id == user_id
+                )
+            ).one()
             refs = conn.execute(
                 select(UserIdentity.platform, UserIdentity.tenant, UserIdentity.external_id)
                 .where(UserIdentity.user_id == user_id)
@@ -63,9 +67,9 @@ class SqlPrivacy:
             ).all()
             return {
                 "user": {
-                    "display_name": user.AppUser.display_name,
-                    "timezone": user.AppUser.timezone,
-                    "created_at": _iso(user.AppUser.created_at),
+                    "display_name": user.display_name,
+                    "timezone": user.timezone,
+                    "created_at": _iso(user.created_at),
                     "identities": [str(UserRef(*r)) for r in refs],
                 },
                 "tasks": [

@@ -61,3 +61,48 @@ async def test_link_in_words_and_notices_follow_the_last_platform(storage: SqlSt
     assert [str(n.to) for n in out.sent][-1] == "discord:42"
     handed = await say(storage, bob, "what did I assign?", NOW + timedelta(minutes=8))
     assert "check the plants" in handed and "another" in handed
+
+
+async def count_rows(storage: SqlStorage, table: str) -> int:
+    from sqlalchemy import text
+
+    query = text(f"SELECT count(*) FROM {table}")  # a fixed table name
+    return int(await storage.database.run(lambda c: c.execute(query).scalar(), write=False))
+
+
+async def test_forget_me_deletes_everything_and_anonymises_what_was_handed_out(
+    storage: SqlStorage,
+) -> None:
+    alice, bob = UserRef("slack", "T1", "UALICE"), UserRef("slack", "T1", "UBOB")
+    await say(storage, bob, "add bob's secret plan")
+    await say(storage, alice, "add alice's own thing")
+    await say(storage, alice, "assign order chairs to <@UBOB>")
+    exported = await say(storage, alice, "export my data")
+    assert "alice's own thing" in exported and "secret plan" not in exported
+
+    warned = await say(storage, alice, "forget me")
+    assert "I'm sure" in warned
+    assert await storage.users.find_user(ref=alice) is not None
+
+    gone = await say(storage, alice, "forget me, I'm sure")
+    assert "deleted everything" in gone
+    assert await storage.users.find_user(ref=alice) is None
+    bob_user = await storage.users.find_user(ref=bob)
+    assert bob_user is not None
+    assert await storage.teams.assigners(user_id=bob_user.id) == {2: ""}
+    listed = await say(storage, bob, "list")
+    assert "order chairs" in listed and "secret plan" in listed
+    # Nothing of alice's is left: no messages, tasks or identities (bob's remain).
+    assert await count_rows(storage, "user_identity") == 1
+    assert await count_rows(storage, "task") == 2
+    # Alice coming back starts afresh.
+    assert "list is empty" in await say(storage, alice, "list")
+
+
+async def test_pruning_old_history_keeps_tasks(storage: SqlStorage) -> None:
+    ann = UserRef("console", "local", "ann")
+    await say(storage, ann, "add keep me", NOW - timedelta(days=100))
+    await say(storage, ann, "list", NOW)
+    removed = await storage.teams.prune_messages(older_than=NOW - timedelta(days=90))
+    assert removed == 2  # the old message and its reply
+    assert "keep me" in await say(storage, ann, "list", NOW + timedelta(minutes=1))

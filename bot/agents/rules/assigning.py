@@ -6,7 +6,8 @@ Read from the message as written (mentions included: cleaning would remove them)
   "give @dana order chairs", "ask @bob to send the invoice";
 - "@bob can you review the deck by friday", "<@123> please book the room";
 - "what did I assign?", "tasks I assigned", "show what I've assigned";
-- "link my accounts" (a code), "link K7Q-4PZ" (use one), "unlink" / "unlink my accounts".
+- "link my accounts" (a code), "link K7Q-4PZ" (use one), "unlink" / "unlink my accounts";
+- "export my data"; "forget me" (explains), "forget me, I'm sure" (deletes).
 
 A trailing "by/due/before/until <date>" becomes the due date (only when it reads as a date;
 otherwise it stays in the title). Each request is carried out through the team tools.
@@ -64,7 +65,19 @@ _UNLINK = re.compile(
     _I,
 )
 
-TeamAction = Literal["assign", "handed_out", "link", "unlink"]
+_EXPORT = re.compile(
+    r"^(?:please\s+)?(?:export|download|send\s+me|give\s+me)\s+(?:all\s+)?(?:of\s+)?my\s+"
+    r"(?:data|information|info|personal\s+data)\W*$",
+    _I,
+)
+_FORGET = re.compile(
+    r"^(?:please\s+)?(?:forget\s+(?:about\s+)?me|delete\s+(?:all\s+)?(?:of\s+)?my\s+"
+    r"(?:data|account|information)|delete\s+me)(?P<sure>[\s,.!-]+(?:i'?m|i\s+am)\s+sure|"
+    r"[\s,.!-]+(?:yes|confirm(?:ed)?))?\W*$",
+    _I,
+)
+
+TeamAction = Literal["assign", "handed_out", "link", "unlink", "export", "forget"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +104,11 @@ def read_team_request(message: str, *, now: datetime) -> TeamRequest | None:
         return TeamRequest("link", code=code["code"])
     if _UNLINK.match(text):
         return TeamRequest("unlink")
+    if _EXPORT.match(text):
+        return TeamRequest("export")
+    forget = _FORGET.match(text)
+    if forget:
+        return TeamRequest("forget", code="sure" if forget["sure"] else None)
     if _HANDED.match(text):
         return TeamRequest("handed_out")
     for pattern in (_ASSIGN, _ASSIGN_TO_FIRST, _ASK, _ADDRESS):
@@ -136,6 +154,10 @@ async def perform_team_request(request: TeamRequest, call: Call) -> str:
         result = await call("list_assigned", {})
     elif request.action == "link":
         result = await call("link_accounts", {"code": request.code} if request.code else {})
+    elif request.action == "export":
+        result = await call("export_my_data", {})
+    elif request.action == "forget":
+        result = await call("forget_me", {"confirm": request.code == "sure"})
     else:
         result = await call("unlink_accounts", {})
     return str(result.get("message") or "")

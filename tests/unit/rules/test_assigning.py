@@ -48,6 +48,10 @@ def test_assignments(text: str, who: str, title: str, due: str | None) -> None:
         ("link `k7q4pz`", TeamRequest("link", code="k7q4pz")),
         ("unlink", TeamRequest("unlink")),
         ("unlink my accounts", TeamRequest("unlink")),
+        ("export my data", TeamRequest("export")),
+        ("forget me", TeamRequest("forget")),
+        ("delete my data", TeamRequest("forget")),
+        ("forget me, I'm sure", TeamRequest("forget", code="sure")),
     ],
 )
 def test_other_team_requests(text: str, expected: TeamRequest) -> None:
@@ -65,6 +69,8 @@ def test_other_team_requests(text: str, expected: TeamRequest) -> None:
         "link the budget doc to the deck",
         "assign",
         "@bob",
+        "forget the milk",
+        "delete my dentist task",
     ],
 )
 def test_not_team_requests(text: str) -> None:

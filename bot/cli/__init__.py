@@ -69,6 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
     pending = reminders_sub.add_parser("list", help="a person's pending reminders")
     pending.add_argument("--user", required=True)
 
+    users = sub.add_parser("users", help="link, export or forget people (operators)")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    link = users_sub.add_parser("link", help="join two identities into one person")
+    link.add_argument("--user", required=True)
+    link.add_argument("--with", dest="other", required=True)
+    link.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    forget = users_sub.add_parser("forget", help="delete a person and all their data")
+    forget.add_argument("--user", required=True)
+    forget.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    users_sub.add_parser("export", help="everything stored about a person, as JSON").add_argument(
+        "--user", required=True
+    )
+
     mcp = sub.add_parser("mcp", help="serve the task tools over MCP (stdio)")
     mcp.add_argument("--user", required=True)
     return parser
@@ -110,6 +123,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 settings, now=args.now, as_json=args.json, stdout=sys.stdout
             )
         return await reminders.list_pending(settings, user=args.user, stdout=sys.stdout)
+    if args.command == "users":
+        from bot.cli import users
+
+        if args.users_command == "link":
+            return await users.link(settings, user=args.user, other=args.other, yes=args.yes)
+        if args.users_command == "forget":
+            return await users.forget(settings, user=args.user, yes=args.yes)
+        return await users.export(settings, user=args.user)
     from bot.cli import run
 
     if args.command == "run":

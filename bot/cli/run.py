@@ -61,7 +61,7 @@ async def run_platforms(
 
             services.append(serve_discord(chat, settings))
         log.info("serving %s", ", ".join(chosen + (["reminders"] if with_reminders else [])))
-        services.append(prune_events_forever(storage))
+        services.append(prune_events_forever(storage, settings.privacy.message_retention_days))
         # A task group: when one service stops (say Discord refuses the token), the others are
         # cancelled and awaited before storage closes, instead of running on alone.
         try:
@@ -93,14 +93,19 @@ EVENT_RETENTION = timedelta(days=2)
 PRUNE_EVERY_SECONDS = 3600.0
 
 
-async def prune_events_forever(storage: Storage) -> None:
-    """Keep the dedup table small: platforms redeliver within minutes, not days."""
+async def prune_events_forever(storage: Storage, message_retention_days: int = 0) -> None:
+    """Keep the dedup table small: platforms redeliver within minutes, not days; and delete
+    conversation history past ``[privacy] message_retention_days`` (never tasks)."""
     while True:
         try:
             removed = await storage.events.prune_events(older_than=utc_now() - EVENT_RETENTION)
             log.info("pruned %d old event ids", removed)
+            if message_retention_days and storage.teams is not None:
+                cutoff = utc_now() - timedelta(days=message_retention_days)
+                pruned = await storage.teams.prune_messages(older_than=cutoff)
+                log.info("pruned %d messages older than %d days", pruned, message_retention_days)
         except StorageError:
-            log.warning("could not prune old event ids; will try again", exc_info=True)
+            log.warning("could not prune old event ids or messages; will try again", exc_info=True)
         await asyncio.sleep(PRUNE_EVERY_SECONDS)
 
 

@@ -38,9 +38,15 @@ _ASSIGN_TO_FIRST = re.compile(
     _I,
 )
 _ASK = re.compile(rf"^(?:please\s+)?(?:ask|tell|get)\s+{_WHO}\s+to\s+(?P<body>.+)$", _I)
+# "@bob can you …" / "@bob please …" — but not a command to the bot itself that happens to
+# follow a mention ("<@U1> please done 4"): those words are left to the task rules.
+_COMMAND_WORDS = (
+    r"(?:add|done|finish(?:ed)?|complete|completed|list|show|delete|remove|del|undo|mark|"
+    r"remind|move|change|rename|snooze|reopen|undone|clear|set|help|what|whats|what's)\b"
+)
 _ADDRESS = re.compile(
     rf"^{_WHO}[\s,:-]+(?:(?:can|could|would|will)\s+you\s+(?:please\s+|pls\s+)?|"
-    r"please\s+|pls\s+)(?P<body>.+?)[?!.\s]*$",
+    rf"please\s+|pls\s+)(?!{_COMMAND_WORDS})(?P<body>.+?)[?!.\s]*$",
     _I,
 )
 _DUE_TAIL = re.compile(r"^(?P<title>.+?)\s+(?:by|due|before|until|for)\s+(?P<due>[^,;]{2,40})$", _I)

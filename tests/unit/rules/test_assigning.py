@@ -70,6 +70,8 @@ def test_other_team_requests(text: str, expected: TeamRequest) -> None:
         "assign",
         "@bob",
         "forget the milk",
+        "<@U123> please done 4, thanks!",
+        "@todobot can you add milk",
         "delete my dentist task",
     ],
 )

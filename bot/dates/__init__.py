@@ -9,14 +9,8 @@ agent's finder (:func:`find_due`) share one grammar, :mod:`bot.dates.phrases`. R
 from bot.dates.due import describe_due, found_due, parse_due, zone
 from bot.dates.phrases import FoundDue, find_due, resolve_date_phrase
 from bot.dates.reminder import find_reminder, parse_clock, parse_reminder
-from bot.dates.repeat import (
-    FoundRepeat,
-    Recurrence,
-    describe_repeat,
-    find_repeat,
-    next_occurrence,
-    parse_repeat,
-)
+from bot.dates.repeat import FoundRepeat, Recurrence, find_repeat, next_occurrence, parse_repeat
+from bot.dates.repeat_words import describe_repeat
 
 __all__ = [
     "FoundDue",

@@ -121,15 +121,17 @@ class TimeTools:
             return due.at
         return None
 
-    def _moved_reminder(self, task: Task, new_due: Due | None) -> datetime | None:
-        """The reminder after the due moved: the same lead before the new due, else the
-        at-due-time default."""
+    def _moved_reminder(
+        self, task: Task, new_due: Due | None, *, default: bool = True
+    ) -> datetime | None:
+        """The reminder after the due moved: the same lead before the new due, else (with
+        ``default``) the at-due-time default."""
         last = task.remind_at or task.reminded_at
         if new_due is not None and task.due is not None and last is not None:
             lead = task.due.at - last
             if timedelta(0) <= lead <= _MAX_LEAD and new_due.at - lead > self.now:
                 return new_due.at - lead
-        return self._at_due(new_due) if new_due is not None else None
+        return self._at_due(new_due) if new_due is not None and default else None
 
     async def complete_repeating(self, task: Task) -> dict[str, Any] | None:
         """Move a repeating task to its next occurrence; None when the rule has ended."""
@@ -147,7 +149,10 @@ class TimeTools:
         moved = await self._tasks.update_task(
             user_id=self.user.id,
             number=task.number,
-            changes=TaskChanges(due=following, remind_at=self._moved_reminder(task, following)),
+            # A task whose reminder was turned off ("no reminder for 3") stays without one.
+            changes=TaskChanges(
+                due=following, remind_at=self._moved_reminder(task, following, default=False)
+            ),
             now=self.now,
         )
         self._show_current(moved)

@@ -18,9 +18,12 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, case, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from bot.reminders.model import Delivery
 from storage.sql.models import ReminderDelivery, TaskAssignment, TaskRow
+from storage.sql.reminder_claims import delivery_of
 
 _A = cast(Table, TaskAssignment.__table__)
 _T = cast(Table, TaskRow.__table__)
@@ -50,16 +53,23 @@ def _row(dedup: str, user_id: int, kind: str, now: datetime, **fields: Any) -> d
     return values
 
 
-def claim_assignment_notices(
-    conn: Connection, now: datetime, limit: int, reach: Any, insert_many: Any
-) -> list[Any]:
-    """Claim up to ``limit`` assignment notices; the inserted delivery rows (RETURNING)."""
+def claim_assignments(conn: Connection, now: datetime, limit: int, reach: Any) -> list[Delivery]:
+    """Claim up to ``limit`` assignment notices, as deliveries."""
     values = _new_assignments(conn, now, limit, reach)
     if len(values) < limit:
         values += _outcomes(conn, now, limit - len(values), reach)
     if not values:
         return []
-    return list(conn.execute(insert_many.values(values)).all())
+    dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    # The dedup keys are new (one per assignment and outcome), but a claim must never fail on
+    # a repeat: ON CONFLICT DO NOTHING keeps it to once.
+    statement = (
+        dialect.insert(_DELIVERY)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(*_DELIVERY.c)
+    )
+    return [delivery_of(row) for row in conn.execute(statement)]
 
 
 def _new_assignments(

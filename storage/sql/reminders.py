@@ -22,15 +22,14 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, exists, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.errors import StorageError
 from bot.identity import UserRef
 from bot.reminders.model import Delivery, Digest, Recipient
-from bot.tasks import Due, Task
-from storage.sql.assignment_claims import claim_assignment_notices, has_pending_notice
+from bot.tasks import Task
+from storage.sql.assignment_claims import claim_assignments, has_pending_notice
 from storage.sql.models import (
     AppUser,
     ConversationRow,
@@ -41,6 +40,13 @@ from storage.sql.models import (
     UserIdentity,
 )
 from storage.sql.places import place_key, place_text
+from storage.sql.reminder_claims import (
+    Reach,
+    claim_digests,
+    claim_reminders,
+    reclaim_stale,
+    zone_or_utc,
+)
 from storage.sql.session import Database
 from storage.sql.task_order import TASK_COLUMNS
 from storage.sql.tasks import to_task
@@ -52,58 +58,11 @@ _TASK = cast(Table, TaskRow.__table__)
 _USER = cast(Table, AppUser.__table__)
 
 
-def _due(at: datetime | None, has_time: bool) -> Due | None:
-    if at is None:
-        return None
-    return Due.at_instant(at) if has_time else Due.on(at.date())
-
-
-def _delivery(row: Any, *, always: bool = False) -> Delivery:
-    return Delivery(
-        id=row.id,
-        kind=row.kind,
-        user_id=row.user_id,
-        task_number=row.task_number,
-        title=row.title,
-        due=_due(row.due_at, row.due_has_time),
-        fire_at=row.fire_at,
-        place=place_key(row.place),
-        attempts=row.attempts,
-        always=always,
-        counterpart=row.counterpart,
-    )
-
-
-class _Reach:
-    """Whose items a poll may claim: people reachable on ``platforms`` (one person's only).
-
-    A correlated EXISTS, so the planners walk the due-time index in order and test each row,
-    instead of starting from every task of every reachable person.
-    """
-
-    def __init__(self, platforms: frozenset[str], user_id: int | None) -> None:
-        self.platforms = sorted(platforms)
-        self.user_id = user_id
-
-    def of(self, column: Any) -> Any:
-        reachable = exists().where(
-            UserIdentity.user_id == column, UserIdentity.platform.in_(self.platforms)
-        )
-        return reachable if self.user_id is None else reachable & (column == self.user_id)
-
-
 class SqlReminderStore:
     """Implements ``bot.stores.ReminderStore``."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        # Both dialects spell "insert unless the dedup key exists" the same way.
-        self._dialect: Any = postgresql if database.dialect == "postgresql" else sqlite
-        self._insert_once = (
-            self._dialect.insert(_DELIVERY)
-            .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(*_DELIVERY.c)
-        )
 
     async def claim_due(
         self,
@@ -114,164 +73,19 @@ class SqlReminderStore:
         platforms: frozenset[str],
         user_id: int | None = None,
     ) -> list[Delivery]:
-        reach = _Reach(platforms, user_id)
+        reach = Reach(platforms, user_id)
 
         def work(conn: Connection) -> list[Delivery]:
-            claimed = self._reclaim_stale(conn, now, limit, lease, reach)
-            for claim in (self._claim_reminders, self._claim_digests, self._claim_assignments):
+            claimed = reclaim_stale(conn, now, limit, lease, reach)
+            for claim in (claim_reminders, claim_digests, claim_assignments):
                 if len(claimed) < limit:
                     claimed += claim(conn, now, limit - len(claimed), reach)
             return claimed
 
         return await self._db.run(work)
 
-    def _reclaim_stale(
-        self, conn: Connection, now: datetime, limit: int, lease: timedelta, reach: _Reach
-    ) -> list[Delivery]:
-        cutoff = now - lease
-        picked = (
-            select(ReminderDelivery.id)
-            .where(
-                ReminderDelivery.state == "claimed",
-                ReminderDelivery.claimed_at < cutoff,
-                reach.of(ReminderDelivery.user_id),
-            )
-            .order_by(ReminderDelivery.claimed_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        rows = conn.execute(
-            update(_DELIVERY)
-            .where(
-                _DELIVERY.c.id.in_(picked),
-                _DELIVERY.c.state == "claimed",
-                _DELIVERY.c.claimed_at < cutoff,
-            )
-            .values(claimed_at=now, attempts=_DELIVERY.c.attempts + 1)
-            .returning(*_DELIVERY.c)
-        ).all()
-        return [_delivery(row) for row in rows]
-
-    def _claim_reminders(
-        self, conn: Connection, now: datetime, limit: int, reach: _Reach
-    ) -> list[Delivery]:
-        picked = (
-            select(TaskRow.id)
-            .where(
-                TaskRow.remind_at.is_not(None), TaskRow.remind_at <= now, reach.of(TaskRow.user_id)
-            )
-            .order_by(TaskRow.remind_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        # SET evaluates every right-hand side on the old row: reminded_at gets the moment that
-        # was pending, remind_at is emptied — the reminder leaves the queue in this statement.
-        c = _TASK.c
-        rows = conn.execute(
-            update(_TASK)
-            .where(c.id.in_(picked), c.remind_at.is_not(None), c.remind_at <= now)
-            .values(remind_at=None, reminded_at=c.remind_at)
-            .returning(
-                c.id,
-                c.user_id,
-                c.number,
-                c.title,
-                c.due_at,
-                c.due_has_time,
-                c.reminded_at,
-                c.place,
-                c.completed_at,
-            )
-        ).all()
-        values = [
-            {
-                "dedup_key": f"reminder:{row.id}:{row.reminded_at.isoformat()}",
-                "user_id": row.user_id,
-                "task_id": row.id,
-                "kind": "reminder",
-                "task_number": row.number,
-                "title": row.title,
-                "due_at": row.due_at,
-                "due_has_time": row.due_has_time,
-                "fire_at": row.reminded_at,
-                "place": row.place,
-                "state": "claimed",
-                "claimed_at": now,
-                "attempts": 1,
-                "sent_at": None,
-                "error": None,
-            }
-            for row in rows
-            if row.completed_at is None  # done already: the reminder is simply dropped
-        ]
-        if not values:
-            return []
-        # One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING for the whole claim.
-        inserted = conn.execute(
-            self._dialect.insert(_DELIVERY)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(*_DELIVERY.c)
-        ).all()
-        return sorted((_delivery(row) for row in inserted), key=lambda d: d.fire_at)
-
-    def _claim_assignments(
-        self, conn: Connection, now: datetime, limit: int, reach: _Reach
-    ) -> list[Delivery]:
-        insert_many = self._dialect.insert(_DELIVERY).returning(*_DELIVERY.c)
-        rows = claim_assignment_notices(conn, now, limit, reach, insert_many)
-        return [_delivery(row) for row in rows]
-
-    def _claim_digests(
-        self, conn: Connection, now: datetime, limit: int, reach: _Reach
-    ) -> list[Delivery]:
-        picked = conn.execute(
-            select(_DIGEST, AppUser.timezone)
-            .join(AppUser, AppUser.id == _DIGEST.c.user_id)
-            .where(_DIGEST.c.next_at <= now, reach.of(_DIGEST.c.user_id))
-            .order_by(_DIGEST.c.next_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=_DIGEST)
-        ).all()
-        claimed = []
-        for row in picked:
-            fire_at = row.next_at
-            following = Digest(at=time.fromisoformat(row.at_local)).next_after(
-                now, _zone(row.timezone)
-            )
-            moved = conn.execute(
-                update(_DIGEST)
-                .where(_DIGEST.c.user_id == row.user_id, _DIGEST.c.next_at == fire_at)
-                .values(next_at=following)
-            )
-            if moved.rowcount != 1:
-                continue  # another process took it first
-            inserted = conn.execute(
-                self._insert_once,
-                {
-                    "dedup_key": f"digest:{row.user_id}:{fire_at.isoformat()}",
-                    "user_id": row.user_id,
-                    "task_id": None,
-                    "kind": "digest",
-                    "task_number": None,
-                    "title": "",
-                    "due_at": None,
-                    "due_has_time": False,
-                    "fire_at": fire_at,
-                    "place": row.place,
-                    "state": "claimed",
-                    "claimed_at": now,
-                    "attempts": 1,
-                    "sent_at": None,
-                    "error": None,
-                },
-            ).one_or_none()
-            if inserted is not None:
-                claimed.append(_delivery(inserted, always=row.always))
-        return claimed
-
     async def next_due_at(self, *, platforms: frozenset[str]) -> datetime | None:
-        reach = _Reach(platforms, None)
+        reach = Reach(platforms, None)
 
         def work(conn: Connection) -> datetime | None:
             reminder = conn.scalar(
@@ -373,7 +187,7 @@ class SqlReminderStore:
                     at_local=digest.at.strftime("%H:%M"),
                     always=digest.always,
                     place=place_text(digest.place),
-                    next_at=digest.next_after(now, _zone(timezone or "UTC")),
+                    next_at=digest.next_after(now, zone_or_utc(timezone or "UTC")),
                     updated_at=now,
                 )
             )
@@ -401,10 +215,3 @@ class SqlReminderStore:
             return len(rows)
 
         return await self._db.run(work)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError):
-        return ZoneInfo("UTC")

@@ -249,3 +249,12 @@ async def test_zone_of_a_date_reminder(storage: SqlStorage) -> None:
     added = await call(storage, rita, NOW, "add_task", title="x", remind_at="tomorrow morning")
     assert added["task"]["remind_at"] == "2026-11-19T09:00+01:00"
     assert ZoneInfo(BERLIN)
+
+
+async def test_a_repeating_task_without_reminder_stays_without_one(storage: SqlStorage) -> None:
+    rita = await person(storage)
+    await call(storage, rita, NOW, "add_task", title="standup", repeat="every weekday at 9:30")
+    await call(storage, rita, NOW, "update_task", number=1, remind_at=None)
+    done = await call(storage, rita, NOW.replace(hour=10), "complete_task", number=1)
+    assert done["next_due"] == "2026-11-19T09:30+00:00"
+    assert done["task"]["remind_at"] is None

@@ -13,7 +13,9 @@ from typing import Any
 
 from bot.conversations import StoredMessage
 
-_CHANGING = frozenset({"add_task", "complete_task", "reopen_task", "update_task", "delete_task"})
+_CHANGING = frozenset(
+    {"add_task", "complete_task", "reopen_task", "update_task", "delete_task", "snooze_task"}
+)
 
 
 @dataclass(frozen=True, slots=True)

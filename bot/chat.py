@@ -177,7 +177,7 @@ class ChatService:
         if start is None:
             return None
         user = start.user
-        toolbox = self._toolbox(user, message.key, message.author)
+        toolbox = self._toolbox(user, message.key, message.author, message.workspace_people)
         async with self._reply_transaction():
             if len(message.text) > self._limits.max_message_chars:
                 answer = AgentReply(
@@ -268,7 +268,11 @@ class ChatService:
         return user
 
     def _toolbox(
-        self, user: User, place: ConversationKey | None = None, speaker: UserRef | None = None
+        self,
+        user: User,
+        place: ConversationKey | None = None,
+        speaker: UserRef | None = None,
+        workspace_people: frozenset[str] | None = None,
     ) -> TaskToolbox:
         return TaskToolbox(
             tasks=self._storage.tasks,
@@ -280,6 +284,7 @@ class ChatService:
             at_due_time=self._remind_at_due_time,
             teams=self._storage.teams,
             speaker=speaker,
+            workspace_people=workspace_people,
         )
 
     async def _forget_if_asked(self, toolbox: TaskToolbox) -> None:

@@ -20,6 +20,13 @@ def unknown_person(mention: str) -> str:
     )
 
 
+def not_in_server(mention: str) -> str:
+    return (
+        f"I can only assign to members of this server: mention {mention} in one of its "
+        "channels (not in a DM)."
+    )
+
+
 def not_yourself() -> str:
     return "That's you — just add it to your own list."
 

@@ -29,6 +29,7 @@ class TeamTools:
 
     _teams: TeamStore | None
     speaker: UserRef | None
+    workspace_people: frozenset[str] | None
     user: User
     now: datetime
     tz: ZoneInfo
@@ -45,6 +46,10 @@ class TeamTools:
     async def _assign_task(self, args: specs.AssignTaskArgs) -> dict[str, Any]:
         teams = self._team_store()
         to = assignee_ref(args.assignee, self.place)
+        if to.platform == "discord" and to.external_id not in (self.workspace_people or ()):
+            # A Discord id is global: only a member of this server, vouched for by the
+            # adapter from the message's own mentions, may be given a task.
+            raise InvalidInput(texts.not_in_server(args.assignee))
         if self.speaker is not None and to == self.speaker:
             raise InvalidInput(texts.not_yourself())
         due = dates.parse_due(args.due, now=self.now, tz=self.tz) if args.due else None

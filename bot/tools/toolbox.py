@@ -68,12 +68,14 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools):
         at_due_time: bool = True,
         teams: TeamStore | None = None,
         speaker: UserRef | None = None,
+        workspace_people: frozenset[str] | None = None,
     ) -> None:
         self._tasks = tasks
         self._users = users
         self._reminders = reminders
         self._teams = teams
         self.speaker = speaker  # the identity speaking (assigner, the account to unlink)
+        self.workspace_people = workspace_people  # who the adapter vouches is in this server
         self.forget_requested = False  # "forget me" confirmed: the core deletes after the turn
         self.place = place
         self.at_due_time = at_due_time

@@ -144,6 +144,27 @@ async def test_nobody_reaches_a_person_of_another_workspace(storage: SqlStorage)
     )["ok"]
 
 
+async def test_discord_needs_the_adapter_to_vouch_for_server_membership(
+    storage: SqlStorage,
+) -> None:
+    ann = UserRef("discord", "", "111111")
+    place = ConversationKey("discord", "800", "810", "810")
+    refused = await call(storage, ann, "assign_task", place=place, assignee="<@222222>", title="x")
+    assert not refused["ok"] and "members of this server" in refused["message"]
+    user = await person(storage, ann)
+    box = TaskToolbox(
+        tasks=storage.tasks,
+        users=storage.users,
+        user=user,
+        now=NOW,
+        place=place,
+        teams=storage.teams,
+        speaker=ann,
+        workspace_people=frozenset({"222222"}),
+    )
+    assert (await box.call("assign_task", {"assignee": "<@222222>", "title": "x"})).result["ok"]
+
+
 async def test_assigning_without_a_chat_place_is_refused(storage: SqlStorage) -> None:
     user = await person(storage, console("mcp"))
     box = TaskToolbox(

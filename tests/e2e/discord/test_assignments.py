@@ -92,3 +92,25 @@ async def test_assign_notice_once_and_decline_by_the_assignee_only(
     assert [(str(n.to), n.kind) for n in report.sent] == [
         (f"discord:{p.ALICE_ID}", "assigned-declined")
     ]
+
+
+async def test_someone_not_in_the_server_cannot_be_given_a_task(
+    bot: Running, sqlite_storage: SqlStorage
+) -> None:
+    fake = bot.fake
+    said = p.message(
+        f"<@{p.BOT_ID}> assign order chairs to <@{p.BOB_ID}>", mentions=(p.BOT_USER, p.BOB)
+    )
+    for mention in said["mentions"]:
+        mention.pop("member", None)  # Discord sends no member: Bob is not in this server
+    await fake.dispatch("MESSAGE_CREATE", said)
+    [answer] = await fake.wait_for_call("POST", rf"/channels/{said['id']}/messages")
+    assert "members of this server" in answer.content
+    assert await titles(sqlite_storage, BOB) == []
+    # A raw id typed without a mention is no member either.
+    typed = p.message(
+        f"<@{p.BOT_ID}> assign order chairs to <@555555555555>", mentions=(p.BOT_USER,)
+    )
+    await fake.dispatch("MESSAGE_CREATE", typed)
+    [answer] = await fake.wait_for_call("POST", rf"/channels/{typed['id']}/messages")
+    assert "members of this server" in answer.content

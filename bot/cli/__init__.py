@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--tz", default=None, help="your IANA timezone, e.g. Europe/Berlin")
     chat.add_argument("--now", default=None, help="fix the clock (ISO 8601)")
     chat.add_argument("--json", action="store_true", help="one JSON object per answer")
+    chat.add_argument(
+        "--channel", default=None, help="talk in a shared console channel (its list: 'our list')"
+    )
 
     tasks = sub.add_parser("tasks", help="export or import a task list")
     tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True)
@@ -100,7 +103,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "chat":
         from bot.cli.chat import run_chat
 
-        return await run_chat(settings, user=args.user, tz=args.tz, now=args.now, as_json=args.json)
+        return await run_chat(
+            settings,
+            user=args.user,
+            tz=args.tz,
+            now=args.now,
+            as_json=args.json,
+            channel=args.channel,
+        )
     if args.command == "tasks":
         from bot.cli import tasks
 

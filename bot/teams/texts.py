@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.teams.model import Handed
 
@@ -135,3 +136,43 @@ def forget_confirm() -> str:
 
 def forgotten() -> str:
     return "Done: I have deleted everything I kept about you. Goodbye 👋"
+
+
+def channel_needs_a_channel() -> str:
+    return "A shared list belongs to a channel: ask in the channel whose list you mean."
+
+
+def channel_what_to_add() -> str:
+    return "What should I add to this channel's list?"
+
+
+def channel_which_task() -> str:
+    return "Which task of the channel's list? Give its number, e.g. “done 3 on our list”."
+
+
+def channel_added_by(who: str) -> str:
+    return f"Added by {who}."
+
+
+def channel_done_by(who: str) -> str:
+    return f"Done by {who}."
+
+
+def _who_line(task: Mapping[str, Any]) -> str:
+    notes = str(task.get("description") or "").replace("\n", " ").strip()
+    return f" — {notes}" if notes else ""
+
+
+def channel_result(action: str, result: Mapping[str, Any]) -> str:
+    if not result.get("ok"):
+        return str(result.get("message") or "That didn't work on the channel's list.")
+    if action == "list":
+        tasks = list(result.get("tasks") or [])
+        if not tasks:
+            return "This channel's list is empty. Add to it with “add … to our list”."
+        lines = "\n".join(f"• #{t['number']} {t['title']}{_who_line(t)}" for t in tasks)
+        return f"On this channel's list ({len(tasks)}):\n{lines}"
+    task = result.get("task") or {}
+    number, title = task.get("number"), task.get("title")
+    verb = {"add": "Added", "complete": "Done:", "reopen": "Reopened", "delete": "Removed"}[action]
+    return f"{verb} #{number} {title} on this channel's list."

@@ -238,6 +238,13 @@ class UnlinkAccountsArgs(_Args):
     pass
 
 
+class ChannelListArgs(_Args):
+    action: Literal["add", "list", "complete", "reopen", "delete"]
+    title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
+    due: str | None = Field(default=None, min_length=1, max_length=100)
+    number: int | None = Field(default=None, ge=1, le=TASK_NUMBER_MAX)
+
+
 class ForgetMeArgs(_Args):
     confirm: bool = Field(
         default=False,
@@ -335,6 +342,14 @@ TOOL_SPECS: tuple[ToolSpec, ...] = (
         "unlink_accounts",
         "Separate this account from the ones it is linked to.",
         UnlinkAccountsArgs,
+        True,
+    ),
+    ToolSpec(
+        "channel_list",
+        "The shared list of the channel this conversation is in ('our list'): add, list, "
+        "complete, reopen or delete (by the list's own numbers). Everyone in the channel "
+        "shares it; the speaker's personal list is separate.",
+        ChannelListArgs,
         True,
     ),
     ToolSpec(

@@ -17,6 +17,7 @@ from bot.errors import InvalidInput, TaskNotFound, UserFacingError
 from bot.identity import ConversationKey, UserRef
 from bot.stores import ReminderStore, TaskStore, UserStore
 from bot.tasks import DESCRIPTION_MAX, UNSET, Priority, Task, TaskChanges, TaskDraft, TaskQuery
+from bot.teams.channel import ChannelTools
 from bot.teams.model import TeamStore
 from bot.teams.privacy import PrivacyTools
 from bot.teams.tools import TeamTools
@@ -48,7 +49,7 @@ def task_json(task: Task, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
     }
 
 
-class TaskToolbox(TimeTools, TeamTools, PrivacyTools):
+class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools):
     """The task tools bound to one speaker at one moment.
 
     ``call`` never raises for a person's mistake (unknown task, ambiguous words, bad date,

@@ -7,7 +7,9 @@ Read from the message as written (mentions included: cleaning would remove them)
 - "@bob can you review the deck by friday", "<@123> please book the room";
 - "what did I assign?", "tasks I assigned", "show what I've assigned";
 - "link my accounts" (a code), "link K7Q-4PZ" (use one), "unlink" / "unlink my accounts";
-- "export my data"; "forget me" (explains), "forget me, I'm sure" (deletes).
+- "export my data"; "forget me" (explains), "forget me, I'm sure" (deletes);
+- the channel's shared list: "add X to our list", "what's on our list?", "done 3 on our
+  list", "remove 2 from our list".
 
 A trailing "by/due/before/until <date>" becomes the due date (only when it reads as a date;
 otherwise it stays in the title). Each request is carried out through the team tools.
@@ -83,7 +85,32 @@ _FORGET = re.compile(
     _I,
 )
 
-TeamAction = Literal["assign", "handed_out", "link", "unlink", "export", "forget"]
+_OUR = (
+    r"our\s+(?:shared\s+|team\s+|channel\s+)?(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks)"
+)
+_OUR_ADD = re.compile(
+    rf"^(?:please\s+)?(?:add|put|stick|pop)\s+(?P<body>.+?)\s+(?:to|on|onto|in)\s+{_OUR}\W*$", _I
+)
+_OUR_LIST = re.compile(
+    rf"^(?:what'?s|what\s+is|whats|show(?:\s+me)?|list|see)\s+(?:on\s+|in\s+)?{_OUR}\W*$"
+    rf"|^{_OUR}\W*$",
+    _I,
+)
+_OUR_CHANGE = re.compile(
+    r"^(?:please\s+)?(?P<verb>done|complete|finish(?:ed)?|tick(?:\s+off)?|check(?:\s+off)?|"
+    r"delete|remove|drop|reopen|undone)\s+#?(?P<n>\d{1,9})\s+(?:on|in|from|off)\s+"
+    rf"{_OUR}\W*$",
+    _I,
+)
+_CHANGE_ACTIONS = {
+    "delete": "delete",
+    "remove": "delete",
+    "drop": "delete",
+    "reopen": "reopen",
+    "undone": "reopen",
+}
+
+TeamAction = Literal["assign", "handed_out", "link", "unlink", "export", "forget", "channel"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +123,8 @@ class TeamRequest:
     due: str | None = None
     code: str | None = None
     confident: bool = True
+    channel_action: str = ""
+    number: int | None = None
 
 
 def read_team_request(message: str, *, now: datetime) -> TeamRequest | None:
@@ -103,6 +132,9 @@ def read_team_request(message: str, *, now: datetime) -> TeamRequest | None:
     text = re.sub(r"\s+", " ", message).strip()
     if not text or len(text) > 1_000 or "\n" in message.strip():
         return None
+    channel = _read_channel_request(text, now=now)
+    if channel is not None:
+        return channel
     if _LINK.match(text):
         return TeamRequest("link")
     code = _LINK_CODE.match(text)
@@ -124,6 +156,22 @@ def read_team_request(message: str, *, now: datetime) -> TeamRequest | None:
         body = match["body"]
         rest = (match.groupdict().get("rest") or "").strip()
         return _assignment(match["who"], f"{body} {rest}".strip(), now=now)
+    return None
+
+
+def _read_channel_request(text: str, *, now: datetime) -> TeamRequest | None:
+    added = _OUR_ADD.match(text)
+    if added:
+        title, due = _split_due(added["body"].strip(" ,.?!"), now=now)
+        title = title.strip().strip("'\"‘’“”").strip()
+        return TeamRequest("channel", title=title, due=due, channel_action="add") if title else None
+    if _OUR_LIST.match(text):
+        return TeamRequest("channel", channel_action="list")
+    change = _OUR_CHANGE.match(text)
+    if change:
+        verb = change["verb"].split()[0].lower()
+        action = _CHANGE_ACTIONS.get(verb, "complete")
+        return TeamRequest("channel", channel_action=action, number=int(change["n"]))
     return None
 
 
@@ -160,6 +208,15 @@ async def perform_team_request(request: TeamRequest, call: Call) -> str:
         result = await call("list_assigned", {})
     elif request.action == "link":
         result = await call("link_accounts", {"code": request.code} if request.code else {})
+    elif request.action == "channel":
+        arguments = {"action": request.channel_action}
+        if request.title:
+            arguments["title"] = request.title
+        if request.due:
+            arguments["due"] = request.due
+        if request.number is not None:
+            arguments["number"] = request.number
+        result = await call("channel_list", arguments)
     elif request.action == "export":
         result = await call("export_my_data", {})
     elif request.action == "forget":

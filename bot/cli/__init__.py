@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     tasks = sub.add_parser("tasks", help="export or import a task list")
     tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True)
     export = tasks_sub.add_parser("export")
-    export.add_argument("--user", required=True)
+    whose = export.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--user")
+    whose.add_argument("--channel", help="a channel list: PLATFORM/TENANT/CHANNEL")
     export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")
     imp = tasks_sub.add_parser("import")
     imp.add_argument("--user", required=True)
@@ -115,7 +117,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli import tasks
 
         if args.tasks_command == "export":
-            print(await tasks.export_tasks(settings, user=args.user, fmt=args.format))
+            print(
+                await tasks.export_tasks(
+                    settings, user=args.user, fmt=args.format, channel=args.channel
+                )
+            )
             return 0
         count = await tasks.import_tasks(settings, user=args.user, path=args.file, tz=args.tz)
         print(f"Imported {count} task{'s' if count != 1 else ''}.", file=sys.stderr)

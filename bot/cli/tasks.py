@@ -18,8 +18,9 @@ from bot.chat import utc_now
 from bot.cli.wiring import opened_storage
 from bot.config import Settings
 from bot.errors import InvalidInput
-from bot.identity import UserRef
+from bot.identity import ConversationKey, UserRef
 from bot.tasks import DESCRIPTION_MAX, TITLE_MAX, Priority, Task, TaskDraft, TaskImport, TaskQuery
+from bot.teams.channel import channel_name, channel_ref
 from bot.tools import task_json
 from bot.tools.schemas import TASK_NUMBER_MAX
 
@@ -105,8 +106,11 @@ def format_export(rows: list[dict[str, Any]], fmt: str) -> str:
     return "\n".join(lines)
 
 
-async def export_tasks(settings: Settings, *, user: str, fmt: str) -> str:
-    ref = UserRef.parse(user)
+async def export_tasks(
+    settings: Settings, *, user: str | None, fmt: str, channel: str | None = None
+) -> str:
+    """A person's list, or with ``channel`` (``slack/T1/C1``) that channel's shared list."""
+    ref = channel_list_ref(channel) if channel else UserRef.parse(user or "")
     async with opened_storage(settings) as storage:
         found = await storage.users.find_user(ref=ref)
         if found is None:
@@ -118,7 +122,19 @@ async def export_tasks(settings: Settings, *, user: str, fmt: str) -> str:
         )
         teams = storage.teams
         assigners = await teams.assigners(user_id=found.id) if teams is not None else {}
-        return format_export(export_rows(tasks, tz, now, assigners), fmt)
+        rows = export_rows(tasks, tz, now, assigners)
+        if channel:
+            for row in rows:
+                row["list"] = channel_name(ref)
+        return format_export(rows, fmt)
+
+
+def channel_list_ref(key: str) -> UserRef:
+    platform, _, rest = key.partition("/")
+    tenant, _, channel_id = rest.partition("/")
+    if not (platform and tenant and channel_id):
+        raise InvalidInput(f"--channel {key!r}: give PLATFORM/TENANT/CHANNEL, e.g. slack/T1/C1.")
+    return channel_ref(ConversationKey(platform, tenant, channel_id, ""))
 
 
 def read_import_file(path: Path) -> list[ImportedTask]:

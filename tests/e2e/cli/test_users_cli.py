@@ -68,3 +68,26 @@ def test_run_once_prints_assignment_notices_once(sqlite_url: str) -> None:
     assert [(x["user"], x["kind"]) for x in lines] == [("ann", "assigned-done")]
     third = todobot("reminders", "run-once", "--now", "2026-11-18T09:03", "--json", url=sqlite_url)
     assert third.stdout == ""
+
+
+def test_console_channel_list_is_shared_and_exported_by_channel(sqlite_url: str) -> None:
+    for user, line in (("ann", "add order pizza to our list"), ("bob", "add cups to our list")):
+        result = todobot(
+            "chat",
+            "--user",
+            user,
+            "--channel",
+            "team",
+            "--json",
+            stdin=line + "\n",
+            url=sqlite_url,
+        )
+        assert result.returncode == 0, result.stderr
+    shared = todobot("tasks", "export", "--channel", "console/local/channel:team", url=sqlite_url)
+    assert shared.returncode == 0, shared.stderr
+    rows = json.loads(shared.stdout)
+    assert [(r["title"], r["list"]) for r in rows] == [
+        ("order pizza", "console/local/channel:team"),
+        ("cups", "console/local/channel:team"),
+    ]
+    assert export(sqlite_url, "ann") == []  # nothing on anyone's personal list

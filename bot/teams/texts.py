@@ -74,6 +74,10 @@ def link_code(code: str, minutes: int) -> str:
     )
 
 
+def code_in_private() -> str:
+    return "Ask me for a link code in a direct message, so nobody else sees it."
+
+
 def linked(numbers: Sequence[int]) -> str:
     if not numbers:
         return "Linked: one list everywhere now."

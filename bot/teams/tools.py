@@ -91,6 +91,9 @@ class TeamTools:
     async def _link_accounts(self, args: specs.LinkAccountsArgs) -> dict[str, Any]:
         teams = self._team_store()
         if args.code is None:
+            if not _private(self.place):
+                # Anyone reading the channel could use the code to join this account.
+                raise InvalidInput(texts.code_in_private())
             code = codes.new_code()
             await teams.create_link_code(
                 user_id=self.user.id,
@@ -126,6 +129,15 @@ class TeamTools:
             "numbers": list(done.numbers),
             "message": texts.unlinked(done.numbers),
         }
+
+
+def _private(place: ConversationKey | None) -> bool:
+    """Whether only the speaker reads replies here: a DM, the console, an MCP client."""
+    if place is None or place.platform == "console":
+        return True
+    if place.platform == "slack":
+        return place.channel_id.startswith("D")
+    return place.platform == "discord" and place.tenant == ""
 
 
 def _name(mention: str) -> str:

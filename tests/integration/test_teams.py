@@ -233,6 +233,18 @@ async def test_link_codes_expire_are_hashed_and_guessing_is_limited(storage: Sql
     assert (await call(storage, alice, "link_accounts"))["error"] == "rate_limited"
 
 
+async def test_codes_are_only_given_where_nobody_else_reads(storage: SqlStorage) -> None:
+    ann = UserRef("slack", "T1", "UANN")
+    refused = await call(storage, ann, "link_accounts", place=SLACK_T1)
+    assert not refused["ok"] and "direct message" in refused["message"]
+    dm = ConversationKey("slack", "T1", "DANN", "dm")
+    assert (await call(storage, ann, "link_accounts", place=dm))["ok"]
+    server = ConversationKey("discord", "800", "810", "810")
+    assert not (await call(storage, UserRef("discord", "", "1"), "link_accounts", place=server))[
+        "ok"
+    ]
+
+
 async def test_own_code_and_garbage_are_refused(storage: SqlStorage) -> None:
     alice = console("alice")
     code = await link_code(storage, alice)

@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import BOT_USER, FakeSlack
 from bot.agents.rules.agent import RulesAgent
 from bot.chat import ChatService
 from storage import migrate
 from storage.sql import open_sql_storage
-from tests.e2e.slack import payloads
 from tests.e2e.slack.conftest import serving
-from tests.e2e.slack.fake_slack import BOT_USER, FakeSlack
 from tests.e2e.slack.scripted_agent import ScriptedAgent
 
 TEXTS = (

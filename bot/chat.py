@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
@@ -16,6 +18,7 @@ from bot.agent import Agent, AgentReply, AgentTurn
 from bot.conversations import IncomingMessage, Reply, TurnRequest, User
 from bot.errors import StorageUnavailable, UnknownTimezone
 from bot.identity import ConversationKey, UserRef
+from bot.metrics import ANSWERED, DUPLICATE, FAILED, Metrics
 from bot.stores import Storage
 from bot.tools import TaskToolbox
 
@@ -34,6 +37,18 @@ class ChatLimits:
     history_chars: int = 8000
     max_message_chars: int = 4000
     agent_timeout: float = 90.0
+
+
+def storable(message: IncomingMessage) -> IncomingMessage:
+    """``message`` with lone surrogates (a JSON ``"\\ud800"``, bytes a decoder escaped) made
+    U+FFFD: no database can store them, and a message must be stored before anything else."""
+    if not _SURROGATES.search(message.text):
+        return message
+    text = message.text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return dataclasses.replace(message, text=text)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class _KeyedLocks:
@@ -69,8 +84,10 @@ class ChatService:
         limits: ChatLimits | None = None,
         clock: Callable[[], datetime] = utc_now,
         remind_at_due_time: bool = True,
+        metrics: Metrics | None = None,
     ) -> None:
         self._storage = storage
+        self.metrics = metrics or Metrics()
         self._agent = agent
         self._default_tz = default_timezone
         self._limits = limits or ChatLimits()
@@ -102,29 +119,46 @@ class ChatService:
 
     async def handle(self, message: IncomingMessage) -> Reply:
         """Answer one message. Never raises: failures become an apology and a log line."""
+        started = time.perf_counter()
+        reply = await self._handle(storable(message))
+        outcome = DUPLICATE if reply.duplicate else FAILED if reply.is_error else ANSWERED
+        seconds = time.perf_counter() - started
+        self.metrics.turn_finished(platform=message.key.platform, outcome=outcome, seconds=seconds)
+        log.info(
+            "turn %s in %s: %s in %.0f ms",
+            outcome,
+            message.key,
+            ", ".join(c.name for c in reply.tool_calls) or "no tools",
+            seconds * 1000,
+            # Searchable fields for JSON logs; never the person's words.
+            extra={
+                "event_id": message.event_id,
+                "conversation": str(message.key),
+                "platform": message.key.platform,
+                "user": str(message.author),
+                "turn_ms": round(seconds * 1000, 1),
+                "outcome": outcome,
+            },
+        )
+        return reply
+
+    async def _handle(self, message: IncomingMessage) -> Reply:
         key = message.key
         try:
-            started = time.perf_counter()
             async with self._locks.hold(key), self._storage.turn_lock(key):
                 outcome = await self._turn(message)
             if outcome is None:
-                log.info("duplicate event %s in %s ignored", message.event_id, key)
                 return Reply(text="", duplicate=True)
             reply, toolbox = outcome
-            log.info(
-                "turn in %s by %s: %s in %.0f ms",
-                key,
-                message.author,
-                ", ".join(c.name for c in reply.tool_calls) or "no tools",
-                (time.perf_counter() - started) * 1000,
-            )
             # Listeners (App Home refreshes) run outside the turn lock: they are platform I/O.
             await self._notify(toolbox, message.author)
             return reply
         except StorageUnavailable as exc:
+            self.metrics.error("storage_unavailable")
             log.error("database unreachable in conversation %s: %s", key, exc)
             return Reply(text=texts.storage_apology(), is_error=True)
-        except Exception:
+        except Exception as exc:
+            self.metrics.error(type(exc).__name__)
             log.exception("turn failed in conversation %s", key)
             return Reply(text=texts.apology(), is_error=True)
 
@@ -234,12 +268,14 @@ class ChatService:
             async with asyncio.timeout(self._limits.agent_timeout):
                 answer = await self._agent.respond(turn, toolbox)
         except TimeoutError:
+            self.metrics.error("agent_timeout")
             log.warning("agent %s timed out in %s", self._agent.name, key)
             done = texts.describe_changes(toolbox.calls)
             return AgentReply(text=texts.agent_timeout(done), failed=True)
         except StorageUnavailable:
             raise
-        except Exception:
+        except Exception as exc:
+            self.metrics.error(f"agent_{type(exc).__name__}")
             log.exception("agent %s failed in %s", self._agent.name, key)
             done = texts.describe_changes(toolbox.calls)
             return AgentReply(text=texts.apology(done), failed=True)

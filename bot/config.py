@@ -144,6 +144,25 @@ class LoggingSettings(_Section):
     format: Literal["text", "json"] = "text"
 
 
+class RunSettings(_Section):
+    """How ``todobot run`` starts and stops (process managers, load balancers, probes)."""
+
+    drain_seconds: float = Field(
+        default=20.0,
+        ge=0,
+        le=3600,
+        description="On SIGTERM/SIGINT: seconds to let running turns finish and post answers.",
+    )
+    health_host: str = "0.0.0.0"
+    health_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Port for /healthz, /readyz and /metrics (Slack HTTP mode serves them on "
+        "its own port); unset: none.",
+    )
+
+
 class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     agent: AgentSettings = AgentSettings()
@@ -151,14 +170,26 @@ class Settings(_Section):
     discord: DiscordSettings = DiscordSettings()
     reminders: RemindersSettings = RemindersSettings()
     logging: LoggingSettings = LoggingSettings()
+    run: RunSettings = RunSettings()
     privacy: PrivacySettings = PrivacySettings()
     config_dir: Path = Path()
 
     def database_url(self) -> str:
-        """The configured URL, or a SQLite file beside the config."""
+        """The configured URL, or a SQLite file in the user's data directory (created)."""
         if self.database.url:
             return self.database.url
-        return f"sqlite+aiosqlite:///{(self.config_dir / 'todobot.db').resolve()}"
+        path = default_database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{path}"
+
+
+def default_database_path() -> Path:
+    """Where the embedded database lives when no URL is configured: the user's data
+    directory (``$XDG_DATA_HOME/todobot`` on Linux), so the list does not depend on the folder
+    a command runs in."""
+    import platformdirs
+
+    return platformdirs.user_data_path("todobot", appauthor=False) / "todobot.db"
 
 
 # Ecosystem names that override a setting, besides the generic TODOBOT_<SECTION>__<KEY>.

@@ -13,12 +13,12 @@
         ├── ConfigError          settings or secrets missing or wrong
         ├── StorageError         the database failed
         │   └── StorageUnavailable  could not reach the database at all
-        ├── AgentError           the agent or its model failed
-        │   └── ModelUnavailable  model unreachable, timed out, or kept failing
+        ├── ModelUnavailable     the model was unreachable, timed out, or kept failing
         └── PlatformError        Slack / Discord refused or failed
 
-Adapters catch once at their edge: a ``UserFacingError`` becomes its message, anything else a
-short apology and a log line with the conversation key.
+Adapters catch once, at their framework's hook (Bolt's ``app.error``, discord.py's
+``on_error`` and the command tree's error handler): a ``UserFacingError`` becomes its message,
+anything else a short apology and a log line with the conversation key.
 """
 
 from __future__ import annotations
@@ -90,11 +90,7 @@ class StorageUnavailable(StorageError):
     pass
 
 
-class AgentError(InternalError):
-    pass
-
-
-class ModelUnavailable(AgentError):
+class ModelUnavailable(InternalError):
     pass
 
 

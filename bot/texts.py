@@ -57,6 +57,13 @@ def message_too_long(length: int, limit: int) -> str:
     )
 
 
+def not_utf8() -> str:
+    return (
+        "I couldn't read that line: it isn't UTF-8 text (check your terminal's encoding). "
+        "I didn't store it; please send it again."
+    )
+
+
 def offline_notice() -> str:
     return (
         "(The assistant is in offline mode right now, so I answered with my built-in "

@@ -114,10 +114,14 @@ def unreachable_database_url() -> str:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _nothing_from_the_developers_shell() -> Iterator[None]:
+def _nothing_from_the_developers_shell(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
     """Tests never reach a real model or database named in the shell: with OPENAI_API_KEY set,
-    ``backend = "auto"`` would send the processes the tests spawn to OpenAI."""
+    ``backend = "auto"`` would send the processes the tests spawn to OpenAI. The default
+    database (in the user's data directory) is a temporary one."""
     with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
         for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TODOBOT_AGENT__BACKEND", "DATABASE_URL"):
             patch.delenv(name, raising=False)
         yield

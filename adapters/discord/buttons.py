@@ -71,7 +71,8 @@ class CompleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CU
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            await self._complete(interaction)
+            async with cast("TodoBot", interaction.client).inflight.track():
+                await self._complete(interaction)
         except Exception:
             log.exception("Complete #%s pressed by %s failed", self.number, interaction.user.id)
             await apologise(interaction)

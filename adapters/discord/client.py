@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 import discord
 from discord.ext import commands
 
+from adapters.discord import texts
 from adapters.discord.assignments import DeclineButton
 from adapters.discord.buttons import CompleteButton, NextPageButton
-from adapters.discord.conversations import Conversations
+from adapters.discord.conversations import Conversations, trigger_of
+from adapters.discord.interactions import DELIVERY_ERRORS
 from adapters.discord.reminders import SnoozeButton
+from adapters.discord.rendering import NO_PINGS
 from adapters.discord.slash import SlashCommands, command_failed
 from bot.chat import ChatService
 from bot.config import DiscordSettings
+from bot.lifecycle import InFlight
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +53,9 @@ def invite_permissions() -> discord.Permissions:
 class TodoBot(commands.AutoShardedBot):
     """Sharded automatically, or on the fixed ``shard_count`` / ``shard_ids`` of the settings."""
 
-    def __init__(self, *, chat: ChatService, settings: DiscordSettings) -> None:
+    def __init__(
+        self, *, chat: ChatService, settings: DiscordSettings, inflight: InFlight | None = None
+    ) -> None:
         # todobot never joins voice, so the library's start-up warnings about missing voice
         # packages would only mislead whoever reads the log.
         discord.VoiceClient.warn_nacl = False
@@ -67,6 +74,13 @@ class TodoBot(commands.AutoShardedBot):
         )
         self.chat = chat
         self.settings = settings
+        # Turns still running, so a stopping process can let them post their answers.
+        self.inflight = inflight or InFlight()
+
+    async def connected(self) -> bool:
+        """Readiness: logged in and every shard's gateway connection open."""
+        shards = self.shards.values()
+        return self.is_ready() and not self.is_closed() and all(not s.is_closed() for s in shards)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(CompleteButton, NextPageButton, SnoozeButton, DeclineButton)
@@ -82,6 +96,24 @@ class TodoBot(commands.AutoShardedBot):
 
     async def on_message(self, message: discord.Message, /) -> None:
         """Replaces ``Bot``'s prefix-command parsing; the ``Conversations`` cog answers."""
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """The one handler for failures in event listeners (slash commands have the command
+        tree's): a log line, and for a message an apology where it was written."""
+        error = sys.exc_info()[1]
+        self.chat.metrics.error(f"discord_{type(error).__name__}")
+        message = args[0] if args and isinstance(args[0], discord.Message) else None
+        if message is None:
+            log.exception("discord %s failed", event_method)
+            return
+        trigger = trigger_of(self, message)
+        where = trigger.message.key if trigger else f"channel {message.channel.id}"
+        log.exception("answering message %s in %s failed", message.id, where)
+        async with self.inflight.track():
+            try:
+                await message.channel.send(texts.apology(), allowed_mentions=NO_PINGS)
+            except DELIVERY_ERRORS:
+                log.warning("could not apologise in channel %s either", message.channel.id)
 
     async def on_ready(self) -> None:
         user = self.user

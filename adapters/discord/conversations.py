@@ -33,25 +33,13 @@ class Conversations(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        me = self.bot.user
-        if me is None:
-            return
-        trigger = decide(
-            message_facts(message),
-            bot_id=me.id,
-            reply_in_thread=self.bot.settings.reply_in_thread,
-            content_intent=self.bot.settings.message_content_intent,
-        )
+        trigger = trigger_of(self.bot, message)
         if trigger is None:
             return
-        try:
+        # A failure propagates to the bot's one error handler (TodoBot.on_error), which logs
+        # it and apologises in the channel.
+        async with self.bot.inflight.track():
             await self._answer(message, trigger)
-        except Exception:
-            log.exception("answering message %s in %s failed", message.id, trigger.message.key)
-            try:
-                await message.channel.send(texts.apology(), allowed_mentions=NO_PINGS)
-            except DELIVERY_ERRORS:
-                log.warning("could not apologise in channel %s either", message.channel.id)
 
     async def _answer(self, message: discord.Message, trigger: Trigger) -> None:
         async with typing_shown(message.channel):
@@ -72,6 +60,19 @@ class Conversations(commands.Cog):
             if index == len(parts) - 1 and view is not None:
                 extra["view"] = view
             await destination.send(part, allowed_mentions=NO_PINGS, **extra)
+
+
+def trigger_of(bot: TodoBot, message: discord.Message) -> Trigger | None:
+    """What ``message`` asks of the bot (and in which conversation), or ``None``."""
+    me = bot.user
+    if me is None:
+        return None
+    return decide(
+        message_facts(message),
+        bot_id=me.id,
+        reply_in_thread=bot.settings.reply_in_thread,
+        content_intent=bot.settings.message_content_intent,
+    )
 
 
 async def _destination(

@@ -40,9 +40,10 @@ class SlashCommands(commands.Cog):
     @app_commands.describe(text=texts.TODO_TEXT)
     async def todo(self, interaction: discord.Interaction[TodoBot], text: str) -> None:
         # Deferring first keeps us inside Discord's three seconds however long the turn takes.
-        await interaction.response.defer(ephemeral=self._private, thinking=True)
-        reply = await self.bot.chat.handle(command_message(command_facts(interaction), text))
-        await self._answer(interaction, reply.text, reply)
+        async with self.bot.inflight.track():
+            await interaction.response.defer(ephemeral=self._private, thinking=True)
+            reply = await self.bot.chat.handle(command_message(command_facts(interaction), text))
+            await self._answer(interaction, reply.text, reply)
 
     @app_commands.command(name="todo-list", description=texts.LIST_DESCRIPTION)
     @app_commands.describe(status=texts.LIST_STATUS)
@@ -83,15 +84,16 @@ class SlashCommands(commands.Cog):
     async def _act(
         self, interaction: discord.Interaction[TodoBot], tool: str, arguments: dict[str, Any]
     ) -> None:
-        await interaction.response.defer(ephemeral=self._private, thinking=True)
-        facts = command_facts(interaction)
-        reply = await self.bot.chat.act(
-            author=user_ref(facts.user_id),
-            tool=tool,
-            arguments=arguments,
-            display_name=facts.user_name,
-        )
-        await self._answer(interaction, rendering.action_text(reply), reply)
+        async with self.bot.inflight.track():
+            await interaction.response.defer(ephemeral=self._private, thinking=True)
+            facts = command_facts(interaction)
+            reply = await self.bot.chat.act(
+                author=user_ref(facts.user_id),
+                tool=tool,
+                arguments=arguments,
+                display_name=facts.user_name,
+            )
+            await self._answer(interaction, rendering.action_text(reply), reply)
 
     async def _answer(
         self, interaction: discord.Interaction[TodoBot], text: str, reply: Reply

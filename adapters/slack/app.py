@@ -11,14 +11,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import assignments, blocks, views
 from adapters.slack.client import ResponseUrlClient
 from adapters.slack.conversations import SlackConversations
+from adapters.slack.failures import ListenerFailures, count_listener_runs
 from adapters.slack.home import HomeTab
-from adapters.slack.inflight import InFlight
 from adapters.slack.interactions import SlackInteractions
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.profiles import SlackProfiles
 from adapters.slack.reminders import register_reminders
 from bot.chat import ChatService
 from bot.config import SlackSettings
+from bot.lifecycle import InFlight
 
 COMMAND = "/todo"
 ADD_AS_TODO_SHORTCUT = "add_as_todo"
@@ -51,14 +52,22 @@ class SlackAdapter:
     inflight: InFlight
 
 
-def register(app: AsyncApp, chat: ChatService, settings: SlackSettings) -> SlackAdapter:
-    """Route every event, command, action, view and shortcut the manifest declares."""
-    inflight = InFlight()
+def register(
+    app: AsyncApp, chat: ChatService, settings: SlackSettings, *, inflight: InFlight | None = None
+) -> SlackAdapter:
+    """Route every event, command, action, view and shortcut the manifest declares.
+
+    ``inflight`` counts the work started for people, so shutdown can wait for it.
+    """
+    inflight = inflight or InFlight()
     outbox = SlackOutbox(app.client, ResponseUrlClient(settings))
     profiles = SlackProfiles(app.client)
     home = HomeTab(chat, outbox, inflight)
-    conversations = SlackConversations(chat, outbox, profiles, inflight)
-    interactions = SlackInteractions(chat, outbox, profiles, inflight, home)
+    conversations = SlackConversations(chat, outbox, profiles)
+    interactions = SlackInteractions(chat, outbox, profiles, home)
+
+    count_listener_runs(app, inflight)
+    app.error(ListenerFailures(outbox, chat.metrics).handle)
 
     app.event("app_mention")(conversations.on_mention)
     app.event("message")(conversations.on_message)

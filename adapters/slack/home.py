@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 
 from adapters.slack import views
-from adapters.slack.inflight import InFlight
 from adapters.slack.mapping import PLATFORM
 from adapters.slack.outbox import SlackOutbox
 from bot.chat import ChatService
 from bot.conversations import User
 from bot.identity import UserRef
+from bot.lifecycle import InFlight
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 
 from adapters.slack import blocks, mapping, mrkdwn, texts, views
 from adapters.slack.blocks import OutgoingMessage
+from adapters.slack.failures import tell_clicker
 from adapters.slack.home import HomeTab
-from adapters.slack.inflight import InFlight
 from adapters.slack.mapping import Payload, Target
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.profiles import SlackProfiles
@@ -34,13 +34,11 @@ class SlackInteractions:
         chat: ChatService,
         outbox: SlackOutbox,
         profiles: SlackProfiles,
-        inflight: InFlight,
         home: HomeTab,
     ) -> None:
         self._chat = chat
         self._outbox = outbox
         self._profiles = profiles
-        self._inflight = inflight
         self._home = home
 
     async def on_complete(self, ack: AsyncAck, body: Payload) -> None:
@@ -51,14 +49,8 @@ class SlackInteractions:
 
     async def on_next_page(self, ack: AsyncAck, body: Payload) -> None:
         """Next page of a list, shown where the list was; only its owner can turn the page."""
-        async with self._inflight.track():
-            await ack()
-            clicker = mapping.clicker_of(body)
-            try:
-                await self._show_next_page(body, clicker)
-            except Exception:
-                log.exception("next page button by %s failed", clicker)
-                await self._tell(body, texts.apology())
+        await ack()
+        await self._show_next_page(body, mapping.clicker_of(body))
 
     async def _show_next_page(self, body: Payload, clicker: str) -> None:
         action = (body.get("actions") or [{}])[0]
@@ -91,70 +83,56 @@ class SlackInteractions:
             self._home.refresh(mapping.user_ref(mapping.team_of(body), str(event["user"])))
 
     async def on_home_add(self, ack: AsyncAck, body: Payload) -> None:
-        async with self._inflight.track():
-            await ack()
-            try:
-                await self._outbox.open_view(str(body["trigger_id"]), views.add_task_modal())
-            except Exception:
-                log.exception("could not open the Add task modal for %s", mapping.clicker_of(body))
+        await ack()
+        await self._outbox.open_view(str(body["trigger_id"]), views.add_task_modal())
 
     async def on_add_as_todo(self, ack: AsyncAck, body: Payload) -> None:
-        async with self._inflight.track():
-            await ack()
-            message = body.get("message") or {}
-            channel = str((body.get("channel") or {}).get("id", ""))
-            text = mrkdwn.from_slack(str(message.get("text") or ""))
-            first_line = next((line for line in text.splitlines() if line.strip()), "")
-            source: str | None = None
-            try:
-                source = await self._outbox.permalink(channel=channel, ts=str(message["ts"]))
-            except Exception:
-                log.exception("no permalink for %s/%s", channel, message.get("ts"))
-            modal = views.add_task_modal(
-                title=mrkdwn.truncate(first_line.strip(), SHORTCUT_TITLE_LIMIT),
-                notes=text,
-                source=source,
-            )
-            try:
-                await self._outbox.open_view(str(body["trigger_id"]), modal)
-            except Exception:
-                log.exception("could not open the Add task modal in %s", channel)
-                await self._tell(body, texts.apology())
+        await ack()
+        message = body.get("message") or {}
+        channel = str((body.get("channel") or {}).get("id", ""))
+        text = mrkdwn.from_slack(str(message.get("text") or ""))
+        first_line = next((line for line in text.splitlines() if line.strip()), "")
+        source: str | None = None
+        try:
+            source = await self._outbox.permalink(channel=channel, ts=str(message["ts"]))
+        except Exception:
+            # Only the link back is lost; the form still opens.
+            log.exception("no permalink for %s/%s", channel, message.get("ts"))
+        modal = views.add_task_modal(
+            title=mrkdwn.truncate(first_line.strip(), SHORTCUT_TITLE_LIMIT),
+            notes=text,
+            source=source,
+        )
+        await self._outbox.open_view(str(body["trigger_id"]), modal)
 
     async def on_add_submitted(self, ack: AsyncAck, body: Payload) -> None:
         # A modal's validation errors must be in the acknowledgement itself, so the task is
         # added before acknowledging (one quick tool call, no agent).
-        async with self._inflight.track():
-            form = views.read_add_task_form(body.get("view") or {})
-            errors = form.errors()
-            if errors:
-                await ack(response_action="errors", errors=errors)
-                return
-            author = mapping.user_ref(mapping.team_of(body), mapping.clicker_of(body))
-            try:
-                # No users.info here: a slow or rate-limited profile call would push the
-                # acknowledgement past three seconds after the task was already added.
-                reply = await self._act(author, "add_task", form.arguments(), quick=True)
-            except Exception:
-                log.exception("Add task form of %s failed", author)
-                await ack(response_action="errors", errors={views.TITLE_BLOCK: texts.apology()})
-                return
-            if reply.is_error:
-                code = reply.tool_calls[0].result.get("error") if reply.tool_calls else None
-                field = views.tool_error_block(code)
-                await ack(response_action="errors", errors={field: reply.text})
-                return
-            await ack()
+        form = views.read_add_task_form(body.get("view") or {})
+        errors = form.errors()
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        author = mapping.user_ref(mapping.team_of(body), mapping.clicker_of(body))
+        try:
+            # No users.info here: a slow or rate-limited profile call would push the
+            # acknowledgement past three seconds after the task was already added.
+            reply = await self._act(author, "add_task", form.arguments(), quick=True)
+        except Exception:
+            # Not left to the app's error handler: the apology must be in the acknowledgement.
+            log.exception("Add task form of %s failed", author)
+            await ack(response_action="errors", errors={views.TITLE_BLOCK: texts.apology()})
+            return
+        if reply.is_error:
+            code = reply.tool_calls[0].result.get("error") if reply.tool_calls else None
+            field = views.tool_error_block(code)
+            await ack(response_action="errors", errors={field: reply.text})
+            return
+        await ack()
 
     async def _task_button(self, ack: AsyncAck, body: Payload, *, tool: str) -> None:
-        async with self._inflight.track():
-            await ack()
-            clicker = mapping.clicker_of(body)
-            try:
-                await self._run_task_button(body, tool=tool, clicker=clicker)
-            except Exception:
-                log.exception("%s button by %s failed", tool, clicker)
-                await self._tell(body, texts.apology())
+        await ack()
+        await self._run_task_button(body, tool=tool, clicker=mapping.clicker_of(body))
 
     async def _run_task_button(self, body: Payload, *, tool: str, clicker: str) -> None:
         action = (body.get("actions") or [{}])[0]
@@ -224,16 +202,4 @@ class SlackInteractions:
         )
 
     async def _tell(self, body: Payload, text: str) -> None:
-        """A line only the clicking person sees, next to what they clicked."""
-        try:
-            container = body.get("container") or {}
-            if container.get("type") == "message" and not container.get("is_ephemeral"):
-                thread = (body.get("message") or {}).get("thread_ts")
-                target = Target(str(container["channel_id"]), thread)
-                await self._outbox.whisper(target, mapping.clicker_of(body), text)
-            elif body.get("response_url"):
-                await self._outbox.respond(str(body["response_url"]), blocks.compose(text))
-            else:
-                log.info("nowhere to tell %s: %s", mapping.clicker_of(body), text)
-        except Exception:
-            log.exception("could not tell %s about a button", mapping.clicker_of(body))
+        await tell_clicker(self._outbox, body, text)

@@ -1,35 +1,46 @@
 """Running the app: Socket Mode (the easy start) or HTTP mode (behind a load balancer).
 
-Both serve the same ``AsyncApp``. HTTP mode is a small aiohttp server: ``POST /slack/events``
-converts the request for Bolt (which verifies the signature: bad or stale → 401) and back,
-and ``GET /healthz`` answers load-balancer probes.
+Both serve the same ``AsyncApp`` until the process's ``Lifecycle`` stops, then stop taking
+events (Socket Mode disconnects; HTTP mode answers 503, which Slack retries later) and let the
+accepted ones finish. HTTP mode is a small aiohttp server: ``POST /slack/events`` converts the
+request for Bolt (which verifies the signature: bad or stale → 401) and back; ``/healthz``,
+``/readyz`` and ``/metrics`` answer probes and Prometheus on the same port.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from pydantic import SecretStr
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackAdapter, build_app, register
 from adapters.slack.client import build_web_client, check_token
+from adapters.slack.requests import malformed
 from bot.chat import ChatService
 from bot.config import Settings, secret
+from bot.health import add_health_routes
+from bot.lifecycle import Lifecycle
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
-# How long a stopping process lets running turns finish and post their answers.
+SIGNATURE_HEADER = "X-Slack-Signature"
+# Without a lifecycle (tests, embedding): how long a cancelled service lets running turns
+# finish and post their answers.
 DRAIN_SECONDS = 20.0
+# Slack retries an event it could not deliver; while stopping we ask it to come back later.
+RETRY_LATER_SECONDS = "30"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +62,19 @@ class SlackCredentials:
 
 
 async def serve(
-    chat: ChatService, settings: Settings, *, http: bool | None = None, port: int | None = None
+    chat: ChatService,
+    settings: Settings,
+    *,
+    http: bool | None = None,
+    port: int | None = None,
+    lifecycle: Lifecycle | None = None,
 ) -> None:
-    """Answer Slack until cancelled. ``None`` options fall back to ``settings.slack``.
+    """Answer Slack until ``lifecycle`` stops (then drain and return) or until cancelled.
+    ``None`` options fall back to ``settings.slack``.
 
     Raises ``ConfigError`` (missing or rejected secret) before connecting anywhere.
     """
-    await SlackService(chat, settings, http=http, port=port).run()
+    await SlackService(chat, settings, http=http, port=port, lifecycle=lifecycle).run()
 
 
 class SlackService:
@@ -71,13 +88,16 @@ class SlackService:
         http: bool | None = None,
         port: int | None = None,
         env: Mapping[str, str] | None = None,
+        lifecycle: Lifecycle | None = None,
     ) -> None:
         self._chat = chat
         self._slack = settings.slack
         self.http = self._slack.mode == "http" if http is None else http
         self.port = self._slack.http_port if port is None else port
         self._env = env
+        self.lifecycle = lifecycle or Lifecycle(drain_seconds=DRAIN_SECONDS)
         self.adapter: SlackAdapter | None = None
+        self._socket: AsyncSocketModeHandler | None = None
 
     async def run(self) -> None:
         credentials = SlackCredentials.from_env(http=self.http, env=self._env)
@@ -86,52 +106,100 @@ class SlackService:
         log.info("slack: team %s, bot user %s", identity.get("team_id"), identity.get("user_id"))
         signing = credentials.signing_secret
         app = build_app(client, signing_secret=signing.get_secret_value() if signing else None)
-        self.adapter = adapter = register(app, self._chat, self._slack)
+        lifecycle = self.lifecycle
+        self.adapter = register(app, self._chat, self._slack, inflight=lifecycle.inflight)
+        lifecycle.add_readiness_check("slack", self._connected)
+        if self.http:
+            assert signing is not None
+            web_app = http_application(
+                app, lifecycle, self._chat.metrics, signing_secret=signing.get_secret_value()
+            )
+            await serve_until_stopped(self._run_http(web_app), lifecycle)
+        else:
+            assert credentials.app_token is not None
+            token = credentials.app_token.get_secret_value()
+            await serve_until_stopped(self._run_socket_mode(app, token), lifecycle)
+
+    async def _connected(self) -> bool:
+        if self.http:
+            return self.adapter is not None
+        client = self._socket.client if self._socket is not None else None
+        return client is not None and await client.is_connected()
+
+    async def _run_http(self, web_app: web.Application) -> None:
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
         try:
-            if self.http:
-                await run_http(app, host=self._slack.http_host, port=self.port)
-            else:
-                assert credentials.app_token is not None
-                await run_socket_mode(app, credentials.app_token.get_secret_value())
+            site = web.TCPSite(runner, self._slack.http_host, self.port)
+            await site.start()
+            log.info(
+                "slack: HTTP mode on %s:%d (events at %s)",
+                self._slack.http_host,
+                self.port,
+                EVENTS_PATH,
+            )
+            await self.lifecycle.wait_stopping()
+            # New events are refused from here on (503); the accepted ones finish.
+            await self.lifecycle.drain()
         finally:
-            if not await adapter.inflight.wait_idle(DRAIN_SECONDS):
-                log.warning("slack: stopped with %d answers still running", adapter.inflight.count)
+            await runner.cleanup()
+
+    async def _run_socket_mode(self, app: AsyncApp, app_token: str) -> None:
+        self._socket = handler = AsyncSocketModeHandler(app, app_token, web_client=app.client)
+        try:
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            log.info("slack: Socket Mode connected")
+            await self.lifecycle.wait_stopping()
+            # Disconnecting first: Slack hands new events to another connection (or keeps
+            # them until we are back); replies go over the Web API, which stays open.
+            await handler.close_async()  # type: ignore[no-untyped-call]
+            await self.lifecycle.drain()
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
 
 
-def http_application(app: AsyncApp) -> web.Application:
+async def serve_until_stopped(service: Coroutine[Any, Any, None], lifecycle: Lifecycle) -> None:
+    """Run ``service``; when it is cancelled instead of stopped, still let accepted turns
+    finish (bounded) so nobody's answer is cut off mid-way."""
+    try:
+        await service
+    except asyncio.CancelledError:
+        if not await lifecycle.inflight.wait_idle(lifecycle.drain_seconds):
+            log.warning("slack: stopped with %d answers still running", lifecycle.inflight.count)
+        raise
+
+
+def http_application(
+    app: AsyncApp, lifecycle: Lifecycle, metrics: Metrics, *, signing_secret: str
+) -> web.Application:
+    verifier = SignatureVerifier(signing_secret)
+
     async def events(request: web.Request) -> web.Response:
         # Bolt answers 500 to a timestamp that is not a number; it is a bad signature: 401.
-        if not request.headers.get(TIMESTAMP_HEADER, "").isdigit():
+        timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+        if not timestamp.isdigit():
             return web.json_response({"error": "invalid request"}, status=401)
+        # The signature first, so that nobody without the secret learns anything from how a
+        # body is judged; then the body's shape, which Bolt takes on trust.
+        raw = await request.read()
+        if not verifier.is_valid(raw, timestamp, request.headers.get(SIGNATURE_HEADER)):
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            problem = malformed(raw.decode("utf-8"), request.content_type)
+        except UnicodeDecodeError:
+            problem = "the body is not UTF-8"
+        if problem is not None:
+            log.warning("slack: refused a signed request: %s", problem)
+            metrics.error("slack_malformed_request")
+            return web.json_response({"error": "malformed request"}, status=400)
+        if lifecycle.stopping:
+            return web.json_response(
+                {"error": "restarting"}, status=503, headers={"Retry-After": RETRY_LATER_SECONDS}
+            )
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
-    async def health(_: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
-
     web_app = web.Application()
     web_app.router.add_post(EVENTS_PATH, events)
-    web_app.router.add_get(HEALTH_PATH, health)
+    add_health_routes(web_app, lifecycle, metrics)
     return web_app
-
-
-async def run_http(app: AsyncApp, *, host: str, port: int) -> None:
-    runner = web.AppRunner(http_application(app), access_log=None)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        log.info("slack: HTTP mode on %s:%d (events at %s)", host, port, EVENTS_PATH)
-        await asyncio.Event().wait()
-    finally:
-        await runner.cleanup()
-
-
-async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
-    handler = AsyncSocketModeHandler(app, app_token, web_client=app.client)
-    try:
-        await handler.connect_async()  # type: ignore[no-untyped-call]
-        log.info("slack: Socket Mode connected")
-        await asyncio.Event().wait()
-    finally:
-        await handler.close_async()  # type: ignore[no-untyped-call]

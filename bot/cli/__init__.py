@@ -7,64 +7,113 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
-from bot.config import Settings, load_settings
+from bot.cli.simulate_args import add_simulate_parser, run_simulate
+from bot.config import Settings, default_database_path, load_settings
 from bot.errors import ConfigError, StorageUnavailable, TodobotError, UserFacingError
 
 log = logging.getLogger("todobot")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="todobot", description="A todo assistant for chat.")
+    parser = argparse.ArgumentParser(
+        prog="todobot",
+        description="A todo assistant for Slack, Discord and the terminal.",
+        epilog="Secrets come from the environment only: SLACK_BOT_TOKEN, SLACK_APP_TOKEN, "
+        "SLACK_SIGNING_SECRET, DISCORD_TOKEN, OPENAI_API_KEY.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument(
-        "--config", type=Path, default=None, help="settings file (default ./config.toml)"
+        "--config",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="settings file (default ./config.toml; optional)",
     )
     parser.add_argument(
         "--database-url",
         default=None,
-        help="database URL (env DATABASE_URL; default a SQLite file beside the config)",
+        metavar="URL",
+        help="sqlite:///PATH or postgresql://USER@HOST/DB (env DATABASE_URL; default a SQLite "
+        f"file in the user's data directory: {default_database_path()})",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    chat = sub.add_parser("chat", help="talk to the bot on this terminal")
-    chat.add_argument("--user", default="me", help="slack:T:U, discord:ID or a name")
-    chat.add_argument("--tz", default=None, help="your IANA timezone, e.g. Europe/Berlin")
-    chat.add_argument("--now", default=None, help="fix the clock (ISO 8601)")
+    chat = sub.add_parser(
+        "chat",
+        help="talk to the bot on this terminal",
+        description="Talk to the bot: one message per line from standard input, or at a "
+        "prompt on a terminal (Ctrl-D or Ctrl-C to quit).",
+    )
+    chat.add_argument("--user", default="me", metavar="REF", help="slack:T:U, discord:ID or a name")
+    chat.add_argument(
+        "--tz", default=None, metavar="ZONE", help="your IANA timezone, e.g. Europe/Berlin"
+    )
+    chat.add_argument("--now", default=None, metavar="ISO8601", help="fix the clock")
     chat.add_argument("--json", action="store_true", help="one JSON object per answer")
     chat.add_argument(
         "--channel", default=None, help="talk in a shared console channel (its list: 'our list')"
     )
 
-    tasks = sub.add_parser("tasks", help="export or import a task list")
-    tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True)
-    export = tasks_sub.add_parser("export")
+    tasks = sub.add_parser(
+        "tasks", help="export or import a task list", description="A person's task list as a file."
+    )
+    tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True, metavar="ACTION")
+    export = tasks_sub.add_parser(
+        "export", help="print the list", description="Print a person's tasks, by number."
+    )
     whose = export.add_mutually_exclusive_group(required=True)
-    whose.add_argument("--user")
-    whose.add_argument("--channel", help="a channel list: PLATFORM/TENANT/CHANNEL")
-    export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")
-    imp = tasks_sub.add_parser("import")
-    imp.add_argument("--user", required=True)
-    imp.add_argument("--tz", default=None, help="timezone for a user created by the import")
-    imp.add_argument("file", type=Path)
+    whose.add_argument("--user", metavar="REF", help="whose list")
+    whose.add_argument(
+        "--channel", metavar="KEY", help="a channel's shared list: PLATFORM/TENANT/CHANNEL"
+    )
+    export.add_argument(
+        "--format", choices=("json", "csv", "markdown"), default="json", help="output format"
+    )
+    imp = tasks_sub.add_parser(
+        "import",
+        help="add tasks from a JSON file",
+        description="Add every task of a JSON file (the export's shape) to a person's list: "
+        "all of them or, if one is invalid, none.",
+    )
+    imp.add_argument("--user", required=True, metavar="REF", help="whose list")
+    imp.add_argument(
+        "--tz", default=None, metavar="ZONE", help="timezone for a user created by the import"
+    )
+    imp.add_argument("file", type=Path, metavar="FILE.json", help="the tasks to add")
 
-    db = sub.add_parser("db", help="database schema")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    up = db_sub.add_parser("upgrade")
-    up.add_argument("revision", nargs="?", default="head")
-    down = db_sub.add_parser("downgrade")
-    down.add_argument("revision")
-    db_sub.add_parser("current")
+    db = sub.add_parser("db", help="database schema", description="Schema migrations (Alembic).")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    up = db_sub.add_parser("upgrade", help="migrate to a revision (default: the latest)")
+    up.add_argument("revision", nargs="?", default="head", help="target revision (default head)")
+    down = db_sub.add_parser("downgrade", help="migrate back to a revision")
+    down.add_argument("revision", help="target revision (base: an empty database)")
+    db_sub.add_parser("current", help="show the revision and where the database is")
 
-    run = sub.add_parser("run", help="serve Slack and/or Discord")
-    run.add_argument("platforms", nargs="*", choices=("slack", "discord", "reminders"), default=[])
+    run = sub.add_parser(
+        "run",
+        help="serve Slack and/or Discord",
+        description="Serve the named platforms until SIGTERM or SIGINT, then finish the "
+        "running turns ([run] drain_seconds) and exit 0.",
+    )
+    run.add_argument(
+        "platforms",
+        nargs="*",
+        metavar="PLATFORM",
+        help="slack, discord, reminders (default: each platform whose token is set: "
+        "SLACK_BOT_TOKEN, DISCORD_TOKEN; and reminders unless [reminders] enabled = false)",
+    )
     run.add_argument(
         "--http",
         action="store_true",
         default=None,
         help="Slack in HTTP mode instead of Socket Mode",
     )
-    run.add_argument("--port", type=int, default=None, help="HTTP port for Slack")
+    run.add_argument(
+        "--port", type=int, default=None, metavar="N", help="HTTP port for Slack (default 3000)"
+    )
 
     reminders = sub.add_parser("reminders", help="deliver or list reminders")
     reminders_sub = reminders.add_subparsers(dest="reminders_command", required=True)
@@ -72,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     once.add_argument("--now", default=None, help="the moment to deliver for (ISO 8601)")
     once.add_argument("--json", action="store_true", help="one JSON object per reminder")
     pending = reminders_sub.add_parser("list", help="a person's pending reminders")
-    pending.add_argument("--user", required=True)
+    pending.add_argument("--user", required=True, metavar="REF", help="whose reminders to show")
 
     users = sub.add_parser("users", help="link, export or forget people (operators)")
     users_sub = users.add_subparsers(dest="users_command", required=True)
@@ -87,9 +136,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--user", required=True
     )
 
-    mcp = sub.add_parser("mcp", help="serve the task tools over MCP (stdio)")
-    mcp.add_argument("--user", required=True)
+    mcp = sub.add_parser(
+        "mcp",
+        help="serve the task tools over MCP (stdio)",
+        description="Serve one person's task tools to an MCP client on stdin/stdout.",
+    )
+    mcp.add_argument("--user", required=True, metavar="REF", help="whose list the tools act on")
+
+    add_simulate_parser(sub)
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("todobot")
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return "unknown"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -147,6 +209,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.users_command == "forget":
             return await users.forget(settings, user=args.user, yes=args.yes)
         return await users.export(settings, user=args.user)
+    if args.command == "simulate":
+        return await run_simulate(settings, args)
     from bot.cli import run
 
     if args.command == "run":
@@ -170,7 +234,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             tracebacks=full,
         )
         return asyncio.run(_dispatch(args, settings))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        # Ctrl-C (or a second stop signal): stop at once, without a traceback, and leave the
+        # shell's prompt on a line of its own.
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
         return 130
     except UserFacingError as exc:
         print(f"todobot: {exc.message}", file=sys.stderr)

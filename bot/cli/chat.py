@@ -9,8 +9,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
-from bot import dates
+from bot import dates, texts
 from bot.chat import ChatService, utc_now
+from bot.cli.prompt import NOT_TEXT, LineReader, Prompt
 from bot.cli.wiring import chat_service, opened_storage
 from bot.config import Settings
 from bot.conversations import IncomingMessage, Reply
@@ -18,8 +19,6 @@ from bot.errors import InvalidInput, StorageError
 from bot.identity import ConversationKey, UserRef
 from bot.reminders import ConsoleNotifier, ReminderScheduler
 from bot.stores import Storage
-
-PROMPT = "you> "
 
 
 def fixed_clock(text: str, tz_name: str) -> Callable[[], datetime]:
@@ -66,6 +65,7 @@ async def run_chat(
         tz = str(dates.zone(tz))
     clock = fixed_clock(now, tz or settings.agent.default_timezone) if now else utc_now
     interactive = stdin.isatty() and not as_json
+    read = Prompt() if interactive else LineReader(stdin)
     async with (
         opened_storage(settings) as storage,
         chat_service(settings, storage, clock=clock) as chat,
@@ -77,19 +77,23 @@ async def run_chat(
         reminders = None if as_json else SessionReminders(storage, ref, clock, stdout)
         watcher = asyncio.create_task(reminders.watch()) if reminders and interactive else None
         try:
-            while True:
-                line = await _read_line(stdin, interactive)
-                if line is None:
-                    return 0
-                text = line.rstrip("\r\n")
-                if not text.strip():
-                    continue
-                reply = await _answer(chat, ref, text, tz, channel)
-                print(render(reply, as_json=as_json), file=stdout, flush=True)
-                if reminders is not None:
-                    await reminders.show_due()
-                if interactive:
-                    print(file=stdout)
+            with read:
+                while True:
+                    line = await read()
+                    if line is None:
+                        return 0
+                    if line is NOT_TEXT:
+                        reply = Reply(text=texts.not_utf8(), is_error=True)
+                    else:
+                        text = line.rstrip("\r\n")
+                        if not text.strip():
+                            continue
+                        reply = await _answer(chat, ref, text, tz, channel)
+                    print(render(reply, as_json=as_json), file=stdout, flush=True)
+                    if reminders is not None:
+                        await reminders.show_due()
+                    if interactive:
+                        print(file=stdout)
         finally:
             if watcher is not None:
                 watcher.cancel()
@@ -139,13 +143,3 @@ async def _answer(
         timezone=tz,
     )
     return await chat.handle(message)
-
-
-async def _read_line(stdin: TextIO, interactive: bool) -> str | None:
-    if interactive:
-        try:
-            return await asyncio.to_thread(input, PROMPT)
-        except EOFError:
-            return None
-    line = await asyncio.to_thread(stdin.readline)
-    return line or None

@@ -17,4 +17,4 @@ async def run_db(settings: Settings, action: str, revision: str | None) -> str:
         current = await migrate.current(storage.engine)
         head = migrate.head_revision()
         marker = " (head)" if current == head else f" (head is {head})"
-        return f"{current or 'base'}{marker}"
+        return f"{current or 'base'}{marker}\ndatabase: {storage.engine.url!r}"

@@ -25,6 +25,7 @@ from bot.cli.wiring import opened_storage
 from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.identity import UserRef
+from bot.lifecycle import Lifecycle
 from bot.reminders import ConsoleNotifier, Notice, Notifier, ReminderScheduler
 from bot.reminders.scheduler import SchedulerSettings
 from bot.stores import Storage
@@ -145,11 +146,23 @@ async def serve_reminders(
     notifiers: dict[str, Notifier],
     *,
     clock: Callable[[], datetime] = utc_now,
-    stop: asyncio.Event | None = None,
+    lifecycle: Lifecycle | None = None,
 ) -> None:
-    """The scheduler as a service beside the platforms (``todobot run``)."""
+    """The scheduler as a service beside the platforms (``todobot run``), until the process
+    is asked to stop: a batch in flight finishes, nothing new is claimed."""
     scheduler = ReminderScheduler(
         storage=storage, notifiers=notifiers, settings=scheduler_settings(settings), clock=clock
     )
     log.info("reminders: delivering on %s", ", ".join(sorted(notifiers)) or "nothing")
-    await scheduler.run_forever(stop or asyncio.Event())
+    stop = asyncio.Event()
+
+    async def relay() -> None:
+        if lifecycle is not None:
+            await lifecycle.wait_stopping()
+            stop.set()
+
+    relaying = asyncio.create_task(relay())
+    try:
+        await scheduler.run_forever(stop)
+    finally:
+        relaying.cancel()

@@ -8,10 +8,10 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from bot import dates
 from bot.chat import utc_now
@@ -19,10 +19,10 @@ from bot.cli.wiring import opened_storage
 from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.identity import ConversationKey, UserRef
-from bot.tasks import DESCRIPTION_MAX, TITLE_MAX, Priority, Task, TaskDraft, TaskImport, TaskQuery
+from bot.tasks import Priority, Task, TaskDraft, TaskImport, TaskQuery
 from bot.teams.channel import channel_name, channel_ref
 from bot.tools import task_json
-from bot.tools.schemas import TASK_NUMBER_MAX
+from bot.tools.schemas import TASK_NUMBER_MAX, AddTaskArgs
 
 EXPORT_FIELDS = (
     "number",
@@ -40,28 +40,36 @@ EXPORT_FIELDS = (
 )
 
 
-class ImportedTask(BaseModel):
-    """One task of an import file: the export shape, number and timestamps optional."""
+class ImportedTask(AddTaskArgs):
+    """One task of an import file: the export shape, number and timestamps optional.
+
+    Title, description, priority and due are checked by ``add_task``'s own schema, so an
+    import accepts exactly what the tools accept (no NUL, no broken characters, no line
+    breaks in a title, bidirectional controls removed).
+    """
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     number: int | None = Field(default=None, ge=1, le=TASK_NUMBER_MAX)
-    title: str = Field(min_length=1, max_length=TITLE_MAX)
-    description: str = Field(default="", max_length=DESCRIPTION_MAX)
-    priority: Literal["low", "medium", "high"] = "medium"
-    due: str | None = None
     completed: bool = False
     created_at: datetime | None = None
     completed_at: datetime | None = None
-    remind_at: datetime | None = None
-    repeat: str | None = Field(default=None, max_length=500)
 
     @field_validator("description", mode="before")
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
         return "" if value is None else value
 
-    @field_validator("created_at", "completed_at", "remind_at")
+    @field_validator("remind_at")
+    @classmethod
+    def _exact_moment(cls, value: str | None) -> str | None:
+        # In a file, a reminder is an exact moment (also a past one: run-once delivers it
+        # late), not words read on today's clock.
+        if value is not None and _moment(value).tzinfo is None:
+            raise ValueError("remind_at must be an ISO 8601 date-time with a UTC offset")
+        return value
+
+    @field_validator("created_at", "completed_at")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
@@ -144,6 +152,10 @@ def read_import_file(path: Path) -> list[ImportedTask]:
         raise InvalidInput(f"Cannot read {path}: {exc.strerror}.") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{path} is not valid JSON: {exc}.") from exc
+    except RecursionError as exc:
+        raise InvalidInput(f"{path} is nested too deeply to be a task list.") from exc
+    except ValueError as exc:  # an integer of thousands of digits
+        raise InvalidInput(f"{path} holds a number too long to be a task's.") from exc
     if not isinstance(raw, list):
         raise InvalidInput(f"{path} must hold a JSON array of tasks.")
     items = []
@@ -153,11 +165,19 @@ def read_import_file(path: Path) -> list[ImportedTask]:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "task"
-            raise InvalidInput(f"{path}: task {index + 1}: {where}: {first['msg']}.") from exc
+            why = str(first["msg"]).removeprefix("Value error, ")
+            raise InvalidInput(f"{path}: task {index + 1}: {where}: {why}.") from exc
     numbers = [item.number for item in items if item.number is not None]
     if len(numbers) != len(set(numbers)):
         raise InvalidInput(f"{path}: the same task number appears twice.")
     return items
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not an ISO 8601 date-time") from exc
 
 
 def _checked_repeat(rule: str | None, *, now: datetime, tz: ZoneInfo) -> str | None:
@@ -184,7 +204,9 @@ async def import_tasks(settings: Settings, *, user: str, path: Path, tz: str | N
                     priority=Priority(item.priority),
                     due=dates.parse_due(item.due, now=now, tz=zone) if item.due else None,
                     # Kept as written, also when already past: run-once delivers it as late.
-                    remind_at=None if item.completed else item.remind_at,
+                    remind_at=None
+                    if item.completed or not item.remind_at
+                    else _moment(item.remind_at),
                     repeat=_checked_repeat(item.repeat, now=now, tz=zone),
                 ),
                 number=item.number,

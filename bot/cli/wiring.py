@@ -14,6 +14,7 @@ from bot.agents.factory import build_agent
 from bot.chat import ChatLimits, ChatService, utc_now
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.metrics import Metrics
 from storage import migrate
 from storage.sql import SqlStorage, open_sql_storage
 
@@ -61,10 +62,14 @@ async def ensure_schema(storage: SqlStorage) -> None:
 
 @asynccontextmanager
 async def chat_service(
-    settings: Settings, storage: SqlStorage, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    storage: SqlStorage,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    metrics: Metrics | None = None,
 ) -> AsyncIterator[ChatService]:
     """A ``ChatService`` for the duration of a command; its agent is closed afterwards."""
-    chat = build_chat(settings, storage, clock=clock)
+    chat = build_chat(settings, storage, clock=clock, metrics=metrics)
     try:
         yield chat
     finally:
@@ -72,7 +77,11 @@ async def chat_service(
 
 
 def build_chat(
-    settings: Settings, storage: SqlStorage, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    storage: SqlStorage,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    metrics: Metrics | None = None,
 ) -> ChatService:
     agent_settings = settings.agent
     return ChatService(
@@ -87,4 +96,5 @@ def build_chat(
         ),
         clock=clock,
         remind_at_due_time=settings.reminders.at_due_time,
+        metrics=metrics,
     )

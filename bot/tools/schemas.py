@@ -19,13 +19,21 @@ PriorityName = Literal["low", "medium", "high"]
 # Task numbers are 32-bit in the database; anything larger cannot name a task.
 TASK_NUMBER_MAX = 2**31 - 1
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_BREAKS = re.compile(r"[\r\n]")
+_LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]")
+# Bidirectional controls (embeddings, overrides, isolates) make a title display reversed or
+# reordered ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf"); they mean nothing in a task.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _MULTILINE_FIELDS = frozenset({"description", "append_note"})
 
 
 class _Args(BaseModel):
     # Built on first use: a turn validates one or two tools, a start-up need not build all.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bidi_controls(cls, value: Any) -> Any:
+        return _BIDI_CONTROLS.sub("", value) if isinstance(value, str) else value
 
     @field_validator("*", mode="after")
     @classmethod

@@ -118,7 +118,8 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools):
     def _record(self, name: str, arguments: dict[str, Any], result: dict[str, Any]) -> ToolCall:
         call = ToolCall(name=name, arguments=arguments, result=result)
         self.calls.append(call)
-        log.debug("tool %s(%s) -> ok=%s", name, arguments, result.get("ok"))
+        # Arguments hold titles and notes: a person's words stay out of the log.
+        log.debug("tool %s -> ok=%s", name, result.get("ok"))
         return call
 
     def _json(self, task: Task) -> dict[str, Any]:

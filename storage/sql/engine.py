@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from bot.errors import ConfigError
+from storage.sql.urls import asyncpg_url
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_POOL_WAIT_SECONDS = 30.0
@@ -69,6 +70,8 @@ def create_sql_engine(
         # millisecond and always see the index.
         "server_settings": {"plan_cache_mode": "force_custom_plan"},
     }
+    parsed, url_args = asyncpg_url(parsed)  # sslmode=, sslrootcert=, options=… (libpq style)
+    connect_args.update(url_args)
     return create_async_engine(
         parsed,
         echo=echo,

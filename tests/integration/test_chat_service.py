@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -233,22 +234,48 @@ async def test_many_conversations_at_once_do_not_exhaust_the_pool(postgres_url: 
 
 @pytest.mark.postgres
 async def test_turns_of_one_thread_keep_their_order_across_processes(postgres_url: str) -> None:
+    import asyncpg
+
     from storage import migrate
 
     first, second = open_sql_storage(postgres_url), open_sql_storage(postgres_url)
     await migrate.upgrade(first.engine)
-    probe = OverlapProbe(delay=0.15)
+    gate = asyncio.Event()  # turns think until the test lets them go: no race with the clock
+    probe = OverlapProbe(gate=gate)
     process_a = ChatService(storage=first, agent=probe)
     process_b = ChatService(storage=second, agent=probe)
+    watcher = await asyncpg.connect(postgres_url.replace("postgresql+asyncpg", "postgresql"))
+
+    async def until(condition: Callable[[], Awaitable[bool]]) -> None:
+        async with asyncio.timeout(30):
+            while not await condition():  # noqa: ASYNC110  (database state: nothing to await)
+                await asyncio.sleep(0.02)
+
+    async def m1_is_thinking() -> bool:
+        return probe.order == ["m1"]
+
+    async def m2_waits_for_the_thread() -> bool:
+        # This test's own database only: other tests share the server.
+        query = (
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        return bool(await watcher.fetchval(query) == 1)
+
     try:
-        # m1 reaches process A, m2 process B, m3 process A, each a moment after the last.
+        # m1 reaches process A, m2 process B (queued on the thread's lock in PostgreSQL), m3
+        # process A again, in that order.
         m1 = asyncio.create_task(process_a.handle(message("m1")))
-        await asyncio.sleep(0.05)
+        await until(m1_is_thinking)
         m2 = asyncio.create_task(process_b.handle(message("m2")))
-        await asyncio.sleep(0.05)
+        await until(m2_waits_for_the_thread)
         m3 = asyncio.create_task(process_a.handle(message("m3")))
+        await asyncio.sleep(0)
+        gate.set()
         await asyncio.gather(m1, m2, m3)
     finally:
+        gate.set()
+        await watcher.close()
         await first.close()
         await second.close()
     assert probe.order == ["m1", "m2", "m3"]

@@ -17,12 +17,15 @@ class ScriptAgent:
 
     name = "script"
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, gate: asyncio.Event | None = None) -> None:
         self.delay = delay
+        self.gate = gate  # when given, every turn waits until the test sets it
         self.turns: list[AgentTurn] = []
 
     async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
         self.turns.append(turn)
+        if self.gate is not None:
+            await self.gate.wait()
         if self.delay:
             await asyncio.sleep(self.delay)
         try:
@@ -51,13 +54,17 @@ class OverlapProbe:
     active: int = 0
     max_active: int = 0
     order: list[str] = field(default_factory=list)
+    gate: asyncio.Event | None = None  # when given, turns wait for it instead of ``delay``
 
     async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
         self.active += 1
         self.max_active = max(self.max_active, self.active)
         self.order.append(turn.text)
         try:
-            await asyncio.sleep(self.delay)
+            if self.gate is not None:
+                await self.gate.wait()
+            else:
+                await asyncio.sleep(self.delay)
         finally:
             self.active -= 1
         return AgentReply(text=f"answered {turn.text}")

@@ -58,6 +58,6 @@ class RulesAgent:
 
     async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
         intent = read_turn(turn)
-        log.debug("rules agent read %r as %s", turn.text[:80], type(intent).__name__)
+        log.debug("rules agent read the message as %s", type(intent).__name__)
         text = await Performer(turn, tools).perform(intent)
         return AgentReply(text=text)

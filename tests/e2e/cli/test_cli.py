@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -259,3 +260,94 @@ def test_database_lost_mid_chat_is_one_apology_and_one_log_line(postgres_url: st
     assert "can't reach my database" in json.loads(out.splitlines()[-1])["reply"]
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
+
+
+def test_a_line_that_is_not_utf8_is_refused_and_the_next_one_is_answered(
+    sqlite_url: str,
+) -> None:
+    command = [sys.executable, "-m", "bot", "--database-url", sqlite_url, "chat", "--user", "enc"]
+    result = subprocess.run(
+        [*command, "--json"],
+        input=b"add caf\xe9 au lait\nadd call mum\n",
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.decode().splitlines())
+    assert "isn't UTF-8" in first["reply"] and "didn't store it" in first["reply"]
+    assert first["tool_calls"] == []
+    assert second["tool_calls"][0]["result"]["ok"] is True
+    assert [task["title"] for task in export(sqlite_url, "enc")] == ["call mum"]
+    assert result.stderr == b""
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ('[{"title": "a\\u0000b"}]', "title: must not contain control characters"),
+        ('[{"title": "two\\u2028lines"}]', "title: must be a single line"),
+        ('[{"title": "broken \\ud800"}]', "title: Input should be a valid string"),
+        ('[{"title": "x", "number": 2147483648}]', "number: Input should be less than"),
+        ('[{"title": "x", "priority": "urgent"}]', "priority:"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('[{"title": "x", "number": 1' + "0" * 5000 + "}]", "number too long"),
+    ],
+)
+def test_import_refuses_what_the_tools_refuse_in_one_line(
+    sqlite_url: str, tmp_path: Path, content: str, says: str
+) -> None:
+    path = tmp_path / "tasks.json"
+    path.write_text(content, encoding="utf-8")
+    result = todobot("tasks", "import", "--user", "imp", str(path), url=sqlite_url)
+    assert result.returncode == 2
+    assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "unexpected error" not in result.stderr
+    assert export(sqlite_url, "imp") == []
+
+
+def test_import_removes_bidirectional_controls_from_titles(sqlite_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([{"title": "invoice\u202efdp.exe", "description": "\u2066x\u2069"}]))
+    result = todobot("tasks", "import", "--user", "imp", str(path), url=sqlite_url)
+    assert result.returncode == 0, result.stderr
+    [task] = export(sqlite_url, "imp")
+    assert (task["title"], task["description"]) == ("invoicefdp.exe", "x")
+
+
+def test_version_and_help_for_every_command() -> None:
+    version = todobot("--version")
+    assert version.returncode == 0 and version.stdout.startswith("todobot ")
+    for command in (
+        [],
+        ["chat"],
+        ["tasks"],
+        ["tasks", "export"],
+        ["tasks", "import"],
+        ["db"],
+        ["db", "upgrade"],
+        ["db", "downgrade"],
+        ["db", "current"],
+        ["run"],
+        ["mcp"],
+    ):
+        shown = todobot(*command, "--help")
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.startswith("usage: todobot")
+
+
+def test_bare_run_without_secrets_names_the_variables(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--database-url", f"sqlite:///{tmp_path / 'x.db'}", "run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "todobot: Nothing to run: name a platform (todobot run slack) or set SLACK_BOT_TOKEN / "
+        "DISCORD_TOKEN."
+    )

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from adapters.discord import serve
+from adapters.discord.simulation.fake_discord import TOKEN, FakeDiscord, running_fake
 from bot.chat import ChatService
 from bot.config import DiscordSettings, Settings
 from storage.sql import SqlStorage
-from tests.e2e.discord.fake_discord import TOKEN, FakeDiscord, running_fake
 from tests.support.agents import ScriptAgent
 
 pytestmark = pytest.mark.e2e

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from adapters.discord import texts
+from adapters.discord.simulation import payloads as p
+from adapters.discord.simulation.fake_discord import FakeDiscord
 from bot import texts as core_texts
 from bot.chat import ChatLimits, ChatService, utc_now
 from bot.identity import ConversationKey
 from storage.sql import SqlStorage, open_sql_storage
-from tests.e2e.discord import payloads as p
 from tests.e2e.discord.conftest import Running, running_bot
-from tests.e2e.discord.fake_discord import FakeDiscord
 from tests.support.agents import ScriptAgent
 
 pytestmark = pytest.mark.e2e
@@ -82,7 +82,7 @@ async def test_follow_up_without_mention_is_ignored_without_the_content_intent(
 async def test_with_the_content_intent_follow_ups_need_no_mention(
     chat: ChatService, token: str
 ) -> None:
-    from tests.e2e.discord.fake_discord import MESSAGE_CONTENT, running_fake
+    from adapters.discord.simulation.fake_discord import MESSAGE_CONTENT, running_fake
 
     async with (
         running_fake(privileged_allowed=MESSAGE_CONTENT) as fake,

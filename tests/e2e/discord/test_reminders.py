@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from adapters.discord.reminders import DiscordNotifier
+from adapters.discord.simulation import payloads as p
+from adapters.discord.simulation.fake_discord import Call, FakeDiscord
 from bot.chat import ChatService, utc_now
 from bot.identity import ConversationKey, UserRef
 from bot.reminders import ReminderScheduler
 from storage.sql import SqlStorage
-from tests.e2e.discord import payloads as p
 from tests.e2e.discord.conftest import Running, settings_for
-from tests.e2e.discord.fake_discord import Call, FakeDiscord
 
 pytestmark = pytest.mark.e2e
 
@@ -63,7 +63,7 @@ async def test_the_reminder_dm_arrives_once_with_its_buttons(
     [opened] = fake.find("POST", r"/users/@me/channels")
     assert opened.body["recipient_id"] in (p.ALICE_ID, str(p.ALICE_ID))
     [dm] = sent_messages(fake)
-    assert dm.path == f"/channels/{p.DM_CHANNEL_ID}/messages"
+    assert dm.path == f"/channels/{fake.world.dm_for(p.ALICE_ID)}/messages"
     assert "stretch" in dm.content
     assert custom_ids(dm) == [
         f"todo:done:{p.ALICE_ID}:1",
@@ -78,7 +78,8 @@ async def test_closed_dms_fall_back_to_the_thread_mentioning_only_that_person(
     fake: FakeDiscord, chat: ChatService, sqlite_storage: SqlStorage, token: str
 ) -> None:
     await remind(chat, "water plants")
-    fake.fail_next("POST", rf"/channels/{p.DM_CHANNEL_ID}/messages", status=403, code=50007)
+    dm = fake.world.dm_for(p.ALICE_ID)
+    fake.fail_next("POST", rf"/channels/{dm}/messages", status=403, code=50007)
     report = await deliver(fake, sqlite_storage)
     assert len(report.sent) == 1
     fallback = sent_messages(fake)[-1]

@@ -9,11 +9,13 @@ import signal
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from adapters.discord import texts
-from tests.e2e.discord import payloads as p
-from tests.e2e.discord.fake_discord import TOKEN, FakeDiscord
+from adapters.discord.simulation import payloads as p
+from adapters.discord.simulation.fake_discord import TOKEN, FakeDiscord
+from tests.e2e.slack.conftest import free_port
 
 pytestmark = [
     pytest.mark.e2e,
@@ -25,10 +27,11 @@ pytestmark = [
 
 
 async def start_todobot(
-    fake: FakeDiscord, tmp_path: Path, token: str
+    fake: FakeDiscord, tmp_path: Path, token: str, **extra: str
 ) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
+        **extra,
         "DISCORD_TOKEN": token,
         "TODOBOT_DISCORD__API_URL": fake.url,
         "TODOBOT_DISCORD__GATEWAY_URL": fake.gateway_url,
@@ -48,6 +51,16 @@ async def start_todobot(
     )
 
 
+async def ready_within(session: aiohttp.ClientSession, url: str) -> dict[str, bool]:
+    async with asyncio.timeout(30):
+        while True:
+            async with session.get(url) as response:
+                checks: dict[str, bool] = (await response.json())["checks"]
+                if response.status == 200:
+                    return checks
+            await asyncio.sleep(0.1)
+
+
 async def test_a_bad_token_is_one_line_and_no_traceback(fake: FakeDiscord, tmp_path: Path) -> None:
     process = await start_todobot(fake, tmp_path, "wrong-token")
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
@@ -58,16 +71,30 @@ async def test_a_bad_token_is_one_line_and_no_traceback(fake: FakeDiscord, tmp_p
     assert "wrong-token" not in stderr.decode()
 
 
-async def test_it_answers_a_dm_and_stops_on_ctrl_c(fake: FakeDiscord, tmp_path: Path) -> None:
-    process = await start_todobot(fake, tmp_path, TOKEN)
+async def test_it_answers_a_dm_serves_probes_and_stops_on_sigterm(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    port = free_port()
+    process = await start_todobot(fake, tmp_path, TOKEN, TODOBOT_RUN__HEALTH_PORT=str(port))
+    base = f"http://127.0.0.1:{port}"
     try:
         await asyncio.wait_for(fake.guild_ready.wait(), 60)
         dm = p.message("add buy milk tomorrow", guild=False, channel_id=p.DM_CHANNEL_ID)
         await fake.dispatch("MESSAGE_CREATE", dm)
         answer = await fake.wait_for_call("POST", rf"/channels/{p.DM_CHANNEL_ID}/messages")
         assert "buy milk" in answer[0].content
+        async with aiohttp.ClientSession() as session:
+            # Ready once discord.py has finished its start (guilds streamed, on_ready).
+            assert await ready_within(session, f"{base}/readyz") == {
+                "database": True,
+                "discord": True,
+            }
+            async with session.get(f"{base}/metrics") as metrics:
+                text = await metrics.text()
+        assert 'todobot_turns_total{outcome="answered",platform="discord"} 1.0' in text
     finally:
-        process.send_signal(signal.SIGINT)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, stderr.decode()
     assert "Traceback" not in stderr.decode()
     assert TOKEN not in stderr.decode()

@@ -8,11 +8,11 @@ import logging
 import pytest
 
 from adapters.discord import serve, texts
+from adapters.discord.simulation.fake_discord import FakeDiscord
 from bot.chat import ChatService
 from bot.config import Settings
 from bot.errors import ConfigError, PlatformError
 from tests.e2e.discord.conftest import running_bot, settings_for
-from tests.e2e.discord.fake_discord import FakeDiscord
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.slack.fake_slack import FakeSlack
+from adapters.slack.simulation.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.e2e
 

@@ -16,12 +16,13 @@ import aiohttp
 import pytest
 
 from adapters.slack import SlackService
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import FakeSlack
 from bot.chat import ChatService
 from bot.config import Settings, SlackSettings
+from bot.metrics import PrometheusMetrics
 from bot.stores import Storage
 from storage.sql import SqlStorage
-from tests.e2e.slack import payloads
-from tests.e2e.slack.fake_slack import FakeSlack
 from tests.e2e.slack.scripted_agent import ScriptedAgent
 
 BOT_TOKEN = "xoxb-test"
@@ -121,7 +122,7 @@ def storage(sqlite_storage: SqlStorage) -> Storage:
 
 @pytest.fixture
 def chat(storage: Storage, agent: ScriptedAgent) -> ChatService:
-    return ChatService(storage=storage, agent=agent)
+    return ChatService(storage=storage, agent=agent, metrics=PrometheusMetrics())
 
 
 def slack_settings(fake: FakeSlack, **overrides: Any) -> Settings:

@@ -1,6 +1,7 @@
 """A tiny scripted agent for adapter tests: the test is about Slack, not understanding.
 
-``add a; b`` adds tasks, ``list`` lists, ``done N`` completes, ``slow …`` takes a while,
+``add a; b`` adds tasks, ``list`` lists, ``done N`` completes, ``slow …`` takes a while (or,
+with ``gate`` set, waits until the test opens it),
 ``boom`` fails, ``echo …`` says exactly what follows, ``long`` writes a very long answer.
 """
 
@@ -16,6 +17,7 @@ from bot.agent import AgentReply, AgentTurn, Tools
 class ScriptedAgent:
     name: str = "scripted"
     slow_seconds: float = 1.5
+    gate: asyncio.Event | None = None
     turns: list[AgentTurn] = field(default_factory=list)
 
     async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
@@ -38,7 +40,10 @@ class ScriptedAgent:
             call = await tools.call("complete_task", {"number": int(rest)})
             return AgentReply(text=f"Done #{rest}" if call.result["ok"] else call.result["message"])
         if verb == "slow":
-            await asyncio.sleep(self.slow_seconds)
+            if self.gate is not None:
+                await self.gate.wait()
+            else:
+                await asyncio.sleep(self.slow_seconds)
             return AgentReply(text=f"Finally: {rest}")
         if verb == "boom":
             raise RuntimeError("the scripted agent was told to fail")

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import TEAM
 from bot.identity import UserRef
 from bot.tasks import TaskQuery
-from tests.e2e.slack import payloads
 from tests.e2e.slack.conftest import SlackHarness
-from tests.e2e.slack.fake_slack import TEAM
 
 pytestmark = pytest.mark.e2e
 
@@ -193,3 +193,15 @@ async def test_url_verification_challenge_is_answered(slack: SlackHarness) -> No
 
     assert answer.status == 200
     assert "c-123" in answer.text
+
+
+async def test_probes_and_metrics_are_served_on_the_events_port(slack: SlackHarness) -> None:
+    await slack.event(payloads.mention("<@UBOT> add buy milk", ts="990.1"))
+    await slack.fake.wait_for("chat.postMessage")
+    await slack.settle()
+    async with slack.session.get(f"{slack.base}/readyz") as ready:
+        assert ready.status == 200
+        assert (await ready.json())["checks"] == {"slack": True}
+    async with slack.session.get(f"{slack.base}/metrics") as metrics:
+        lines = (await metrics.text()).splitlines()
+    assert 'todobot_turns_total{outcome="answered",platform="slack"} 1.0' in lines

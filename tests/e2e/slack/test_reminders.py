@@ -14,12 +14,12 @@ import pytest
 
 from adapters.slack.client import build_web_client
 from adapters.slack.reminders import SNOOZE_HOUR_ACTION, SlackNotifier
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import TEAM, FakeSlack
 from bot.chat import utc_now
 from bot.identity import ConversationKey
 from bot.reminders import ReminderScheduler
-from tests.e2e.slack import payloads
 from tests.e2e.slack.conftest import BOT_TOKEN, SlackHarness, slack_settings
-from tests.e2e.slack.fake_slack import TEAM, FakeSlack
 from tests.e2e.slack.test_events import open_titles
 
 pytestmark = pytest.mark.e2e
@@ -63,7 +63,7 @@ async def test_the_reminder_dm_arrives_once_with_its_buttons(slack: SlackHarness
     [opened] = slack.fake.called("conversations.open")
     assert opened.args["users"] == "U1"
     [post] = slack.fake.called("chat.postMessage")
-    assert post.args["channel"] == "DU1" and "stretch" in post.args["text"]
+    assert post.args["channel"] == "D1" and "stretch" in post.args["text"]
     rows = [b for b in post.args["blocks"] if b["type"] == "actions"]
     buttons = [e["action_id"] for row in rows for e in row["elements"]]
     assert buttons == ["todo_complete", "todo_snooze_hour", "todo_snooze_tomorrow"]
@@ -73,11 +73,11 @@ async def test_the_reminder_dm_arrives_once_with_its_buttons(slack: SlackHarness
 
 async def test_snooze_acts_for_the_owner_only(slack: SlackHarness) -> None:
     await remind(slack, "U1", "stretch")
-    stranger = payloads.block_action(SNOOZE_HOUR_ACTION, "U1:1", user="U2", container=in_dm("DU1"))
+    stranger = payloads.block_action(SNOOZE_HOUR_ACTION, "U1:1", user="U2", container=in_dm("D1"))
     assert (await slack.interact(stranger)).status == 200
     [refusal] = await slack.fake.wait_for("chat.postEphemeral")
     assert "someone else" in refusal.args["text"] and refusal.args["user"] == "U2"
-    owner = payloads.block_action(SNOOZE_HOUR_ACTION, "U1:1", user="U1", container=in_dm("DU1"))
+    owner = payloads.block_action(SNOOZE_HOUR_ACTION, "U1:1", user="U1", container=in_dm("D1"))
     assert (await slack.interact(owner)).status == 200
     await slack.fake.wait_for("chat.postEphemeral", count=2)
     pending = await slack.storage.reminders.pending(user_id=await user_id(slack, "U1"))
@@ -88,7 +88,7 @@ async def test_snooze_acts_for_the_owner_only(slack: SlackHarness) -> None:
 async def test_done_on_the_reminder_completes_the_task(slack: SlackHarness) -> None:
     await remind(slack, "U1", "stretch")
     done = payloads.block_action(
-        "todo_complete", "U1:1", container=in_dm("DU1"), response_url=slack.fake.response_url("r")
+        "todo_complete", "U1:1", container=in_dm("D1"), response_url=slack.fake.response_url("r")
     )
     assert (await slack.interact(done)).status == 200
     await slack.settle()

@@ -13,9 +13,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.e2e.slack import payloads
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import FakeSlack
 from tests.e2e.slack.conftest import BOT_TOKEN, free_port
-from tests.e2e.slack.fake_slack import FakeSlack
 
 pytestmark = [
     pytest.mark.e2e,
@@ -56,9 +56,11 @@ async def test_a_missing_signing_secret_is_one_line(fake_slack: FakeSlack, tmp_p
 
 async def test_it_answers_a_dm_and_stops_on_ctrl_c(fake_slack: FakeSlack, tmp_path: Path) -> None:
     port = free_port()
+    # At DEBUG, in JSON lines: everything a library could print is printed.
     process = await start_todobot(
         fake_slack, tmp_path, port,
         SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=payloads.SIGNING_SECRET,
+        TODOBOT_LOGGING__LEVEL="DEBUG", TODOBOT_LOGGING__FORMAT="json",
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -85,3 +87,10 @@ async def test_it_answers_a_dm_and_stops_on_ctrl_c(fake_slack: FakeSlack, tmp_pa
     text = stderr.decode()
     assert "Traceback" not in text
     assert BOT_TOKEN not in text and payloads.SIGNING_SECRET not in text
+    # Never the person's words, at any level: not the message, not the task title.
+    assert "milk" not in text
+    lines = [json.loads(line) for line in text.splitlines()]
+    [turn] = [line for line in lines if line.get("outcome")]
+    assert turn["platform"] == "slack" and turn["outcome"] == "answered"
+    assert turn["event_id"] and turn["conversation"].startswith("slack/T1/D1")
+    assert isinstance(turn["turn_ms"], float)

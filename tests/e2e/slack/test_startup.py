@@ -9,12 +9,12 @@ import aiohttp
 import pytest
 
 from adapters.slack import SlackService, serve
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import FakeSlack
 from bot.chat import ChatService
 from bot.config import Settings, SlackSettings
 from bot.errors import ConfigError, PlatformError
-from tests.e2e.slack import payloads
 from tests.e2e.slack.conftest import BOT_TOKEN, free_port, running, slack_settings, wait_healthy
-from tests.e2e.slack.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.e2e
 

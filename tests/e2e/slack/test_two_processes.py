@@ -8,15 +8,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import FakeSlack
 from bot.chat import ChatService
 from storage import migrate
 from storage.sql import open_sql_storage
-from tests.e2e.slack import payloads
 from tests.e2e.slack.conftest import (
     SlackHarness,
     serving,
 )
-from tests.e2e.slack.fake_slack import FakeSlack
 from tests.e2e.slack.scripted_agent import ScriptedAgent
 
 pytestmark = pytest.mark.e2e

@@ -49,9 +49,14 @@ def test_environment_overrides_config_file(tmp_path: Path) -> None:
     assert settings.agent.base_url == "http://127.0.0.1:1/v1"
 
 
-def test_default_database_is_sqlite_beside_the_config(tmp_path: Path) -> None:
+def test_default_database_is_sqlite_in_the_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     settings = load_settings(tmp_path / "config.toml", env={})
-    assert settings.database_url() == f"sqlite+aiosqlite:///{tmp_path.resolve()}/todobot.db"
+    expected = tmp_path / "data" / "todobot" / "todobot.db"
+    assert settings.database_url() == f"sqlite+aiosqlite:///{expected}"
+    assert expected.parent.is_dir()
 
 
 def test_invalid_setting_is_one_line(tmp_path: Path) -> None:

@@ -1,40 +1,24 @@
-"""Understanding stays fast on long and hostile text: no pattern backtracks badly."""
+"""Long and hostile text is read (its speed: benchmarks/understand.py); huge text is not."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 import pytest
 
+from benchmarks.understand import HOSTILE_TEXTS
 from bot.agents.rules.intents import NotUnderstood
 from bot.agents.rules.understand import understand
 
 NOW = datetime(2026, 11, 18, 9, 0)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        ":" * 4000,
-        "!" * 4000,
-        ", " * 2000,
-        ". " * 2000,
-        "- " * 2000,
-        ": - , ; " * 500,
-        "add " + "a, " * 1300,
-        "add " + "x and " * 650,
-        "x is not " * 440,
-        "move x to " * 400,
-        "the thing is done is not is " * 140,
-        "add figure out the lease because the landlord said so " * 70,
-        "tomorrow at 5pm next friday dec 5 " * 115,
-    ],
-)
-def test_long_hostile_text_is_read_quickly(text: str) -> None:
-    started = time.perf_counter()
-    understand(text[:4000], now=NOW)
-    assert time.perf_counter() - started < 0.25
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_long_hostile_text_is_read(text: str) -> None:
+    # How fast is measured by `python benchmarks/understand.py` (its "hostile" figures): a
+    # wall-clock budget here would fail on a loaded machine. A pattern that backtracks badly
+    # still shows here as a test that does not finish.
+    assert understand(text[:4000], now=NOW) is not None
 
 
 def test_a_huge_message_is_not_read() -> None:

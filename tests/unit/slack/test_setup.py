@@ -107,3 +107,21 @@ def test_manifest_declares_exactly_what_the_adapter_handles() -> None:
     assert re.search(rf"callback_id: {app.ADD_AS_TODO_SHORTCUT}\n", text)
     assert "home_tab_enabled: true" in text and "messages_tab_enabled: true" in text
     assert "is_enabled: true" in text  # interactivity: buttons, modal, shortcut
+
+
+def test_the_production_manifest_is_http_mode_with_the_same_app() -> None:
+    def body(path: Path) -> str:
+        text = path.read_text(encoding="utf-8")
+        return text[text.index("display_information:") :]
+
+    http = body(MANIFEST.with_name("manifest.http.yml"))
+    assert "socket_mode_enabled: false" in http
+    assert http.count("https://YOUR-HOST/slack/events") == 3  # events, interactivity, /todo
+    # Apart from the mode and the request URLs (commented out there), it is the same app.
+    socket = (
+        body(MANIFEST)
+        .replace("# url: https://todobot.example.com", "url: https://YOUR-HOST")
+        .replace("# request_url: https://todobot.example.com", "request_url: https://YOUR-HOST")
+        .replace("socket_mode_enabled: true", "socket_mode_enabled: false")
+    )
+    assert http == socket

@@ -1,4 +1,8 @@
-"""Slack request bodies as Slack sends them, and Slack's request signing (v0 HMAC-SHA256)."""
+"""Slack request bodies as Slack sends them, and Slack's request signing (v0 HMAC-SHA256).
+
+Shapes follow Slack's documented Events API envelopes, slash-command forms and interactivity
+payloads; the ids and timestamps are parameters so a simulation can make them deterministic.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.e2e.slack.fake_slack import BOT_ID, TEAM
+from adapters.slack.simulation.fake_slack import BOT_ID, BOT_USER, TEAM
 
+# A fixed fake secret: the simulation signs with it and the adapter verifies with it.
 SIGNING_SECRET = "test-signing-secret"
 _event_ids = itertools.count(1)
 
@@ -26,16 +31,23 @@ def sign(
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
-def event_body(event: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
+def event_body(
+    event: dict[str, Any],
+    *,
+    event_id: str | None = None,
+    team: str = TEAM,
+    event_time: int | None = None,
+) -> dict[str, Any]:
+    """The Events API envelope (``event_callback``) around ``event``."""
     return {
         "token": "legacy",
-        "team_id": TEAM,
+        "team_id": team,
         "api_app_id": "A1",
         "event": event,
         "type": "event_callback",
         "event_id": event_id or f"Ev{next(_event_ids):06d}",
-        "event_time": int(time.time()),
-        "authorizations": [{"team_id": TEAM, "user_id": "UBOT", "is_bot": True}],
+        "event_time": int(time.time()) if event_time is None else event_time,
+        "authorizations": [{"team_id": team, "user_id": BOT_USER, "is_bot": True}],
     }
 
 
@@ -46,6 +58,7 @@ def mention(
     channel: str = "C1",
     ts: str = "100.000001",
     thread_ts: str | None = None,
+    team: str = TEAM,
 ) -> dict[str, Any]:
     event = {
         "type": "app_mention",
@@ -54,7 +67,7 @@ def mention(
         "ts": ts,
         "channel": channel,
         "event_ts": ts,
-        "team": TEAM,
+        "team": team,
     }
     if thread_ts:
         event["thread_ts"] = thread_ts
@@ -69,6 +82,7 @@ def message(
     channel_type: str = "channel",
     ts: str = "100.000002",
     thread_ts: str | None = None,
+    team: str = TEAM,
     **extra: Any,
 ) -> dict[str, Any]:
     event: dict[str, Any] = {
@@ -78,7 +92,7 @@ def message(
         "channel": channel,
         "event_ts": ts,
         "channel_type": channel_type,
-        "team": TEAM,
+        "team": team,
     }
     if user:
         event["user"] = user
@@ -96,23 +110,44 @@ def own_message(text: str, **kwargs: Any) -> dict[str, Any]:
     return message(text, user="UBOT", bot_id=BOT_ID, **kwargs)
 
 
-def command_form(text: str, *, response_url: str, user: str = "U1", channel: str = "C1") -> str:
+def command_form(
+    text: str,
+    *,
+    response_url: str,
+    user: str = "U1",
+    channel: str = "C1",
+    channel_name: str = "general",
+    team: str = TEAM,
+    trigger_id: str | None = None,
+) -> str:
+    """The urlencoded form Slack posts for ``/todo <text>``."""
     return urlencode(
         {
             "token": "legacy",
-            "team_id": TEAM,
+            "team_id": team,
             "team_domain": "test",
             "channel_id": channel,
-            "channel_name": "general",
+            "channel_name": channel_name,
             "user_id": user,
             "user_name": user.lower(),
             "command": "/todo",
             "text": text,
             "api_app_id": "A1",
             "response_url": response_url,
-            "trigger_id": f"trigger.{user}.{time.monotonic_ns()}",
+            "trigger_id": trigger_id or f"trigger.{user}.{time.monotonic_ns()}",
         }
     )
+
+
+def home_opened(user: str, *, channel: str, event_ts: str) -> dict[str, Any]:
+    """``app_home_opened`` for the Home tab, as Slack sends it when a person opens it."""
+    return {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": channel,
+        "tab": "home",
+        "event_ts": event_ts,
+    }
 
 
 def interactive_form(payload: dict[str, Any]) -> str:
@@ -127,22 +162,27 @@ def block_action(
     container: dict[str, Any],
     message: dict[str, Any] | None = None,
     response_url: str | None = None,
+    team: str = TEAM,
+    block_id: str = "b",
+    action_ts: str = "1.0",
+    trigger_id: str = "trigger.1",
 ) -> dict[str, Any]:
+    """A ``block_actions`` payload: ``user`` pressed button ``action_id`` in ``container``."""
     payload: dict[str, Any] = {
         "type": "block_actions",
-        "team": {"id": TEAM, "domain": "test"},
-        "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+        "team": {"id": team, "domain": "test"},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
         "api_app_id": "A1",
         "token": "legacy",
         "container": container,
-        "trigger_id": "trigger.1",
+        "trigger_id": trigger_id,
         "actions": [
             {
                 "type": "button",
                 "action_id": action_id,
-                "block_id": "b",
+                "block_id": block_id,
                 "value": value,
-                "action_ts": "1.0",
+                "action_ts": action_ts,
             }
         ],
     }
@@ -155,13 +195,13 @@ def block_action(
 
 
 def view_submission(
-    view: dict[str, Any], values: dict[str, Any], *, user: str = "U1"
+    view: dict[str, Any], values: dict[str, Any], *, user: str = "U1", team: str = TEAM
 ) -> dict[str, Any]:
     submitted = dict(view, id="VMODAL", state={"values": values})
     return {
         "type": "view_submission",
-        "team": {"id": TEAM, "domain": "test"},
-        "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+        "team": {"id": team, "domain": "test"},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
         "api_app_id": "A1",
         "token": "legacy",
         "trigger_id": "trigger.2",

@@ -1,8 +1,14 @@
-"""Discord API v10 objects as the real API sends them, for the fake server and the tests."""
+"""Discord API v10 objects as the real API sends them, for the fake server and the tests.
+
+Ids and timestamps are parameters: the tests take fresh ones from :func:`new_id` and the wall
+clock; a simulation takes them from :class:`Snowflakes`, which derives them from its own clock
+so that the same events always give the same ids.
+"""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +35,27 @@ def new_id() -> int:
 
 def now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+
+class Snowflakes:
+    """Ids as Discord makes them — milliseconds since 2015 in the high bits, a sequence in
+    the low ones — from ``clock``; without a clock, the tests' fresh ids and the wall clock."""
+
+    def __init__(self, clock: Callable[[], datetime] | None = None, *, first: int = 1) -> None:
+        self._clock = clock
+        self._sequence = itertools.count(first)
+
+    def next(self) -> int:
+        if self._clock is None:
+            return new_id()
+        ms = int(self._clock().timestamp() * 1000)
+        return ((ms - DISCORD_EPOCH_MS) << 22) | (next(self._sequence) & 0x3FFFFF)
+
+    def timestamp(self) -> str:
+        return self._clock().isoformat() if self._clock else now()
 
 
 def user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
@@ -96,7 +123,25 @@ def text_channel(channel_id: int = CHANNEL_ID, name: str = "general") -> dict[st
     }
 
 
-def thread(thread_id: int, parent_id: int, name: str, owner_id: int = BOT_ID) -> dict[str, Any]:
+def dm_channel(channel_id: int, recipient: dict[str, Any]) -> dict[str, Any]:
+    """A DM channel as ``POST /users/@me/channels`` returns it."""
+    return {
+        "id": str(channel_id),
+        "type": DM_CHANNEL,
+        "last_message_id": None,
+        "flags": 0,
+        "recipients": [recipient],
+    }
+
+
+def thread(
+    thread_id: int,
+    parent_id: int,
+    name: str,
+    owner_id: int = BOT_ID,
+    *,
+    timestamp: str | None = None,
+) -> dict[str, Any]:
     return {
         "id": str(thread_id),
         "type": PUBLIC_THREAD,
@@ -113,13 +158,13 @@ def thread(thread_id: int, parent_id: int, name: str, owner_id: int = BOT_ID) ->
         "thread_metadata": {
             "archived": False,
             "auto_archive_duration": 1440,
-            "archive_timestamp": now(),
+            "archive_timestamp": timestamp or now(),
             "locked": False,
         },
     }
 
 
-def guild_create() -> dict[str, Any]:
+def guild_create(channels: dict[int, str] | None = None) -> dict[str, Any]:
     return {
         "id": str(GUILD_ID),
         "name": "Test Server",
@@ -153,7 +198,9 @@ def guild_create() -> dict[str, Any]:
                 "flags": 0,
             },
         ],
-        "channels": [text_channel()],
+        "channels": [
+            text_channel(cid, name) for cid, name in (channels or {CHANNEL_ID: "general"}).items()
+        ],
         "threads": [],
         "members": [member(BOT_USER)],
         "voice_states": [],
@@ -194,13 +241,14 @@ def message(
     webhook_id: int | None = None,
     message_id: int | None = None,
     components: list[dict[str, Any]] | None = None,
+    timestamp: str | None = None,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": str(message_id or new_id()),
         "channel_id": str(channel_id),
         "author": author,
         "content": content,
-        "timestamp": now(),
+        "timestamp": timestamp or now(),
         "edited_timestamp": None,
         "tts": False,
         "mention_everyone": mention_everyone,
@@ -231,8 +279,10 @@ def interaction(
     guild: bool = True,
     channel_id: int = CHANNEL_ID,
     message_data: dict[str, Any] | None = None,
+    interaction_id: int | None = None,
+    channel_name: str = "general",
 ) -> dict[str, Any]:
-    interaction_id = new_id()
+    interaction_id = interaction_id or new_id()
     payload: dict[str, Any] = {
         "id": str(interaction_id),
         "application_id": str(APP_ID),
@@ -250,7 +300,7 @@ def interaction(
         payload["guild_id"] = str(GUILD_ID)
         payload["guild_locale"] = "en-US"
         payload["guild"] = {"id": str(GUILD_ID), "locale": "en-US", "features": []}
-        payload["channel"] = text_channel(channel_id)
+        payload["channel"] = text_channel(channel_id, channel_name)
         payload["member"] = member(who)
         payload["authorizing_integration_owners"] = {"0": str(GUILD_ID)}
         payload["context"] = 0
@@ -264,9 +314,11 @@ def interaction(
     return payload
 
 
-def slash(name: str, options: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+def slash(
+    name: str, options: dict[str, Any], *, command_id: int | None = None, **kwargs: Any
+) -> dict[str, Any]:
     data = {
-        "id": str(new_id()),
+        "id": str(command_id or new_id()),
         "name": name,
         "type": 1,
         "options": [{"name": key, "type": 3, "value": value} for key, value in options.items()],

@@ -1,7 +1,9 @@
 """A local Discord on 127.0.0.1: the REST API under ``/api/v10`` and the gateway at ``/gateway``.
 
 The real discord.py client talks to it over HTTP and WebSocket exactly as it would to Discord.
-It records every REST call and gateway frame so tests assert on what went over the wire.
+It records every REST call (with its answer) and gateway frame so tests assert on what went
+over the wire, and keeps the messages it holds, so a button can be pressed on one later. It
+listens on 127.0.0.1 only. ``todobot simulate discord`` and the e2e tests both use it.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.e2e.discord import payloads as p
+from adapters.discord.simulation import payloads as p
+from adapters.discord.simulation.world import World
 
+# The only token the fake accepts: a fixed fake, never a real one.
 TOKEN = "fake-discord-token"
 MESSAGE_CONTENT = 1 << 15
 PRIVILEGED = MESSAGE_CONTENT | (1 << 1) | (1 << 8)  # content, members, presences
@@ -34,6 +39,7 @@ class Call:
     body: Any
     at: float
     status: int = 200
+    answer: Any = None
 
     @property
     def content(self) -> str:
@@ -52,7 +58,14 @@ class Gateway:
 
 
 class FakeDiscord:
-    def __init__(self, *, privileged_allowed: int = 0, heartbeat_ms: int = 1000) -> None:
+    def __init__(
+        self,
+        *,
+        privileged_allowed: int = 0,
+        heartbeat_ms: int = 1000,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.world = World(clock)
         self.privileged_allowed = privileged_allowed
         self.heartbeat_ms = heartbeat_ms
         self.calls: list[Call] = []
@@ -112,9 +125,27 @@ class FakeDiscord:
         assert self._ws is not None, "the bot is not connected"
         if event == "MESSAGE_CREATE":
             self._last_message = data
+        self.world.heard(event, data)
         self._seq += 1
         await self._send({"op": 0, "t": event, "s": self._seq, "d": data})
         return time.monotonic()
+
+    @property
+    def dispatched(self) -> int:
+        """How many DISPATCH events the gateway has sent."""
+        return self._seq
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None and not self._ws.closed
+
+    async def add_channel(self, channel_id: int, name: str) -> None:
+        """A new text channel in the server; the bot hears of it as Discord tells it."""
+        if channel_id in self.world.channels:
+            return
+        self.world.channels[channel_id] = name
+        if self.connected:
+            await self.dispatch("CHANNEL_CREATE", p.text_channel(channel_id, name))
 
     async def request_reconnect(self) -> None:
         """Ask the bot to reconnect (op 7); it RESUMEs and gets the last message again."""
@@ -172,7 +203,8 @@ class FakeDiscord:
         return ws
 
     async def _on_frame(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
-        op, data = frame["op"], frame.get("d")
+        op = frame["op"]
+        data: Any = frame.get("d")
         if op == 1:
             self.gateway.heartbeats += 1
             await self._send({"op": 11})
@@ -186,7 +218,7 @@ class FakeDiscord:
             else:
                 shard = data.get("shard", [0, 1])
                 await self.dispatch("READY", p.ready(self.gateway_url, shard))
-                await self.dispatch("GUILD_CREATE", p.guild_create())
+                await self.dispatch("GUILD_CREATE", p.guild_create(self.world.channels))
                 self.guild_ready.set()
         elif op == 6:
             self.gateway.resumes.append(data)
@@ -241,6 +273,7 @@ class FakeDiscord:
             return web.Response(status=204)
         if isinstance(result, web.Response):
             return result
+        call.answer = result
         return _json(result)
 
     def _error(self, call: Call, status: int, data: dict[str, Any]) -> web.Response:
@@ -282,7 +315,7 @@ class FakeDiscord:
         return [
             {
                 **command,
-                "id": str(p.new_id()),
+                "id": str(self.world.ids.next()),
                 "application_id": str(p.APP_ID),
                 "version": "1",
                 **({"guild_id": guild.group(1)} if guild else {}),
@@ -291,32 +324,22 @@ class FakeDiscord:
         ]
 
     async def _open_dm(self, call: Call) -> Any:
-        recipient = int(call.body["recipient_id"])
-        who = p.user(recipient, f"user{recipient}")
-        return {"id": str(p.DM_CHANNEL_ID), "type": 1, "recipients": [who], "last_message_id": None}
+        user_id = int((call.body or {})["recipient_id"])
+        return p.dm_channel(self.world.dm_for(user_id), p.user(user_id, f"user{user_id}"))
 
     async def _typing(self, call: Call) -> Any:
         return None
 
     async def _create_message(self, call: Call) -> Any:
-        channel_id = int(call.path.split("/")[2])
-        return self._bot_message(call, channel_id)
-
-    def _bot_message(self, call: Call, channel_id: int) -> dict[str, Any]:
-        data = p.message(
-            call.content,
-            author=p.BOT_USER,
-            channel_id=channel_id,
-            guild=channel_id != p.DM_CHANNEL_ID,
-            components=(call.body or {}).get("components"),
-        )
-        return data
+        return self.world.bot_message(call.body, int(call.path.split("/")[2]))
 
     async def _start_thread(self, call: Call) -> Any:
         _, _, channel_id, _, message_id, _ = call.path.split("/")
-        data = p.thread(int(message_id), int(channel_id), call.body["name"])
-        # Discord announces the new thread on the gateway as well as in the response.
-        await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})
+        data = self.world.thread_from(int(message_id), int(channel_id), call.body["name"])
+        # Discord announces the new thread on the gateway (to a bot still connected to it) as
+        # well as in the response.
+        if self.connected:
+            await self.dispatch("THREAD_CREATE", {**data, "newly_created": True})
         return data
 
     async def _callback(self, call: Call) -> Any:
@@ -334,10 +357,10 @@ class FakeDiscord:
         }
 
     async def _followup(self, call: Call) -> Any:
-        return self._bot_message(call, p.CHANNEL_ID)
+        return self.world.followup(call.path.split("/")[3], call.body)
 
     async def _edit_original(self, call: Call) -> Any:
-        return self._bot_message(call, p.CHANNEL_ID)
+        return self.world.edit_original(call.path.split("/")[3], call.body)
 
 
 def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

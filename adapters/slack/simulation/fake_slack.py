@@ -1,7 +1,9 @@
 """A local fake of the Slack Web API, response_url endpoints and the Socket Mode WebSocket.
 
 It speaks the wire format the real ``slack_sdk`` clients use (JSON or form bodies, query
-strings, ``{"ok": ...}`` answers, ``429`` with ``Retry-After``) and records every call.
+strings, ``{"ok": ...}`` answers, ``429`` with ``Retry-After``) and records every call with
+the answer it gave. It listens on 127.0.0.1 only. ``todobot simulate slack`` and the e2e
+tests both run the real adapter against it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -19,6 +22,10 @@ from aiohttp import WSMsgType, web
 TEAM = "T1"
 BOT_USER = "UBOT"
 BOT_ID = "B1"
+# The only token the fake accepts: a fixed fake, never a real one.
+BOT_TOKEN = "xoxb-test"
+# Message timestamps when no clock is given (the tests'): any fixed second will do.
+DEFAULT_EPOCH = 1_700_000_000
 
 
 @dataclass
@@ -27,6 +34,7 @@ class Call:
     args: dict[str, Any]
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    answer: dict[str, Any] | None = None
 
 
 @dataclass
@@ -39,7 +47,8 @@ class Failure:
 class FakeSlack:
     """``url`` is the Web API base (…/api/); ``response_url(name)`` a fake response_url."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, clock: Callable[[], datetime] | None = None) -> None:
+        self._clock = clock
         self.calls: list[Call] = []
         self.responses: dict[str, list[dict[str, Any]]] = {}
         self.timezones: dict[str, str] = {}
@@ -47,7 +56,10 @@ class FakeSlack:
         self.delays: dict[str, float] = {}
         self.closed_dms: set[str] = set()  # users whose DM cannot be opened
         self.gone_users: set[str] = set()  # users who left the workspace
+        # A method whose gate is here waits for it to be set before answering.
+        self.gates: dict[str, asyncio.Event] = {}
         self.socket_acks: list[dict[str, Any]] = []
+        self.socket_closed = False  # the app closed its Socket Mode connection
         self.socket_envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -111,17 +123,26 @@ class FakeSlack:
                 args.update(await request.json())
             else:
                 args.update(dict(await request.post()))
-        await self._record(Call(method, args, dict(request.headers)))
+        call = Call(method, args, dict(request.headers))
+        await self._record(call)
         await asyncio.sleep(self.delays.get(method, 0))
+        if method in self.gates:
+            await self.gates[method].wait()
         pending = self.failures.get(method)
         if pending:
             failure = pending.pop(0)
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
-        if request.headers.get("Authorization") != "Bearer xoxb-test" and method != (
+        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}" and method != (
             "apps.connections.open"
         ):
             return web.json_response({"ok": False, "error": "invalid_auth"})
-        return web.json_response(self._answer(method, args))
+        call.answer = self._answer(method, args)
+        return web.json_response(call.answer)
+
+    def next_ts(self) -> str:
+        """A message ``ts`` as Slack makes them: epoch seconds of the clock, then a sequence."""
+        seconds = int(self._clock().timestamp()) if self._clock else DEFAULT_EPOCH
+        return f"{seconds}.{next(self._ts):06d}"
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         answers: dict[str, Callable[[], dict[str, Any]]] = {
@@ -137,14 +158,14 @@ class FakeSlack:
             "chat.postMessage": lambda: {
                 "ok": True,
                 "channel": args.get("channel"),
-                "ts": f"1700000000.{next(self._ts):06d}",
+                "ts": self.next_ts(),
             },
             "chat.update": lambda: {
                 "ok": True,
                 "channel": args.get("channel"),
                 "ts": args.get("ts"),
             },
-            "chat.postEphemeral": lambda: {"ok": True, "message_ts": "1700000001.000001"},
+            "chat.postEphemeral": lambda: {"ok": True, "message_ts": self.next_ts()},
             "views.publish": lambda: {"ok": True, "view": {"id": "VHOME"}},
             "views.open": lambda: {"ok": True, "view": {"id": "VMODAL"}},
             "users.info": lambda: self._user(str(args.get("user"))),
@@ -167,7 +188,7 @@ class FakeSlack:
             return {"ok": False, "error": "cannot_dm_bot"}
         if users in self.gone_users:
             return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "channel": {"id": f"D{users}"}}
+        return {"ok": True, "channel": {"id": dm_channel(users.split(",")[0])}}
 
     def _user(self, user: str) -> dict[str, Any]:
         return {
@@ -197,6 +218,7 @@ class FakeSlack:
             done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
             if getter not in done:
                 getter.cancel()
+                self.socket_closed = True
                 break
             await ws.send_json(getter.result())
         return ws
@@ -206,3 +228,8 @@ class FakeSlack:
             if message.type == WSMsgType.TEXT:
                 self.socket_acks.append(json.loads(message.data))
                 await self._record(Call("socket:ack", json.loads(message.data), {}))
+
+
+def dm_channel(user: str) -> str:
+    """The id of the DM channel between the app and ``user`` (Slack's start with ``D``)."""
+    return "D" + user.removeprefix("U")

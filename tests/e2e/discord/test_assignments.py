@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.discord.reminders import DiscordNotifier
+from adapters.discord.simulation import payloads as p
+from adapters.discord.simulation.fake_discord import FakeDiscord
 from bot.agents.rules import RulesAgent
 from bot.chat import utc_now
 from bot.identity import UserRef
 from bot.reminders import ReminderScheduler
 from bot.tasks import TaskQuery
 from storage.sql import SqlStorage
-from tests.e2e.discord import payloads as p
 from tests.e2e.discord.conftest import Running, settings_for
-from tests.e2e.discord.fake_discord import FakeDiscord
 from tests.e2e.discord.test_reminders import custom_ids, sent_messages
 
 pytestmark = pytest.mark.e2e
@@ -65,7 +65,8 @@ async def test_assign_notice_once_and_decline_by_the_assignee_only(
     report = await deliver(fake, sqlite_storage, 1)
     assert [(str(n.to), n.kind) for n in report.sent] == [(f"discord:{p.BOB_ID}", "assigned")]
     dm = sent_messages(fake)[-1]
-    assert dm.path == f"/channels/{p.DM_CHANNEL_ID}/messages" and "order chairs" in dm.content
+    assert dm.path == f"/channels/{fake.world.dm_for(p.BOB_ID)}/messages"
+    assert "order chairs" in dm.content
     assert custom_ids(dm) == [f"todo:done:{p.BOB_ID}:1", f"todo:decline:{p.BOB_ID}:1"]
     assert (await deliver(fake, sqlite_storage, 2)).sent == []
 

@@ -13,13 +13,13 @@ from adapters.slack.assignments import DECLINE_ACTION
 from adapters.slack.client import build_web_client
 from adapters.slack.mapping import user_ref
 from adapters.slack.reminders import SlackNotifier
+from adapters.slack.simulation import payloads
+from adapters.slack.simulation.fake_slack import TEAM, dm_channel
 from bot.agents.rules import RulesAgent
 from bot.chat import utc_now
 from bot.reminders import ReminderScheduler
 from bot.tasks import TaskQuery
-from tests.e2e.slack import payloads
 from tests.e2e.slack.conftest import BOT_TOKEN, SlackHarness, slack_settings
-from tests.e2e.slack.fake_slack import TEAM
 from tests.e2e.slack.test_events import open_titles
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +60,7 @@ async def test_the_assignee_is_told_once_and_the_giver_hears_the_decline(
     report = await run.run_once(utc_now())
     assert [(str(n.to), n.kind) for n in report.sent] == [(f"slack:{TEAM}:U2", "assigned")]
     notice = slack.fake.called("chat.postMessage")[-1]
-    assert notice.args["channel"] == "DU2" and "order chairs" in notice.args["text"]
+    assert notice.args["channel"] == dm_channel("U2") and "order chairs" in notice.args["text"]
     buttons = [
         e["action_id"]
         for b in notice.args["blocks"]
@@ -71,11 +71,15 @@ async def test_the_assignee_is_told_once_and_the_giver_hears_the_decline(
     assert (await run.run_once(utc_now() + timedelta(minutes=1))).sent == []
 
     # The giver cannot decline for the assignee; the assignee can.
-    by_giver = payloads.block_action(DECLINE_ACTION, "U2:1", user="U1", container=in_dm("DU2"))
+    by_giver = payloads.block_action(
+        DECLINE_ACTION, "U2:1", user="U1", container=in_dm(dm_channel("U2"))
+    )
     assert (await slack.interact(by_giver)).status == 200
     await slack.settle()
     assert await open_titles(slack, "U2") == ["order chairs"]
-    by_owner = payloads.block_action(DECLINE_ACTION, "U2:1", user="U2", container=in_dm("DU2"))
+    by_owner = payloads.block_action(
+        DECLINE_ACTION, "U2:1", user="U2", container=in_dm(dm_channel("U2"))
+    )
     assert (await slack.interact(by_owner)).status == 200
     await slack.settle()
     assert await open_titles(slack, "U2") == []

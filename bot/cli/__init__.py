@@ -123,18 +123,32 @@ def build_parser() -> argparse.ArgumentParser:
     pending = reminders_sub.add_parser("list", help="a person's pending reminders")
     pending.add_argument("--user", required=True, metavar="REF", help="whose reminders to show")
 
-    users = sub.add_parser("users", help="link, export or forget people (operators)")
-    users_sub = users.add_subparsers(dest="users_command", required=True)
-    link = users_sub.add_parser("link", help="join two identities into one person")
-    link.add_argument("--user", required=True)
-    link.add_argument("--with", dest="other", required=True)
-    link.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
-    forget = users_sub.add_parser("forget", help="delete a person and all their data")
-    forget.add_argument("--user", required=True)
-    forget.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
-    users_sub.add_parser("export", help="everything stored about a person, as JSON").add_argument(
-        "--user", required=True
+    users = sub.add_parser(
+        "users",
+        help="link, export or forget people (operators)",
+        description="Act on a person's identities and data. Link and forget ask first; "
+        "without a terminal they need --yes.",
     )
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    link = users_sub.add_parser(
+        "link", help="join two identities into one person", description="One list everywhere."
+    )
+    link.add_argument("--user", required=True, metavar="REF", help="the person to keep")
+    link.add_argument(
+        "--with", dest="other", required=True, metavar="REF", help="the identity to join in"
+    )
+    link.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    forget = users_sub.add_parser(
+        "forget",
+        help="delete a person and all their data",
+        description="Tasks they assigned stay with their owners, anonymised.",
+    )
+    forget.add_argument("--user", required=True, metavar="REF", help="whom to forget")
+    forget.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    export_data = users_sub.add_parser(
+        "export", help="everything stored about a person, as JSON", description="As JSON."
+    )
+    export_data.add_argument("--user", required=True, metavar="REF", help="whose data")
 
     mcp = sub.add_parser(
         "mcp",

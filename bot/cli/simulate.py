@@ -22,10 +22,12 @@ from typing import Any, Protocol, TextIO
 
 from bot import dates
 from bot.chat import ChatService
+from bot.cli.reminders import scheduler_settings
 from bot.cli.simulate_script import ClockMove, Script, Speaker
 from bot.cli.wiring import chat_service, opened_storage
 from bot.config import Settings
 from bot.errors import InvalidInput, UserFacingError
+from bot.reminders import Notifier, ReminderScheduler
 
 # A Monday morning, so "tomorrow" and "friday" mean the same thing in every run.
 DEFAULT_START = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
@@ -53,6 +55,17 @@ class Simulation(Protocol):
     async def collect_now(self) -> list[dict[str, Any]]: ...
 
     def render(self, lines: list[dict[str, Any]]) -> list[str]: ...
+
+    def notifier(self) -> Notifier: ...
+
+
+async def deliver_due(scheduler: ReminderScheduler, now: datetime) -> list[str]:
+    """Run the reminder scheduler once at ``now``; a line for each notice not delivered."""
+    report = await scheduler.run_once(now)
+    return [
+        f"a reminder for {notice.to if notice else '?'} was not delivered: {reason}"
+        for notice, reason in report.failed
+    ]
 
 
 class SimulationClock:
@@ -100,6 +113,12 @@ async def run_simulation(
                 options.platform, chat, settings, clock, options.tz, real_data
             ) as simulation,
         ):
+            scheduler = ReminderScheduler(
+                storage=storage,
+                notifiers={options.platform: simulation.notifier()},
+                settings=scheduler_settings(settings),
+                clock=clock.now,
+            )
             out = Output(stdout, as_json=options.as_json, echo=not interactive)
             if interactive:
                 out.note(f"todobot simulated {options.platform} — 'help' for what to type.")
@@ -125,9 +144,12 @@ async def run_simulation(
                     if isinstance(read, ClockMove):
                         clock.move_to(read.until)
                         out.clock(clock.now(), tz)
-                        # Reminders that fall due as the clock passes them are delivered here
-                        # once the reminder scheduler exists (see README, "Simulated events").
+                        # What fell due by the time the clock lands is delivered then, once,
+                        # by the same scheduler and notifier as in production.
+                        failed = await deliver_due(scheduler, clock.now())
                         out.calls(number, await simulation.collect_now(), simulation, quiet=True)
+                        for reason in failed:
+                            out.refused(number, line, reason, echoed=True)
                         continue
                     out.calls(number, await simulation.send(read, number), simulation)
                 except UserFacingError as exc:

@@ -49,6 +49,10 @@ def task_json(task: Task, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
     }
 
 
+# The name of the entry ``remember`` adds to a turn's calls (no tool has this name).
+STATE_ENTRY = "conversation_state"
+
+
 class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools):
     """The task tools bound to one speaker at one moment.
 
@@ -115,6 +119,12 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools):
             self.changed = True
         return self._record(name, parsed_args, result)
 
+    def remember(self, state: Mapping[str, Any]) -> None:
+        """Keep what the conversation now waits for (a yes/no, more tasks) with the turn's
+        calls, as data, so the next turn reads it instead of comparing reply text. Recorded as
+        a ``conversation_state`` entry; it runs no tool and changes nothing."""
+        self._record(STATE_ENTRY, dict(state), {"ok": True})
+
     def _record(self, name: str, arguments: dict[str, Any], result: dict[str, Any]) -> ToolCall:
         call = ToolCall(name=name, arguments=arguments, result=result)
         self.calls.append(call)
@@ -138,7 +148,7 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools):
                 limit=1000,
             )
             try:
-                return resolve_by_words(candidates, args.query)
+                return resolve_by_words(candidates, args.query, prefer=prefer)
             except TaskNotFound:
                 if status == "all":
                     raise

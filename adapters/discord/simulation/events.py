@@ -18,7 +18,6 @@ from adapters.discord.simulation import payloads as p
 from adapters.discord.simulation.fake_discord import FakeDiscord
 from bot.errors import InvalidInput
 
-_CUSTOM_ID_NUMBER = re.compile(r":(\d{1,9})$")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 
 
@@ -245,13 +244,15 @@ def buttons_of(message: Mapping[str, Any]) -> list[Button]:
             if part.get("type") != 2 or not part.get("custom_id"):
                 continue
             label = str(part.get("label") or "")
-            number = _CUSTOM_ID_NUMBER.search(str(part["custom_id"]))
+            # The task number is the last number in the id (todo:done:<owner>:<n>,
+            # todo:snooze:<owner>:<n>:h); the owner comes before it.
+            numbers = [x for x in str(part["custom_id"]).split(":") if x.isdigit()]
             found.append(
                 Button(
                     dict(message),
                     str(part["custom_id"]),
                     (label.split() or ["button"])[0].lower(),
-                    int(number[1]) if number else None,
+                    int(numbers[-1]) if len(numbers) >= 2 else None,
                     bool(part.get("disabled")),
                     label,
                 )

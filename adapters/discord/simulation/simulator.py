@@ -17,6 +17,7 @@ from typing import Any
 
 from adapters.discord.client import TodoBot
 from adapters.discord.endpoints import discord_endpoints
+from adapters.discord.reminders import DiscordNotifier
 from adapters.discord.simulation.events import EventBuilder
 from adapters.discord.simulation.fake_discord import MESSAGE_CONTENT, TOKEN, Call, FakeDiscord
 from adapters.discord.simulation.payloads import Snowflakes
@@ -142,6 +143,11 @@ class DiscordSimulation:
     async def collect_now(self) -> list[dict[str, Any]]:
         await self.settle()
         return self.collect()
+
+    def notifier(self) -> DiscordNotifier:
+        """Reminders as production sends them: ``DiscordNotifier``, here on the running bot."""
+        assert self._bot is not None
+        return DiscordNotifier(self._bot)
 
     def render(self, lines: list[dict[str, Any]]) -> list[str]:
         if not lines and self.events.blanked:

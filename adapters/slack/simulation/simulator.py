@@ -19,6 +19,8 @@ from typing import Any
 
 import aiohttp
 
+from adapters.slack.client import build_web_client
+from adapters.slack.reminders import SlackNotifier
 from adapters.slack.server import SlackService
 from adapters.slack.simulation import payloads
 from adapters.slack.simulation.calls import CallReport
@@ -27,7 +29,7 @@ from adapters.slack.simulation.render import Places, render_calls
 from adapters.slack.simulation.requests import RequestBuilder, SlackRequest
 from adapters.slack.simulation.screen import Screen
 from bot.chat import ChatService
-from bot.config import Settings
+from bot.config import Settings, SlackSettings
 from bot.errors import InvalidInput, PlatformError
 
 START_SECONDS = 30.0
@@ -80,10 +82,7 @@ class SlackSimulation:
 
     async def _start_app(self) -> None:
         port = _free_port()
-        slack = self._settings.slack.model_copy(
-            update={"api_url": self.fake.url, "mode": "http", "http_host": "127.0.0.1"}
-        )
-        settings = self._settings.model_copy(update={"slack": slack})
+        settings = self._settings.model_copy(update={"slack": self._slack_settings()})
         env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": payloads.SIGNING_SECRET}
         self._service = SlackService(self._chat, settings, port=port, env=env)
         self._task = asyncio.create_task(self._service.run(), name="simulated slack app")
@@ -95,6 +94,11 @@ class SlackSimulation:
             while not await self._healthy():  # noqa: ASYNC110
                 await asyncio.sleep(0.02)
         self.report.seen = len(self.fake.calls)  # start-up is not an event's doing
+
+    def _slack_settings(self) -> SlackSettings:
+        return self._settings.slack.model_copy(
+            update={"api_url": self.fake.url, "mode": "http", "http_host": "127.0.0.1"}
+        )
 
     async def _healthy(self) -> bool:
         assert self._task is not None and self._session is not None
@@ -144,6 +148,10 @@ class SlackSimulation:
                 + ("no listener for it" if problems[0] == 404 else "see the log")
             )
         return calls
+
+    def notifier(self) -> SlackNotifier:
+        """Reminders as production sends them: ``SlackNotifier`` with its own Web API client."""
+        return SlackNotifier(build_web_client(BOT_TOKEN, self._slack_settings()))
 
     def render(self, lines: list[dict[str, Any]]) -> list[str]:
         """``lines`` as people would see them in Slack."""

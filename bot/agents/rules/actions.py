@@ -1,22 +1,21 @@
 """Carrying out an understood intent through the task tools, and wording the outcome.
 
-Everything goes through ``tools.call`` (or, for undo only, the toolbox's ``restore_task``).
-References by words are resolved here, against the person's whole list, with the strict
-matching of ``refs.pick``: when words fit several tasks or none, nothing changes and the
-reply says so.
+Everything goes through ``tools.call`` (or, for undo only, the toolbox's ``restore_task``);
+which task a reference means is decided in ``lookup`` with the tools' own matcher.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
-from bot.agent import AgentTurn, Tools
 from bot.agents.rules import reminding_replies, replies
 from bot.agents.rules.assigning import TeamRequest, perform_team_request
 from bot.agents.rules.intents import (
     AddTasks,
+    AllTasks,
+    Answer,
     Complete,
     Delete,
     Intent,
@@ -32,14 +31,14 @@ from bot.agents.rules.intents import (
     Undo,
     Update,
 )
+from bot.agents.rules.lookup import TaskLookup
 from bot.agents.rules.paging import continued_list
-from bot.agents.rules.refs import Scored, last_task_number, narrow, pick, query_words, score
 from bot.agents.rules.reminding import keep_reminder, perform_timing
+from bot.agents.rules.state import confirmation, last_state
 from bot.agents.rules.undo import plan_undo
 from bot.agents.rules.when import shift
 from bot.conversations import ToolCall
 from bot.tasks import TITLE_MAX
-from bot.tools.schemas import LIST_PAGE_MAX
 
 Task = Mapping[str, Any]
 
@@ -53,13 +52,8 @@ class RestoringTools(Protocol):
     ) -> ToolCall: ...
 
 
-class Performer:
+class Performer(TaskLookup):
     """Runs one intent for one turn."""
-
-    def __init__(self, turn: AgentTurn, tools: Tools) -> None:
-        self._turn = turn
-        self._tools = tools
-        self._all: list[Task] | None = None
 
     async def perform(self, intent: Intent) -> str:
         match intent:
@@ -81,6 +75,10 @@ class Performer:
                     lines.append(await self.perform(change))
                     self._all = None  # the list changed; read it again for the next words
                 return "\n".join(lines)
+            case AllTasks():
+                return await self._all_tasks(intent)
+            case Answer():
+                return await self._answer(intent)
             case SetTimezone():
                 return await self._set_timezone(intent.timezone)
             case Smalltalk(kind="today"):
@@ -94,22 +92,11 @@ class Performer:
             case TeamRequest():
                 return await perform_team_request(intent, self._call)
 
-    # --- tools ---------------------------------------------------------------------------
-
-    async def _call(self, name: str, arguments: dict[str, Any]) -> Mapping[str, Any]:
-        call = await self._tools.call(name, arguments)
-        return call.result
-
-    async def _everything(self) -> list[Task]:
-        if self._all is None:
-            result = await self._call("list_tasks", {"status": "all", "page_size": LIST_PAGE_MAX})
-            self._all = list(result.get("tasks", [])) if result.get("ok") else []
-        return self._all
-
     # --- intents -------------------------------------------------------------------------
 
     async def _add(self, intent: AddTasks) -> str:
         if not intent.tasks:
+            self._remember({"awaiting": "tasks"})
             return replies.nothing_to_add()
         for new in intent.tasks:
             if len(new.title) > TITLE_MAX:
@@ -194,6 +181,8 @@ class Performer:
         return "\n".join(lines)
 
     async def _update(self, intent: Update) -> str:
+        if intent.otherwise is not None and not await self._fits_any(intent.ref):
+            return await self._add(intent.otherwise)
         numbers, problem = await self._resolve(intent.ref, prefer="open", action="change")
         if problem:
             return problem
@@ -205,7 +194,7 @@ class Performer:
             if intent.priority is not None:
                 arguments["priority"] = intent.priority.value
             if intent.due is not None:
-                arguments["due"] = await self._moved_due(number, intent.due)
+                arguments["due"] = await self._moved_due(number, intent.due, intent.time_only)
             if intent.clear_due:
                 arguments["clear_due"] = True
             if intent.note is not None:
@@ -221,13 +210,18 @@ class Performer:
                 lines.append(str(result.get("message", "")))
         return "\n".join(lines)
 
-    async def _moved_due(self, number: int, due: str) -> str:
+    async def _moved_due(self, number: int, due: str, time_only: bool = False) -> str:
         """A new due date for ``number``; moving a timed task to another day keeps its time
-        ("move the 3pm dentist to friday")."""
-        if len(due) != 10:
-            return due
+        ("move the 3pm dentist to friday"), a new time alone keeps its day ("… to 2pm")."""
         task = next((t for t in await self._everything() if t["number"] == number), None)
         current = task.get("due") if task else None
+        if time_only and current:
+            day = current[:10]
+            if len(current) != 10:
+                day = datetime.fromisoformat(current).astimezone(self._turn.tz).date().isoformat()
+            return f"{day}{due[10:]}"
+        if len(due) != 10:
+            return due
         if not current or len(current) == 10:
             return due
         moment = datetime.fromisoformat(current).astimezone(self._turn.tz)
@@ -238,6 +232,12 @@ class Performer:
         local_now = self._turn.now.astimezone(self._turn.tz)
         task = next((t for t in await self._everything() if t["number"] == number), None)
         due = task.get("due") if task else None
+        if unit in ("hour", "minute"):  # "an hour later": the time moves (from now if none)
+            if due and len(due) == 10:
+                return str(due)  # a day without a time has no hour to move
+            start = datetime.fromisoformat(due).astimezone(self._turn.tz) if due else local_now
+            moved = start.replace(tzinfo=None) + timedelta(**{f"{unit}s": amount})
+            return moved.strftime("%Y-%m-%dT%H:%M")
         if not due:
             return shift(local_now.date(), amount, unit).isoformat()
         if len(due) == 10:
@@ -245,6 +245,41 @@ class Performer:
         moment = datetime.fromisoformat(due).astimezone(self._turn.tz)
         day = shift(moment.date(), amount, unit)
         return f"{day.isoformat()}T{moment.hour:02d}:{moment.minute:02d}"
+
+    async def _all_tasks(self, intent: AllTasks) -> str:
+        """Every open task (every task, for delete) minus the excluded ones. Completing all
+        and deleting ask first; the question's answer arrives as ``Answer`` next turn."""
+        everything = await self._everything()
+        kept: set[int] = set()
+        for ref in intent.excluded:
+            numbers, problem = await self._resolve(ref, prefer="any", action="leave out")
+            if problem:
+                return problem
+            kept.update(numbers)
+        pool = [t for t in everything if intent.action == "delete" or not t.get("completed")]
+        unknown = kept - {t["number"] for t in everything}
+        if unknown:
+            return replies.not_found(", ".join(f"#{n}" for n in sorted(unknown)))
+        targets = [t["number"] for t in pool if t["number"] not in kept]
+        if not targets:
+            return replies.nothing_left(intent.action)
+        if intent.action == "delete" or not kept:
+            self._remember({"confirm": intent.action, "numbers": targets})
+            return replies.confirm_all(intent.action, len(targets), kept=sorted(kept))
+        return await self._perform_on(intent.action, targets)
+
+    async def _answer(self, intent: Answer) -> str:
+        asked = confirmation(last_state(self._turn))
+        if asked is None:
+            return replies.small_talk("ack", "")
+        if not intent.yes:
+            return replies.left_alone()
+        return await self._perform_on(*asked)
+
+    async def _perform_on(self, action: str, numbers: Sequence[int]) -> str:
+        refs = TaskRef(numbers=tuple(numbers))
+        change = Complete(refs) if action == "complete" else Delete(refs)
+        return await self._simple_change(change)
 
     async def _remove_completed(self) -> str:
         result = await self._call("list_tasks", {"status": "completed"})
@@ -279,46 +314,6 @@ class Performer:
 
     async def _resolve_open(self, ref: TaskRef, action: str) -> tuple[list[int], str]:
         return await self._resolve(ref, prefer="open", action=action)
-
-    async def _resolve(
-        self, ref: TaskRef, *, prefer: str, action: str, loose: bool = False
-    ) -> tuple[list[int], str]:
-        """Task numbers ``ref`` means, or an explanation of why there are none."""
-        if ref.numbers:
-            return list(ref.numbers), ""
-        if ref.pronoun:
-            number = last_task_number(self._turn)
-            return ([number], "") if number is not None else ([], replies.which_task(action))
-        words = query_words(ref.words)
-        if not words:
-            return [], replies.which_task(action)
-        scored = [
-            s
-            for t in await self._everything()
-            if (
-                s := score(
-                    words,
-                    number=t["number"],
-                    title=t["title"],
-                    description=t.get("description") or "",
-                    completed=bool(t.get("completed")),
-                )
-            )
-            is not None
-        ]
-        choice = pick(scored, prefer=prefer, loose=loose)
-        if choice.number is not None:
-            return [choice.number], ""
-        narrowed = narrow(choice.candidates, ref.context, await self._everything())
-        if narrowed is not None:
-            return [narrowed], ""
-        if choice.candidates:
-            return [], replies.ambiguous(ref.words, _names(choice.candidates))
-        return [], replies.not_found(ref.words)
-
-
-def _names(candidates: Sequence[Scored]) -> list[tuple[int, str]]:
-    return [(c.number, c.title) for c in candidates]
 
 
 def _undo_line(snapshot: Mapping[str, Any] | None, result: Mapping[str, Any]) -> str:

@@ -20,8 +20,8 @@ from bot.agents.rules.when import find_due
 from bot.tasks import Priority
 
 _LIST_HEADER = re.compile(
-    r"^(?:(?:these|those|the\s+following|following|both|a\s+few\s+(?:things|tasks)|"
-    r"some\s+(?:things|tasks)|(?:these|the\s+following|some|a\s+few|my|multiple|several|both|"
+    r"^(?:(?:these|those|the\s+following|following|both|a\s+few\s+(?:new\s+)?(?:things|tasks|ones)|"
+    r"some\s+(?:new\s+)?(?:things|tasks|ones)|(?:these|the\s+following|some|a\s+few|my|multiple|several|both|"
     r"\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:tasks|items|todos|to-?dos|"
     r"things|reminders))\b(?P<rest>[^:\n]*)[:\n-]\s*)",
     re.IGNORECASE,
@@ -29,7 +29,7 @@ _LIST_HEADER = re.compile(
 _QUOTED = re.compile(
     r"^\s*[\"“”'‘’`](?P<title>[^\"“”`]+?)[\"“”'‘’`](?=\s|$|[,.;:!?])(?P<rest>.*)$", re.DOTALL
 )
-_BULLET = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·◦▪+]|\d{1,2}[.)]|\[\s?\])\s*")
 _NOTE_MARKER = re.compile(
     r"\s*(?:[(\[]\s*|[,.;]\s*|\s[-–—]+\s*|[-–—]+\s*)?\b(?:notes?|details?|description|desc|"
     r"info|fyi|nb|p\.?s\.?|comment)\s*[:\-–—]\s*"
@@ -42,6 +42,7 @@ _NOTE_MARKER = re.compile(
 _COLON = re.compile(
     r"(?<!\d)(?<!\bre)(?<!\bfw)(?<!\bfwd):(?=\s)|(?<=\D)(?<!\bre):(?=\D)", re.IGNORECASE
 )
+_IN_SYMBOLS = re.compile(r"[{}$<>=/\\\[\]@]\S*$")
 _SETTING_LABEL = re.compile(
     r"\b(?:priority|prio|pri|due|deadline|due\s+date|date|when)\s*$", re.IGNORECASE
 )
@@ -56,6 +57,13 @@ _CONNECTOR_ONLY = re.compile(r"^[\s,.;:!?()\[\]&+–—-]*$")
 _ASIDE = re.compile(
     r"\s*[,;]\s+(?=(?:we'?re|i'?m|it'?s|they'?re|she'?s|he'?s|there'?s|that'?s|we|i|it|they|"
     r"because|since|cause|cuz|as\s+(?:i|we)|so\s+(?:i|we|that)|otherwise|or\s+else)\b)",
+    re.IGNORECASE,
+)
+# "fix the chair - glue is in the drawer": after a dash, a clause with its own verb is detail.
+_DASH_ASIDE = re.compile(
+    r"\s+[-–—]\s+(?=[\w'’]+(?:\s+[\w'’]+){0,3}\s+(?:is|are|was|were|has|have|needs?|"
+    r"should|must|can|will)\b|(?:it|they|we|i|that|he|she)(?:['’](?:s|re|m|ve|ll)|\s+(?:is|are|"
+    r"was|were|has|have|had))\b)",
     re.IGNORECASE,
 )
 _SENTENCE_STARTS = re.compile(
@@ -85,7 +93,9 @@ def parse_tasks(
         for item in items:
             tasks.extend(_one_item(item, now=now, split_commas=False))
     else:
-        tasks.extend(_one_item(items[0] if items else body, now=now, split_commas=True))
+        tasks.extend(
+            _one_item(items[0] if items else body, now=now, split_commas=True, plural=plural)
+        )
     if shared_priority or shared_due:
         tasks = [
             dataclasses.replace(t, priority=t.priority or shared_priority, due=t.due or shared_due)
@@ -109,6 +119,12 @@ def _explicit_items(body: str, *, plural: bool) -> list[str]:
         pieces = [p for p in pieces if p]
         if len(pieces) > 1:
             return pieces
+    quoted = _quoted_items(text)
+    if quoted:
+        return quoted
+    options = [p for p in _AFTER_OPTIONS.split(text) if p.strip()]
+    if len(options) > 1 and all(_WITH_OPTIONS.match(p) for p in options[:-1]):
+        return options  # "groceries (low) and taxes (high, friday)": options per item
     if ";" in text:
         pieces = [p.strip() for p in text.split(";")]
         # "'; DROP TABLE tasks; --" is one literal title: split only into real words.
@@ -117,13 +133,33 @@ def _explicit_items(body: str, *, plural: bool) -> list[str]:
     return [text]
 
 
+_QUOTED_ITEM = re.compile(r"[\"“'‘`]([^\"“”'‘’`]+)[\"”'’`]")
+_ONLY_JOINERS = re.compile(
+    r"^[\s,;&+]*(?:(?:and|or|plus)[\s,;&+]*)*(?:please|pls|thanks)?[\s.!]*$", re.I
+)
+_WITH_OPTIONS = re.compile(r"^\s*[^\W\d_][^()]*\([^()]*[^\W\d_][^()]*\)\s*$")
+_AFTER_OPTIONS = re.compile(r"(?<=\))\s*(?:,\s*(?:and\s+)?|\band\s+|&\s*|;\s*)(?=\S)")
+
+
+def _quoted_items(text: str) -> list[str]:
+    """ "'wash the car' and 'mow the lawn'": two or more quoted titles and only joiners."""
+    found = list(_QUOTED_ITEM.finditer(text))
+    if len(found) < 2 or not _ONLY_JOINERS.match(_QUOTED_ITEM.sub(" ", text[: found[-1].end()])):
+        return []
+    # What follows the last quote ("… for saturday") is said of every item.
+    tail = text[found[-1].end() :].strip()
+    return [f"“{m[1].strip()}” {tail}".strip() for m in found]
+
+
 def _inline_bullets(marker: str) -> re.Pattern[str]:
     if marker[0].isdigit():
         return re.compile(r"\s+\d{1,2}[.)]\s+")
     return re.compile(r"\s+" + re.escape(marker[0]) + r"\s+")
 
 
-def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
+def _one_item(
+    text: str, *, now: datetime, split_commas: bool, plural: bool = False
+) -> list[NewTask]:
     quoted = _QUOTED.match(text)
     if quoted:
         # A quoted title is taken as typed; only what follows the quotes is read.
@@ -145,14 +181,14 @@ def _one_item(text: str, *, now: datetime, split_commas: bool) -> list[NewTask]:
         if (p2 or f2) and _CONNECTOR_ONLY.match(d_rest):
             priority, found, description = priority or p2, found or f2, ""
     due = found.value if found else None
-    aside = _ASIDE.search(title)
+    aside = _ASIDE.search(title) or _DASH_ASIDE.search(title)
     if aside and not description:
         # "buy dog food, we're almost out": the clause after the comma says why, it is no title.
         title, description = title[: aside.start()], title[aside.end() :].strip()
     if not clean_title(title) and description:
         # "a task for friday: dentist" — the words before the colon were only settings.
         title, description = description, ""
-    pieces = _comma_items(title) if split_commas else [title]
+    pieces = _comma_items(title, plural=plural) if split_commas else [title]
     cut = priority is not None or found is not None or repeat is not None or lead is not None
     phrase = found.phrase if found else None
     return [
@@ -171,6 +207,8 @@ def _split_details(text: str) -> tuple[str, str]:
     for colon in _COLON.finditer(text):
         if _SETTING_LABEL.search(text[: colon.start()]):
             continue  # "prio: high", "due: friday" are settings, not details
+        if _IN_SYMBOLS.search(text[: colon.start()]) and not text[colon.end() :][:1].isspace():
+            continue  # "${jndi:ldap://x}", "http://…": part of what was typed
         if colon.start() > 0 and text[colon.end() :].strip():
             return text[: colon.start()], text[colon.end() :].strip()
         break
@@ -181,7 +219,7 @@ def _split_details(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _comma_items(title: str) -> list[str]:
+def _comma_items(title: str, *, plural: bool = False) -> list[str]:
     text = re.sub(r"\s+", " ", title).strip(" ,")
     if "," in text:
         pieces = [p.strip() for p in re.split(r",", text)]
@@ -197,7 +235,7 @@ def _comma_items(title: str) -> list[str]:
         actions = len(halves) == 2 and all(
             h.split()[0].lower() in ACTION_VERBS and len(h.split()) >= 2 for h in halves
         )
-        if single_words and _looks_like_list(halves):
+        if (single_words or plural) and _looks_like_list(halves):
             return halves
         if actions and _looks_like_list(halves, max_words=12):
             return halves
@@ -216,6 +254,14 @@ def _looks_like_list(pieces: list[str], *, max_words: int = 6) -> bool:
     return all(re.search(r"[^\W\d_]", p) for p in pieces)
 
 
+# What is left of "…, this one's urgent" once "urgent" was taken out.
+_SAID_OF_IT = re.compile(
+    r"(?:[,;]\s*|\s[-–—]\s*|\s+)(?:and\s+)?(?:this(?:\s+one)?|that(?:\s+one)?|it)"
+    r"(?:['’]s|\s+is|\s+one\s+is)?(?:\s+(?:really|very|super|quite|kinda|pretty))?\s*$",
+    re.IGNORECASE,
+)
+
+
 def clean_title(text: str, *, cut: bool = False) -> str:
     """A title as typed, without the leftovers of the words taken out of it (``cut``: a date
     or priority was taken out, so a separator left hanging at an end goes too)."""
@@ -226,6 +272,7 @@ def clean_title(text: str, *, cut: bool = False) -> str:
     for _ in range(4):
         before = title
         title = title.strip(" ,;:–—").rstrip(".!?")
+        title = _SAID_OF_IT.sub("", title).strip() if cut else title
         title = _DANGLING.sub("", title).strip()
         title = re.sub(r"\s+[,;]", ",", title).strip(" ,")
         if title == before:

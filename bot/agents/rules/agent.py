@@ -4,25 +4,45 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from bot.agent import AgentReply, AgentTurn, Tools
-from bot.agents.rules import replies
 from bot.agents.rules.actions import Performer
-from bot.agents.rules.intents import Intent, NotUnderstood
+from bot.agents.rules.intents import Answer, Intent, NotUnderstood
+from bot.agents.rules.state import confirmation, last_state
 from bot.agents.rules.understand import understand
 
 log = logging.getLogger(__name__)
 
+_YES = re.compile(
+    r"^(?:y|yes|yep|yeah|yup|ya|sure|ok|okay|k|do\s+it|go\s+ahead|go\s+for\s+it|confirm(?:ed)?|"
+    r"please\s+do|yes\s+please|correct|right|absolutely|definitely|all\s+of\s+them)$",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"^(?:n|no|nope|nah|cancel|stop|don'?t|do\s+not|never\s*mind|nvm|no\s+thanks|wait|abort|"
+    r"leave\s+it|forget\s+it)$",
+    re.IGNORECASE,
+)
+
 
 def read_turn(turn: AgentTurn) -> Intent:
     """What the turn's message asks for, read on the person's local clock."""
+    state = last_state(turn)
+    if confirmation(state) is not None:
+        said = re.sub(r"[\s!.,]+$", "", turn.text.strip()).strip()
+        if _YES.match(said) or _NO.match(said):
+            return Answer(yes=bool(_YES.match(said)))
     local_now = turn.now.astimezone(turn.tz).replace(tzinfo=None)
-    return understand(turn.text, now=local_now, expecting_tasks=_expecting_tasks(turn))
+    return understand(turn.text, now=local_now, expecting_tasks=_expecting_tasks(turn, state))
 
 
-def _expecting_tasks(turn: AgentTurn) -> bool:
+def _expecting_tasks(turn: AgentTurn, state: Mapping[str, Any]) -> bool:
     """Whether the speaker is in the middle of giving new tasks one line at a time: the bot
-    just asked what to add, or their last line was a bullet that was added."""
+    just asked what to add (kept as state), or their last line was a bullet that was added."""
+    if state.get("awaiting") == "tasks":
+        return True
     last_user = last_reply = None
     for message in reversed(turn.history):
         if message.user_id != turn.user.id:
@@ -35,14 +55,12 @@ def _expecting_tasks(turn: AgentTurn) -> bool:
             break
     if last_reply is None or last_user is None:
         return False
-    if last_reply.content == replies.nothing_to_add():
-        return True
     added = any(c.name == "add_task" and c.result.get("ok") for c in last_reply.tool_calls)
     return added and bool(re.match(r"\s*(?:[-*•·+]|\d{1,2}[.)])\s+", last_user.content))
 
 
 class RulesAgent:
-    """Understands common task language with patterns; answers help for everything else.
+    """Understands common task language with rules; answers help for everything else.
 
     Implements ``bot.agent.Agent`` and ``bot.agent.TriageAgent``.
     """

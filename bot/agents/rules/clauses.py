@@ -11,7 +11,8 @@ from datetime import datetime
 
 from bot.agents.rules.changes import read_change
 from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, Several, TaskRef, Update
-from bot.agents.rules.refs import parse_ref, query_words
+from bot.agents.rules.refs import parse_ref
+from bot.tools.matching import query_words
 
 _I = re.IGNORECASE
 _CHANGES = (Complete, Reopen, Delete, Update)

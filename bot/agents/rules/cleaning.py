@@ -22,7 +22,8 @@ _POLITE_LEAD = re.compile(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|oh|so|um|uh|erm|well|also|and|alright|right|sure|"
     r"pls|plz|please|kindly|bot|todobot|quick\s+one|one\s+more|another\s+one|btw|oh\s+and|"
     r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then|oops|whoops|wait|hmm+|"
-    r"sorry|ugh|argh|damn|dang|ah|oh\s+wait|hold\s+on|by\s+the\s+way|also\s+please)"
+    r"sorry|ugh|argh|damn|dang|ah|oh\s+wait|hold\s+on|by\s+the\s+way|also\s+please|omg|"
+    r"omfg|oh\s+no|oh\s+god|jeez|geez|welp|ffs|crap|shoot|dammit)"
     r"[\s,!.:;-]+)+",
     _I,
 )

@@ -13,7 +13,7 @@ from bot.agents.rules.grammar import COUNT, DUE_FIELD, LIST_NOUN, Rules, count, 
 from bot.agents.rules.intents import Intent, TaskRef, Update
 from bot.agents.rules.priority import find_priority
 from bot.agents.rules.refs import parse_ref
-from bot.agents.rules.when import find_due
+from bot.agents.rules.when import find_due, is_time_only
 from bot.tasks import Priority
 
 _POSSESSIVE = frozenset({"its", "it's", "that", "the"})
@@ -80,12 +80,17 @@ def _clear_due(match: re.Match[str], now: datetime) -> Intent | None:
 @EDITS.rule(
     rf"^(?:postpone|push|delay|move|bump|defer|shift|kick|snooze)\s+(?P<ref>.+?)\s+"
     rf"(?:back\s+|out\s+|forward\s+|off\s+)?(?:by\s+|for\s+)?(?:another\s+)?(?P<n>{COUNT})\s+"
-    r"(?P<unit>days?|weeks?|wks?|months?)(?:\s+(?:later|back|out))?$",
+    r"(?P<unit>days?|weeks?|wks?|months?|hours?|hrs?|minutes?|mins?)"
+    r"(?:\s+(?:later|back|out|(?P<earlier>earlier|sooner)))?$",
 )
 def _shift(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)
-    unit = "week" if match["unit"].lower().startswith("w") else match["unit"].lower().rstrip("s")
-    return Update(ref, shift=(count(match["n"]), unit)) if ref else None
+    word = match["unit"].lower()
+    unit = {"w": "week", "h": "hour", "d": "day"}.get(word[0]) or (
+        "month" if word[:2] == "mo" else "minute"
+    )
+    amount = count(match["n"]) * (-1 if match["earlier"] else 1)
+    return Update(ref, shift=(amount, unit)) if ref else None
 
 
 _FIELD_BEFORE = re.compile(
@@ -126,6 +131,10 @@ def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
         if found:
             field = found["field"].lower()
             ref_text = ref_text[: found.start()] + ref_text[found.end() :]
+    # "make the passport one urgent and due friday": a first value before "and".
+    first, before_and = find_priority(ref_text)
+    if first is not None and re.search(r"(?:\s+and|,)\s*$", before_and):
+        ref_text = re.sub(r"(?:\s+and|,)\s*$", "", before_and)
     ref = parse_ref(ref_text)
     if ref is None:
         return None
@@ -133,9 +142,12 @@ def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
     wants_title = field in ("title", "name", "wording")
     if not wants_title:
         level, rest = find_priority(value)
+        level = level or (first if ref_text != match["ref"] else None)
         due, rest = find_due(rest, now=now) if field not in ("priority", "prio") else (None, rest)
         if (level or due) and not _CONNECTORS.sub("", rest):
-            return Update(ref, priority=level, due=due.value if due else None)
+            return Update(
+                ref, priority=level, due=due.value if due else None, time_only=is_time_only(due)
+            )
     if (verb in _RENAMING or wants_title) and not field.startswith(("due", "dead", "date", "prio")):
         title = value.strip().strip("\"“”'‘’")
         return Update(ref, title=title) if title else None
@@ -152,7 +164,9 @@ def _set_without_preposition(match: re.Match[str], now: datetime) -> Intent | No
         level, rest = find_priority(value)
         due, rest = find_due(rest, now=now)
         if ref and (level or due) and not _CONNECTORS.sub("", rest):
-            return Update(ref, priority=level, due=due.value if due else None)
+            return Update(
+                ref, priority=level, due=due.value if due else None, time_only=is_time_only(due)
+            )
     return None
 
 
@@ -165,13 +179,22 @@ def _topic_clear_due(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @EDITS.rule(
+    r"^(?:typo|mistake|error|misspelling|spelling\s+mistake|spelling\s+error)\s+(?:in|on)\s+"
+    r"(?P<ref>.+?)\s*[,:;.\-–—]+\s*(?:it\s+)?should\s+(?:be|say|read)\s*:?\s+(?P<title>.+)$",
     r"^(?:rename|retitle|re-title|re-name)\s+(?P<ref>.+?)\s+(?:to|as|into|->|→|:)\s+(?P<title>.+)$",
     r"^(?:call|name)\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+)\s+(?P<title>.+)$",
     r"^(?P<ref>.+?)\s+should\s+(?:be\s+called|say|read|be\s+named)\s+(?P<title>.+)$",
+    r"^(?:fix|change|correct|update|edit)\s+(?:the\s+)?(?:title|name|wording|spelling)\s+"
+    r"(?:of|for|on|in)\s+(?P<ref>.+?)\s*(?::|\s+to)\s+(?P<title>.+)$",
+    r"^(?P<ref>#?\s?\d{1,4})\s*(?:->|→|=>)\s*(?P<title>.+)$",
 )
 def _rename(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)
     title = match["title"].strip().strip("\"“”'‘’")
+    level, rest = find_priority(title)
+    due, rest = find_due(rest, now=now)
+    if (level or due) and not _CONNECTORS.sub("", rest):
+        return None  # "3 -> high" sets a value; the rules after this one read it
     return Update(ref, title=title) if ref and title else None
 
 
@@ -196,7 +219,7 @@ def _due(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)
     if not (ref and due) or _CONNECTORS.sub("", rest):
         return None
-    return Update(ref, due=due.value)
+    return Update(ref, due=due.value, time_only=is_time_only(due))
 
 
 @EDITS.rule(
@@ -215,8 +238,13 @@ def _postpone(match: re.Match[str], now: datetime) -> Intent | None:
     r"urgent)$",
     r"^(?:set|change|make)\s+(?:the\s+)?(?:priority|prio)\s+(?:of|on|for)\s+(?P<ref>.+?)\s+"
     r"(?:to\s+|as\s+)?(?P<value>.+)$",
+    r"^(?P<low>no\s+rush|no\s+hurry|not\s+urgent|don'?t\s+rush|not\s+in\s+a\s+hurry)\s+"
+    r"(?:on|for|with|about|re)\s+(?P<ref>.+)$",
 )
 def _priority(match: re.Match[str], now: datetime) -> Intent | None:
+    if match.groupdict().get("low"):
+        ref = task_ref(match)
+        return Update(ref, priority=Priority.LOW) if ref else None
     level, rest = find_priority(match["value"])
     ref = task_ref(match)
     if not (ref and level) or _CONNECTORS.sub("", rest):

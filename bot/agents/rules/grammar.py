@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -9,10 +10,11 @@ from datetime import datetime
 from bot.agents.rules.intents import Intent, TaskRef
 from bot.agents.rules.refs import parse_ref
 
+log = logging.getLogger(__name__)
 Reader = Callable[[re.Match[str], datetime], Intent | None]
 
 COUNT = r"(?:\d+|an?|one|two|three|four|five|six|seven|couple(?:\s+of)?|a\s+couple(?:\s+of)?|few)"
-DUE_FIELD = r"(?:due\s+date|deadline|due|date|due\s+time|reminder)"
+DUE_FIELD = r"(?:due\s+date|deadline|due|date|due\s+time|time|reminder)"
 LIST_NOUN = r"(?:list|todos?|to-?dos?|tasks|to-?do\s+list|todo\s+list|task\s+list)"
 _NUMBER_WORDS = {
     "a": 1,
@@ -50,12 +52,21 @@ class Rules:
             if match:
                 intent = reader(match, now)
                 if intent is not None:
+                    # Names only: what people write never reaches a log line.
+                    log.debug("sub-rule %s fired", reader.__name__)
                     return intent
         return None
 
 
 def task_ref(match: re.Match[str], group: str = "ref") -> TaskRef | None:
-    """The task(s) named by ``group`` of ``match`` ("the task called x" → "x")."""
+    """The task(s) named by ``group`` of ``match`` ("the task called x" → "x").
+
+    A number right after a minus sign ("done -1", "delete –3") names no task: it is refused
+    here, for every rule, rather than read as #1.
+    """
+    before = match.string[: match.start(group)]
+    if re.search(r"(?:^|\s)[-−–]\s*$", before) and match[group].lstrip()[:1].isdigit():
+        return None
     text = re.sub(
         r"^(?:the\s+)?(?:task|todo|item|one)\s+(?:called|named|for|about|that\s+says)\s+",
         "",

@@ -91,9 +91,13 @@ class Update:
     due: str | None = None
     shift: tuple[int, str] | None = None
     clear_due: bool = False
+    time_only: bool = False  # ``due`` came from a time alone: the task keeps its day
     note: str | None = None
     description: str | None = None
     confident: bool = True
+    # The message also reads as a new task ("return the van by friday"): added instead when
+    # the words fit no task at all, never a change to a task that does not exist.
+    otherwise: AddTasks | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,7 @@ SmalltalkKind = Literal[
     "refuse_bulk",
     "which",
     "today",
+    "cannot",
 ]
 
 
@@ -156,10 +161,33 @@ class Timing:
 
 
 @dataclass(frozen=True, slots=True)
-class Several:
-    """Changes to several tasks in one message ("done 1, delete 2"), carried out in order."""
+class AllTasks:
+    """The whole list at once: "mark all my tasks done", "everything except the rent is done".
 
-    changes: tuple[Complete | Reopen | Delete | Update, ...]
+    ``excluded`` are the tasks the message leaves out. Completing everything and any delete
+    ask first ("Complete all 7? yes / no"); completing all but named tasks is done directly,
+    because the message says exactly which.
+    """
+
+    action: Literal["complete", "delete"]
+    excluded: tuple[TaskRef, ...] = ()
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A yes or no to the question the last reply asked (kept as conversation state)."""
+
+    yes: bool
+    confident: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Several:
+    """Several requests in one message ("done 1, delete 2", "finish 2 and add call the bank"),
+    each understood on its own and carried out in order, answered in one reply."""
+
+    changes: tuple[Complete | Reopen | Delete | Update | AddTasks, ...]
     confident: bool = True
 
 
@@ -177,5 +205,7 @@ Intent = (
     | NotUnderstood
     | Several
     | Timing
+    | AllTasks
+    | Answer
     | TeamRequest
 )

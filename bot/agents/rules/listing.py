@@ -39,7 +39,8 @@ _LIST_WORDS = re.compile(
     r"pending|remaining|outstanding|urgent|important|priority|prio|done|completed|finished|"
     r"planned|scheduled|coming\s+up|upcoming|next|schedule|things|stuff|items|on\s+for|"
     r"going\s+on|backlog|queue|need\s+to\s+do|have\s+to\s+do|should\s+i\s+do|to\s+do|"
-    r"on\s+my\s+mind|deadlines?|this\s+week|today|tomorrow|got\s+on|got\s+going|on\s+today)\b",
+    r"on\s+my\s+mind|deadlines?|this\s+week|today|tomorrow|got\s+on|got\s+going|on\s+today|"
+    r"(?:tick|check|cross)(?:ed)?\s+off)\b",
     _I,
 )
 _BARE = re.compile(
@@ -52,7 +53,7 @@ _BARE = re.compile(
 )
 _COMPLETED = re.compile(
     r"\b(?:done|completed|complete|finished|closed|checked\s+off|ticked\s+off|crossed\s+off|"
-    r"did\s+i\s+(?:do|finish|complete|get\s+done)|have\s+i\s+(?:done|finished|completed)|"
+    r"did\s+i\s+(?:do|finish|complete|get\s+done|tick\s+off|check\s+off|cross\s+off)|have\s+i\s+(?:done|finished|completed)|"
     r"accomplished|achieved)\b",
     _I,
 )

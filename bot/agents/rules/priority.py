@@ -35,7 +35,7 @@ _ANYWHERE: tuple[tuple[Priority, re.Pattern[str]], ...] = tuple(
             Priority.HIGH,
             rf"\b{_VERY}(?:high|highest|hi|top|urgent|max)[\s-]*{_PRIO}\b|"
             rf"\b{_PRIO}[\s:=]+(?:high|urgent|top|hi)\b|\bp[01]\b|\basap\b|"
-            r"\ba\.s\.a\.p\.?|\burgent(?:ly)?\b|\bcritical\b|\bvery\s+important\b|"
+            rf"\ba\.s\.a\.p\.?|\b{_VERY}urgent(?:ly)?\b|\bcritical\b|\bvery\s+important\b|"
             r"\bsuper\s+important\b|\btop\s+of\s+(?:the|my)\s+list\b|"
             r"(?<![!\w])!{2,}(?!\w)|\bimportant\s*!+|\bhigh\s+importance\b|"
             r"\bmake\s+it\s+(?:a\s+)?(?:high|urgent)\b|\bit'?s\s+(?:urgent|important)\b|"

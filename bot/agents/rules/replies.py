@@ -297,6 +297,47 @@ def help_text(topic: str = "") -> str:
     return general
 
 
+_CANNOT = {
+    "share": "share a list or a task with someone",
+    "assign": "assign tasks to other people",
+    "access": "give other people access to your list",
+    "invite": "invite people to your list",
+    "email": "send your list by email or message",
+    "sync": "sync or connect your list with other apps",
+    "attach": "attach files to tasks",
+    "tags": "tag tasks or search by tags, labels or projects",
+    "subtasks": "keep subtasks or checklists inside a task",
+}
+
+
+def cannot_yet(what: str) -> str:
+    """An honest answer for what there is no tool for; nothing was changed."""
+    doing = _CANNOT.get(what, "do that")
+    return (
+        f"I can't {doing} yet, so I didn't change anything. Your list is yours alone; "
+        "I can add, list, complete, reopen, change and delete your tasks (say “help”)."
+    )
+
+
+def confirm_all(action: str, count: int, *, kept: list[int]) -> str:
+    """The one question before a change to the whole list; a yes / no answers it."""
+    verb = "Complete" if action == "complete" else "Delete"
+    which = f"all {count}" if count > 1 else "the 1"
+    tasks = "task" if count == 1 else "tasks"
+    open_ = " open" if action == "complete" else ""
+    but = f" (all but {', '.join(f'#{n}' for n in kept)})" if kept else ""
+    return f"{verb} {which}{open_} {tasks}{but}? yes / no"
+
+
+def nothing_left(action: str) -> str:
+    what = "open tasks to complete" if action == "complete" else "tasks to delete"
+    return f"There are no {what}, so nothing changed."
+
+
+def left_alone() -> str:
+    return "OK, I left your tasks as they were."
+
+
 def not_understood() -> str:
     # The message is not echoed back: it may be long, or crafted to look like a command.
     return (
@@ -324,6 +365,8 @@ def small_talk(kind: str, topic: str) -> str:
             return refuse_bulk()
         case "which":
             return which_task(_ACTIONS.get(topic, topic))
+        case "cannot":
+            return cannot_yet(topic)
         case _:
             return help_text(topic)
 

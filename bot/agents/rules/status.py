@@ -137,6 +137,7 @@ def _not_did(match: re.Match[str], now: datetime) -> Intent | None:
     + _DONE
     + r"(?:\s+(?:now|already|too|as\s+well|finally|at\s+last))?$",
     r"^(?:check|tick)\s+(?P<ref>#\s?\d+.*|\d+.*|(?:task|number|item)\s+#?\d+.*)$",
+    r"^x\s+(?P<ref>#?\s?\d+(?:\s*(?:,|and|&)\s*#?\s?\d+)*)$",
 )
 def _complete(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)

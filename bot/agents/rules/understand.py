@@ -1,21 +1,27 @@
 """``understand``: one message → one intent. Pure, no I/O, fast (no regex over the whole
 message is slower than linear, and ``dateparser`` only ever sees a short date phrase).
 
-Order of reading: clean the text (mentions, politeness, emoji) → undo, timezone, small talk
-and help → details for a task → new tasks (explicit "add" words) → list requests → changes
-to tasks → "i need to …" as a new task → not understood.
+The pipeline: clean the text (mentions, politeness, emoji; ``cleaning``) → normalise command
+words (typing slips, ``normalise``) → the rule table ``RULES`` below, tried in its written
+order; the first rule that reads the text wins and its name is logged at DEBUG. A message of
+several requests is split by the "requests" rule and each part goes through the same table.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.agents.rules.adding import parse_tasks
 from bot.agents.rules.assigning import read_team_request
+from bot.agents.rules.cannot import read_cannot
 from bot.agents.rules.changes import read_change, read_note
 from bot.agents.rules.clauses import read_clauses
-from bot.agents.rules.cleaning import clean
+from bot.agents.rules.cleaning import Cleaned, clean
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
@@ -23,14 +29,25 @@ from bot.agents.rules.intents import (
     NotUnderstood,
     Smalltalk,
     TaskRef,
+    Update,
 )
+from bot.agents.rules.lexicon import ACTION_VERBS
 from bot.agents.rules.listing import list_request, read_list
+from bot.agents.rules.normalise import normalise
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.reminding import read_timing, repeating_task
+from bot.agents.rules.requests import (
+    read_implicit_add,
+    read_items,
+    read_requests,
+    read_scope,
+)
 from bot.agents.rules.talk import read_talk
 
+log = logging.getLogger(__name__)
+
 _I = re.IGNORECASE
-_ADD_TYPO = r"(?:a{1,2}d{1,5}[es]?|sdd|aded|addto)"
+_ADD_TYPO = r"add"  # typing slips are corrected by ``normalise`` first
 # "make", "create" … add only with a task word after them ("make a reminder to …").
 _ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|set|schedule)"
 _ADD_LEAD = re.compile(
@@ -41,22 +58,25 @@ _ADD_LEAD = re.compile(
     rf"|^{_ADD_TYPO}(?:\s*[:\-–—]+\s*|\s+)(?:(?:this|these|the\s+following|following|those)\b"
     r"\s*(?=[:\n-])|to\s+(?:my\s+|the\s+)?(?:list|todo\s*list|to-?do\s+list|todos|tasks|"
     r"to-?dos)\s*[:\-–—]?\s*)?"
-    r"|^(?:remind|remnd|remid|reminde|rmind|remined)\s+(?:me|us)\s+(?:to\s+|too\s+|"
+    r"|^remind\s+(?:me|us)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
     r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo)\s*[:\-–—]+\s*"
     r"|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
     r"dont\s+(?:let\s+me\s+)?forget)\s+(?:to\s+|about\s+|that\s+)?"
     r"|^note\s+to\s+self\s*[:\-–—]*\s*"
-    r"|^(?:jot|write|put|note)\s+down\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
+    r"|^(?:jot|write|put|note)\s+down\s*[:\-–—]?\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
+    r"|^(?:oh\s+)?before\s+i\s+forget\s*[:,\-–—]?\s+"
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
     r"really\s+|def(?:initely)?\s+|probably\s+)?(?:(?:need|needs|have|has|got|ought|want|plan|"
-    r"going)\s+to|gotta|must|should|wanna|gonna)\s+(?=\w)",
+    r"going)\s+to|gotta|must|should|wanna|gonna|(?:totally\s+|completely\s+|almost\s+)?"
+    r"(?:forgot|keep\s+forgetting|always\s+forget)\s+to)\s+(?:(?:probably|really|definitely|"
+    r"just|also|still|finally|actually)\s+)?(?=\w)",
     _I,
 )
 _WEAK_ADD = re.compile(
     r"^(?:(?:i|we)\b|need|have|got|gotta|must|should|ought|want|wanna|plan|"
-    r"going|gonna|still|also|really|def|probably)",
+    r"going|gonna|still|also|really|def|probably|totally|completely|almost|forgot|keep|always)",
     _I,
 )
 _PUT_ON_LIST = re.compile(
@@ -69,7 +89,7 @@ _PUT_ON_LIST = re.compile(
 # (no quadratic backtracking on "::::…").
 _TRAILING_ADD = re.compile(
     r"^(?P<body>.+?)(?<![\s,.;:\-–—])[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?"
-    r"(?:add|ad|save|log|put)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+"
+    r"(?:add|save|log|put|stick|throw|pop|jot|note|write)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+"
     r"(?:list|todos?|tasks|to-?do\s+list))?$|^(?P<body2>.+?)(?<!\bback)(?<![\s,.;:\-–—])"
     r"[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
     r"(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks)$",
@@ -101,57 +121,116 @@ MAX_MESSAGE = 10_000
 _BULLET_LINE = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s+")
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What every rule sees: the cleaned, normalised text and the cleaning's findings."""
+
+    text: str
+    cleaned: Cleaned
+    now: datetime
+    listing: str | None  # "sure" / "maybe" / None: how clearly the text asks for a list
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    read: Callable[[Reading], Intent | None]
+
+
+_BARE_ADD = re.compile(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", _I)
+
+
+# THE RULE TABLE. Tried in this order; the first rule that returns an intent wins, and its
+# name is logged at DEBUG. Why this order: requests with an unmistakable form first (a bare
+# "add", a reminder, repeat or daily-list request, small talk, a capability the bot lacks,
+# a note for a task); then a clear list request; then explicit adds (an add word is
+# stronger than any task word inside the title);
+# then the whole list at once ("all but the rent one are done" — before any reading of a
+# single task, which would do the opposite); then several requests in one message, each part
+# read by this same table; then changes named by clauses; then "i need to …";
+# then changes to existing tasks; then weaker readings (a maybe-list, "i have a … tomorrow",
+# "water the plants every sunday", a ✅ with numbers) and last a message that reads as a
+# new task without an add word.
+RULES: tuple[Rule, ...] = (
+    Rule("bare-add", lambda r: AddTasks(()) if _BARE_ADD.fullmatch(r.text) else None),
+    Rule("timing", lambda r: read_timing(r.text, now=r.now)),
+    Rule("talk", lambda r: _read_talk(r)),
+    Rule("cannot-yet", lambda r: read_cannot(r.text)),
+    Rule("note", lambda r: read_note(r.text, now=r.now)),
+    Rule("items", lambda r: read_items(r.text, now=r.now)),
+    Rule("list", lambda r: read_list(r.text, now=r.now) if r.listing == "sure" else None),
+    Rule("add", lambda r: _read_add(r.text, now=r.now)),
+    Rule("scope", lambda r: read_scope(r.text)),
+    Rule("requests", lambda r: read_requests(r.text, now=r.now, understand=_part_reader(r))),
+    Rule("clauses", lambda r: read_clauses(r.text, now=r.now)),
+    Rule("weak-add", lambda r: _read_weak_add(r.text, now=r.now)),
+    Rule("change", lambda r: _read_change(r)),
+    Rule("maybe-list", lambda r: read_list(r.text, now=r.now) if r.listing == "maybe" else None),
+    Rule("event", lambda r: _read_event(r.text, now=r.now)),
+    Rule("repeating", lambda r: _read_repeating(r.text, now=r.now)),
+    Rule("done-mark", lambda r: _read_done_mark(r)),
+    Rule("implicit-add", lambda r: read_implicit_add(r.text, now=r.now)),
+)
+
+
 def _understand(message: str, *, now: datetime) -> Intent:
     cleaned = clean(message)
-    text = cleaned.text
-    if not text:
+    if not cleaned.text:
         return Smalltalk("ack" if message.strip() else "help")
-    if re.fullmatch(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", text, _I):
-        return AddTasks(())
-    timing = read_timing(text, now=now)
-    if timing is not None:
-        return timing
-    if "\n" not in text:
-        for candidate in (cleaned.raw, cleaned.asked, text):
-            talk = read_talk(candidate, question=cleaned.question)
-            if talk is not None:
-                return talk
-    note = read_note(text, now=now)
-    if note is not None:
-        return note
-    listing = list_request(text)
-    if listing == "sure":
-        return read_list(text, now=now)
-    added = _read_add(text, now=now)
-    if added is not None:
-        return added
-    several = read_clauses(text, now=now)
-    if several is not None:
-        return several
-    weak = _read_weak_add(text, now=now)
-    if weak is not None:
-        return weak
-    change = read_change(text, now=now)
-    if change is not None:
-        return change
-    if listing == "maybe":
-        return read_list(text, now=now)
-    event = _read_event(text, now=now)
-    if event is not None:
-        return event
-    repeating = repeating_task(text, now=now)
-    if repeating is not None:
-        return _add(repeating, now=now) or NotUnderstood()
-    if cleaned.done_mark:
-        ref = parse_ref(text)
-        if ref is not None and ref.numbers:
-            return Complete(ref)
+    return _read_one(cleaned, now=now)
+
+
+def _read_one(cleaned: Cleaned, *, now: datetime) -> Intent:
+    text = normalise(cleaned.text)
+    reading = Reading(text=text, cleaned=cleaned, now=now, listing=list_request(text))
+    for rule in RULES:
+        intent = rule.read(reading)
+        if intent is not None:
+            # The rule's name and the intent, never the words: messages stay out of logs.
+            log.debug("rule %s read the message as %s", rule.name, type(intent).__name__)
+            return intent
+    log.debug("no rule read the message")
     return NotUnderstood()
 
 
+def _part_reader(reading: Reading) -> Callable[[str], Intent]:
+    """Reads one part of a message of several requests through the whole table."""
+    return lambda part: _read_one(clean(part), now=reading.now)
+
+
+def _read_talk(reading: Reading) -> Intent | None:
+    if "\n" in reading.text:
+        return None
+    cleaned = reading.cleaned
+    for candidate in (cleaned.raw, cleaned.asked, reading.text):
+        talk = read_talk(candidate, question=cleaned.question)
+        if talk is not None:
+            return talk
+    return None
+
+
+def _read_change(reading: Reading) -> Intent | None:
+    change = read_change(reading.text, now=reading.now)
+    if isinstance(change, Update) and change.ref.words and change.title is None:
+        otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
+        if otherwise is not None:
+            return dataclasses.replace(change, otherwise=otherwise)
+    return change
+
+
+def _read_done_mark(reading: Reading) -> Intent | None:
+    if not reading.cleaned.done_mark:
+        return None
+    ref = parse_ref(reading.text)
+    return Complete(ref) if ref is not None and ref.numbers else None
+
+
 def _read_add(text: str, *, now: datetime) -> AddTasks | None:
+    label = _LABEL_THEN_VERB.match(text)
+    if label and label["verb"].lower() in ACTION_VERBS:
+        return _add(text[label.end("label") :], now=now)  # "todo buy lightbulbs"
     wrapped = _PUT_ON_LIST.match(text)
-    if wrapped:
+    if wrapped and not re.search(r"[,;]\s*\w+\s+(?:it|that|this)\b", wrapped["body"]):
         return _add(wrapped["body"], now=now)
     trailing = _TRAILING_ADD.match(text)
     if trailing:
@@ -165,6 +244,9 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     plural = bool(re.search(r"\b(?:these|those|following|tasks|todos|items|things)\b", lead[0], _I))
     remind = bool(re.match(r"(?:re?m[a-z]*nd|reminder)\b", lead[0], _I))
     return _add(body, now=now, plural=plural, remind=remind)
+
+
+_LABEL_THEN_VERB = re.compile(r"^(?P<label>todo|to-?do|task)\s+(?P<verb>[a-z]+)\b", _I)
 
 
 def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
@@ -187,6 +269,14 @@ _EVENT = re.compile(
     r"(?P<body>.+)$",
     _I,
 )
+
+
+def _read_repeating(text: str, *, now: datetime) -> Intent | None:
+    """ "water the plants every sunday": a new repeating task without an add word."""
+    repeating = repeating_task(text, now=now)
+    if repeating is None:
+        return None
+    return _add(repeating, now=now) or NotUnderstood()
 
 
 def _read_event(text: str, *, now: datetime) -> AddTasks | None:

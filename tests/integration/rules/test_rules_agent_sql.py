@@ -56,3 +56,19 @@ async def test_a_conversation_with_undo_on_sql(storage: SqlStorage) -> None:
     await say(chat, ANN, "delete 4")
     assert len(await titles(storage, ANN)) == 3
     assert await titles(storage, BOB) == [(1, "bob's private errand", False)]
+
+
+async def test_a_question_waits_in_the_database_for_its_answer(storage: SqlStorage) -> None:
+    # The yes/no is kept as data with the stored reply: a new ChatService (as after a
+    # restart) reads it back; another person's "yes" in the same thread answers nothing.
+    chat = ChatService(storage=storage, agent=RulesAgent(), clock=lambda: NOW)
+    await say(chat, ANN, "add water the ferns; renew the parking permit; call the vet")
+    reply = await say(chat, ANN, "mark all my tasks done")
+    assert "Complete all 3 open tasks? yes / no" in reply
+    await say(chat, BOB, "add bob's errand")
+    await say(chat, BOB, "yes")
+    assert not any(done for _, _, done in await titles(storage, ANN))
+    restarted = ChatService(storage=storage, agent=RulesAgent(), clock=lambda: NOW)
+    await say(restarted, ANN, "yes")
+    assert all(done for _, _, done in await titles(storage, ANN))
+    assert await titles(storage, BOB) == [(1, "bob's errand", False)]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.agents.rules.intents import TaskRef
-from bot.agents.rules.refs import Choice, parse_ref, pick, query_words, score
+from bot.agents.rules.refs import parse_ref
+from bot.tools.matching import Choice, pick, query_words, score
 
 TASKS = [
     (1, "pay rent", False),

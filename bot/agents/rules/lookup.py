@@ -1,0 +1,116 @@
+"""The rules agent's access to the person's tasks: tool calls, conversation state, and which
+task(s) a reference means.
+
+References by words are resolved against the person's whole list with the one matcher the
+tools use (``bot.tools.matching``): when words fit several tasks or none, nothing changes and
+the reply says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.agent import AgentTurn, Tools
+from bot.agents.rules import replies
+from bot.agents.rules.intents import TaskRef
+from bot.agents.rules.refs import last_task_number, narrow
+from bot.agents.rules.state import RememberingTools
+from bot.tools.matching import Scored, pick, query_words, score
+from bot.tools.schemas import LIST_PAGE_MAX
+
+Task = Mapping[str, Any]
+
+
+class TaskLookup:
+    """Tools and references for one turn; ``Performer`` carries out intents on top of it."""
+
+    def __init__(self, turn: AgentTurn, tools: Tools) -> None:
+        self._turn = turn
+        self._tools = tools
+        self._all: list[Task] | None = None
+
+    # --- tools ---------------------------------------------------------------------------
+
+    def _remember(self, state: dict[str, Any]) -> None:
+        if isinstance(self._tools, RememberingTools):
+            self._tools.remember(state)
+
+    async def _call(self, name: str, arguments: dict[str, Any]) -> Mapping[str, Any]:
+        call = await self._tools.call(name, arguments)
+        return call.result
+
+    async def _everything(self) -> list[Task]:
+        if self._all is None:
+            result = await self._call("list_tasks", {"status": "all", "page_size": LIST_PAGE_MAX})
+            self._all = list(result.get("tasks", [])) if result.get("ok") else []
+        return self._all
+
+    # --- references ----------------------------------------------------------------------
+
+    async def _scored(self, words: Sequence[str]) -> list[Scored]:
+        """How well ``words`` fit each of the person's tasks (the tools' own matcher)."""
+        found = (
+            score(
+                words,
+                number=t["number"],
+                title=t["title"],
+                description=t.get("description") or "",
+                completed=bool(t.get("completed")),
+            )
+            for t in await self._everything()
+        )
+        return [s for s in found if s is not None]
+
+    async def _each_of(self, ref: TaskRef, *, prefer: str, loose: bool) -> list[int]:
+        """ "the gutters and the email to Ana": when the words as a whole name no task, each
+        part joined by "and" / "," must name exactly one distinct task — else none."""
+        parts = [p for p in re.split(r"\s*(?:,|\band\b|&|\+)\s*", ref.words) if p.strip()]
+        if len(parts) < 2:
+            return []
+        numbers: list[int] = []
+        for part in parts:
+            words = query_words(part)
+            choice = pick(await self._scored(words), prefer=prefer, loose=loose) if words else None
+            if choice is None or choice.number is None or choice.number in numbers:
+                return []
+            numbers.append(choice.number)
+        return numbers
+
+    async def _fits_any(self, ref: TaskRef) -> bool:
+        """Whether the reference's words name a task or leave candidates to ask about."""
+        choice = pick(await self._scored(query_words(ref.words)), prefer="any")
+        return choice.number is not None or bool(choice.candidates)
+
+    async def _resolve(
+        self, ref: TaskRef, *, prefer: str, action: str, loose: bool = False
+    ) -> tuple[list[int], str]:
+        """Task numbers ``ref`` means, or an explanation of why there are none."""
+        if ref.numbers:
+            return list(ref.numbers), ""
+        if ref.pronoun:
+            number = last_task_number(self._turn)
+            return ([number], "") if number is not None else ([], replies.which_task(action))
+        words = query_words(ref.words)
+        if not words:
+            return [], replies.which_task(action)
+        scored = await self._scored(words)
+        # "the gutters and the email to Ana": parts that each name a different task win over
+        # one task the whole phrase happens to fit best.
+        several = await self._each_of(ref, prefer=prefer, loose=loose)
+        if several:
+            return several, ""
+        choice = pick(scored, prefer=prefer, loose=loose)
+        if choice.number is not None:
+            return [choice.number], ""
+        narrowed = narrow(choice.candidates, ref.context, await self._everything())
+        if narrowed is not None:
+            return [narrowed], ""
+        if choice.candidates:
+            return [], replies.ambiguous(ref.words, _names(choice.candidates))
+        return [], replies.not_found(ref.words)
+
+
+def _names(candidates: Sequence[Scored]) -> list[tuple[int, str]]:
+    return [(c.number, c.title) for c in candidates]

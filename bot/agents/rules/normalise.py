@@ -1,0 +1,71 @@
+"""Normalisation before any rule reads a message: command words to their canonical spelling.
+
+People type fast: "lsit", "dnoe 2", "cmoplete 3", "remidn me to …". Instead of writing every
+misspelling into the patterns, the word in a *command slot* (the first word, or the word after
+"my") is compared with the command vocabulary by edit distance (``rapidfuzz``'s optimal string
+alignment, which counts a swap of two neighbouring letters as one edit). Only typing slips are
+corrected — two letters swapped, or (in longer words) one letter missing or doubled — never a
+replaced letter, so real words stay themselves ("remote" is not "remove", "lost" not "list").
+Words elsewhere, titles included, are left exactly as typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import OSA
+
+from bot.agents.rules.lexicon import COMMAND_NOUNS, COMMAND_VERBS, SHORTHAND
+
+_RUNS = re.compile(r"(\w)\1{2,}")
+_INFLECTIONS = frozenset({"s", "d", "ed", "r", "es"})
+_WORD = re.compile(r"[A-Za-z]+")
+_AFTER_MY = re.compile(r"\b(?:my|the|our)\s+([A-Za-z]+)", re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """``text`` with a mistyped command word (first word, or a noun after "my") corrected."""
+    first = _WORD.match(text)
+    if first is not None:
+        text = _replace(text, first.start(), first.end(), COMMAND_VERBS)
+    for match in reversed(list(_AFTER_MY.finditer(text))):
+        text = _replace(text, match.start(1), match.end(1), COMMAND_NOUNS)
+    return text
+
+
+def _replace(text: str, start: int, end: int, vocabulary: tuple[str, ...]) -> str:
+    word = text[start:end]
+    fixed = canonical(word, vocabulary)
+    return text if fixed is None else text[:start] + fixed + text[end:]
+
+
+def _slip_of(word: str, candidate: str) -> bool:
+    if OSA.distance(word, candidate, score_cutoff=1) > 1:
+        return False
+    if word.startswith(candidate) and word[len(candidate) :] in _INFLECTIONS:
+        return False  # "completed", "lists": the word itself, inflected
+    if len(candidate) == len(word):
+        # Same length at distance 1: a swap is a slip; a replaced letter may be a real word.
+        return sorted(candidate) == sorted(word)
+    return min(len(candidate), len(word)) >= 5
+
+
+def _past(word: str) -> str:
+    """ "complete" → "completed", "finish" → "finished": slips in past forms are slips too."""
+    return word + ("d" if word.endswith("e") else "ed")
+
+
+def canonical(word: str, vocabulary: tuple[str, ...]) -> str | None:
+    """The vocabulary word ``word`` is a typing slip of, or None when it is none (or exact)."""
+    lowered = _RUNS.sub(r"\1\1", word.lower())  # "adddd" → "add": a held-down key
+    if lowered in vocabulary:
+        return lowered if lowered != word.lower() else None
+    if lowered in SHORTHAND and SHORTHAND[lowered] in vocabulary:
+        return SHORTHAND[lowered]
+    if len(lowered) < 4:
+        return None
+    for base in vocabulary:
+        for candidate in (base, _past(base)):
+            if _slip_of(lowered, candidate):
+                return candidate
+    return None

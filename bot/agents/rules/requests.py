@@ -1,0 +1,244 @@
+"""Requests that shape a whole message: several requests in one, the whole list at once, and
+a message that is itself a new task.
+
+- ``read_requests``: "finish 2 and add call the bank", "make 4 low and push it to next week",
+  "1) buy cat food 2) call the vet": the message is cut where a new request starts (a command
+  word after "and" / "," / ";" / "then", or a numbered or bulleted item) and every part goes
+  through the whole rule table on its own. Only when every part is understood is the message
+  read this way.
+- ``read_scope``: "all but the rent one are done", "complete everything except 2" — the whole
+  list minus the named tasks; never the named tasks alone.
+- ``read_implicit_add``: "dentist appointment thursday 3pm", "high prio: call the landlord
+  back" — the last rule: a short phrase that is no question and no statement is a new task.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.agents.rules.adding import parse_tasks
+from bot.agents.rules.intents import (
+    AddTasks,
+    AllTasks,
+    Complete,
+    Delete,
+    Intent,
+    Reopen,
+    Several,
+    TaskRef,
+    Update,
+)
+from bot.agents.rules.lexicon import COMMAND_VERBS, is_past_tense
+from bot.agents.rules.refs import parse_ref
+
+_I = re.IGNORECASE
+_Part = Complete | Reopen | Delete | Update | AddTasks
+_STARTS = "|".join(
+    sorted(
+        set(COMMAND_VERBS)
+        | {"make", "set", "mark", "put", "bump", "reschedule", "tick", "cross", "x"},
+        key=len,
+        reverse=True,
+    )
+)
+# Where a new request starts inside a message: after a joining word or mark, a command word.
+_JOIN = re.compile(
+    rf"\s*(?:[,;]\s*(?:and\s+)?(?:then\s+|also\s+)?|\s+(?:and|&)\s+(?:then\s+|also\s+)?|"
+    rf"\s+then\s+|\.\s+)(?=(?:{_STARTS})\b(?!\s+(?:and|or|,)))",
+    _I,
+)
+# Inline items: "1) a 2) b", "1. a 2. b", "• a • b".
+_NUMBERED = re.compile(r"(?:^|(?<=[\s:]))(\d{1,2}[.)]|[a-h]\))\s+")
+
+
+def _rank(mark: str) -> int:
+    """ "1." → 1, "2)" → 2, "a)" → 1, "b)" → 2."""
+    head = mark[:-1]
+    return int(head) if head.isdigit() else ord(head.lower()) - ord("a") + 1
+
+
+_BULLET = re.compile(r"(?:^|(?<=[\s:]))[•·▪◦]\s*")
+_INTRO = re.compile(
+    r"^(?:(?:a\s+)?(?:couple|few|some|two|three|four|five)\s+(?:of\s+)?(?:new\s+)?"
+    r"(?:things|ones|tasks|todos|items|more)|(?:new\s+)?(?:tasks|todos|items|things)|"
+    r"add(?:\s+(?:these|the\s+following|this))?|to\s*do|todo|for\s+today|list)\s*[:\-–—]?\s*$",
+    _I,
+)
+_INTRO_THEN_LIST = re.compile(r"^(?P<head>[^:\n]{1,40}):\s*(?P<body>[^\n]+)$")
+# "stuff for this week: …", "two quick ones - 1. … 2. …": a short head naming a batch.
+_COLLECTIVE = re.compile(r"^(?:\w+\s+){0,5}(?:stuff|things|ones|tasks|todos|items|bits)\b", _I)
+
+
+def _is_intro(head: str) -> bool:
+    return head[-1:] in ":-–—" and len(head.split()) <= 6
+
+
+Understand = Callable[[str], Intent]
+
+
+def read_items(text: str, *, now: datetime) -> Intent | None:
+    """Inline numbered or bulleted items, each a new task."""
+    return _items(text, now=now)
+
+
+def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent | None:
+    """Several requests in one message, each read on its own; None unless all are read."""
+    parts = [p for p in _JOIN.split(text) if p and p.strip()]
+    if len(parts) < 2 or len(parts) > 8:
+        return None
+    requests: list[_Part] = []
+    for part in parts:
+        intent = understand(part.strip())
+        pieces = intent.changes if isinstance(intent, Several) else (intent,)
+        for piece in pieces:
+            if not isinstance(piece, _Part):
+                return None
+            if isinstance(piece, AddTasks) and not (piece.tasks and piece.confident):
+                return None  # only an explicit add joins other requests
+            if not isinstance(piece, AddTasks) and piece.ref.pronoun and requests:
+                previous = next(
+                    (r for r in reversed(requests) if not isinstance(r, AddTasks)), None
+                )
+                if previous is not None:
+                    piece = dataclasses.replace(piece, ref=previous.ref)
+            requests.append(piece)
+    unique = tuple(dict.fromkeys(requests))
+    if len(unique) == 1:
+        return unique[0]
+    confident = all(isinstance(r, AddTasks) or r.ref.numbers for r in unique)
+    return Several(unique, confident=confident)
+
+
+def _items(text: str, *, now: datetime) -> Intent | None:
+    """ "couple of things: 1) … 2) …", "new tasks: • … • …": every item a new task."""
+    intro = _INTRO_THEN_LIST.match(text)
+    if intro and (_INTRO.match(intro["head"]) or _COLLECTIVE.search(intro["head"])):
+        tasks = parse_tasks(intro["body"], now=now, plural=True)
+        if len(tasks) > 1:
+            return AddTasks(tasks)
+    numbered = list(_NUMBERED.finditer(text))
+    if len(numbered) >= 2 and [_rank(m[1]) for m in numbered] == list(range(1, len(numbered) + 1)):
+        marks = numbered
+    else:
+        marks = list(_BULLET.finditer(text))
+        if len(marks) < 2:
+            return None
+    head = text[: marks[0].start()].strip()
+    if head and not _INTRO.match(head) and not _is_intro(head):
+        return None
+    bodies = [
+        text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))]
+        for i, m in enumerate(marks)
+    ]
+    items = [parse_tasks(body.strip(" ,;"), now=now) for body in bodies]
+    if any(len(found) != 1 for found in items):
+        return None
+    return AddTasks(tuple(found[0] for found in items))
+
+
+_ALL = (
+    r"(?:all(?:\s+of)?(?:\s+(?:them|it|my\s+tasks|my\s+todos|the\s+tasks|my\s+stuff|tasks|"
+    r"todos|the\s+rest))?|everything|every\s+(?:single\s+)?task|the\s+(?:whole|entire)\s+list)"
+)
+_EXCEPT = (
+    r"(?:except(?:\s+for)?|apart\s+from|but(?:\s+not)?|other\s+than|besides|excluding|"
+    r"save\s+for|minus)"
+)
+_COMPLETE_WORDS = re.compile(
+    r"\b(?:done|finished|finish|complete|completed|check(?:ed)?\s+off|tick(?:ed)?\s+off|"
+    r"mark(?:ed)?|did|close)\b",
+    _I,
+)
+_DELETE_WORDS = re.compile(r"\b(?:delete|remove|clear|wipe|erase|drop|scrap|trash|nuke)\b", _I)
+_SCOPE = re.compile(
+    rf"^(?P<lead>(?:i\s+(?:have\s+|'ve\s+)?)?[\w\s']{{0,30}}?)\b{_ALL}\b(?P<tail>.*)$",
+    _I,
+)
+_EXCEPTION = re.compile(
+    rf"^\s*,?\s*(?:are|is|'s|were)?\s*(?:done|finished|complete|completed)?\s*,?\s*{_EXCEPT}\s+"
+    r"(?P<refs>.+?)(?P<after>\s+(?:are|is|were)\s+(?:done|finished|complete|completed)|"
+    r"\s+(?:as\s+)?(?:done|complete|completed))?$",
+    _I,
+)
+
+
+def read_scope(text: str) -> AllTasks | None:
+    """The whole list at once, minus the tasks the message leaves out; None otherwise."""
+    match = _SCOPE.match(text)
+    if match is None or len(match["lead"].split()) > 4:
+        return None
+    lead, tail = match["lead"], match["tail"]
+    completing = bool(_COMPLETE_WORDS.search(lead) or _COMPLETE_WORDS.search(tail))
+    deleting = bool(_DELETE_WORDS.search(lead))
+    if completing == deleting:
+        return None
+    if deleting and re.match(r"^\s*(?:the\s+)?(?:completed|done|finished|checked)\b", tail, _I):
+        return None  # "remove all completed": the finished ones only
+    if lead.strip() and not (_COMPLETE_WORDS.search(lead) or deleting):
+        return None  # "buy all the things": a title, not a scope
+    excluded: list[TaskRef] = []
+    exception = _EXCEPTION.match(tail)
+    if exception is not None:
+        for piece in re.split(r"\s*(?:,|\band\b|&)\s*", exception["refs"]):
+            ref = parse_ref(piece)
+            if ref is None or ref.pronoun:
+                return None
+            excluded.append(ref)
+    elif re.search(rf"\b{_EXCEPT}\b", tail, _I) or not re.fullmatch(
+        r"\s*(?:(?:are|is|'s)\s+)?(?:as\s+)?(?:done|finished|complete|completed|off)?\s*", tail, _I
+    ):
+        return None
+    return AllTasks("delete" if deleting else "complete", tuple(excluded))
+
+
+_QUESTION = re.compile(
+    r"^(?:what|when|where|why|how|who|which|is|are|was|were|do|does|did|can|could|should|"
+    r"would|will|have|has|am|i|i'm|im|it|it's|its|this|that|there|they|we|you|my|no|not|yes|"
+    r"ok|okay|hmm|lol)\b|\?",
+    _I,
+)
+_ABOUT_THE_LIST = re.compile(r"\b(?:my|the)\s+(?:list|tasks|todos|to-?dos|task\s+list)\b", _I)
+# Words a sticky note does not use: the bot or oneself as a person, a reference to a task.
+_NOT_A_NOTE = re.compile(
+    r"\b(?:i|i'm|im|i've|you|you're|your|u|hope|wish)\b|[✅✔☑]|"
+    r"\bthe\s+\w+(?:\s+\w+)?\s+(?:thing|one|task|item)\b",
+    _I,
+)
+_NOT_TITLE_STARTS = frozenset(
+    [*COMMAND_VERBS, "x", "search", "find", "push", "bump", "make", "set", "mark", "uncheck"]
+)
+_WORDS_FIRST = re.compile(r"^[A-Za-z][\w'’-]*(?:\s*[:\-–—])?\s+[A-Za-z0-9]")
+_PROSE = re.compile(r"[\w\s'’,.:-]")
+_STATEMENT = re.compile(
+    r"\s(?:is|are|was|were|isn't|aren't|wasn't|got|has|have|can|can't|could|will|won't|would|"
+    r"should|must|does|doesn't|don't|didn't)\s",
+    _I,
+)
+
+
+def read_implicit_add(text: str, *, now: datetime, command_first: bool = False) -> AddTasks | None:
+    """A short phrase that reads as a new task on a sticky note, without an add word.
+
+    A phrase that starts with one of the bot's own command words ("complete 0", "push the
+    dentist an hour later") is a request the rules did not read, never a task — unless
+    ``command_first``: a change was read and its words fit no task ("move the car to the
+    garage friday").
+    """
+    words = text.split()
+    if not command_first and words and words[0].lower() in _NOT_TITLE_STARTS:
+        return None
+    if not 2 <= len(words) <= 14 or _QUESTION.search(text) or _STATEMENT.search(f" {text} "):
+        return None
+    if _ABOUT_THE_LIST.search(text) or re.search(r"\b(?:of|to|for)\s+#?\d{1,4}\b", text):
+        return None  # "shw me my list", "change the time of 1 to 11am": about the list
+    if _NOT_A_NOTE.search(text) or is_past_tense(words[-1].strip(".,!")):
+        return None  # talk to the bot, "the cat thing", "gym membership cancelled"
+    if not _WORDS_FIRST.match(text) or len(_PROSE.findall(text)) < 0.85 * len(text):
+        return None  # code, JSON, symbols: not something written on a sticky note
+    tasks = parse_tasks(text, now=now)
+    if len(tasks) != 1 or tasks[0].description:
+        return None  # a sticky note has a title (and a date or priority), no details
+    return AddTasks(tasks, confident=False)

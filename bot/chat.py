@@ -273,8 +273,9 @@ class ChatService:
         """Run one tool directly as ``author`` (buttons, forms, typed slash commands)."""
         try:
             user = await self._user(author, display_name, timezone)
-            toolbox = self._toolbox(user, place)
+            toolbox = self._toolbox(user, place, author)
             call = await toolbox.call(tool, dict(arguments))
+            await self._forget_if_asked(toolbox)
             await self._notify(toolbox, author)
             return Reply(
                 text=str(call.result.get("message", "")) if not call.result.get("ok") else "",
@@ -315,7 +316,7 @@ class ChatService:
             return None
         progress.stored = True
         user = start.user
-        toolbox = self._toolbox(user, message.key)
+        toolbox = self._toolbox(user, message.key, message.author, message.workspace_people)
         if start.reply is not None:
             # A turn that died after storing its answer, before posting it: post that answer
             # rather than run the agent (and its changes) a second time.
@@ -349,6 +350,7 @@ class ChatService:
                 tokens_used=answer.tokens_used,
                 speaker_name=user.display_name,
             )
+        await self._forget_if_asked(toolbox)
         reply = Reply(
             text=answer.text,
             tool_calls=list(toolbox.calls),
@@ -419,7 +421,13 @@ class ChatService:
             user = await users.set_timezone(user_id=user.id, timezone=hint, pinned=False)
         return user
 
-    def _toolbox(self, user: User, place: ConversationKey | None = None) -> TaskToolbox:
+    def _toolbox(
+        self,
+        user: User,
+        place: ConversationKey | None = None,
+        speaker: UserRef | None = None,
+        workspace_people: frozenset[str] | None = None,
+    ) -> TaskToolbox:
         return TaskToolbox(
             tasks=self._storage.tasks,
             users=self._storage.users,
@@ -428,7 +436,17 @@ class ChatService:
             reminders=self._storage.reminders,
             place=place,  # where a reminder set in this turn falls back to
             at_due_time=self._remind_at_due_time,
+            teams=self._storage.teams,
+            speaker=speaker,
+            workspace_people=workspace_people,
         )
+
+    async def _forget_if_asked(self, toolbox: TaskToolbox) -> None:
+        """ "Forget me", confirmed: deleted after the turn, its own messages included."""
+        teams = self._storage.teams
+        if toolbox.forget_requested and teams is not None:
+            await teams.forget(user_id=toolbox.user.id)
+            log.info("forgot a person at their request")
 
     async def _notify(self, toolbox: TaskToolbox, author: UserRef) -> None:
         if not toolbox.changed:

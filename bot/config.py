@@ -142,6 +142,13 @@ class RemindersSettings(_Section):
         return value
 
 
+class PrivacySettings(_Section):
+    """``[privacy]``: conversation history older than ``message_retention_days`` is deleted
+    by ``todobot run`` (hourly); tasks are never pruned. 0 keeps history forever."""
+
+    message_retention_days: int = Field(default=90, ge=0, le=36_500)
+
+
 class LoggingSettings(_Section):
     level: str = "INFO"
     format: Literal["text", "json"] = "text"
@@ -183,6 +190,7 @@ class Settings(_Section):
     reminders: RemindersSettings = RemindersSettings()
     logging: LoggingSettings = LoggingSettings()
     run: RunSettings = RunSettings()
+    privacy: PrivacySettings = PrivacySettings()
     config_dir: Path = Path()
 
     def database_url(self) -> str:

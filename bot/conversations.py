@@ -127,6 +127,9 @@ class IncomingMessage:
     platform_message_id: str | None = None
     display_name: str | None = None
     timezone: str | None = None
+    # Platform user ids the adapter vouches are people of this message's workspace (Discord:
+    # the mentioned members of the server). ``None``: the tenant in a reference says it (Slack).
+    workspace_people: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,12 @@ class UnknownTimezone(InvalidInput):
     code = "unknown_timezone"
 
 
+class RateLimited(InvalidInput):
+    """Too many tries in a short time (link codes): refused until the window passes."""
+
+    code = "rate_limited"
+
+
 class TaskNotFound(UserFacingError):
     code = "not_found"
 

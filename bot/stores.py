@@ -27,6 +27,7 @@ from bot.tasks import Task, TaskChanges, TaskDraft, TaskImport, TaskPage, TaskQu
 
 if TYPE_CHECKING:
     from bot.reminders.model import Delivery, Digest, Recipient
+    from bot.teams.model import TeamStore
 
 
 class UserStore(Protocol):
@@ -196,6 +197,10 @@ class Storage(Protocol):
 
     @property
     def reminders(self) -> ReminderStore: ...
+
+    @property
+    def teams(self) -> TeamStore | None:
+        """Assignment and linking (``None`` where the storage does not offer them)."""
 
     def turn_lock(self, key: ConversationKey) -> AbstractAsyncContextManager[None]:
         """Serialise turns of one conversation, across processes where the database allows."""

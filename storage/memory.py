@@ -35,6 +35,7 @@ from bot.tasks import (
     order_key,
     plan_import_numbers,
 )
+from bot.teams.model import TeamStore
 from storage.memory_reminders import MemoryReminderStore
 
 
@@ -356,6 +357,8 @@ class MemoryStorage:
         self.conversations = MemoryConversationStore(self.data)
         self.events = MemoryEventLog(self.data)
         self.reminders = MemoryReminderStore(self.data)
+        # Assigning and linking are offered on the SQL storages only.
+        self.teams: TeamStore | None = None
 
     @asynccontextmanager
     async def turn_lock(self, key: ConversationKey) -> AsyncIterator[None]:

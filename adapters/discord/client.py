@@ -10,6 +10,7 @@ import discord
 from discord.ext import commands
 
 from adapters.discord import texts
+from adapters.discord.assignments import DeclineButton
 from adapters.discord.buttons import CompleteButton, NextPageButton
 from adapters.discord.conversations import Conversations, trigger_of
 from adapters.discord.interactions import DELIVERY_ERRORS
@@ -82,7 +83,7 @@ class TodoBot(commands.AutoShardedBot):
         return self.is_ready() and not self.is_closed() and all(not s.is_closed() for s in shards)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(CompleteButton, NextPageButton, SnoozeButton)
+        self.add_dynamic_items(CompleteButton, NextPageButton, SnoozeButton, DeclineButton)
         self.tree.error(command_failed)
         await self.add_cog(Conversations(self))
         await self.add_cog(SlashCommands(self))

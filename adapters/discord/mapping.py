@@ -46,6 +46,8 @@ class MessageFacts:
     thread_owner_id: int | None  # who started the thread, when known
     mentioned_ids: frozenset[int]
     content: str
+    # Mentioned people who are members of this server (discord.py gives them as Members).
+    member_mentions: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,9 @@ def message_facts(message: discord.Message) -> MessageFacts:
         # Discord's own list: explicit user mentions and reply pings, never @everyone or roles.
         mentioned_ids=frozenset(user.id for user in message.mentions),
         content=message.content,
+        member_mentions=frozenset(
+            user.id for user in message.mentions if isinstance(user, discord.Member)
+        ),
     )
 
 
@@ -153,6 +158,7 @@ def decide(
         event_id=str(facts.message_id),
         platform_message_id=str(facts.message_id),
         display_name=facts.author_name,
+        workspace_people=frozenset(str(i) for i in facts.member_mentions),
     )
     return Trigger(message=incoming, placement=placement)
 

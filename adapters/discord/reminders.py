@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from adapters.discord import texts
+from adapters.discord.assignments import assignment_view
 from adapters.discord.buttons import CompleteButton
 from adapters.discord.endpoints import discord_endpoints
 from adapters.discord.interactions import apologise
@@ -88,6 +89,8 @@ class SnoozeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SNOO
 
 
 def reminder_view(notice: Notice) -> discord.ui.View | None:
+    if notice.kind.startswith("assigned"):
+        return assignment_view(notice)
     number = notice.single_task
     if number is None:
         return None

@@ -75,8 +75,13 @@ class TaskToolServer:
                 user=user,
                 now=self._clock(),
                 reminders=self._storage.reminders,
+                teams=self._storage.teams,
+                speaker=self._user,
             )
             call = await toolbox.call(params.name, params.arguments or {})
+            teams = self._storage.teams
+            if toolbox.forget_requested and teams is not None:
+                await teams.forget(user_id=user.id)
         except StorageError:
             log.exception("storage failed in MCP tool %s for %s", params.name, self._user)
             return tools.failure_result(texts.storage_apology())

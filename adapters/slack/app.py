@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, views
+from adapters.slack import assignments, blocks, views
 from adapters.slack.client import ResponseUrlClient
 from adapters.slack.conversations import SlackConversations
 from adapters.slack.failures import ListenerFailures, count_listener_runs
@@ -75,6 +75,7 @@ def register(
     app.event("app_home_opened")(interactions.on_home_opened)
     app.action(blocks.COMPLETE_ACTION)(interactions.on_complete)
     app.action(blocks.DELETE_ACTION)(interactions.on_delete)
+    app.action(assignments.DECLINE_ACTION)(interactions.on_delete)  # declining drops the task
     app.action(blocks.PAGE_ACTION)(interactions.on_next_page)
     app.action(views.HOME_ADD_ACTION)(interactions.on_home_add)
     app.shortcut(ADD_AS_TODO_SHORTCUT)(interactions.on_add_as_todo)

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, mapping, mrkdwn
+from adapters.slack.assignments import assignment_blocks
 from adapters.slack.client import SLACK_FAILURES, build_web_client
 from bot.chat import ChatService
 from bot.config import Settings, secret
@@ -40,6 +41,8 @@ Payload = dict[str, Any]
 
 def reminder_blocks(notice: Notice) -> list[Payload]:
     """The notice's text, and for a one-task reminder its three buttons."""
+    if notice.kind.startswith("assigned"):
+        return assignment_blocks(notice)
     text = mrkdwn.escape(notice.text).replace("\\*", "*")
     section: Payload = {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
     number = notice.single_task

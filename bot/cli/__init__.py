@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("--now", default=None, metavar="ISO8601", help="fix the clock")
     chat.add_argument("--json", action="store_true", help="one JSON object per answer")
+    chat.add_argument(
+        "--channel", default=None, help="talk in a shared console channel (its list: 'our list')"
+    )
 
     tasks = sub.add_parser(
         "tasks", help="export or import a task list", description="A person's task list as a file."
@@ -61,7 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = tasks_sub.add_parser(
         "export", help="print the list", description="Print a person's tasks, by number."
     )
-    export.add_argument("--user", required=True, metavar="REF", help="whose list")
+    whose = export.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--user", metavar="REF", help="whose list")
+    whose.add_argument(
+        "--channel", metavar="KEY", help="a channel's shared list: PLATFORM/TENANT/CHANNEL"
+    )
     export.add_argument(
         "--format", choices=("json", "csv", "markdown"), default="json", help="output format"
     )
@@ -116,6 +123,33 @@ def build_parser() -> argparse.ArgumentParser:
     pending = reminders_sub.add_parser("list", help="a person's pending reminders")
     pending.add_argument("--user", required=True, metavar="REF", help="whose reminders to show")
 
+    users = sub.add_parser(
+        "users",
+        help="link, export or forget people (operators)",
+        description="Act on a person's identities and data. Link and forget ask first; "
+        "without a terminal they need --yes.",
+    )
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    link = users_sub.add_parser(
+        "link", help="join two identities into one person", description="One list everywhere."
+    )
+    link.add_argument("--user", required=True, metavar="REF", help="the person to keep")
+    link.add_argument(
+        "--with", dest="other", required=True, metavar="REF", help="the identity to join in"
+    )
+    link.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    forget = users_sub.add_parser(
+        "forget",
+        help="delete a person and all their data",
+        description="Tasks they assigned stay with their owners, anonymised.",
+    )
+    forget.add_argument("--user", required=True, metavar="REF", help="whom to forget")
+    forget.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    export_data = users_sub.add_parser(
+        "export", help="everything stored about a person, as JSON", description="As JSON."
+    )
+    export_data.add_argument("--user", required=True, metavar="REF", help="whose data")
+
     mcp = sub.add_parser(
         "mcp",
         help="serve the task tools over MCP (stdio)",
@@ -147,12 +181,23 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "chat":
         from bot.cli.chat import run_chat
 
-        return await run_chat(settings, user=args.user, tz=args.tz, now=args.now, as_json=args.json)
+        return await run_chat(
+            settings,
+            user=args.user,
+            tz=args.tz,
+            now=args.now,
+            as_json=args.json,
+            channel=args.channel,
+        )
     if args.command == "tasks":
         from bot.cli import tasks
 
         if args.tasks_command == "export":
-            print(await tasks.export_tasks(settings, user=args.user, fmt=args.format))
+            print(
+                await tasks.export_tasks(
+                    settings, user=args.user, fmt=args.format, channel=args.channel
+                )
+            )
             return 0
         count = await tasks.import_tasks(settings, user=args.user, path=args.file, tz=args.tz)
         print(f"Imported {count} task{'s' if count != 1 else ''}.", file=sys.stderr)
@@ -170,6 +215,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 settings, now=args.now, as_json=args.json, stdout=sys.stdout
             )
         return await reminders.list_pending(settings, user=args.user, stdout=sys.stdout)
+    if args.command == "users":
+        from bot.cli import users
+
+        if args.users_command == "link":
+            return await users.link(settings, user=args.user, other=args.other, yes=args.yes)
+        if args.users_command == "forget":
+            return await users.forget(settings, user=args.user, yes=args.yes)
+        return await users.export(settings, user=args.user)
     if args.command == "simulate":
         return await run_simulate(settings, args)
     from bot.cli import run

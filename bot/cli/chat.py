@@ -32,8 +32,11 @@ def fixed_clock(text: str, tz_name: str) -> Callable[[], datetime]:
     return lambda: moment
 
 
-def console_key(user: UserRef) -> ConversationKey:
-    # One rolling console conversation per person, so history survives restarts.
+def console_key(user: UserRef, channel: str | None = None) -> ConversationKey:
+    # One rolling console conversation per person, so history survives restarts; a named
+    # channel is one conversation shared by everyone who joins it (``--channel``).
+    if channel:
+        return ConversationKey("console", "local", f"channel:{channel}", "main")
     return ConversationKey("console", user.tenant or "local", f"user:{user}", "main")
 
 
@@ -53,6 +56,7 @@ async def run_chat(
     tz: str | None,
     now: str | None,
     as_json: bool,
+    channel: str | None = None,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
 ) -> int:
@@ -84,7 +88,7 @@ async def run_chat(
                         text = line.rstrip("\r\n")
                         if not text.strip():
                             continue
-                        reply = await _answer(chat, ref, text, tz)
+                        reply = await _answer(chat, ref, text, tz, channel)
                     print(render(reply, as_json=as_json), file=stdout, flush=True)
                     if reminders is not None:
                         await reminders.show_due()
@@ -128,8 +132,14 @@ class SessionReminders:
                 continue  # the database is away; the next look will find it again
 
 
-async def _answer(chat: ChatService, ref: UserRef, text: str, tz: str | None) -> Reply:
+async def _answer(
+    chat: ChatService, ref: UserRef, text: str, tz: str | None, channel: str | None = None
+) -> Reply:
     message = IncomingMessage(
-        key=console_key(ref), author=ref, text=text, display_name=ref.external_id, timezone=tz
+        key=console_key(ref, channel),
+        author=ref,
+        text=text,
+        display_name=ref.external_id,
+        timezone=tz,
     )
     return await chat.handle(message)

@@ -29,6 +29,7 @@ from bot.lifecycle import Lifecycle
 from bot.reminders import ConsoleNotifier, Notice, Notifier, ReminderScheduler
 from bot.reminders.scheduler import SchedulerSettings
 from bot.stores import Storage
+from bot.teams.model import ASSIGNMENT_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def scheduler_settings(settings: Settings) -> SchedulerSettings:
 
 def notice_lines(notice: Notice) -> Iterator[dict[str, Any]]:
     """The ``--json`` lines of one notice: one per task (a digest with none: one line)."""
-    kind = "digest" if notice.kind == "digest" else "reminder"
+    kind = notice.kind if notice.kind in ("digest", *ASSIGNMENT_KINDS) else "reminder"
     if not notice.items:
         yield {"user": str(notice.to), "kind": kind, "task": None, "title": "", "due": None,
                "late": False}  # fmt: skip

@@ -86,7 +86,9 @@ async def run_platforms(
                 from adapters.discord import serve as serve_discord
 
                 services.append(serve_discord(chat, settings, lifecycle=lifecycle))
-            services.append(prune_events(storage, lifecycle))
+            services.append(
+                prune_events(storage, lifecycle, settings.privacy.message_retention_days)
+            )
             health = await start_health(settings, lifecycle, metrics)
             log.info("serving %s", ", ".join(chosen + (["reminders"] if with_reminders else [])))
             try:
@@ -162,15 +164,22 @@ EVENT_RETENTION = timedelta(days=2)
 PRUNE_EVERY_SECONDS = 3600.0
 
 
-async def prune_events(storage: Storage, lifecycle: Lifecycle) -> None:
-    """Keep the dedup table small (platforms redeliver within minutes, not days), until the
+async def prune_events(
+    storage: Storage, lifecycle: Lifecycle, message_retention_days: int = 0
+) -> None:
+    """Keep the dedup table small (platforms redeliver within minutes, not days), and delete
+    conversation history past ``[privacy] message_retention_days`` (never tasks), until the
     process stops."""
     while not lifecycle.stopping:
         try:
             removed = await storage.events.prune_events(older_than=utc_now() - EVENT_RETENTION)
             log.info("pruned %d old event ids", removed)
+            if message_retention_days and storage.teams is not None:
+                cutoff = utc_now() - timedelta(days=message_retention_days)
+                pruned = await storage.teams.prune_messages(older_than=cutoff)
+                log.info("pruned %d messages older than %d days", pruned, message_retention_days)
         except StorageError:
-            log.warning("could not prune old event ids; will try again", exc_info=True)
+            log.warning("could not prune old event ids or messages; will try again", exc_info=True)
         try:
             await asyncio.wait_for(lifecycle.wait_stopping(), PRUNE_EVERY_SECONDS)
         except TimeoutError:

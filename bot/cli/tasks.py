@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from bot.chat import utc_now
 from bot.cli.wiring import opened_storage
 from bot.config import Settings
 from bot.errors import InvalidInput
-from bot.identity import UserRef
+from bot.identity import ConversationKey, UserRef
 from bot.tasks import Priority, Task, TaskDraft, TaskImport, TaskQuery
+from bot.teams.channel import channel_name, channel_ref
 from bot.tools import task_json
 from bot.tools.schemas import TASK_NUMBER_MAX, AddTaskArgs
 
@@ -33,6 +35,8 @@ EXPORT_FIELDS = (
     "completed_at",
     "remind_at",
     "repeat",
+    "assigned_by",
+    "list",
 )
 
 
@@ -73,10 +77,16 @@ class ImportedTask(AddTaskArgs):
         return value
 
 
-def export_rows(tasks: list[Task], tz: ZoneInfo, now: datetime) -> list[dict[str, Any]]:
+def export_rows(
+    tasks: list[Task], tz: ZoneInfo, now: datetime, assigners: Mapping[int, str] | None = None
+) -> list[dict[str, Any]]:
+    """``assigners``: who assigned which task (by number; ``""``: a forgotten person)."""
     rows = []
     for task in sorted(tasks, key=lambda t: t.number):
         full = task_json(task, tz=tz, now=now)
+        given = (assigners or {}).get(task.number)
+        full["assigned_by"] = None if given is None else (given or "(forgotten)")
+        full["list"] = "personal"
         rows.append({name: full[name] for name in EXPORT_FIELDS})
     return rows
 
@@ -104,8 +114,11 @@ def format_export(rows: list[dict[str, Any]], fmt: str) -> str:
     return "\n".join(lines)
 
 
-async def export_tasks(settings: Settings, *, user: str, fmt: str) -> str:
-    ref = UserRef.parse(user)
+async def export_tasks(
+    settings: Settings, *, user: str | None, fmt: str, channel: str | None = None
+) -> str:
+    """A person's list, or with ``channel`` (``slack/T1/C1``) that channel's shared list."""
+    ref = channel_list_ref(channel) if channel else UserRef.parse(user or "")
     async with opened_storage(settings) as storage:
         found = await storage.users.find_user(ref=ref)
         if found is None:
@@ -115,7 +128,21 @@ async def export_tasks(settings: Settings, *, user: str, fmt: str) -> str:
         tasks = await storage.tasks.list_tasks(
             user_id=found.id, query=TaskQuery(status="all"), now=now, tz=tz, limit=1_000_000
         )
-        return format_export(export_rows(tasks, tz, now), fmt)
+        teams = storage.teams
+        assigners = await teams.assigners(user_id=found.id) if teams is not None else {}
+        rows = export_rows(tasks, tz, now, assigners)
+        if channel:
+            for row in rows:
+                row["list"] = channel_name(ref)
+        return format_export(rows, fmt)
+
+
+def channel_list_ref(key: str) -> UserRef:
+    platform, _, rest = key.partition("/")
+    tenant, _, channel_id = rest.partition("/")
+    if not (platform and tenant and channel_id):
+        raise InvalidInput(f"--channel {key!r}: give PLATFORM/TENANT/CHANNEL, e.g. slack/T1/C1.")
+    return channel_ref(ConversationKey(platform, tenant, channel_id, ""))
 
 
 def read_import_file(path: Path) -> list[ImportedTask]:

@@ -11,7 +11,7 @@ from bot.conversations import User
 from bot.identity import ConversationKey, UserRef
 from bot.tasks import Due
 
-DeliveryKind = Literal["reminder", "digest"]
+DeliveryKind = Literal["reminder", "digest", "assigned", "assigned-done", "assigned-declined"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class Delivery:
     place: ConversationKey | None
     attempts: int = 1
     always: bool = False  # a digest sent even when nothing is due
+    counterpart: str | None = None  # assignment notices: the other person's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,9 @@ class Notice:
     with ``*bold*``), ``items`` let adapters add buttons.
     """
 
-    kind: Literal["reminder", "catch_up", "digest"]
+    kind: Literal[
+        "reminder", "catch_up", "digest", "assigned", "assigned-done", "assigned-declined"
+    ]
     to: UserRef
     place: ConversationKey | None
     text: str
@@ -88,6 +91,6 @@ class Notice:
     @property
     def single_task(self) -> int | None:
         """The task number when the notice is about one task (then it carries buttons)."""
-        if self.kind == "reminder" and len(self.items) == 1:
+        if self.kind in ("reminder", "assigned") and len(self.items) == 1:
             return self.items[0].number
         return None

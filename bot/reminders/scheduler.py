@@ -27,6 +27,8 @@ from bot.reminders.model import Delivery, Notice, NoticeItem, Recipient
 from bot.reminders.notify import Notifier
 from bot.stores import Storage
 from bot.tasks import TaskQuery
+from bot.teams.model import ASSIGNMENT_KINDS
+from bot.teams.notices import assignment_notice
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +191,10 @@ class ReminderScheduler:
                     notices.append(digest)
                 else:  # nothing due: no message, unless the person asked for it anyway
                     empty.append(delivery.id)
+            elif delivery.kind in ASSIGNMENT_KINDS:
+                to = _reach(recipient, delivery)
+                tz_name = recipient.user.timezone
+                notices.append(assignment_notice(delivery, to=to, now=now, timezone=tz_name))
         return notices, empty
 
     async def _digest(self, recipient: Recipient, delivery: Delivery, now: datetime) -> Notice:

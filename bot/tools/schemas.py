@@ -214,6 +214,56 @@ class SetTimezoneArgs(_Args):
     )
 
 
+class AssignTaskArgs(_Args):
+    assignee: str = Field(
+        min_length=2,
+        max_length=100,
+        description="The person, as mentioned in the chat: <@U123> on Slack, <@123> on Discord, "
+        "@name on the console. Only people of the speaker's own workspace/server.",
+    )
+    title: str = Field(min_length=1, max_length=TITLE_MAX, description="Short task title.")
+    description: str = Field(default="", max_length=DESCRIPTION_MAX, description="Details.")
+    priority: PriorityName = "medium"
+    due: str | None = Field(
+        default=None, min_length=1, max_length=100, description="A date or words ('friday')."
+    )
+
+
+class ListAssignedArgs(_Args):
+    pass
+
+
+class LinkAccountsArgs(_Args):
+    code: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=20,
+        description="The code from the other account; omit to get a new code for this one.",
+    )
+
+
+class UnlinkAccountsArgs(_Args):
+    pass
+
+
+class ChannelListArgs(_Args):
+    action: Literal["add", "list", "complete", "reopen", "delete"]
+    title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
+    due: str | None = Field(default=None, min_length=1, max_length=100)
+    number: int | None = Field(default=None, ge=1, le=TASK_NUMBER_MAX)
+
+
+class ForgetMeArgs(_Args):
+    confirm: bool = Field(
+        default=False,
+        description="true only after the person confirmed they want everything deleted.",
+    )
+
+
+class ExportMyDataArgs(_Args):
+    pass
+
+
 @dataclass(frozen=True, slots=True)
 class ToolSpec:
     name: str
@@ -275,6 +325,53 @@ TOOL_SPECS: tuple[ToolSpec, ...] = (
         "Set the speaker's timezone, used for every due date from now on.",
         SetTimezoneArgs,
         False,
+    ),
+    ToolSpec(
+        "assign_task",
+        "Give a new task to another person of this workspace: it goes on their list (they own "
+        "it) and they are told; the speaker is told when it is done or declined.",
+        AssignTaskArgs,
+        False,
+    ),
+    ToolSpec(
+        "list_assigned",
+        "The tasks the speaker assigned to others, with their state.",
+        ListAssignedArgs,
+        False,
+    ),
+    ToolSpec(
+        "link_accounts",
+        "Without a code: a one-time code to link another account of the speaker. With the "
+        "code from the other account: join both into one list.",
+        LinkAccountsArgs,
+        True,
+    ),
+    ToolSpec(
+        "unlink_accounts",
+        "Separate this account from the ones it is linked to.",
+        UnlinkAccountsArgs,
+        True,
+    ),
+    ToolSpec(
+        "channel_list",
+        "The shared list of the channel this conversation is in ('our list'): add, list, "
+        "complete, reopen or delete (by the list's own numbers). Everyone in the channel "
+        "shares it; the speaker's personal list is separate.",
+        ChannelListArgs,
+        True,
+    ),
+    ToolSpec(
+        "export_my_data",
+        "Everything stored about the speaker (identities, tasks, messages) as JSON.",
+        ExportMyDataArgs,
+        False,
+    ),
+    ToolSpec(
+        "forget_me",
+        "Delete the speaker and all their data. Without confirm=true it only explains what "
+        "would be deleted; call it with confirm=true only after the person said yes.",
+        ForgetMeArgs,
+        True,
     ),
 )
 

@@ -14,9 +14,13 @@ from pydantic import ValidationError
 from bot import dates
 from bot.conversations import ToolCall, User
 from bot.errors import InvalidInput, TaskNotFound, UserFacingError
-from bot.identity import ConversationKey
+from bot.identity import ConversationKey, UserRef
 from bot.stores import ReminderStore, TaskStore, UserStore
 from bot.tasks import DESCRIPTION_MAX, UNSET, Priority, Task, TaskChanges, TaskDraft, TaskQuery
+from bot.teams.channel import ChannelTools
+from bot.teams.model import TeamStore
+from bot.teams.privacy import PrivacyTools
+from bot.teams.tools import TeamTools
 from bot.tools import schemas as specs
 from bot.tools.matching import resolve_by_words
 from bot.tools.timing import TimeTools
@@ -49,7 +53,7 @@ def task_json(task: Task, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
 STATE_ENTRY = "conversation_state"
 
 
-class TaskToolbox(TimeTools):
+class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools):
     """The task tools bound to one speaker at one moment.
 
     ``call`` never raises for a person's mistake (unknown task, ambiguous words, bad date,
@@ -67,10 +71,17 @@ class TaskToolbox(TimeTools):
         reminders: ReminderStore | None = None,
         place: ConversationKey | None = None,
         at_due_time: bool = True,
+        teams: TeamStore | None = None,
+        speaker: UserRef | None = None,
+        workspace_people: frozenset[str] | None = None,
     ) -> None:
         self._tasks = tasks
         self._users = users
         self._reminders = reminders
+        self._teams = teams
+        self.speaker = speaker  # the identity speaking (assigner, the account to unlink)
+        self.workspace_people = workspace_people  # who the adapter vouches is in this server
+        self.forget_requested = False  # "forget me" confirmed: the core deletes after the turn
         self.place = place
         self.at_due_time = at_due_time
         self.user = user

@@ -141,7 +141,10 @@ class ReminderDelivery(Base):
 
     __tablename__ = "reminder_delivery"
     __table_args__ = (
-        CheckConstraint("kind IN ('reminder', 'digest')", name="kind"),
+        CheckConstraint(
+            "kind IN ('reminder', 'digest', 'assigned', 'assigned-done', 'assigned-declined')",
+            name="kind",
+        ),
         CheckConstraint("state IN ('claimed', 'sent', 'failed')", name="state"),
         # Serves the search for claims whose process died before finishing them.
         Index("ix_reminder_delivery_state_claimed_at", "state", "claimed_at"),
@@ -155,7 +158,7 @@ class ReminderDelivery(Base):
     task_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("task.id", ondelete="SET NULL"), nullable=True
     )
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
     task_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     title: Mapped[str] = mapped_column(String(500), server_default="")
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -167,6 +170,8 @@ class ReminderDelivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, server_default="1")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Assignment notices: the other person (who assigned it, or who did or declined it).
+    counterpart: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class DigestRow(Base):
@@ -196,3 +201,81 @@ class ProcessedEvent(Base):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     message_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+
+
+class TaskAssignment(Base):
+    """A task one person gave another: the task is the assignee's (they own it); this row
+    remembers who gave it, whether the assignee was told, and whether the giver was told of
+    the outcome. The task's deletion leaves the row (``task_id`` NULL): that is a decline."""
+
+    __tablename__ = "task_assignment"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'done', 'declined')", name="state"),
+        # Serves the poll: assignments still waiting for a notice or an outcome.
+        Index("ix_task_assignment_state", "state"),
+        Index(
+            "ix_task_assignment_unnotified",
+            "created_at",
+            postgresql_where=text("notified_at IS NULL"),
+            sqlite_where=text("notified_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("task.id", ondelete="SET NULL"), nullable=True, unique=True
+    )
+    assignee_user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
+    # NULL once the giver is forgotten (the task stays with its owner, anonymised).
+    assigner_user_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    assigner_ref: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    assigner_name: Mapped[str] = mapped_column(String(200), server_default="")
+    assignee_name: Mapped[str] = mapped_column(String(200), server_default="")
+    task_number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(16), server_default="open")
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LinkCode(Base):
+    """A one-time code to join two identities; only its SHA-256 is stored."""
+
+    __tablename__ = "link_code"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LinkAttempt(Base):
+    """A failed "link CODE": counted to rate-limit guessing."""
+
+    __tablename__ = "link_attempt"
+    __table_args__ = (Index("ix_link_attempt_user_id_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LinkedTask(Base):
+    """A task that came over with an identity when two were joined: "unlink" takes it back."""
+
+    __tablename__ = "linked_task"
+
+    task_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("task.id", ondelete="CASCADE"), primary_key=True
+    )
+    platform: Mapped[str] = mapped_column(String(16))
+    tenant: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(128))

@@ -52,6 +52,7 @@ def delivery_of(row: Any, *, always: bool = False) -> Delivery:
         place=place_key(row.place),
         attempts=row.attempts,
         always=always,
+        counterpart=row.counterpart,
     )
 
 

@@ -18,7 +18,7 @@ turn's transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,16 @@ from bot.errors import StorageError
 from bot.identity import UserRef
 from bot.reminders.model import Delivery, Digest, Recipient
 from bot.tasks import Task
-from storage.sql.models import AppUser, DigestRow, ReminderDelivery, TaskRow, UserIdentity
+from storage.sql.assignment_claims import claim_assignments, has_pending_notice
+from storage.sql.models import (
+    AppUser,
+    ConversationRow,
+    DigestRow,
+    MessageRow,
+    ReminderDelivery,
+    TaskRow,
+    UserIdentity,
+)
 from storage.sql.places import place_key, place_text
 from storage.sql.reminder_claims import (
     Reach,
@@ -68,7 +77,7 @@ class SqlReminderStore:
 
         def work(conn: Connection) -> list[Delivery]:
             claimed = reclaim_stale(conn, now, limit, lease, reach)
-            for claim in (claim_reminders, claim_digests):
+            for claim in (claim_reminders, claim_digests, claim_assignments):
                 if len(claimed) < limit:
                     claimed += claim(conn, now, limit - len(claimed), reach)
             return claimed
@@ -94,6 +103,8 @@ class SqlReminderStore:
                 )
             )
             candidates = [m for m in (reminder, digest) if m is not None]
+            if has_pending_notice(conn, reach):
+                candidates.append(datetime.now(UTC))  # an assignee waits to be told
             if stale is not None:
                 candidates.append(stale + timedelta(minutes=5))
             return min(candidates, default=None)
@@ -124,8 +135,17 @@ class SqlReminderStore:
                 .where(UserIdentity.user_id == user_id)
                 .order_by(UserIdentity.platform, UserIdentity.tenant)
             ).all()
-            refs = tuple(UserRef(i.platform, i.tenant, i.external_id) for i in identities)
-            return Recipient(user=to_user(user), refs=refs)
+            refs = [UserRef(i.platform, i.tenant, i.external_id) for i in identities]
+            # A person with linked accounts hears first where they last spoke.
+            last = conn.scalar(
+                select(ConversationRow.platform)
+                .join(MessageRow, MessageRow.conversation_id == ConversationRow.id)
+                .where(MessageRow.user_id == user_id, MessageRow.role == "user")
+                .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
+                .limit(1)
+            )
+            refs.sort(key=lambda ref: ref.platform != last)
+            return Recipient(user=to_user(user), refs=tuple(refs))
 
         return await self._db.run(work, write=False)
 

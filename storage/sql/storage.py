@@ -21,6 +21,7 @@ from storage.sql.pooled import AsyncDatabase
 from storage.sql.reminders import SqlReminderStore
 from storage.sql.session import Database
 from storage.sql.tasks import SqlTaskStore
+from storage.sql.teams import SqlTeamStore
 from storage.sql.users import SqlUserStore
 
 
@@ -72,6 +73,7 @@ class SqlStorage:
         self.conversations = SqlConversationStore(self.database)
         self.events = SqlEventLog(self.database)
         self.reminders = SqlReminderStore(self.database)
+        self.teams = SqlTeamStore(self.database)
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from bot.agents.rules import reminding_replies, replies
+from bot.agents.rules.assigning import TeamRequest, perform_team_request
 from bot.agents.rules.intents import (
     AddTasks,
     AllTasks,
@@ -88,6 +89,8 @@ class Performer(TaskLookup):
                 return replies.not_understood()
             case Timing():
                 return await perform_timing(intent, call=self._call, resolve=self._resolve_open)
+            case TeamRequest():
+                return await perform_team_request(intent, self._call)
 
     # --- intents -------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from bot.agents.rules.assigning import TeamRequest
 from bot.tasks import Priority
 
 
@@ -206,4 +207,5 @@ Intent = (
     | Timing
     | AllTasks
     | Answer
+    | TeamRequest
 )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.agents.rules.adding import parse_tasks
+from bot.agents.rules.assigning import read_team_request
 from bot.agents.rules.cannot import read_cannot
 from bot.agents.rules.changes import read_change, read_note
 from bot.agents.rules.clauses import read_clauses
@@ -105,6 +106,9 @@ def understand(message: str, *, now: datetime, expecting_tasks: bool = False) ->
     """
     if len(message) > MAX_MESSAGE:
         return NotUnderstood("too long")
+    team = read_team_request(message, now=now)  # before cleaning, which drops mentions
+    if team is not None:
+        return team
     intent = _understand(message, now=now)
     if expecting_tasks and (isinstance(intent, NotUnderstood) or _BULLET_LINE.match(message)):
         tasks = parse_tasks(_BULLET_LINE.sub("", message.strip()), now=now)

@@ -124,7 +124,10 @@ def test_import_then_export_round_trips(sqlite_url: str, tmp_path: Path) -> None
         "completed_at",
         "remind_at",
         "repeat",
+        "assigned_by",
+        "list",
     }
+    assert exported[0]["assigned_by"] is None and exported[0]["list"] == "personal"
     csv_out = todobot("tasks", "export", "--user", "ann", "--format", "csv", url=sqlite_url)
     assert csv_out.stdout.splitlines()[0].startswith("number,title,description")
     md_out = todobot("tasks", "export", "--user", "ann", "--format", "markdown", url=sqlite_url)

@@ -31,6 +31,8 @@ def event(**fields: Any) -> dict[str, Any]:
         ({"channel": "D1", "channel_type": "im", "thread_ts": "1.0"}, Route.DM),
         ({"thread_ts": "1.0"}, Route.THREAD_REPLY),
         ({"thread_ts": "1.0", "channel_type": "group"}, Route.THREAD_REPLY),
+        ({"thread_ts": "1.0", "channel": "G1", "channel_type": "mpim"}, Route.THREAD_REPLY),
+        ({"channel": "G1", "channel_type": "mpim"}, Route.IGNORE),  # top-level group-DM talk
         ({"thread_ts": "1.0", "subtype": "thread_broadcast"}, Route.THREAD_REPLY),
         ({}, Route.IGNORE),  # top-level channel chatter
         ({"thread_ts": "1.0", "text": "<@UBOT> add x"}, Route.IGNORE),  # app_mention answers it

@@ -89,6 +89,7 @@ def test_manifest_declares_exactly_what_the_adapter_handles() -> None:
         "message.channels",
         "message.groups",
         "message.im",
+        "message.mpim",  # group DMs: thread follow-ups (mapping: channel_type "mpim")
         "app_home_opened",
     }
     assert manifest_list("bot") == {
@@ -96,6 +97,7 @@ def test_manifest_declares_exactly_what_the_adapter_handles() -> None:
         "channels:history",
         "groups:history",
         "im:history",
+        "mpim:history",
         "im:write",  # conversations.open: reminders arrive as a DM (adapters/slack/reminders)
         "chat:write",
         "commands",

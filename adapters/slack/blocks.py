@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from adapters.slack import mrkdwn, texts
 from adapters.slack.mapping import page_button_value, task_button_value
 from bot.conversations import Reply, ToolCall
+from bot.reminders import Notice
 from bot.tasks import Task
 
 COMPLETE_ACTION = "todo_complete"
@@ -218,3 +219,29 @@ def settle_task_block(blocks: Sequence[Block], number: int, line: str) -> list[B
         else dict(block)
         for block in blocks
     ]
+
+
+def notice_blocks(
+    notice: Notice, buttons: list[tuple[str, str, str | None]]
+) -> list[dict[str, Any]]:
+    """The notice's text; for a notice about one task, ``buttons`` (action, label, style)
+    carrying that task and its owner, so only the owner's click acts."""
+    text = mrkdwn.escape(notice.text).replace("\\*", "*")
+    section: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+    number = notice.single_task
+    if number is None or not buttons:
+        return [section]
+    value = task_button_value(notice.to.external_id, number)
+    elements: list[dict[str, Any]] = []
+    for action, label, style in buttons:
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": action,
+            "text": {"type": "plain_text", "text": label},
+            "value": value,
+        }
+        if style:
+            button["style"] = style
+        elements.append(button)
+    actions = {"type": "actions", "block_id": task_block_id(number), "elements": elements}
+    return [section, actions]

@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, mapping, mrkdwn
+from adapters.slack import blocks, mapping
 from adapters.slack.assignments import assignment_blocks
 from adapters.slack.client import SLACK_FAILURES, build_web_client
 from bot.chat import ChatService
@@ -43,27 +43,14 @@ def reminder_blocks(notice: Notice) -> list[Payload]:
     """The notice's text, and for a one-task reminder its three buttons."""
     if notice.kind.startswith("assigned"):
         return assignment_blocks(notice)
-    text = mrkdwn.escape(notice.text).replace("\\*", "*")
-    section: Payload = {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
-    number = notice.single_task
-    if number is None:
-        return [section]
-    value = mapping.task_button_value(notice.to.external_id, number)
-
-    def button(action: str, label: str, **extra: Any) -> Payload:
-        text = {"type": "plain_text", "text": label}
-        return {"type": "button", "action_id": action, "text": text, "value": value, **extra}
-
-    actions = {
-        "type": "actions",
-        "block_id": blocks.task_block_id(number),
-        "elements": [
-            button(blocks.COMPLETE_ACTION, "Done", style="primary"),
-            button(SNOOZE_HOUR_ACTION, "Snooze 1 h"),
-            button(SNOOZE_TOMORROW_ACTION, "Tomorrow 9:00"),
+    return blocks.notice_blocks(
+        notice,
+        [
+            (blocks.COMPLETE_ACTION, "Done", "primary"),
+            (SNOOZE_HOUR_ACTION, "Snooze 1 h", None),
+            (SNOOZE_TOMORROW_ACTION, "Tomorrow 9:00", None),
         ],
-    }
-    return [section, actions]
+    )
 
 
 class SlackNotifier:

@@ -43,20 +43,7 @@ MESSAGE_COLUMNS = (
     ).label("stored_chars"),
 )
 _READ = (
-    select(
-        MessageRow.id,
-        MessageRow.conversation_id,
-        MessageRow.user_id,
-        MessageRow.role,
-        MessageRow.content,
-        MessageRow.tool_calls,
-        MessageRow.created_at,
-        AppUser.display_name,
-        (
-            func.length(MessageRow.content)
-            + func.coalesce(func.length(cast(MessageRow.tool_calls, Text)), 0)
-        ).label("stored_chars"),
-    )
+    select(*MESSAGE_COLUMNS)
     .join(AppUser, AppUser.id == MessageRow.user_id)
     .where(MessageRow.conversation_id == bindparam("cid"))
     .order_by(*_ORDER)

@@ -84,7 +84,9 @@ def upgrade() -> None:
         sa.Column("is_enterprise_install", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("installed_at", _TS, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_bot")),
-        sa.UniqueConstraint("enterprise_id", "team_id", name=op.f("uq_slack_bot_enterprise_id_team_id")),
+        sa.UniqueConstraint(
+            "enterprise_id", "team_id", name=op.f("uq_slack_bot_enterprise_id_team_id")
+        ),
     )
     op.create_table(
         "slack_workspace",

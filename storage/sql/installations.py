@@ -37,7 +37,11 @@ def _key(value: str | None) -> str:
 
 
 def _where(model: Any, enterprise_id: str | None, team_id: str | None) -> list[Any]:
-    return [model.enterprise_id == _key(enterprise_id), model.team_id == _key(team_id)]
+    """A workspace by its team id alone (Slack's are unique, and an Enterprise Grid workspace
+    is then found with or without its org's id); an org-wide install by its enterprise id."""
+    if team_id:
+        return [model.team_id == team_id]
+    return [model.enterprise_id == _key(enterprise_id), model.team_id == ""]
 
 
 class SqlInstallationStore:
@@ -187,10 +191,7 @@ class SqlInstallationStore:
 
 def _replace_bot(conn: Connection, values: dict[str, Any]) -> None:
     conn.execute(
-        delete(SlackBotRow).where(
-            SlackBotRow.enterprise_id == values["enterprise_id"],
-            SlackBotRow.team_id == values["team_id"],
-        )
+        delete(SlackBotRow).where(*_where(SlackBotRow, values["enterprise_id"], values["team_id"]))
     )
     conn.execute(insert(SlackBotRow).values(**values))
 

@@ -89,13 +89,17 @@ async def serve(
     http: bool | None = None,
     port: int | None = None,
     lifecycle: Lifecycle | None = None,
+    installations: InstallationStore | None = None,
 ) -> None:
     """Answer Slack until ``lifecycle`` stops (then drain and return) or until cancelled.
-    ``None`` options fall back to ``settings.slack``.
+    ``None`` options fall back to ``settings.slack``; ``installations`` serves many
+    workspaces (OAuth).
 
     Raises ``ConfigError`` (missing or rejected secret) before connecting anywhere.
     """
-    await SlackService(chat, settings, http=http, port=port, lifecycle=lifecycle).run()
+    await SlackService(
+        chat, settings, http=http, port=port, lifecycle=lifecycle, installations=installations
+    ).run()
 
 
 class SlackService:

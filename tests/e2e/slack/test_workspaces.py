@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -20,12 +21,17 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from adapters.slack import SlackService
+from adapters.slack.reminders import SlackNotifier
 from adapters.slack.simulation import payloads
 from adapters.slack.simulation.fake_slack import CLIENT_ID, CLIENT_SECRET, FakeSlack
 from bot.chat import ChatService
+from bot.cli.run import prune_once
+from bot.config import PrivacySettings
 from bot.errors import ConfigError
 from bot.identity import UserRef
 from bot.metrics import PrometheusMetrics
+from bot.reminders import DeliveryRefused, Notice
+from bot.reminders.model import NoticeItem
 from storage.sql import SqlStorage
 from storage.sql.installations import SqlInstallationStore
 from storage.sql.token_cipher import TokenCipher
@@ -263,3 +269,51 @@ async def test_oauth_needs_http_mode(fake_slack: FakeSlack) -> None:
     )
     with contextlib.suppress(Exception), pytest.raises(ConfigError, match="HTTP mode"):
         await service.run()
+
+
+def reminder_to(team: str, user: str) -> Notice:
+    return Notice(
+        kind="reminder",
+        to=UserRef("slack", team, user),
+        place=None,
+        text="⏰ water the plants",
+        items=(NoticeItem(number=1, title="water the plants", due=None),),
+        tz=ZoneInfo("UTC"),
+    )
+
+
+async def test_reminders_go_out_with_their_workspaces_token(workspaces: Workspaces) -> None:
+    fake = workspaces.fake
+    await workspaces.install("TA")
+    await workspaces.install("TB")
+    settings = slack_settings(fake)
+    async with SlackNotifier.from_env(settings, workspaces.store) as notifier:
+        await notifier.send(reminder_to("TB", "U2"))
+        await notifier.send(reminder_to("TA", "U1"))
+        posts = fake.calls_by_team("chat.postMessage")
+        assert [c.args["channel"] for c in posts["TB"]] == ["D2"]
+        assert [c.args["channel"] for c in posts["TA"]] == ["D1"]
+        fake.uninstall("TB")
+        await workspaces.event({"type": "app_uninstalled"}, team="TB")
+        await workspaces.settle()
+        with pytest.raises(DeliveryRefused, match="uninstalled"):
+            await notifier.send(reminder_to("TB", "U2"))
+
+
+async def test_the_hourly_pruner_deletes_after_the_configured_grace(
+    workspaces: Workspaces,
+) -> None:
+    """``todobot run``'s pruning round, driven by an injected clock instead of sleeping."""
+    await workspaces.install("TB")
+    await workspaces.event(payloads.mention("<@UBOT> add keep me", team="TB"), team="TB")
+    await workspaces.fake.wait_for("chat.postMessage")
+    await workspaces.settle()
+    workspaces.fake.uninstall("TB")
+    await workspaces.event({"type": "app_uninstalled"}, team="TB")
+    await workspaces.settle()
+    person, privacy = UserRef("slack", "TB", "U1"), PrivacySettings(uninstall_grace_days=7)
+    now = datetime.now(UTC)
+    await prune_once(workspaces.storage, privacy, now=now + timedelta(days=6))
+    assert await workspaces.storage.users.find_user(ref=person) is not None
+    await prune_once(workspaces.storage, privacy, now=now + timedelta(days=7, minutes=1))
+    assert await workspaces.storage.users.find_user(ref=person) is None

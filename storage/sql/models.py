@@ -281,7 +281,25 @@ class LinkedTask(Base):
     external_id: Mapped[str] = mapped_column(String(128))
 
 
-class SlackInstallationRow(Base):
+class _SlackInstall:
+    """What an installation and a workspace's bot both record (the columns they share)."""
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32))
+    team_id: Mapped[str] = mapped_column(String(32))
+    app_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    enterprise_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    team_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    bot_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    bot_user_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    bot_scopes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    bot_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SlackInstallationRow(_SlackInstall, Base):
     """One person's OAuth installation of the Slack app in a workspace (the latest one each
     person made). Every token is a Fernet token (``storage.sql.token_cipher``), never the
     token itself. An org-wide install has ``team_id`` ""; a workspace install ``enterprise_id``
@@ -290,20 +308,9 @@ class SlackInstallationRow(Base):
     __tablename__ = "slack_installation"
     __table_args__ = (UniqueConstraint("enterprise_id", "team_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    enterprise_id: Mapped[str] = mapped_column(String(32))
-    team_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str] = mapped_column(String(32))
-    app_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    enterprise_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     enterprise_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    team_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    bot_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    bot_user_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    bot_scopes: Mapped[str | None] = mapped_column(Text, nullable=True)
     bot_token: Mapped[str | None] = mapped_column(Text, nullable=True)
-    bot_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
-    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     user_scopes: Mapped[str | None] = mapped_column(Text, nullable=True)
     user_token: Mapped[str | None] = mapped_column(Text, nullable=True)
     user_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -315,32 +322,17 @@ class SlackInstallationRow(Base):
     incoming_webhook_configuration_url: Mapped[str | None] = mapped_column(
         String(300), nullable=True
     )
-    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, server_default=false())
     token_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class SlackBotRow(Base):
+class SlackBotRow(_SlackInstall, Base):
     """The bot token of a workspace (or org), apart from the people's installations: revoking
     one person's user token leaves the bot working, revoking the bot leaves nothing."""
 
     __tablename__ = "slack_bot"
     __table_args__ = (UniqueConstraint("enterprise_id", "team_id"),)
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    enterprise_id: Mapped[str] = mapped_column(String(32))
-    team_id: Mapped[str] = mapped_column(String(32))
-    app_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    enterprise_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    team_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    bot_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    bot_user_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    bot_scopes: Mapped[str | None] = mapped_column(Text, nullable=True)
     bot_token: Mapped[str] = mapped_column(Text)
-    bot_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
-    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SlackWorkspace(Base):

@@ -29,11 +29,19 @@ def _ids() -> list[sa.Column]:
     ]
 
 
-def _bot_columns() -> list[sa.Column]:
+def _shared() -> list[sa.Column]:
+    """The columns an installation and a workspace's bot both have."""
     return [
+        sa.Column("app_id", sa.String(length=32), nullable=True),
+        sa.Column("enterprise_name", sa.String(length=200), nullable=True),
+        sa.Column("team_name", sa.String(length=200), nullable=True),
         sa.Column("bot_id", sa.String(length=32), nullable=True),
         sa.Column("bot_user_id", sa.String(length=32), nullable=True),
         sa.Column("bot_scopes", sa.Text(), nullable=True),
+        sa.Column("bot_refresh_token", sa.Text(), nullable=True),
+        sa.Column("bot_token_expires_at", _TS, nullable=True),
+        sa.Column("is_enterprise_install", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("installed_at", _TS, nullable=False),
     ]
 
 
@@ -42,15 +50,10 @@ def upgrade() -> None:
         "slack_installation",
         sa.Column("id", _ID, nullable=False),
         *_ids(),
+        *_shared(),
         sa.Column("user_id", sa.String(length=32), nullable=False),
-        sa.Column("app_id", sa.String(length=32), nullable=True),
-        sa.Column("enterprise_name", sa.String(length=200), nullable=True),
         sa.Column("enterprise_url", sa.String(length=300), nullable=True),
-        sa.Column("team_name", sa.String(length=200), nullable=True),
-        *_bot_columns(),
         sa.Column("bot_token", sa.Text(), nullable=True),
-        sa.Column("bot_refresh_token", sa.Text(), nullable=True),
-        sa.Column("bot_token_expires_at", _TS, nullable=True),
         sa.Column("user_scopes", sa.Text(), nullable=True),
         sa.Column("user_token", sa.Text(), nullable=True),
         sa.Column("user_refresh_token", sa.Text(), nullable=True),
@@ -59,9 +62,7 @@ def upgrade() -> None:
         sa.Column("incoming_webhook_channel", sa.String(length=200), nullable=True),
         sa.Column("incoming_webhook_channel_id", sa.String(length=32), nullable=True),
         sa.Column("incoming_webhook_configuration_url", sa.String(length=300), nullable=True),
-        sa.Column("is_enterprise_install", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("token_type", sa.String(length=16), nullable=True),
-        sa.Column("installed_at", _TS, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_installation")),
         sa.UniqueConstraint(
             "enterprise_id",
@@ -74,15 +75,8 @@ def upgrade() -> None:
         "slack_bot",
         sa.Column("id", _ID, nullable=False),
         *_ids(),
-        sa.Column("app_id", sa.String(length=32), nullable=True),
-        sa.Column("enterprise_name", sa.String(length=200), nullable=True),
-        sa.Column("team_name", sa.String(length=200), nullable=True),
-        *_bot_columns(),
+        *_shared(),
         sa.Column("bot_token", sa.Text(), nullable=False),
-        sa.Column("bot_refresh_token", sa.Text(), nullable=True),
-        sa.Column("bot_token_expires_at", _TS, nullable=True),
-        sa.Column("is_enterprise_install", sa.Boolean(), server_default=sa.false(), nullable=False),
-        sa.Column("installed_at", _TS, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_bot")),
         sa.UniqueConstraint(
             "enterprise_id", "team_id", name=op.f("uq_slack_bot_enterprise_id_team_id")

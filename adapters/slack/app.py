@@ -51,7 +51,18 @@ def build_app(
     )
     if oauth_settings is not None:
         enable_workspaces(app)
+    else:
+        # The HTTP manifest subscribes to these for many workspaces; one workspace has
+        # nothing to delete (its token is the operator's), so they are acknowledged and logged.
+        app.event("app_uninstalled")(_uninstalled)
+        app.event("tokens_revoked")(_uninstalled)
     return app
+
+
+async def _uninstalled(body: dict[str, object]) -> None:
+    logging.getLogger(__name__).warning(
+        "slack: workspace %s uninstalled the app or revoked its tokens", body.get("team_id")
+    )
 
 
 @dataclass(frozen=True, slots=True)

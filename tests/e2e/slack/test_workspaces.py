@@ -37,7 +37,13 @@ from storage.sql.installations import SqlInstallationStore
 from storage.sql.token_cipher import TokenCipher
 from storage.sql.workspace_purge import SqlWorkspacePurge
 from tests.conftest import migrated_storage
-from tests.e2e.slack.conftest import free_port, running, slack_settings, wait_healthy
+from tests.e2e.slack.conftest import (
+    SlackHarness,
+    free_port,
+    running,
+    slack_settings,
+    wait_healthy,
+)
 from tests.e2e.slack.scripted_agent import ScriptedAgent
 
 pytestmark = pytest.mark.e2e
@@ -317,3 +323,11 @@ async def test_the_hourly_pruner_deletes_after_the_configured_grace(
     assert await workspaces.storage.users.find_user(ref=person) is not None
     await prune_once(workspaces.storage, privacy, now=now + timedelta(days=7, minutes=1))
     assert await workspaces.storage.users.find_user(ref=person) is None
+
+
+async def test_one_workspace_mode_acknowledges_an_uninstall(slack: SlackHarness) -> None:
+    """``SLACK_BOT_TOKEN`` alone: the uninstall events the HTTP manifest subscribes to are
+    answered 200 (not Bolt's 404 for an unhandled event, which Slack would retry)."""
+    assert (await slack.event({"type": "app_uninstalled"})).status == 200
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": ["U1"], "bot": []}}
+    assert (await slack.event(revoked)).status == 200

@@ -55,6 +55,7 @@ __all__ = [
     "ACTION_VERBS",
     "COMMAND_NOUNS",
     "COMMAND_VERBS",
+    "DONE_VERBS",
     "IRREGULAR_PAST",
     "NUMBER_WORDS",
     "ORDINAL_WORDS",
@@ -104,5 +105,14 @@ COMMAND_VERBS = tuple(
 )
 # Nouns after "my" / "the" that make a message about the list ("whats on my lsit").
 COMMAND_NOUNS = tuple(["list", "tasks", "todos", "todo", "task"])
+# Verbs that say a task got done without naming it ("sorted the insurance", "knocked out
+# the report", "dealt with the boiler"): in a deed they are "done", never part of a title.
+_DONE_VERB_WORDS = """
+    sort sorted handle handled finish finished complete completed knock knocked wrap wrapped
+    nail nailed smash smashed tackle tackled deal dealt do did done
+"""
+DONE_VERBS = frozenset(_DONE_VERB_WORDS.split())
+
+
 # Short forms too short for edit distance, each to its canonical word.
 SHORTHAND = {"ad": "add", "addd": "add", "sdd": "add", "aded": "add"}

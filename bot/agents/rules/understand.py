@@ -60,7 +60,7 @@ _ADD_LEAD = re.compile(
     r"to-?dos)\s*[:\-–—]?\s*)?"
     r"|^remind\s+(?:me|us)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
-    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo)\s*[:\-–—]+\s*"
+    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note)\s*[:\-–—]+\s*"
     r"|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
     r"dont\s+(?:let\s+me\s+)?forget)\s+(?:to\s+|about\s+|that\s+)?"
@@ -290,8 +290,14 @@ def _read_event(text: str, *, now: datetime) -> AddTasks | None:
     return AddTasks(intent.tasks, confident=False)
 
 
+# "gotta remember to …", "i need to make sure to …": a second lead-in after the first.
+_SECOND_LEAD = re.compile(
+    r"^(?:remember|make\s+sure|not\s+forget|don'?t\s+forget)\s+(?:to|that\s+i\s+\w+\s+to)\s+", _I
+)
+
+
 def _add(
     body: str, *, now: datetime, plural: bool = False, remind: bool = False
 ) -> AddTasks | None:
-    tasks = parse_tasks(body, now=now, plural=plural, remind=remind)
+    tasks = parse_tasks(_SECOND_LEAD.sub("", body.lstrip()), now=now, plural=plural, remind=remind)
     return AddTasks(tasks) if tasks else AddTasks(())

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
-from bot.agents.rules import reminding_replies, replies
+from bot.agents.rules import replies
 from bot.agents.rules.assigning import TeamRequest, perform_team_request
 from bot.agents.rules.intents import (
     AddTasks,
@@ -31,8 +31,8 @@ from bot.agents.rules.intents import (
     Undo,
     Update,
 )
+from bot.agents.rules.listing import continued_list
 from bot.agents.rules.lookup import TaskLookup
-from bot.agents.rules.paging import continued_list
 from bot.agents.rules.reminding import keep_reminder, perform_timing
 from bot.agents.rules.state import confirmation, last_state
 from bot.agents.rules.undo import plan_undo
@@ -122,7 +122,7 @@ class Performer(TaskLookup):
             else:
                 problems.append(str(result.get("message", "")))
         text = replies.added(made) if made else ""
-        timing = reminding_replies.added_timing(made)
+        timing = replies.added_timing(made)
         return "\n".join(part for part in (text, *timing, *problems) if part)
 
     async def _list(self, intent: ListTasks) -> str:
@@ -171,7 +171,7 @@ class Performer(TaskLookup):
             if not result.get("ok"):
                 lines.append(str(result.get("message", "")))
             elif verb == "complete" and result.get("next_due"):
-                lines.append(reminding_replies.moved_on(result))  # a repeating task moved on
+                lines.append(replies.moved_on(result))  # a repeating task moved on
             elif verb == "complete":
                 lines.append(replies.completed(result["task"], already=bool(result.get("already"))))
             elif verb == "reopen":

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.agents.rules.intents import Intent, TaskRef
+from bot.agents.rules.lexicon import NUMBER_WORDS
 from bot.agents.rules.refs import parse_ref
 
 log = logging.getLogger(__name__)
@@ -16,20 +17,6 @@ Reader = Callable[[re.Match[str], datetime], Intent | None]
 COUNT = r"(?:\d+|an?|one|two|three|four|five|six|seven|couple(?:\s+of)?|a\s+couple(?:\s+of)?|few)"
 DUE_FIELD = r"(?:due\s+date|deadline|due|date|due\s+time|time|reminder)"
 LIST_NOUN = r"(?:list|todos?|to-?dos?|tasks|to-?do\s+list|todo\s+list|task\s+list)"
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "couple": 2,
-    "couple of": 2,
-    "few": 3,
-}
 
 
 class Rules:
@@ -79,4 +66,4 @@ def task_ref(match: re.Match[str], group: str = "ref") -> TaskRef | None:
 def count(word: str) -> int:
     """ "3" → 3, "a couple of" → 2, "a" → 1."""
     word = re.sub(r"^a\s+", "", re.sub(r"\s+", " ", word.lower().strip()))
-    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 1)
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word, 1)

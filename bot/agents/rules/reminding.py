@@ -21,7 +21,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from bot import dates
-from bot.agents.rules import reminding_replies as say
+from bot.agents.rules import replies as say
 from bot.agents.rules.intents import TaskRef, Timing, TimingAction
 from bot.agents.rules.refs import parse_ref
 from bot.errors import InvalidDate

@@ -154,8 +154,7 @@ def _items(text: str, *, now: datetime) -> Intent | None:
     items = [parse_tasks(body.strip(" ,;"), now=now) for body in bodies]
     if any(len(found) != 1 for found in items):
         return None
-    tasks = (found[0] for found in items)
-    return AddTasks(tuple(dataclasses.replace(t, due=t.due or shared_due) for t in tasks))
+    return AddTasks(tuple(dataclasses.replace(f[0], due=f[0].due or shared_due) for f in items))
 
 
 _ALL = (

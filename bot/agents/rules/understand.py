@@ -106,9 +106,6 @@ def understand(message: str, *, now: datetime, expecting_tasks: bool = False) ->
     """
     if len(message) > MAX_MESSAGE:
         return NotUnderstood("too long")
-    team = read_team_request(message, now=now)  # before cleaning, which drops mentions
-    if team is not None:
-        return team
     intent = _understand(message, now=now)
     if expecting_tasks and (isinstance(intent, NotUnderstood) or _BULLET_LINE.match(message)):
         tasks = parse_tasks(_BULLET_LINE.sub("", message.strip()), now=now)
@@ -128,6 +125,7 @@ class Reading:
     text: str
     cleaned: Cleaned
     now: datetime
+    message: str  # as typed: mentions included (the team rule reads them)
     listing: str | None  # "sure" / "maybe" / None: how clearly the text asks for a list
 
 
@@ -141,10 +139,11 @@ _BARE_ADD = re.compile(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remin
 
 
 # THE RULE TABLE. Tried in this order; the first rule that returns an intent wins, and its
-# name is logged at DEBUG. Why this order: requests with an unmistakable form first (a bare
-# "add", a reminder, repeat or daily-list request, small talk, a capability the bot lacks,
-# a note for a task); then a clear list request; then explicit adds (an add word is
-# stronger than any task word inside the title);
+# name is logged at DEBUG. Why this order: a request about team mates first (it reads the
+# message as typed, mentions and all, which cleaning drops); then requests with an
+# unmistakable form (a bare "add", a reminder, repeat or daily-list request, small talk, a
+# capability the bot lacks, a note for a task); then a clear list request; then explicit
+# adds (an add word is stronger than any task word inside the title);
 # then the whole list at once ("all but the rent one are done" — before any reading of a
 # single task, which would do the opposite); then several requests in one message, each part
 # read by this same table; then changes named by clauses; then "i need to …";
@@ -152,6 +151,7 @@ _BARE_ADD = re.compile(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remin
 # "water the plants every sunday", a ✅ with numbers) and last a message that reads as a
 # new task without an add word.
 RULES: tuple[Rule, ...] = (
+    Rule("team", lambda r: read_team_request(r.message, now=r.now)),
     Rule("bare-add", lambda r: AddTasks(()) if _BARE_ADD.fullmatch(r.text) else None),
     Rule("timing", lambda r: read_timing(r.text, now=r.now)),
     Rule("talk", lambda r: _read_talk(r)),
@@ -176,13 +176,17 @@ RULES: tuple[Rule, ...] = (
 def _understand(message: str, *, now: datetime) -> Intent:
     cleaned = clean(message)
     if not cleaned.text:
-        return Smalltalk("ack" if message.strip() else "help")
-    return _read_one(cleaned, now=now)
+        return read_team_request(message, now=now) or Smalltalk(
+            "ack" if message.strip() else "help"
+        )
+    return _read_one(message, cleaned, now=now)
 
 
-def _read_one(cleaned: Cleaned, *, now: datetime) -> Intent:
+def _read_one(message: str, cleaned: Cleaned, *, now: datetime) -> Intent:
     text = normalise(cleaned.text)
-    reading = Reading(text=text, cleaned=cleaned, now=now, listing=list_request(text))
+    reading = Reading(
+        text=text, cleaned=cleaned, now=now, message=message, listing=list_request(text)
+    )
     for rule in RULES:
         intent = rule.read(reading)
         if intent is not None:
@@ -195,7 +199,7 @@ def _read_one(cleaned: Cleaned, *, now: datetime) -> Intent:
 
 def _part_reader(reading: Reading) -> Callable[[str], Intent]:
     """Reads one part of a message of several requests through the whole table."""
-    return lambda part: _read_one(clean(part), now=reading.now)
+    return lambda part: _read_one(part, clean(part), now=reading.now)
 
 
 def _read_talk(reading: Reading) -> Intent | None:

@@ -160,6 +160,9 @@ def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
     rf"^(?:{_SET_VERBS})\s+(?P<rest>.+)$",
     # "plumber call at 10am instead", "do the dentist friday instead": a change of a task.
     r"^(?:(?:do|doing|have)\s+)?(?P<rest>.+?)\s+(?:instead|rather)$",
+    # "do the plumber call at 4pm": a task by its words and a new time (a new task when the
+    # words fit none: ``Update.otherwise``).
+    r"^(?:do|have)\s+(?P<rest>.+)$",
 )
 def _ref_then_value(match: re.Match[str], now: datetime) -> Intent | None:
     """ "make the eye exam urgent", "the dentist at 2pm instead": the value is the last few
@@ -219,6 +222,7 @@ def _rename(match: re.Match[str], now: datetime) -> Intent | None:
     r"for)\s+(?P<value>.+)$",
     r"^(?P<ref>.+?)\s+(?:can|could|will|should|has\s+to|must)\s+wait\s+(?:till|until|til|for|to)\s+"
     r"(?P<value>.+)$",
+    r"^(?P<ref>.+?)\s+(?:to|->|→)\s+(?P<value>.+)$",  # "dentist to 10:30"
     r"^(?P<ref>.+?)\s+(?:is|should\s+be|needs\s+to\s+be|has\s+to\s+be|must\s+be|is\s+now)\s+"
     r"(?:now\s+|actually\s+)?(?P<value>(?:at|on|@)\s+.+)$",
 )

@@ -213,7 +213,8 @@ def read_scope(text: str) -> AllTasks | None:
 
 
 _QUESTION = re.compile(
-    r"^(?:what|when|where|why|how|who|which|is|are|was|were|do|does|did|can|could|should|"
+    r"^(?:what|when|where|why|how|who|which|is|are|was|were|do(?!\s+(?:the|a|an|my)\b)|does|"
+    r"did|can|could|should|"
     r"would|will|have|has|am|i|i'm|im|it|it's|its|this|that|there|they|we|you|my|no|not|yes|"
     r"ok|okay|hmm|lol)\b|\?",
     _I,

@@ -207,3 +207,59 @@ def test_done_verbs_with_bad_numbers_change_nothing(text: str) -> None:
 
 def test_nothing_here_is_smalltalk_or_not_understood_by_accident() -> None:
     assert not isinstance(read("physio at 5pm instead"), (NotUnderstood, Smalltalk))
+
+
+# Round 3 (after ``nl_cases_v8own``): settings before a colon, more lead-ins, "<task> to 6pm" --
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "priority", "due"),
+    [
+        ("urgent: renew the van permit by friday", "renew the van permit", "high", "2026-11-20"),
+        ("p1: call the garage tomorrow", "call the garage", "high", "2026-11-19"),
+        ("low prio: descale the kettle next monday", "descale the kettle", "low", "2026-11-23"),
+    ],
+)
+def test_settings_before_a_colon_leave_the_rest_to_be_read(
+    text: str, title: str, priority: str, due: str
+) -> None:
+    intent = read(text)
+    new = intent.otherwise if isinstance(intent, Update) else intent  # no task fits: added
+    assert titles(new) == [title]
+    assert isinstance(new, AddTasks)
+    task = new.tasks[0]
+    assert (task.priority and task.priority.value, task.due) == (priority, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("yeah so i should probably fix the blind", "fix the blind"),
+        ("anyway, need to order new filters", "order new filters"),
+        ("ok so we gotta repaint the hallway", "repaint the hallway"),
+    ],
+)
+def test_more_lead_ins_leave_the_title(text: str, title: str) -> None:
+    assert titles(read(text)) == [title]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("yoga to 6pm", "yoga"),
+        ("the vet appointment to 11:15 please", "the vet appointment"),
+        ("can we do the standup at 10am", "the standup"),
+        ("shall we have the review at 3pm", "the review"),
+    ],
+)
+def test_a_task_and_a_new_time_without_a_change_verb(text: str, words: str) -> None:
+    intent = read(text)
+    assert isinstance(intent, Update), intent
+    assert intent.ref == TaskRef(words=words) and intent.time_only
+
+
+async def test_do_x_at_a_time_is_a_new_task_when_no_task_fits(chat: Chat) -> None:
+    await chat.given({"title": "book the MOT"})
+    await chat.say("do the ironing at 8pm")
+    tasks = await chat.tasks()
+    assert sorted(t.title for t in tasks) == ["book the MOT", "do the ironing"]

@@ -190,8 +190,7 @@ def _one_item(
         # settings; what follows is read as the task, and takes them.
         inner = _one_item(description, now=now, split_commas=split_commas, plural=plural)
         return [
-            dataclasses.replace(t, priority=t.priority or priority, due=t.due or due)
-            for t in inner
+            dataclasses.replace(t, priority=t.priority or priority, due=t.due or due) for t in inner
         ]
     pieces = _comma_items(title, plural=plural) if split_commas else [title]
     cut = priority is not None or found is not None or repeat is not None or lead is not None

@@ -31,7 +31,7 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
-from bot.agents.rules.lexicon import ACTION_VERBS
+from bot.agents.rules.lexicon import ACTION_VERBS, is_past_tense, past_to_present
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.normalise import normalise
 from bot.agents.rules.refs import parse_ref
@@ -226,7 +226,13 @@ def _read_done_mark(reading: Reading) -> Intent | None:
     if not reading.cleaned.done_mark:
         return None
     ref = parse_ref(reading.text)
-    return Complete(ref) if ref is not None and ref.numbers else None
+    if ref is not None and ref.numbers:
+        return Complete(ref)
+    *named, last = reading.text.split() or [""]
+    if named and is_past_tense(last):  # "gym membership cancelled ✅": "cancel gym membership"
+        ref = parse_ref(f"{past_to_present(last) or last} {' '.join(named)}")
+    # A done mark says done, whatever the words: never a new task ("party planning ✅").
+    return Complete(ref, confident=False) if ref is not None and ref.words else NotUnderstood()
 
 
 def _read_add(text: str, *, now: datetime) -> AddTasks | None:

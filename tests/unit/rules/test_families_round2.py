@@ -263,3 +263,15 @@ async def test_do_x_at_a_time_is_a_new_task_when_no_task_fits(chat: Chat) -> Non
     await chat.say("do the ironing at 8pm")
     tasks = await chat.tasks()
     assert sorted(t.title for t in tasks) == ["book the MOT", "do the ironing"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("car insurance renewed ✅", "renew car insurance"),
+        ("passport photos 🎉", "passport photos"),
+        ("☑ the boiler service", "the boiler service"),
+    ],
+)
+def test_a_done_mark_with_words_completes_and_never_adds(text: str, words: str) -> None:
+    assert read(text) == Complete(TaskRef(words=words), confident=False)

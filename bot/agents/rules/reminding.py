@@ -173,14 +173,6 @@ def repeating_task(text: str, *, now: datetime) -> str | None:
     return text
 
 
-def reminder_words(asked: bool, due_phrase: str | None, lead: str | None) -> str | None:
-    """What to pass as ``remind_at`` for a new task: an explicit lead ("30 min before"),
-    else, when the person said "remind me", the due words themselves ("tonight" → 20:00)."""
-    if lead is not None:
-        return lead
-    return due_phrase if asked else None
-
-
 def keep_reminder(words: str | None, due: str | None, *, now: datetime, tz: ZoneInfo) -> str | None:
     """``words`` if they make a reminder still to come. An explicit lead ("30 min before") is
     always kept, so the tool explains what is wrong with it; a reminder taken from the due

@@ -172,10 +172,6 @@ def updated(before: Task, after: Task) -> str:
     return f"Updated #{after['number']} “{after['title']}”: {what}."
 
 
-def failed(message: str) -> str:
-    return message
-
-
 def ambiguous(words: str, candidates: Sequence[tuple[int, str]]) -> str:
     if len(candidates) == 1:
         number, title = candidates[0]

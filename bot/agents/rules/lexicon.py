@@ -7,12 +7,7 @@ from __future__ import annotations
 
 _NUMBERS = "one two three four five six seven eight nine ten eleven twelve"
 NUMBER_WORDS = {
-    **{
-        w: n
-        for n, w in enumerate(
-            ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"], 1
-        )
-    },
+    **{w: n for n, w in enumerate(_NUMBERS.split(), 1)},
     **dict.fromkeys(("a", "an"), 1),
     **dict.fromkeys(("couple", "a couple", "a couple of", "couple of"), 2),
     **dict.fromkeys(("few", "a few"), 3),

@@ -19,7 +19,7 @@ from datetime import datetime
 from bot.agents.rules.adding import parse_tasks
 from bot.agents.rules.assigning import read_team_request
 from bot.agents.rules.cannot import read_cannot
-from bot.agents.rules.changes import read_change, read_note
+from bot.agents.rules.changes import CHANGE_ROWS, read_change, read_note
 from bot.agents.rules.clauses import read_clauses
 from bot.agents.rules.cleaning import Cleaned, clean
 from bot.agents.rules.intents import (
@@ -138,6 +138,21 @@ class Rule:
 _BARE_ADD = re.compile(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", _I)
 
 
+def _change_row(
+    read: Callable[[str, datetime], Intent | None],
+) -> Callable[[Reading], Intent | None]:
+    def row(reading: Reading) -> Intent | None:
+        change = read(reading.text, reading.now)
+        if isinstance(change, Update) and change.ref.words and change.title is None:
+            # "return the van by friday": a new task instead when the words fit no task.
+            otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
+            if otherwise is not None:
+                return dataclasses.replace(change, otherwise=otherwise)
+        return change
+
+    return row
+
+
 # THE RULE TABLE. Tried in this order; the first rule that returns an intent wins, and its
 # name is logged at DEBUG. Why this order: a request about team mates first (it reads the
 # message as typed, mentions and all, which cleaning drops); then requests with an
@@ -164,7 +179,8 @@ RULES: tuple[Rule, ...] = (
     Rule("requests", lambda r: read_requests(r.text, now=r.now, understand=_part_reader(r))),
     Rule("clauses", lambda r: read_clauses(r.text, now=r.now)),
     Rule("weak-add", lambda r: _read_weak_add(r.text, now=r.now)),
-    Rule("change", lambda r: _read_change(r)),
+    # Changes to existing tasks: one row each, in ``changes.CHANGE_ROWS``'s written order.
+    *(Rule(f"change:{name}", _change_row(read)) for name, read in CHANGE_ROWS),
     Rule("maybe-list", lambda r: read_list(r.text, now=r.now) if r.listing == "maybe" else None),
     Rule("event", lambda r: _read_event(r.text, now=r.now)),
     Rule("repeating", lambda r: _read_repeating(r.text, now=r.now)),
@@ -211,15 +227,6 @@ def _read_talk(reading: Reading) -> Intent | None:
         if talk is not None:
             return talk
     return None
-
-
-def _read_change(reading: Reading) -> Intent | None:
-    change = read_change(reading.text, now=reading.now)
-    if isinstance(change, Update) and change.ref.words and change.title is None:
-        otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
-        if otherwise is not None:
-            return dataclasses.replace(change, otherwise=otherwise)
-    return change
 
 
 def _read_done_mark(reading: Reading) -> Intent | None:

@@ -78,13 +78,14 @@ def normalize_words(text: str) -> list[str]:
     """Lower-case content words of ``text``, accents and stop words removed."""
     folded = unicodedata.normalize("NFKD", text.lower())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = re.sub(r"['’]s\b", "", folded)  # "Ana's email" names Ana as "Ana" does
     return [w.strip("'") for w in _WORD.findall(folded) if w.strip("'") not in _STOPWORDS]
 
 
 def query_words(text: str) -> list[str]:
     """Telling words of a reference, past tenses turned to base forms ("paid" → "pay")."""
     words = []
-    for word in normalize_words(re.sub(r"['’]s\b", "", text)):
+    for word in normalize_words(text):
         if word in REFERENCE_FILLER or (len(word) < 2 and not word.isdigit()):
             continue
         words.append(past_to_present(word) or word)

@@ -22,6 +22,7 @@ ACTION_VERBS = frozenset(_ACTION_VERBS.split())
 # Past tenses that do not end in -ed, for "i bought the milk" → "buy milk".
 IRREGULAR_PAST = {
     "bought": "buy",
+    "dealt": "deal",
     "paid": "pay",
     "sent": "send",
     "wrote": "write",

@@ -7,10 +7,11 @@ which task a reference means is decided in ``lookup`` with the tools' own matche
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
-from bot.agents.rules import reminding_replies, replies
+from bot.agents.rules import replies
 from bot.agents.rules.assigning import TeamRequest, perform_team_request
 from bot.agents.rules.intents import (
     AddTasks,
@@ -31,13 +32,12 @@ from bot.agents.rules.intents import (
     Undo,
     Update,
 )
+from bot.agents.rules.listing import continued_list
 from bot.agents.rules.lookup import TaskLookup
-from bot.agents.rules.paging import continued_list
 from bot.agents.rules.reminding import keep_reminder, perform_timing
 from bot.agents.rules.state import confirmation, last_state
-from bot.agents.rules.undo import plan_undo
 from bot.agents.rules.when import shift
-from bot.conversations import ToolCall
+from bot.conversations import StoredMessage, ToolCall
 from bot.tasks import TITLE_MAX
 
 Task = Mapping[str, Any]
@@ -122,7 +122,7 @@ class Performer(TaskLookup):
             else:
                 problems.append(str(result.get("message", "")))
         text = replies.added(made) if made else ""
-        timing = reminding_replies.added_timing(made)
+        timing = replies.added_timing(made)
         return "\n".join(part for part in (text, *timing, *problems) if part)
 
     async def _list(self, intent: ListTasks) -> str:
@@ -171,7 +171,7 @@ class Performer(TaskLookup):
             if not result.get("ok"):
                 lines.append(str(result.get("message", "")))
             elif verb == "complete" and result.get("next_due"):
-                lines.append(reminding_replies.moved_on(result))  # a repeating task moved on
+                lines.append(replies.moved_on(result))  # a repeating task moved on
             elif verb == "complete":
                 lines.append(replies.completed(result["task"], already=bool(result.get("already"))))
             elif verb == "reopen":
@@ -324,3 +324,67 @@ def _undo_line(snapshot: Mapping[str, Any] | None, result: Mapping[str, Any]) ->
     if result.get("restored"):
         return replies.undo_brought_back(result["task"])
     return replies.undo_restored(result["task"])
+
+
+# --- planning an undo (pure) -------------------------------------------------------------
+# The last change the speaker made through chat is the newest assistant turn answering them
+# whose tool calls changed tasks. Undo turns are recorded as ``restore_task`` calls naming the
+# turn they undid (``undoes``), so "undo" twice walks further back instead of redoing.
+
+_CHANGING = frozenset(
+    {"add_task", "complete_task", "reopen_task", "update_task", "delete_task", "snooze_task"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreStep:
+    """Put task ``number`` back as ``snapshot``; ``None`` removes a task that was added."""
+
+    number: int
+    snapshot: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class UndoPlan:
+    message_id: int
+    steps: tuple[RestoreStep, ...]
+
+
+def plan_undo(history: Sequence[StoredMessage], *, user_id: int) -> UndoPlan | None:
+    """What to restore to revert ``user_id``'s last change in ``history``, or None."""
+    undone: set[int] = set()
+    for message in reversed(history):
+        if message.role != "assistant" or message.user_id != user_id:
+            continue
+        restores = [c for c in message.tool_calls if c.name == "restore_task"]
+        if restores:
+            undone.update(
+                int(c.arguments["undoes"])
+                for c in restores
+                if isinstance(c.arguments.get("undoes"), int)
+            )
+            continue
+        if message.id in undone:
+            continue
+        steps = [
+            step
+            for call in message.tool_calls
+            if (step := _reversal(call.name, call.result)) is not None
+        ]
+        if steps:
+            return UndoPlan(message_id=message.id, steps=tuple(reversed(steps)))
+    return None
+
+
+def _reversal(name: str, result: Mapping[str, Any]) -> RestoreStep | None:
+    if name not in _CHANGING or not result.get("ok") or result.get("already"):
+        return None
+    task = result.get("task")
+    if not isinstance(task, Mapping) or not isinstance(task.get("number"), int):
+        return None
+    if name == "add_task":
+        return RestoreStep(task["number"], None)
+    if name == "delete_task":
+        return RestoreStep(task["number"], task)
+    before = result.get("before")
+    return RestoreStep(task["number"], before) if isinstance(before, Mapping) else None

@@ -186,8 +186,12 @@ def _one_item(
         # "buy dog food, we're almost out": the clause after the comma says why, it is no title.
         title, description = title[: aside.start()], title[aside.end() :].strip()
     if not clean_title(title) and description:
-        # "a task for friday: dentist" — the words before the colon were only settings.
-        title, description = description, ""
+        # "important: send the report by thursday" — the words before the colon were only
+        # settings; what follows is read as the task, and takes them.
+        inner = _one_item(description, now=now, split_commas=split_commas, plural=plural)
+        return [
+            dataclasses.replace(t, priority=t.priority or priority, due=t.due or due) for t in inner
+        ]
     pieces = _comma_items(title, plural=plural) if split_commas else [title]
     cut = priority is not None or found is not None or repeat is not None or lead is not None
     phrase = found.phrase if found else None

@@ -7,6 +7,7 @@ edits of a field ("remove the due date from 2" before "remove 2"), then state ch
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.agents.rules.edits import EDITS, NOTES
@@ -43,16 +44,46 @@ _BARE_VERB = re.compile(
 
 def read_note(text: str, *, now: datetime) -> Intent | None:
     """Details added to a task ("add a note to 3: …"), or None."""
-    return NOTES.first(text, now)
+    for _, read in NOTES.rows():
+        intent = read(text, now)
+        if intent is not None:
+            return intent
+    return None
+
+
+def _remove_completed(text: str, now: datetime) -> Intent | None:
+    return RemoveCompleted() if _REMOVE_COMPLETED.match(text) else None
+
+
+def _bulk(text: str, now: datetime) -> Intent | None:
+    return Smalltalk("refuse_bulk") if _BULK.match(text) else None
+
+
+def _which_task(text: str, now: datetime) -> Intent | None:
+    bare = _BARE_VERB.match(text)
+    return Smalltalk("which", topic=bare["verb"].split()[0].lower()) if bare else None
+
+
+# The change rows, in the order they are tried (each is a row of ``understand.RULES`` too,
+# named "change:<name>"): the whole list's finished tasks ("remove all completed" is allowed,
+# "delete everything" is not), a verb with no task, then edits of a field ("remove the due
+# date from 2" before "remove 2") — clear-due, shift, set-value, ref-then-value,
+# topic-clear-due, rename, due, postpone, priority, raise, normal, lower — then state
+# changes: clause-then-command, reopen, not-deed, not-did, complete, passive-deed,
+# particle-state, bare-deed, deed, delete, no-longer.
+CHANGE_ROWS: tuple[tuple[str, Callable[[str, datetime], Intent | None]], ...] = (
+    ("remove-completed", _remove_completed),
+    ("bulk-refused", _bulk),
+    ("which-task", _which_task),
+    *EDITS.rows(),
+    *STATUS.rows(),
+)
 
 
 def read_change(text: str, *, now: datetime) -> Intent | None:
     """The change ``text`` asks for, or None when it asks for no change."""
-    if _REMOVE_COMPLETED.match(text):
-        return RemoveCompleted()
-    if _BULK.match(text):
-        return Smalltalk("refuse_bulk")
-    bare = _BARE_VERB.match(text)
-    if bare:
-        return Smalltalk("which", topic=bare["verb"].split()[0].lower())
-    return EDITS.first(text, now) or STATUS.first(text, now)
+    for _, read in CHANGE_ROWS:
+        intent = read(text, now)
+        if intent is not None:
+            return intent
+    return None

@@ -23,12 +23,13 @@ _POLITE_LEAD = re.compile(
     r"pls|plz|please|kindly|bot|todobot|quick\s+one|one\s+more|another\s+one|btw|oh\s+and|"
     r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then|oops|whoops|wait|hmm+|"
     r"sorry|ugh|argh|damn|dang|ah|oh\s+wait|hold\s+on|by\s+the\s+way|also\s+please|omg|"
-    r"omfg|oh\s+no|oh\s+god|jeez|geez|welp|ffs|crap|shoot|dammit)"
+    r"omfg|oh\s+no|oh\s+god|jeez|geez|welp|ffs|crap|shoot|dammit|yeah|yea|yep|anyway|"
+    r"anyways|right\s+so|ok\s+so)"
     r"[\s,!.:;-]+)+",
     _I,
 )
 _ASK_LEAD = re.compile(
-    r"^(?:(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|"
+    r"^(?:(?:can|could|would|will|shall)\s+(?:you|u|ya|we)\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|"
     r"just\s+|quickly\s+|also\s+)*|please\s+|pls\s+|plz\s+|kindly\s+|"
     r"i'?d\s+like\s+(?:you\s+)?to\s+|i\s+would\s+like\s+(?:you\s+)?to\s+|"
     r"i\s+want\s+you\s+to\s+|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"

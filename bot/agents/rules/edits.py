@@ -98,7 +98,7 @@ _FIELD_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FIELD_AFTER = re.compile(
-    rf"(?:'s|’s)\s+(?P<field>{DUE_FIELD}|priority|prio|title|name|wording)$", re.IGNORECASE
+    rf"(?:'s|’s)?\s+(?P<field>{DUE_FIELD}|priority|prio|title|name|wording)$", re.IGNORECASE
 )
 _SET_VERBS = (
     r"change|update|edit|set|make|move|push|postpone|delay|reschedule|shift|defer|bump|switch|"
@@ -139,6 +139,8 @@ def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
     if ref is None:
         return None
     value = re.sub(r"^(?:say|read|be)\s+", "", match["value"].strip(), flags=re.IGNORECASE)
+    if "time" in field and re.fullmatch(r"\d{1,2}(?::\d{2})?", value):
+        value = f"at {value}"  # "set the dentist time to 11": a bare number is the hour
     wants_title = field in ("title", "name", "wording")
     if not wants_title:
         level, rest = find_priority(value)
@@ -154,11 +156,19 @@ def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
     return None
 
 
-@EDITS.rule(rf"^(?P<verb>{_SET_VERBS})\s+(?P<rest>.+)$")
-def _set_without_preposition(match: re.Match[str], now: datetime) -> Intent | None:
-    """ "make the eye exam urgent", "mark 3 high priority": the value is the last few words."""
+@EDITS.rule(
+    rf"^(?:{_SET_VERBS})\s+(?P<rest>.+)$",
+    # "plumber call at 10am instead", "do the dentist friday instead": a change of a task.
+    r"^(?:(?:do|doing|have)\s+)?(?P<rest>.+?)\s+(?:instead|rather)$",
+    # "do the plumber call at 4pm": a task by its words and a new time (a new task when the
+    # words fit none: ``Update.otherwise``).
+    r"^(?:do|have)\s+(?P<rest>.+)$",
+)
+def _ref_then_value(match: re.Match[str], now: datetime) -> Intent | None:
+    """ "make the eye exam urgent", "the dentist at 2pm instead": the value is the last few
+    words (the longest tail that is nothing but a date or priority), the task the rest."""
     words = match["rest"].split()
-    for size in range(1, min(4, len(words) - 1) + 1):
+    for size in range(min(4, len(words) - 1), 0, -1):
         ref = parse_ref(" ".join(words[:-size]))
         value = re.sub(r"^as\s+", "", " ".join(words[-size:]), flags=re.IGNORECASE)
         level, rest = find_priority(value)
@@ -212,7 +222,9 @@ def _rename(match: re.Match[str], now: datetime) -> Intent | None:
     r"for)\s+(?P<value>.+)$",
     r"^(?P<ref>.+?)\s+(?:can|could|will|should|has\s+to|must)\s+wait\s+(?:till|until|til|for|to)\s+"
     r"(?P<value>.+)$",
-    r"^(?:do|doing)\s+(?P<ref>.+?)\s+(?P<value>\S+(?:\s+\S+){0,3})\s+instead$",
+    r"^(?P<ref>.+?)\s+(?:to|->|→)\s+(?P<value>.+)$",  # "dentist to 10:30"
+    r"^(?P<ref>.+?)\s+(?:is|should\s+be|needs\s+to\s+be|has\s+to\s+be|must\s+be|is\s+now)\s+"
+    r"(?:now\s+|actually\s+)?(?P<value>(?:at|on|@)\s+.+)$",
 )
 def _due(match: re.Match[str], now: datetime) -> Intent | None:
     due, rest = find_due(match["value"], now=now)

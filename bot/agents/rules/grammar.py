@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
 
 from bot.agents.rules.intents import Intent, TaskRef
+from bot.agents.rules.lexicon import NUMBER_WORDS
 from bot.agents.rules.refs import parse_ref
 
-log = logging.getLogger(__name__)
 Reader = Callable[[re.Match[str], datetime], Intent | None]
 
 COUNT = r"(?:\d+|an?|one|two|three|four|five|six|seven|couple(?:\s+of)?|a\s+couple(?:\s+of)?|few)"
 DUE_FIELD = r"(?:due\s+date|deadline|due|date|due\s+time|time|reminder)"
 LIST_NOUN = r"(?:list|todos?|to-?dos?|tasks|to-?do\s+list|todo\s+list|task\s+list)"
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "couple": 2,
-    "couple of": 2,
-    "few": 3,
-}
 
 
 class Rules:
@@ -46,16 +31,27 @@ class Rules:
 
         return register
 
-    def first(self, text: str, now: datetime) -> Intent | None:
-        for pattern, reader in self._rules:
-            match = pattern.match(text)
-            if match:
-                intent = reader(match, now)
+    def rows(self) -> list[tuple[str, Callable[[str, datetime], Intent | None]]]:
+        """One named row a reader, in the order written: its patterns tried in turn."""
+        readers = list(dict.fromkeys(reader for _, reader in self._rules))
+        return [(_name(reader), self._row(reader)) for reader in readers]
+
+    def _row(self, reader: Reader) -> Callable[[str, datetime], Intent | None]:
+        patterns = [pattern for pattern, r in self._rules if r is reader]
+
+        def read(text: str, now: datetime) -> Intent | None:
+            for pattern in patterns:
+                match = pattern.match(text)
+                intent = reader(match, now) if match else None
                 if intent is not None:
-                    # Names only: what people write never reaches a log line.
-                    log.debug("sub-rule %s fired", reader.__name__)
                     return intent
-        return None
+            return None
+
+        return read
+
+
+def _name(reader: Reader) -> str:
+    return reader.__name__.strip("_").replace("_", "-")
 
 
 def task_ref(match: re.Match[str], group: str = "ref") -> TaskRef | None:
@@ -79,4 +75,4 @@ def task_ref(match: re.Match[str], group: str = "ref") -> TaskRef | None:
 def count(word: str) -> int:
     """ "3" → 3, "a couple of" → 2, "a" → 1."""
     word = re.sub(r"^a\s+", "", re.sub(r"\s+", " ", word.lower().strip()))
-    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 1)
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word, 1)

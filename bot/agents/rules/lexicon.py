@@ -5,41 +5,16 @@ Kept apart from the patterns so the vocabulary can grow without touching the gra
 
 from __future__ import annotations
 
+_NUMBERS = "one two three four five six seven eight nine ten eleven twelve"
 NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "couple": 2,
-    "a couple": 2,
-    "a couple of": 2,
-    "couple of": 2,
-    "few": 3,
-    "a few": 3,
+    **{w: n for n, w in enumerate(_NUMBERS.split(), 1)},
+    **dict.fromkeys(("a", "an"), 1),
+    **dict.fromkeys(("couple", "a couple", "a couple of", "couple of"), 2),
+    **dict.fromkeys(("few", "a few"), 3),
 }
 
-ORDINAL_WORDS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-}
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth"
+ORDINAL_WORDS = {word: n for n, word in enumerate(_ORDINALS.split(), 1)}
 
 # The words for finding a task live with the one matcher the tools and this agent share.
 from bot.tools.words import (  # noqa: E402
@@ -55,6 +30,7 @@ __all__ = [
     "ACTION_VERBS",
     "COMMAND_NOUNS",
     "COMMAND_VERBS",
+    "DONE_VERBS",
     "IRREGULAR_PAST",
     "NUMBER_WORDS",
     "ORDINAL_WORDS",
@@ -69,40 +45,20 @@ __all__ = [
 # Command words in their canonical spelling: the normaliser corrects typing slips of these
 # ("dnoe" → "done") in the command slot of a message, so the patterns never list typos.
 # Tuples, in a fixed order: the first word a slip is one edit from wins, deterministically.
-COMMAND_VERBS = tuple(
-    [
-        "add",
-        "remind",
-        "list",
-        "show",
-        "done",
-        "complete",
-        "finish",
-        "delete",
-        "remove",
-        "reopen",
-        "rename",
-        "undo",
-        "help",
-        "mark",
-        "check",
-        "tick",
-        "move",
-        "push",
-        "postpone",
-        "change",
-        "update",
-        "edit",
-        "clear",
-        "cancel",
-        "drop",
-        "scrap",
-        "unmark",
-        "what",
-        "whats",
-    ]
-)
+_COMMAND_VERBS = """add remind list show done complete finish delete remove reopen rename undo
+    help mark check tick move push postpone change update edit clear cancel drop scrap unmark what
+    whats"""
+COMMAND_VERBS = tuple(_COMMAND_VERBS.split())
 # Nouns after "my" / "the" that make a message about the list ("whats on my lsit").
-COMMAND_NOUNS = tuple(["list", "tasks", "todos", "todo", "task"])
+COMMAND_NOUNS = ("list", "tasks", "todos", "todo", "task")
+# Verbs that say a task got done without naming it ("sorted the insurance", "knocked out
+# the report", "dealt with the boiler"): in a deed they are "done", never part of a title.
+_DONE_VERB_WORDS = """
+    sort sorted handle handled finish finished complete completed knock knocked wrap wrapped
+    nail nailed smash smashed tackle tackled deal dealt do did done
+"""
+DONE_VERBS = frozenset(_DONE_VERB_WORDS.split())
+
+
 # Short forms too short for edit distance, each to its canonical word.
 SHORTHAND = {"ad": "add", "addd": "add", "sdd": "add", "aded": "add"}

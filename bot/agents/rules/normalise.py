@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.agents.rules.lexicon import COMMAND_NOUNS, COMMAND_VERBS, SHORTHAND
 
+_VOWELS = re.compile(r"[aeiouy]")
 _RUNS = re.compile(r"(\w)\1{2,}")
 _INFLECTIONS = frozenset({"s", "d", "ed", "r", "es"})
 _WORD = re.compile(r"[A-Za-z]+")
@@ -62,6 +63,10 @@ def canonical(word: str, vocabulary: tuple[str, ...]) -> str | None:
         return lowered if lowered != word.lower() else None
     if lowered in SHORTHAND and SHORTHAND[lowered] in vocabulary:
         return SHORTHAND[lowered]
+    if len(lowered) >= 3 and not _VOWELS.search(lowered):
+        # "shw", "lst", "dlt": a word typed without its vowels, when one command word fits.
+        fits = [base for base in vocabulary if _VOWELS.sub("", base) == lowered]
+        return fits[0] if len(fits) == 1 else None
     if len(lowered) < 4:
         return None
     for base in vocabulary:

@@ -86,13 +86,3 @@ def find_priority(text: str) -> tuple[Priority | None, str]:
         return None, text
     found.sort(key=lambda pair: pair[0])
     return found[0][1], rest
-
-
-def priority_word(text: str) -> Priority | None:
-    """``text`` read as nothing but a priority ("urgent", "low prio", "p1"), else None."""
-    level, rest = find_priority(text)
-    if level is None or re.sub(
-        r"[\s,.!?;:()\-–—]+|\b(?:a|an|the|as|to|be|is|one)\b", "", rest, flags=re.IGNORECASE
-    ):
-        return None
-    return level

@@ -21,7 +21,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from bot import dates
-from bot.agents.rules import reminding_replies as say
+from bot.agents.rules import replies as say
 from bot.agents.rules.intents import TaskRef, Timing, TimingAction
 from bot.agents.rules.refs import parse_ref
 from bot.errors import InvalidDate
@@ -171,14 +171,6 @@ def repeating_task(text: str, *, now: datetime) -> str | None:
     if re.fullmatch(r"\s*(?:#\s?)?\d+\s*", rest):
         return None  # "2 every monday" is a change to task 2, not a new task
     return text
-
-
-def reminder_words(asked: bool, due_phrase: str | None, lead: str | None) -> str | None:
-    """What to pass as ``remind_at`` for a new task: an explicit lead ("30 min before"),
-    else, when the person said "remind me", the due words themselves ("tonight" → 20:00)."""
-    if lead is not None:
-        return lead
-    return due_phrase if asked else None
 
 
 def keep_reminder(words: str | None, due: str | None, *, now: datetime, tz: ZoneInfo) -> str | None:

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from bot import dates
+
 Task = Mapping[str, Any]
 
 _MAX_LISTED = 30
@@ -170,10 +172,6 @@ def updated(before: Task, after: Task) -> str:
     return f"Updated #{after['number']} “{after['title']}”: {what}."
 
 
-def failed(message: str) -> str:
-    return message
-
-
 def ambiguous(words: str, candidates: Sequence[tuple[int, str]]) -> str:
     if len(candidates) == 1:
         number, title = candidates[0]
@@ -230,24 +228,15 @@ def undo_unavailable() -> str:
     return "Sorry, I can't undo changes in this setup."
 
 
-def greeting() -> str:
-    return "Hi! I keep your todo list. Say “add …”, “what's on my list?” or “done 2”."
-
-
-def thanks() -> str:
-    return "You're welcome!"
-
-
-def bye() -> str:
-    return "Bye! Your tasks are safe with me."
-
-
-def how_are_you() -> str:
-    return "All good, thanks — ready to keep your list. What should I add or check?"
-
-
-def who() -> str:
-    return "I'm todobot: I keep your todo list. Type “help” to see what I understand."
+_SMALL_TALK = {
+    "greeting": "Hi! I keep your todo list. Say “add …”, “what's on my list?” or “done 2”.",
+    "thanks": "You're welcome!",
+    "bye": "Bye! Your tasks are safe with me.",
+    "how_are_you": "All good, thanks — ready to keep your list. What should I add or check?",
+    "who": "I'm todobot: I keep your todo list. Type “help” to see what I understand.",
+    "ack": "👍",
+    "sorry": "👍",
+}
 
 
 def today(moment: datetime) -> str:
@@ -257,10 +246,6 @@ def today(moment: datetime) -> str:
         f"It's {moment.strftime('%A')} {moment.day} {moment.strftime('%B %Y')}, "
         f"{hour}:{moment.minute:02d} {suffix} ({moment.tzname()})."
     )
-
-
-def ack() -> str:
-    return "👍"
 
 
 _TOPIC_HELP = {
@@ -348,19 +333,9 @@ def not_understood() -> str:
 
 def small_talk(kind: str, topic: str) -> str:
     """The answer to a message that asks for no change."""
+    if kind in _SMALL_TALK:
+        return _SMALL_TALK[kind]
     match kind:
-        case "greeting":
-            return greeting()
-        case "thanks":
-            return thanks()
-        case "bye":
-            return bye()
-        case "how_are_you":
-            return how_are_you()
-        case "who":
-            return who()
-        case "ack" | "sorry":
-            return ack()
         case "refuse_bulk":
             return refuse_bulk()
         case "which":
@@ -382,3 +357,85 @@ _ACTIONS = {
     "drop": "delete",
     "cancel": "delete",
 }
+
+
+# --- reminders, repeat rules and the daily list ---------------------------------------
+
+
+def _failed(result: Mapping[str, Any]) -> str | None:
+    return None if result.get("ok") else str(result.get("message", "That didn't work."))
+
+
+def _when(iso: str) -> str:
+    moment = datetime.fromisoformat(iso)
+    hour = moment.hour % 12 or 12
+    return f"{moment:%a} {moment.day} {moment:%b} at {hour}:{moment.minute:02d} {moment:%p}"
+
+
+def reminder_set(result: Mapping[str, Any]) -> str:
+    if (problem := _failed(result)) is not None:
+        return problem
+    task = result["task"]
+    return f"⏰ I'll remind you about {_quoted(task)} on {_when(task['remind_at'])}."
+
+
+def added_timing(tasks: Sequence[Mapping[str, Any]]) -> list[str]:
+    """For new tasks with a reminder or a repeat rule: when, in words."""
+    lines = []
+    for task in tasks:
+        if task.get("repeat"):
+            lines.append(f"🔁 {_quoted(task)} repeats {dates.describe_repeat(task['repeat'])}.")
+        if task.get("remind_at"):
+            lines.append(f"⏰ I'll remind you on {_when(task['remind_at'])}.")
+    return lines
+
+
+def reminder_cleared(result: Mapping[str, Any]) -> str:
+    if (problem := _failed(result)) is not None:
+        return problem
+    return f"No reminder for {_quoted(result['task'])} any more."
+
+
+def repeat_set(result: Mapping[str, Any]) -> str:
+    if (problem := _failed(result)) is not None:
+        return problem
+    task = result["task"]
+    if not task.get("repeat"):
+        return f"{_quoted(task)} no longer repeats."
+    due = f" — next: {task['due_in_words']}" if task.get("due_in_words") else ""
+    return f"🔁 {_quoted(task)} repeats {dates.describe_repeat(task['repeat'])}{due}."
+
+
+def moved_on(result: Mapping[str, Any]) -> str:
+    """A repeating task completed: it moved to its next occurrence."""
+    task = result["task"]
+    return f"Done: {_quoted(task)}. ✓ Next time: {result.get('next_due_in_words')}."
+
+
+def reminders(result: Mapping[str, Any]) -> str:
+    if (problem := _failed(result)) is not None:
+        return problem
+    lines = [f"⏰ {_quoted(t)} — {_when(t['remind_at'])}" for t in result.get("reminders", [])]
+    lines += [
+        f"🔁 {_quoted(t)} — {t.get('repeat_in_words', t['repeat'])}"
+        for t in result.get("repeating", [])
+    ]
+    digest = result.get("digest")
+    if digest:
+        lines.append(f"☀️ Your list every day at {digest['time']}")
+    if not lines:
+        return "You have no reminders. Try: remind me to call mom at 5pm."
+    return "Your reminders:\n" + "\n".join(lines)
+
+
+def digest(result: Mapping[str, Any]) -> str:
+    if (problem := _failed(result)) is not None:
+        return problem
+    if result.get("digest") is None:
+        if result.get("already"):
+            return "There was no daily list to stop."
+        return "OK, no more daily list."
+    return (
+        f"☀️ I'll send you what's due and overdue every day at {result['digest']['time']} "
+        "(not on days with nothing due)."
+    )

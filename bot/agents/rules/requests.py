@@ -31,8 +31,9 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
-from bot.agents.rules.lexicon import COMMAND_VERBS, is_past_tense
+from bot.agents.rules.lexicon import COMMAND_VERBS, is_past_tense, past_to_present
 from bot.agents.rules.refs import parse_ref
+from bot.agents.rules.when import find_due
 
 _I = re.IGNORECASE
 _Part = Complete | Reopen | Delete | Update | AddTasks
@@ -74,6 +75,23 @@ _COLLECTIVE = re.compile(r"^(?:\w+\s+){0,5}(?:stuff|things|ones|tasks|todos|item
 
 def _is_intro(head: str) -> bool:
     return head[-1:] in ":-–—" and len(head.split()) <= 6
+
+
+# "tomorrow i need to 1. … 2. …": a head that says the items are things to do.
+_TO_DO_HEAD = re.compile(
+    r"^(?:(?:i|we)\s+)?(?:(?:still|also|really)\s+)?(?:need|have|got|gotta|want|must|should|"
+    r"plan|remember|don'?t\s+forget)(?:\s+to)?(?:\s+do)?\s*[:\-–—]?$",
+    _I,
+)
+
+
+def _head_due(head: str, *, now: datetime) -> tuple[bool, str | None]:
+    """Whether ``head`` introduces a list of new tasks, and the due date it gives them all."""
+    found, rest = find_due(head, now=now)
+    rest = rest.strip(" ,")
+    if rest and not (_INTRO.match(rest) or _is_intro(rest) or _TO_DO_HEAD.match(rest)):
+        return bool(_INTRO.match(head) or _is_intro(head)), None
+    return True, found.value if found else None
 
 
 Understand = Callable[[str], Intent]
@@ -126,8 +144,8 @@ def _items(text: str, *, now: datetime) -> Intent | None:
         marks = list(_BULLET.finditer(text))
         if len(marks) < 2:
             return None
-    head = text[: marks[0].start()].strip()
-    if head and not _INTRO.match(head) and not _is_intro(head):
+    listed, shared_due = _head_due(text[: marks[0].start()].strip(), now=now)
+    if not listed:
         return None
     bodies = [
         text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))]
@@ -136,7 +154,7 @@ def _items(text: str, *, now: datetime) -> Intent | None:
     items = [parse_tasks(body.strip(" ,;"), now=now) for body in bodies]
     if any(len(found) != 1 for found in items):
         return None
-    return AddTasks(tuple(found[0] for found in items))
+    return AddTasks(tuple(dataclasses.replace(f[0], due=f[0].due or shared_due) for f in items))
 
 
 _ALL = (
@@ -195,7 +213,8 @@ def read_scope(text: str) -> AllTasks | None:
 
 
 _QUESTION = re.compile(
-    r"^(?:what|when|where|why|how|who|which|is|are|was|were|do|does|did|can|could|should|"
+    r"^(?:what|when|where|why|how|who|which|is|are|was|were|do(?!\s+(?:the|a|an|my)\b)|does|"
+    r"did|can|could|should|"
     r"would|will|have|has|am|i|i'm|im|it|it's|its|this|that|there|they|we|you|my|no|not|yes|"
     r"ok|okay|hmm|lol)\b|\?",
     _I,
@@ -204,7 +223,9 @@ _ABOUT_THE_LIST = re.compile(r"\b(?:my|the)\s+(?:list|tasks|todos|to-?dos|task\s
 # Words a sticky note does not use: the bot or oneself as a person, a reference to a task.
 _NOT_A_NOTE = re.compile(
     r"\b(?:i|i'm|im|i've|you|you're|your|u|hope|wish)\b|[✅✔☑]|"
-    r"\bthe\s+\w+(?:\s+\w+)?\s+(?:thing|one|task|item)\b",
+    r"\bthe\s+\w+(?:\s+\w+)?\s+(?:thing|one|task|item)\b|"
+    # "instead", "still": said of a task already on the list, never a new one.
+    r"\b(?:instead|still)\b",
     _I,
 )
 _NOT_TITLE_STARTS = frozenset(
@@ -214,9 +235,15 @@ _WORDS_FIRST = re.compile(r"^[A-Za-z][\w'’-]*(?:\s*[:\-–—])?\s+[A-Za-z0-9]
 _PROSE = re.compile(r"[\w\s'’,.:-]")
 _STATEMENT = re.compile(
     r"\s(?:is|are|was|were|isn't|aren't|wasn't|got|has|have|can|can't|could|will|won't|would|"
-    r"should|must|does|doesn't|don't|didn't)\s",
+    r"should|must|does|doesn't|don't|didn't|need|needs)\s",
     _I,
 )
+
+
+def _is_deed(word: str) -> bool:
+    """A past tense that is no present form too ("paid", "dealt"; not "read", "set")."""
+    word = word.strip(".,!").lower()
+    return is_past_tense(word) and past_to_present(word) != word
 
 
 def read_implicit_add(text: str, *, now: datetime, command_first: bool = False) -> AddTasks | None:
@@ -234,8 +261,8 @@ def read_implicit_add(text: str, *, now: datetime, command_first: bool = False) 
         return None
     if _ABOUT_THE_LIST.search(text) or re.search(r"\b(?:of|to|for)\s+#?\d{1,4}\b", text):
         return None  # "shw me my list", "change the time of 1 to 11am": about the list
-    if _NOT_A_NOTE.search(text) or is_past_tense(words[-1].strip(".,!")):
-        return None  # talk to the bot, "the cat thing", "gym membership cancelled"
+    if _NOT_A_NOTE.search(text) or _is_deed(words[-1]) or _is_deed(words[0]):
+        return None  # talk to the bot, "the cat thing", "gym membership cancelled", "sorted x"
     if not _WORDS_FIRST.match(text) or len(_PROSE.findall(text)) < 0.85 * len(text):
         return None  # code, JSON, symbols: not something written on a sticky note
     tasks = parse_tasks(text, now=now)

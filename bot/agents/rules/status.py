@@ -10,8 +10,8 @@ import re
 from datetime import datetime
 
 from bot.agents.rules.grammar import LIST_NOUN, Rules, task_ref
-from bot.agents.rules.intents import Complete, Delete, Intent, Reopen
-from bot.agents.rules.lexicon import is_past_tense, past_to_present
+from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, TaskRef
+from bot.agents.rules.lexicon import DONE_VERBS, is_past_tense, past_to_present
 from bot.agents.rules.refs import parse_ref
 
 STATUS = Rules()
@@ -84,11 +84,17 @@ def _clause_then_command(match: re.Match[str], now: datetime) -> Intent | None:
     r"needs\s+(?:re)?doing|is\s+(?:still\s+)?(?:open|pending|unfinished)|should\s+(?:be\s+)?"
     r"(?:open|reopened)|(?:is|was)\s+(?:back\s+)?on\s+(?:my|the)\s+list)(?:\s+again)?$",
     r"^(?:redo|re-do|do)\s+(?P<ref>.+?)\s+again$|^redo\s+(?P<ref2>.+)$",
+    r"^(?P<ref2>.+?)\s+still\s+(?:needs?|wants?)\s+(?P<ref>\w+ing)(?:\s+again)?$",
+    r"^(?P<ref2>.+?)\s+needs?\s+(?P<ref>\w+ing)\s+again$",
     r"^(?:still\s+need\s+to\s+(?:do|finish))\s+(?P<ref>.+)$",
     r"^(?:not|un)\s*(?:done|finished|complete)(?:\s+yet)?\s*[:\-–—]?\s+(?P<ref>.+)$",
 )
 def _reopen(match: re.Match[str], now: datetime) -> Intent | None:
-    ref = task_ref(match, "ref2" if match.groupdict().get("ref2") else "ref")
+    groups = match.groupdict()
+    if groups.get("ref") and groups.get("ref2"):  # "the plants still need watering"
+        ref = parse_ref(f"{groups['ref']} {groups['ref2']}")
+    else:
+        ref = task_ref(match, "ref2" if groups.get("ref2") else "ref")
     return Reopen(ref) if ref else None
 
 
@@ -144,6 +150,14 @@ def _complete(match: re.Match[str], now: datetime) -> Intent | None:
     return Complete(ref) if ref else None
 
 
+def _deed_ref(verb: str, rest: str) -> TaskRef | None:
+    """The task a deed names: "paid the rent" → "pay the rent"; a verb that only says "done"
+    ("sorted the insurance and the dentist") is left out, it is in no title."""
+    if verb.lower() in DONE_VERBS:
+        return parse_ref(rest)
+    return parse_ref(f"{past_to_present(verb) or verb} {rest}")
+
+
 _NOT_DEEDS_WORDS = """
     forgot wanted needed added missed skipped failed tried started attempted planned hoped meant
     decided asked said thought wished liked loved hated need postponed
@@ -190,7 +204,7 @@ def _bare_deed(match: re.Match[str], now: datetime) -> Intent | None:
     verb = match["verb"].lower()
     if verb in _NOT_DEEDS or not is_past_tense(verb) or re.match(r"(?:i|we)\b", match["ref"]):
         return None
-    ref = parse_ref(f"{past_to_present(verb) or verb} {match['ref']}")
+    ref = _deed_ref(verb, match["ref"])
     return Complete(ref, confident=False) if ref and ref.words else None
 
 
@@ -213,8 +227,8 @@ def _deed(match: re.Match[str], now: datetime) -> Intent | None:
         match["rest"],
         flags=re.IGNORECASE,
     )
-    ref = parse_ref(f"{past_to_present(verb) or verb} {rest}")
-    return Complete(ref, confident=False) if ref and ref.words else None
+    ref = _deed_ref(verb, rest)
+    return Complete(ref, confident=False) if ref and (ref.words or ref.numbers) else None
 
 
 @STATUS.rule(

@@ -148,70 +148,37 @@ _TIMEZONE = (
         _I,
     ),
 )
+# Names people use for a zone: "zone: name, name, …" (cities that are no IANA zone's last part,
+# abbreviations, countries).
+_ABBREVIATION_LINES = """
+    UTC: utc, z, zulu
+    Etc/GMT: gmt
+    America/New_York: est, edt, eastern, et, nyc, new york city, boston, washington, miami, atlanta
+    America/Chicago: cst, cdt, central, austin, dallas, houston
+    America/Denver: mst, mdt, mountain
+    America/Los_Angeles: pst, pdt, pacific, pt, sf, san francisco, la, seattle
+    Europe/Berlin: cet, cest, germany, munich, hamburg, frankfurt, cologne
+    Europe/London: bst, uk, england
+    Asia/Kolkata: ist, india, mumbai, delhi, bangalore
+    Asia/Tokyo: jst, japan
+    Australia/Sydney: aest, aedt
+    Europe/Paris: france
+    Europe/Madrid: spain
+    Europe/Rome: italy
+    Europe/Amsterdam: netherlands
+    Asia/Shanghai: beijing, china
+    America/Sao_Paulo: brazil
+    Europe/Dublin: ireland
+    Europe/Warsaw: poland
+    Europe/Stockholm: sweden
+    Europe/Zurich: switzerland
+    Europe/Vienna: austria
+    Europe/Lisbon: portugal
+"""
 _ABBREVIATIONS = {
-    "utc": "UTC",
-    "gmt": "Etc/GMT",
-    "z": "UTC",
-    "zulu": "UTC",
-    "est": "America/New_York",
-    "edt": "America/New_York",
-    "eastern": "America/New_York",
-    "et": "America/New_York",
-    "cst": "America/Chicago",
-    "cdt": "America/Chicago",
-    "central": "America/Chicago",
-    "mst": "America/Denver",
-    "mdt": "America/Denver",
-    "mountain": "America/Denver",
-    "pst": "America/Los_Angeles",
-    "pdt": "America/Los_Angeles",
-    "pacific": "America/Los_Angeles",
-    "pt": "America/Los_Angeles",
-    "cet": "Europe/Berlin",
-    "cest": "Europe/Berlin",
-    "bst": "Europe/London",
-    "ist": "Asia/Kolkata",
-    "jst": "Asia/Tokyo",
-    "aest": "Australia/Sydney",
-    "aedt": "Australia/Sydney",
-    "nyc": "America/New_York",
-    "new york city": "America/New_York",
-    "sf": "America/Los_Angeles",
-    "san francisco": "America/Los_Angeles",
-    "la": "America/Los_Angeles",
-    "uk": "Europe/London",
-    "england": "Europe/London",
-    "germany": "Europe/Berlin",
-    "france": "Europe/Paris",
-    "spain": "Europe/Madrid",
-    "italy": "Europe/Rome",
-    "japan": "Asia/Tokyo",
-    "india": "Asia/Kolkata",
-    "netherlands": "Europe/Amsterdam",
-    "seattle": "America/Los_Angeles",
-    "boston": "America/New_York",
-    "munich": "Europe/Berlin",
-    "hamburg": "Europe/Berlin",
-    "frankfurt": "Europe/Berlin",
-    "cologne": "Europe/Berlin",
-    "austin": "America/Chicago",
-    "dallas": "America/Chicago",
-    "houston": "America/Chicago",
-    "washington": "America/New_York",
-    "miami": "America/New_York",
-    "atlanta": "America/New_York",
-    "beijing": "Asia/Shanghai",
-    "china": "Asia/Shanghai",
-    "mumbai": "Asia/Kolkata",
-    "delhi": "Asia/Kolkata",
-    "bangalore": "Asia/Kolkata",
-    "brazil": "America/Sao_Paulo",
-    "ireland": "Europe/Dublin",
-    "poland": "Europe/Warsaw",
-    "sweden": "Europe/Stockholm",
-    "switzerland": "Europe/Zurich",
-    "austria": "Europe/Vienna",
-    "portugal": "Europe/Lisbon",
+    name.strip(): zone.strip()
+    for zone, names in (line.split(":") for line in _ABBREVIATION_LINES.strip().splitlines())
+    for name in names.split(",")
 }
 
 

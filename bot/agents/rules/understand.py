@@ -19,7 +19,7 @@ from datetime import datetime
 from bot.agents.rules.adding import parse_tasks
 from bot.agents.rules.assigning import read_team_request
 from bot.agents.rules.cannot import read_cannot
-from bot.agents.rules.changes import read_change, read_note
+from bot.agents.rules.changes import CHANGE_ROWS, read_change, read_note
 from bot.agents.rules.clauses import read_clauses
 from bot.agents.rules.cleaning import Cleaned, clean
 from bot.agents.rules.intents import (
@@ -31,7 +31,7 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
-from bot.agents.rules.lexicon import ACTION_VERBS
+from bot.agents.rules.lexicon import ACTION_VERBS, is_past_tense, past_to_present
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.normalise import normalise
 from bot.agents.rules.refs import parse_ref
@@ -60,7 +60,7 @@ _ADD_LEAD = re.compile(
     r"to-?dos)\s*[:\-–—]?\s*)?"
     r"|^remind\s+(?:me|us)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
-    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo)\s*[:\-–—]+\s*"
+    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note)\s*[:\-–—]+\s*"
     r"|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
     r"dont\s+(?:let\s+me\s+)?forget)\s+(?:to\s+|about\s+|that\s+)?"
@@ -106,9 +106,6 @@ def understand(message: str, *, now: datetime, expecting_tasks: bool = False) ->
     """
     if len(message) > MAX_MESSAGE:
         return NotUnderstood("too long")
-    team = read_team_request(message, now=now)  # before cleaning, which drops mentions
-    if team is not None:
-        return team
     intent = _understand(message, now=now)
     if expecting_tasks and (isinstance(intent, NotUnderstood) or _BULLET_LINE.match(message)):
         tasks = parse_tasks(_BULLET_LINE.sub("", message.strip()), now=now)
@@ -128,6 +125,7 @@ class Reading:
     text: str
     cleaned: Cleaned
     now: datetime
+    message: str  # as typed: mentions included (the team rule reads them)
     listing: str | None  # "sure" / "maybe" / None: how clearly the text asks for a list
 
 
@@ -140,11 +138,27 @@ class Rule:
 _BARE_ADD = re.compile(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", _I)
 
 
+def _change_row(
+    read: Callable[[str, datetime], Intent | None],
+) -> Callable[[Reading], Intent | None]:
+    def row(reading: Reading) -> Intent | None:
+        change = read(reading.text, reading.now)
+        if isinstance(change, Update) and change.ref.words and change.title is None:
+            # "return the van by friday": a new task instead when the words fit no task.
+            otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
+            if otherwise is not None:
+                return dataclasses.replace(change, otherwise=otherwise)
+        return change
+
+    return row
+
+
 # THE RULE TABLE. Tried in this order; the first rule that returns an intent wins, and its
-# name is logged at DEBUG. Why this order: requests with an unmistakable form first (a bare
-# "add", a reminder, repeat or daily-list request, small talk, a capability the bot lacks,
-# a note for a task); then a clear list request; then explicit adds (an add word is
-# stronger than any task word inside the title);
+# name is logged at DEBUG. Why this order: a request about team mates first (it reads the
+# message as typed, mentions and all, which cleaning drops); then requests with an
+# unmistakable form (a bare "add", a reminder, repeat or daily-list request, small talk, a
+# capability the bot lacks, a note for a task); then a clear list request; then explicit
+# adds (an add word is stronger than any task word inside the title);
 # then the whole list at once ("all but the rent one are done" — before any reading of a
 # single task, which would do the opposite); then several requests in one message, each part
 # read by this same table; then changes named by clauses; then "i need to …";
@@ -152,6 +166,7 @@ _BARE_ADD = re.compile(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remin
 # "water the plants every sunday", a ✅ with numbers) and last a message that reads as a
 # new task without an add word.
 RULES: tuple[Rule, ...] = (
+    Rule("team", lambda r: read_team_request(r.message, now=r.now)),
     Rule("bare-add", lambda r: AddTasks(()) if _BARE_ADD.fullmatch(r.text) else None),
     Rule("timing", lambda r: read_timing(r.text, now=r.now)),
     Rule("talk", lambda r: _read_talk(r)),
@@ -164,7 +179,8 @@ RULES: tuple[Rule, ...] = (
     Rule("requests", lambda r: read_requests(r.text, now=r.now, understand=_part_reader(r))),
     Rule("clauses", lambda r: read_clauses(r.text, now=r.now)),
     Rule("weak-add", lambda r: _read_weak_add(r.text, now=r.now)),
-    Rule("change", lambda r: _read_change(r)),
+    # Changes to existing tasks: one row each, in ``changes.CHANGE_ROWS``'s written order.
+    *(Rule(f"change:{name}", _change_row(read)) for name, read in CHANGE_ROWS),
     Rule("maybe-list", lambda r: read_list(r.text, now=r.now) if r.listing == "maybe" else None),
     Rule("event", lambda r: _read_event(r.text, now=r.now)),
     Rule("repeating", lambda r: _read_repeating(r.text, now=r.now)),
@@ -176,13 +192,17 @@ RULES: tuple[Rule, ...] = (
 def _understand(message: str, *, now: datetime) -> Intent:
     cleaned = clean(message)
     if not cleaned.text:
-        return Smalltalk("ack" if message.strip() else "help")
-    return _read_one(cleaned, now=now)
+        return read_team_request(message, now=now) or Smalltalk(
+            "ack" if message.strip() else "help"
+        )
+    return _read_one(message, cleaned, now=now)
 
 
-def _read_one(cleaned: Cleaned, *, now: datetime) -> Intent:
+def _read_one(message: str, cleaned: Cleaned, *, now: datetime) -> Intent:
     text = normalise(cleaned.text)
-    reading = Reading(text=text, cleaned=cleaned, now=now, listing=list_request(text))
+    reading = Reading(
+        text=text, cleaned=cleaned, now=now, message=message, listing=list_request(text)
+    )
     for rule in RULES:
         intent = rule.read(reading)
         if intent is not None:
@@ -195,7 +215,7 @@ def _read_one(cleaned: Cleaned, *, now: datetime) -> Intent:
 
 def _part_reader(reading: Reading) -> Callable[[str], Intent]:
     """Reads one part of a message of several requests through the whole table."""
-    return lambda part: _read_one(clean(part), now=reading.now)
+    return lambda part: _read_one(part, clean(part), now=reading.now)
 
 
 def _read_talk(reading: Reading) -> Intent | None:
@@ -209,20 +229,17 @@ def _read_talk(reading: Reading) -> Intent | None:
     return None
 
 
-def _read_change(reading: Reading) -> Intent | None:
-    change = read_change(reading.text, now=reading.now)
-    if isinstance(change, Update) and change.ref.words and change.title is None:
-        otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
-        if otherwise is not None:
-            return dataclasses.replace(change, otherwise=otherwise)
-    return change
-
-
 def _read_done_mark(reading: Reading) -> Intent | None:
     if not reading.cleaned.done_mark:
         return None
     ref = parse_ref(reading.text)
-    return Complete(ref) if ref is not None and ref.numbers else None
+    if ref is not None and ref.numbers:
+        return Complete(ref)
+    *named, last = reading.text.split() or [""]
+    if named and is_past_tense(last):  # "gym membership cancelled ✅": "cancel gym membership"
+        ref = parse_ref(f"{past_to_present(last) or last} {' '.join(named)}")
+    # A done mark says done, whatever the words: never a new task ("party planning ✅").
+    return Complete(ref, confident=False) if ref is not None and ref.words else NotUnderstood()
 
 
 def _read_add(text: str, *, now: datetime) -> AddTasks | None:
@@ -290,8 +307,14 @@ def _read_event(text: str, *, now: datetime) -> AddTasks | None:
     return AddTasks(intent.tasks, confident=False)
 
 
+# "gotta remember to …", "i need to make sure to …": a second lead-in after the first.
+_SECOND_LEAD = re.compile(
+    r"^(?:remember|make\s+sure|not\s+forget|don'?t\s+forget)\s+(?:to|that\s+i\s+\w+\s+to)\s+", _I
+)
+
+
 def _add(
     body: str, *, now: datetime, plural: bool = False, remind: bool = False
 ) -> AddTasks | None:
-    tasks = parse_tasks(body, now=now, plural=plural, remind=remind)
+    tasks = parse_tasks(_SECOND_LEAD.sub("", body.lstrip()), now=now, plural=plural, remind=remind)
     return AddTasks(tasks) if tasks else AddTasks(())

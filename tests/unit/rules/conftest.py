@@ -72,6 +72,12 @@ class Chat:
     async def task(self, number: int) -> Task | None:
         return next((t for t in await self.tasks() if t.number == number), None)
 
+    async def due(self, number: int) -> str:
+        """Task ``number``'s due moment as ISO text ("" when it has none)."""
+        task = await self.task(number)
+        assert task is not None
+        return task.due.at.isoformat() if task.due is not None else ""
+
     async def titles(self) -> Sequence[str]:
         return [t.title for t in sorted(await self.tasks(), key=lambda t: t.number)]
 

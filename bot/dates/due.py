@@ -15,8 +15,6 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import dateparser
-
 from bot.dates.phrases import FoundDue, resolve_date_phrase
 from bot.errors import InvalidDate, UnknownTimezone
 from bot.tasks import Due
@@ -132,6 +130,9 @@ def _dateparser(text: str, local_now: datetime, tz: ZoneInfo) -> datetime | None
 
 @lru_cache(maxsize=4096)
 def _dateparser_cached(text: str, local_now: datetime, tz_name: str) -> datetime | None:
+    # Imported on first use: most messages never reach it, and it is a sixth of a start-up.
+    import dateparser
+
     settings = {
         "TIMEZONE": tz_name,
         "RETURN_AS_TIMEZONE_AWARE": False,

@@ -18,12 +18,11 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, case, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from bot.reminders.model import Delivery
 from storage.sql.models import ReminderDelivery, TaskAssignment, TaskRow
-from storage.sql.reminder_claims import delivery_of
+from storage.sql.reminder_claims import delivery_of, insert_dialect
 
 _A = cast(Table, TaskAssignment.__table__)
 _T = cast(Table, TaskRow.__table__)
@@ -60,7 +59,7 @@ def claim_assignments(conn: Connection, now: datetime, limit: int, reach: Any) -
         values += _outcomes(conn, now, limit - len(values), reach)
     if not values:
         return []
-    dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    dialect = insert_dialect(conn)
     # The dedup keys are new (one per assignment and outcome), but a claim must never fail on
     # a repeat: ON CONFLICT DO NOTHING keeps it to once.
     statement = (

@@ -45,7 +45,7 @@ from storage.sql.models import AppUser, TaskRow
 from storage.sql.places import place_key, place_text
 from storage.sql.session import Database
 from storage.sql.task_order import TASK_COLUMNS as _TASK_COLUMNS
-from storage.sql.task_order import ListShape, due_bounds, list_statements
+from storage.sql.task_order import ListShape, due_bounds, list_statements, mention_params
 
 _TASK = cast(Table, TaskRow.__table__)
 _MINE = (TaskRow.user_id == bindparam("user_id"), TaskRow.number == bindparam("number"))
@@ -291,6 +291,7 @@ class SqlTaskStore:
                 order=query.order,
                 zone=str(tz),
                 year=now.year,
+                mentions=tuple(len(m.fragments) for m in query.mentions),
             )
         )
         params: dict[str, Any] = {"user_id": user_id, "limit": limit, "offset": offset, **bounds}
@@ -298,6 +299,8 @@ class SqlTaskStore:
             params["priority"] = query.priority.value
         if query.numbers:
             params["numbers"] = sorted(query.numbers)
+        if query.mentions:
+            params.update(mention_params(query))
 
         def work(conn: Connection) -> TaskPage:
             tasks = [to_task(row) for row in conn.execute(page, params).all()]

@@ -308,7 +308,7 @@ class SqlTaskStore:
                 return TaskPage(tasks)  # the whole list fitted: no need to count it
             return TaskPage(tasks, total=conn.execute(count, params).scalar_one())
 
-        return await self._db.run(work, write=False)
+        return await self._db.run(work, write=False, heavy=True)
 
     async def update_task(
         self, *, user_id: int, number: int, changes: TaskChanges, now: datetime

@@ -5,8 +5,11 @@ scores only those."""
 from __future__ import annotations
 
 import random
+import threading
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import event
 
 from bot.agents.rules.agent import RulesAgent
 from bot.chat import ChatService
@@ -18,6 +21,7 @@ from bot.tools.candidates import fragments, mentions_of
 from bot.tools.matching import query_words
 from storage.memory import MemoryStorage
 from storage.sql import SqlStorage
+from storage.sql.tasks import LONG_LIST
 
 NOW = datetime(2026, 3, 7, 15, 30, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")
@@ -121,3 +125,27 @@ async def test_a_tool_call_by_words_finds_a_task_among_ten_thousand(
     assert done.result["ok"] and done.result["task"]["number"] == 9_501
     listed = await box.call("list_tasks", {"status": "all", "matching": "the plumber's sink"})
     assert [t["number"] for t in listed.result["tasks"]] == [9_501]
+
+
+async def test_a_long_list_is_read_off_the_event_loop_thread(sqlite_storage: SqlStorage) -> None:
+    """On SQLite a page of a long list (sorting every row) runs in a worker thread, so the
+    loop keeps serving; a short list stays on the loop's thread (the hand-off costs more)."""
+    short = await user_with(sqlite_storage, "short", filler(10))
+    long = await user_with(sqlite_storage, "long", filler(LONG_LIST))
+    threads: list[int] = []
+
+    def seen(*_args: object) -> None:
+        threads.append(threading.get_ident())
+
+    engine = sqlite_storage.database.engine  # type: ignore[attr-defined]
+    for tasks, off_loop in ((short, False), (long, True)):
+        threads.clear()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            page = await sqlite_storage.tasks.list_tasks(
+                user_id=tasks[0].user_id, query=TaskQuery(), now=NOW, tz=UTC_ZONE, limit=25
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert page.total == len(tasks)
+        assert threads and (threads[-1] != threading.get_ident()) == off_loop

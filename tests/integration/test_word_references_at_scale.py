@@ -15,13 +15,14 @@ from bot.agents.rules.agent import RulesAgent
 from bot.chat import ChatService
 from bot.conversations import IncomingMessage
 from bot.identity import ConversationKey, UserRef
-from bot.tasks import Task, TaskDraft, TaskImport, TaskQuery, mention_share
+from bot.tasks import TaskDraft, TaskImport, TaskQuery, mention_share
 from bot.tools import TaskToolbox
 from bot.tools.candidates import fragments, mentions_of
 from bot.tools.matching import query_words
 from storage.memory import MemoryStorage
 from storage.sql import SqlStorage
 from storage.sql.tasks import LONG_LIST
+from tests.integration.test_task_lists import chores, user_with
 
 NOW = datetime(2026, 3, 7, 15, 30, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")
@@ -40,17 +41,6 @@ TITLES = (
     "water the plants",
     "Schedule car service",
 )
-
-
-def filler(count: int) -> list[TaskImport]:
-    return [TaskImport(draft=TaskDraft(title=f"chore {i:05d}")) for i in range(1, count + 1)]
-
-
-async def user_with(storage: SqlStorage, name: str, tasks: list[TaskImport]) -> list[Task]:
-    user = await storage.users.resolve_user(
-        ref=UserRef("console", "local", name), display_name=name, timezone="UTC"
-    )
-    return await storage.tasks.import_tasks(user_id=user.id, tasks=tasks, now=NOW)
 
 
 def test_fragments_cover_the_forms_the_matcher_accepts() -> None:
@@ -91,17 +81,16 @@ async def test_sql_filter_and_order_agree_with_the_core(storage: SqlStorage) -> 
 
 
 async def test_the_rules_agent_finds_a_task_among_ten_thousand(storage: SqlStorage) -> None:
-    drafts = filler(9_990)
+    drafts = chores(9_990)
     drafts[9_876] = TaskImport(draft=TaskDraft(title="book the dentist appointment"))
     drafts[9_100] = TaskImport(draft=TaskDraft(title="pay the electricity bill"))
     await user_with(storage, "big", drafts)
     chat = ChatService(storage=storage, agent=RulesAgent(), clock=lambda: NOW)
+    author = UserRef("console", "local", "big")
     key = ConversationKey("console", "local", "big", "main")
 
     async def say(text: str) -> str:
-        reply = await chat.handle(
-            IncomingMessage(key=key, author=UserRef("console", "local", "big"), text=text)
-        )
+        reply = await chat.handle(IncomingMessage(key=key, author=author, text=text))
         assert not reply.is_error, reply.text
         return reply.text
 
@@ -115,7 +104,7 @@ async def test_the_rules_agent_finds_a_task_among_ten_thousand(storage: SqlStora
 async def test_a_tool_call_by_words_finds_a_task_among_ten_thousand(
     storage: SqlStorage,
 ) -> None:
-    drafts = filler(9_990)
+    drafts = chores(9_990)
     drafts[9_500] = TaskImport(draft=TaskDraft(title="Call the plumber about the sink"))
     tasks = await user_with(storage, "big", drafts)
     user = await storage.users.find_user(ref=UserRef("console", "local", "big"))
@@ -130,8 +119,8 @@ async def test_a_tool_call_by_words_finds_a_task_among_ten_thousand(
 async def test_a_long_list_is_read_off_the_event_loop_thread(sqlite_storage: SqlStorage) -> None:
     """On SQLite a page of a long list (sorting every row) runs in a worker thread, so the
     loop keeps serving; a short list stays on the loop's thread (the hand-off costs more)."""
-    short = await user_with(sqlite_storage, "short", filler(10))
-    long = await user_with(sqlite_storage, "long", filler(LONG_LIST))
+    short = await user_with(sqlite_storage, "short", chores(10))
+    long = await user_with(sqlite_storage, "long", chores(LONG_LIST))
     threads: list[int] = []
 
     def seen(*_args: object) -> None:

@@ -83,7 +83,9 @@ class Recorder:
                 self.steps.append(("commit", "", None))
             elif head == "ROLLBACK":
                 self.steps.append(("rollback", "", None))
-            elif head != "PRAGMA":
+            elif head != "PRAGMA" and not statement.startswith("--"):
+                # ("-- TRIGGER name": a trigger's own statements, which the twin database
+                # runs too when the statement that fires it is replayed.)
                 self.steps.append(("sql", statement, None))
 
         @event.listens_for(engine, "connect")

@@ -176,6 +176,33 @@ TaskOrder = Literal["due", "priority", "number", "newest"]
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """One word of a reference, as a filter a store can run in SQL: the word ``weight`` counts
+    for a task whose title or description contains any of ``fragments`` (lower case). A task
+    is a candidate when its words carry at least half the reference's weight: the share the
+    matcher (``bot.tools.matching``) needs before it names a task, so the filter only drops
+    tasks the matcher would not pick, and a reference is matched among any number of tasks
+    without scoring each of them."""
+
+    fragments: tuple[str, ...]
+    weight: float = 1.0
+
+
+def mention_share(mentions: Sequence[Mention], task: Task) -> float:
+    """The share of ``mentions``' weight that ``task``'s title or description carries."""
+    text = f"{task.title}\n{task.description}".lower()
+    found = sum(m.weight for m in mentions if any(f in text for f in m.fragments))
+    return found / (sum(m.weight for m in mentions) or 1.0)
+
+
+def mentioned_enough(mentions: Sequence[Mention], task: Task) -> bool:
+    return mention_share(mentions, task) >= MENTION_SHARE
+
+
+MENTION_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
 class TaskQuery:
     """A filter on one person's tasks. Due bounds are inclusive dates in the person's timezone."""
 
@@ -187,6 +214,8 @@ class TaskQuery:
     has_due: bool | None = None
     numbers: frozenset[int] = field(default_factory=frozenset)
     order: TaskOrder = "due"
+    # Only tasks a reference's words could name (see ``Mention``), those naming most first.
+    mentions: tuple[Mention, ...] = ()
 
     def narrows_by_due(self) -> bool:
         return bool(self.due_after or self.due_before or self.overdue)
@@ -216,6 +245,8 @@ class TaskQuery:
         if self.numbers and task.number not in self.numbers:
             return False
         if self.has_due is not None and (task.due is not None) != self.has_due:
+            return False
+        if self.mentions and not mentioned_enough(self.mentions, task):
             return False
         if not self.narrows_by_due():
             return True

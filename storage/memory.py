@@ -32,6 +32,7 @@ from bot.tasks import (
     TaskImport,
     TaskPage,
     TaskQuery,
+    mention_share,
     order_key,
     plan_import_numbers,
 )
@@ -165,6 +166,8 @@ class MemoryTaskStore:
             (t for t in mine if query.matches(t, now=now, tz=tz)),
             key=lambda task: order_key(task, tz, query.order),
         )
+        if query.mentions:  # those a reference names most first, as in SQL
+            found.sort(key=lambda task: -mention_share(query.mentions, task))
         return TaskPage(found[offset : offset + limit], total=len(found))
 
     async def update_task(

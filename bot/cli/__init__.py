@@ -7,7 +7,6 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 
 from bot.cli.simulate_args import add_simulate_parser, run_simulate
@@ -20,12 +19,13 @@ log = logging.getLogger("todobot")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="todobot",
+        formatter_class=_HelpFormatter,
         description="A todo assistant for Slack, Discord and the terminal.",
         epilog="Secrets come from the environment only: SLACK_BOT_TOKEN, SLACK_APP_TOKEN, "
         "SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, TODOBOT_TOKEN_KEY, "
         "DISCORD_TOKEN, OPENAI_API_KEY.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     parser.add_argument(
         "--config",
         type=Path,
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="URL",
         help="sqlite:///PATH or postgresql://USER@HOST/DB (env DATABASE_URL; default a SQLite "
-        f"file in the user's data directory: {default_database_path()})",
+        f"file in the user's data directory: {_DEFAULT_DATABASE})",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -163,7 +163,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The help's default database path and the version are looked up only when asked for: every
+# start (a chat answering one line) would otherwise pay for platformdirs and package metadata.
+_DEFAULT_DATABASE = "<default database path>"
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help
+        if text and _DEFAULT_DATABASE in text:
+            text = text.replace(_DEFAULT_DATABASE, str(default_database_path()))
+        return text
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
+
+
 def _version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version("todobot")
     except metadata.PackageNotFoundError:  # running from a source tree that is not installed

@@ -15,6 +15,7 @@ readiness check if it has something to report) and count in ``metrics``
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from collections.abc import Callable, Coroutine
@@ -22,6 +23,7 @@ from contextlib import AsyncExitStack
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import dates
 from bot.chat import utc_now
 from bot.cli.wiring import chat_service, opened_storage
 from bot.cli.workspaces import installation_store, oauth_configured, purge_uninstalled
@@ -102,6 +104,12 @@ async def run_platforms(
                 services.append(serve_discord(chat, settings, lifecycle=lifecycle))
             services.append(prune_events(storage, lifecycle, settings.privacy))
             health = await start_health(settings, lifecycle, metrics)
+            # Before the first event: what a first odd date would cost on the loop (loading
+            # dateparser), and the start-up's objects moved out of the collector's sight, so
+            # a full collection walks only what serving created (seen: 50-75 ms pauses).
+            dates.warm_up()
+            gc.collect()
+            gc.freeze()
             log.info("serving %s", ", ".join(chosen + (["reminders"] if with_reminders else [])))
             try:
                 await run_services(services, lifecycle)

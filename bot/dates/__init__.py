@@ -6,7 +6,7 @@ agent's finder (:func:`find_due`) share one grammar, :mod:`bot.dates.phrases`. R
 :func:`find_repeat`) are built on it. Nothing here does I/O.
 """
 
-from bot.dates.due import describe_due, found_due, parse_due, zone
+from bot.dates.due import describe_due, found_due, parse_due, warm_up, zone
 from bot.dates.phrases import FoundDue, find_due, resolve_date_phrase
 from bot.dates.reminder import find_reminder, parse_clock, parse_reminder
 from bot.dates.repeat import FoundRepeat, Recurrence, find_repeat, next_occurrence, parse_repeat
@@ -28,5 +28,6 @@ __all__ = [
     "parse_reminder",
     "parse_repeat",
     "resolve_date_phrase",
+    "warm_up",
     "zone",
 ]

@@ -125,6 +125,12 @@ class ListTasksArgs(_Args):
     numbers: list[Annotated[int, Field(ge=1)]] | None = Field(
         default=None, max_length=50, description="Only these task numbers."
     )
+    matching: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="Only tasks these words could name (e.g. 'the dentist thing'), best first.",
+    )
     sort: Literal["due", "priority", "number", "newest"] = Field(
         default="due",
         description="due: soonest first (default); priority: high first; number; newest first.",

@@ -22,7 +22,8 @@ from bot.teams.model import TeamStore
 from bot.teams.privacy import PrivacyTools
 from bot.teams.tools import TeamTools
 from bot.tools import schemas as specs
-from bot.tools.matching import resolve_by_words
+from bot.tools.candidates import CANDIDATES_MAX, mentions_of
+from bot.tools.matching import query_words, resolve_by_words
 from bot.tools.timing import TimeTools
 
 log = logging.getLogger(__name__)
@@ -142,10 +143,10 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools):
         for status in (prefer, "all"):
             candidates = await self._tasks.list_tasks(
                 user_id=self.user.id,
-                query=TaskQuery(status=status),  # type: ignore[arg-type]
+                query=TaskQuery(status=status, mentions=mentions_of(query_words(args.query))),  # type: ignore[arg-type]
                 now=self.now,
                 tz=self.tz,
-                limit=1000,
+                limit=CANDIDATES_MAX,
             )
             try:
                 return resolve_by_words(candidates, args.query, prefer=prefer)
@@ -184,6 +185,7 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools):
             has_due=args.has_due,
             numbers=frozenset(args.numbers or ()),
             order=args.sort,
+            mentions=mentions_of(query_words(args.matching)) if args.matching else (),
         )
         found = await self._tasks.list_tasks(
             user_id=self.user.id,

@@ -1,11 +1,15 @@
 """Assignment notices in the reminder queue: claimed like reminders, delivered once.
 
 Three kinds, all derived from ``task_assignment`` at poll time, so every way a task is done
-or dropped (a chat line, a button, a tool call, MCP) is noticed without hooks:
+or dropped (a chat line, a button, a tool call, MCP) is noticed without hooks in the code:
 
 - ``assigned``: an assignment whose assignee was not told yet (``notified_at`` NULL);
-- ``assigned-done``: an open assignment whose task is completed — told to the giver;
+- ``assigned-done``: an open assignment whose task is completed — told to the giver (the
+  database mirrors the task's ``completed_at`` into ``task_completed_at`` with a trigger);
 - ``assigned-declined``: an open assignment whose task is gone (declined or deleted).
+
+Outcomes are read from a partial index of just those (``OUTCOME_DUE``): an idle poll costs
+the same with 20,000 assignments open as with none.
 
 Each claim is an UPDATE guarded by the state it changes (``notified_at IS NULL``,
 ``state = 'open'``) plus a ``reminder_delivery`` row with a unique dedup key, in the poll's
@@ -17,13 +21,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, case, select, text, update
 from sqlalchemy.engine import Connection
 
 from bot.reminders.model import Delivery
-from storage.sql.models import ReminderDelivery, TaskAssignment, TaskRow
-from storage.sql.reminder_claims import delivery_of
+from storage.sql.models import OUTCOME_DUE, ReminderDelivery, TaskAssignment, TaskRow
+from storage.sql.reminder_claims import delivery_of, insert_dialect
 
 _A = cast(Table, TaskAssignment.__table__)
 _T = cast(Table, TaskRow.__table__)
@@ -60,7 +63,7 @@ def claim_assignments(conn: Connection, now: datetime, limit: int, reach: Any) -
         values += _outcomes(conn, now, limit - len(values), reach)
     if not values:
         return []
-    dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    dialect = insert_dialect(conn)
     # The dedup keys are new (one per assignment and outcome), but a claim must never fail on
     # a repeat: ON CONFLICT DO NOTHING keeps it to once.
     statement = (
@@ -122,12 +125,12 @@ def _new_assignments(
 def _outcomes(conn: Connection, now: datetime, limit: int, reach: Any) -> list[dict[str, Any]]:
     finished = (
         select(_A.c.id)
-        .select_from(_A.outerjoin(_T, _T.c.id == _A.c.task_id))
         .where(
-            _A.c.state == "open",
+            # Spelled as the partial index's WHERE (literally: SQLite matches it by its text),
+            # so the poll reads only the assignments whose outcome is due.
+            text(OUTCOME_DUE),
             _A.c.notified_at.is_not(None),
             _A.c.assigner_user_id.is_not(None),
-            (_A.c.task_id.is_(None)) | (_T.c.completed_at.is_not(None)),
             reach.of(_A.c.assigner_user_id),
         )
         .order_by(_A.c.id)

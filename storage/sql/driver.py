@@ -29,6 +29,8 @@ USER_AND_NEWEST = (
     "AND user_identity.external_id = ?"
 )
 TOUCH_CONVERSATION = "UPDATE conversation SET updated_at = ? WHERE id = ?"
+# Stops counting at the limit: all that is asked is whether a list is long.
+COUNT_TASKS = "SELECT count(*) FROM (SELECT 1 FROM task WHERE user_id = ? LIMIT ?)"
 ALLOCATE_NUMBER = (
     "UPDATE app_user SET next_task_number = next_task_number + 1 WHERE id = ? "
     "RETURNING next_task_number"

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from bot.errors import ConfigError
 from storage.sql.urls import asyncpg_url
+
+if TYPE_CHECKING:
+    # The async engine is imported where one is made: a SQLite start runs without it.
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_POOL_WAIT_SECONDS = 30.0
@@ -82,6 +85,8 @@ def create_sql_engine(
     limits: WaitLimits | None = None,
 ) -> AsyncEngine:
     """An engine for ``url``. ``enforce_foreign_keys=False`` is for SQLite migrations only."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo, foreign_keys=enforce_foreign_keys)
@@ -156,6 +161,8 @@ def _sqlite_engine(url: URL, *, echo: bool, foreign_keys: bool) -> AsyncEngine:
     # this process is fair and immediate, where several connections would contend through
     # SQLite's busy handler, which sleeps (seen: p99 over a second with 8 conversations at
     # once). The busy timeout still covers other processes (a CLI import while the bot runs).
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     engine = create_async_engine(
         url,
         echo=echo,

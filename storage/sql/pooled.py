@@ -32,7 +32,13 @@ class AsyncDatabase:
         )
 
     async def run(
-        self, work: Work[T], *, write: bool = True, conflicts: bool = False, durable: bool = True
+        self,
+        work: Work[T],
+        *,
+        write: bool = True,
+        conflicts: bool = False,
+        durable: bool = True,
+        heavy: bool = False,
     ) -> T:
         shared = self._shared.get()
         if shared is not None:

@@ -24,14 +24,16 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.errors import StorageBusy, StorageError, StorageUnavailable, TodobotError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -99,13 +101,21 @@ class Database(Protocol):
     dialect: str
 
     async def run(
-        self, work: Work[T], *, write: bool = True, conflicts: bool = False, durable: bool = True
+        self,
+        work: Work[T],
+        *,
+        write: bool = True,
+        conflicts: bool = False,
+        durable: bool = True,
+        heavy: bool = False,
     ) -> T:
         """Run ``work`` in a transaction of its own (or in the shared one, if open).
 
         ``write=False``: a read, which takes no write lock. ``durable=False``: the commit
         need not wait for the disk (PostgreSQL), for a unit that a durable commit follows
         soon; a crash of the server may lose it together with that later one, never alone.
+        ``heavy=True``: the work may scan many rows (a page of a long list): on SQLite it
+        runs in a worker thread, so the event loop keeps serving while SQLite works.
         """
 
     def shared(self) -> Any:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from typing import TYPE_CHECKING
 
 from bot.identity import ConversationKey
 from storage.sql.conversations import SqlConversationStore
@@ -17,12 +16,15 @@ from storage.sql.engine import (
 )
 from storage.sql.events import SqlEventLog
 from storage.sql.inline import SqliteDatabase
-from storage.sql.pooled import AsyncDatabase
 from storage.sql.reminders import SqlReminderStore
 from storage.sql.session import Database
 from storage.sql.tasks import SqlTaskStore
 from storage.sql.teams import SqlTeamStore
 from storage.sql.users import SqlUserStore
+
+if TYPE_CHECKING:
+    # The async engine serves PostgreSQL and migrations; a SQLite start never loads it.
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
 class SqlStorage:
@@ -63,6 +65,7 @@ class SqlStorage:
             )
         else:
             from storage.sql.locks import AdvisoryTurnLocks
+            from storage.sql.pooled import AsyncDatabase
 
             self.database = AsyncDatabase(self.engine)
             self._locks = AdvisoryTurnLocks(
@@ -78,6 +81,8 @@ class SqlStorage:
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
         """Sessions on the async engine, for stores off the turn's path (``SqlStoreBase``)."""
+        from sqlalchemy.ext.asyncio import async_sessionmaker
+
         return async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property

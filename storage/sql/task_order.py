@@ -31,9 +31,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import Integer
+from sqlalchemy.types import Float, Integer
 
-from bot.tasks import TaskOrder, TaskQuery
+from bot.tasks import MENTION_SHARE, TaskOrder, TaskQuery
 from storage.sql.models import TaskRow
 
 SECONDS_PER_DAY = 86_400
@@ -176,6 +176,32 @@ class ListShape:
     order: TaskOrder
     zone: str
     year: int
+    mentions: tuple[int, ...] = ()  # fragments per mention (``TaskQuery.mentions``)
+
+
+def mention_params(query: TaskQuery) -> dict[str, Any]:
+    """The parameters of ``mention_score`` for ``query``: LIKE patterns and weights."""
+    params: dict[str, Any] = {}
+    for i, mention in enumerate(query.mentions):
+        params[f"mention_{i}"] = mention.weight
+        for j, fragment in enumerate(mention.fragments):
+            escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params[f"mention_{i}_{j}"] = f"%{escaped}%"
+    params["mention_need"] = MENTION_SHARE * sum(m.weight for m in query.mentions)
+    return params
+
+
+def mention_score(shape: Sequence[int]) -> ColumnElement[float]:
+    """The weight of the mentions a task's title or description holds (``mention_share``)."""
+    text = func.lower(TaskRow.title + literal("\n") + TaskRow.description)
+    parts: list[ColumnElement[float]] = []
+    for i, count in enumerate(shape):
+        found = or_(*(text.like(bindparam(f"mention_{i}_{j}"), escape="\\") for j in range(count)))
+        parts.append(case((found, bindparam(f"mention_{i}", type_=Float())), else_=0.0))
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
 
 
 @lru_cache(maxsize=512)
@@ -194,10 +220,15 @@ def list_statements(shape: ListShape) -> tuple[Select[Any], Select[Any]]:
         where.append(TaskRow.due_at.is_not(None) if shape.has_due else TaskRow.due_at.is_(None))
     if shape.bounds:
         where.append(due_filter(shape.bounds))
+    order = list_order(shape.order, zone=shape.zone, year=shape.year)
+    if shape.mentions:
+        named = mention_score(shape.mentions)
+        where.append(named >= bindparam("mention_need", type_=Float()))
+        order.insert(0, named.desc())
     page = (
         select(*TASK_COLUMNS)
         .where(*where)
-        .order_by(*list_order(shape.order, zone=shape.zone, year=shape.year))
+        .order_by(*order)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )

@@ -45,7 +45,7 @@ from storage.sql.models import AppUser, TaskRow
 from storage.sql.places import place_key, place_text
 from storage.sql.session import Database
 from storage.sql.task_order import TASK_COLUMNS as _TASK_COLUMNS
-from storage.sql.task_order import ListShape, due_bounds, list_statements
+from storage.sql.task_order import ListShape, due_bounds, list_statements, mention_params
 
 _TASK = cast(Table, TaskRow.__table__)
 _MINE = (TaskRow.user_id == bindparam("user_id"), TaskRow.number == bindparam("number"))
@@ -158,6 +158,10 @@ def _update_statement(fields: frozenset[str]) -> Any:
         .values({name: bindparam(f"new_{name}") for name in sorted(fields)})
         .returning(*_TASK_COLUMNS)
     )
+
+
+# Tasks from which a list's page is read off the event loop's thread on SQLite.
+LONG_LIST = 1_000
 
 
 class SqlTaskStore:
@@ -291,6 +295,7 @@ class SqlTaskStore:
                 order=query.order,
                 zone=str(tz),
                 year=now.year,
+                mentions=tuple(len(m.fragments) for m in query.mentions),
             )
         )
         params: dict[str, Any] = {"user_id": user_id, "limit": limit, "offset": offset, **bounds}
@@ -298,12 +303,28 @@ class SqlTaskStore:
             params["priority"] = query.priority.value
         if query.numbers:
             params["numbers"] = sorted(query.numbers)
+        if query.mentions:
+            params.update(mention_params(query))
 
         def work(conn: Connection) -> TaskPage:
             tasks = [to_task(row) for row in conn.execute(page, params).all()]
             if offset == 0 and len(tasks) < limit:
                 return TaskPage(tasks)  # the whole list fitted: no need to count it
             return TaskPage(tasks, total=conn.execute(count, params).scalar_one())
+
+        return await self._db.run(work, write=False, heavy=await self._is_long(user_id))
+
+    async def _is_long(self, user_id: int) -> bool:
+        """Whether ``user_id``'s list is long enough that a page of it (sorting every row,
+        or a word filter reading every title) should leave the event loop's thread (SQLite).
+        Counting is an index range, a fraction of a millisecond at 10,000 tasks; the hand-off
+        to a thread costs more than a short list's whole read, so short lists stay."""
+        if self._db.dialect != "sqlite":
+            return False
+
+        def work(conn: Connection) -> bool:
+            found = driver.execute(conn, driver.COUNT_TASKS, (user_id, LONG_LIST)).fetchone()
+            return bool(found and found[0] >= LONG_LIST)
 
         return await self._db.run(work, write=False)
 

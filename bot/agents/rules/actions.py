@@ -213,7 +213,7 @@ class Performer(TaskLookup):
     async def _moved_due(self, number: int, due: str, time_only: bool = False) -> str:
         """A new due date for ``number``; moving a timed task to another day keeps its time
         ("move the 3pm dentist to friday"), a new time alone keeps its day ("… to 2pm")."""
-        task = next((t for t in await self._everything() if t["number"] == number), None)
+        task = await self._numbered(number)
         current = task.get("due") if task else None
         if time_only and current:
             day = current[:10]
@@ -230,7 +230,7 @@ class Performer(TaskLookup):
     async def _shifted_due(self, number: int, amount: int, unit: str) -> str:
         """The due date of ``number`` moved on; a task without one moves from today."""
         local_now = self._turn.now.astimezone(self._turn.tz)
-        task = next((t for t in await self._everything() if t["number"] == number), None)
+        task = await self._numbered(number)
         due = task.get("due") if task else None
         if unit in ("hour", "minute"):  # "an hour later": the time moves (from now if none)
             if due and len(due) == 10:

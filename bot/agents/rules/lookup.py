@@ -30,6 +30,7 @@ class TaskLookup:
         self._turn = turn
         self._tools = tools
         self._all: list[Task] | None = None
+        self._found: dict[tuple[str, ...], list[Task]] = {}
 
     # --- tools ---------------------------------------------------------------------------
 
@@ -47,6 +48,20 @@ class TaskLookup:
             self._all = list(result.get("tasks", [])) if result.get("ok") else []
         return self._all
 
+    async def _numbered(self, number: int) -> Task | None:
+        """Task ``number``, whatever the length of the list."""
+        result = await self._call("list_tasks", {"status": "all", "numbers": [number]})
+        return next(iter(result.get("tasks", [])), None) if result.get("ok") else None
+
+    async def _candidates(self, words: Sequence[str]) -> list[Task]:
+        """The tasks ``words`` could name, however long the list (filtered by the store)."""
+        key = tuple(words)
+        if key not in self._found:
+            arguments = {"status": "all", "matching": " ".join(words), "page_size": LIST_PAGE_MAX}
+            result = await self._call("list_tasks", arguments)
+            self._found[key] = list(result.get("tasks", [])) if result.get("ok") else []
+        return self._found[key]
+
     # --- references ----------------------------------------------------------------------
 
     async def _scored(self, words: Sequence[str]) -> list[Scored]:
@@ -59,7 +74,7 @@ class TaskLookup:
                 description=t.get("description") or "",
                 completed=bool(t.get("completed")),
             )
-            for t in await self._everything()
+            for t in await self._candidates(words)
         )
         return [s for s in found if s is not None]
 
@@ -104,7 +119,7 @@ class TaskLookup:
         choice = pick(scored, prefer=prefer, loose=loose)
         if choice.number is not None:
             return [choice.number], ""
-        narrowed = narrow(choice.candidates, ref.context, await self._everything())
+        narrowed = narrow(choice.candidates, ref.context, await self._candidates(words))
         if narrowed is not None:
             return [narrowed], ""
         if choice.candidates:

@@ -15,11 +15,11 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.sql.engine import create_sql_engine
-from storage.sql.models import Base
+from storage.sql.models import metadata
 from storage.sql.types import UTCDateTime
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

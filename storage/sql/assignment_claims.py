@@ -19,18 +19,18 @@ transaction: two pollers never both claim one notice.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, case, select, text, update
+from sqlalchemy import case, select, text, update
 from sqlalchemy.engine import Connection
 
 from bot.reminders.model import Delivery
 from storage.sql.models import OUTCOME_DUE, ReminderDelivery, TaskAssignment, TaskRow
 from storage.sql.reminder_claims import delivery_of, insert_dialect
 
-_A = cast(Table, TaskAssignment.__table__)
-_T = cast(Table, TaskRow.__table__)
-_DELIVERY = cast(Table, ReminderDelivery.__table__)
+_A = TaskAssignment.__table__
+_T = TaskRow.__table__
+_DELIVERY = ReminderDelivery.__table__
 
 
 def _row(dedup: str, user_id: int, kind: str, now: datetime, **fields: Any) -> dict[str, Any]:

@@ -9,9 +9,9 @@ returned value, not an exception that would roll the record back) and counted.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Literal, cast
+from typing import Literal
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.errors import InvalidInput, RateLimited
@@ -32,7 +32,7 @@ from storage.sql.models import (
 )
 from storage.sql.session import Database
 
-_TASK = cast(Table, TaskRow.__table__)
+_TASK = TaskRow.__table__
 _FAILURE_WINDOW = timedelta(minutes=10)
 Refusal = Literal["bad", "limited", "same"]
 

@@ -1,27 +1,39 @@
-"""ORM models. Singular snake_case tables, UTC ``_at`` timestamps, named constraints."""
+"""The tables. Singular snake_case names, UTC ``_at`` timestamps, named constraints.
+
+Each table is written as a class whose attributes are its columns (``TaskRow.id``), usable
+wherever SQLAlchemy Core takes a table (``select(…).select_from(TaskRow)``, ``insert(TaskRow)``).
+They are plain Core ``Table`` objects, not ORM mappings: nothing in todobot loads rows into
+objects, and the declarative ORM (``sqlalchemy.orm`` and the mapping of each class) was a fifth
+of a start-up. ``metadata`` holds them all for Alembic (migrations/env.py, autogenerate).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.schema import SchemaItem
 from sqlalchemy.sql import false, text
+from sqlalchemy.sql.expression import ColumnClause
+from sqlalchemy.types import TypeEngine
 
 from storage.sql.types import UTCDateTime
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -45,72 +57,116 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 OUTCOME_DUE = "state = 'open' AND (task_id IS NULL OR task_completed_at IS NOT NULL)"
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class AppUser(Base):
+def column(
+    type_: TypeEngine[T] | type[TypeEngine[T]],
+    *args: SchemaItem,
+    nullable: bool = False,
+    **kwargs: Any,
+) -> ColumnClause[T]:
+    """A column, NOT NULL unless ``nullable=True`` (``Column``'s own default is the reverse).
+
+    Typed as the ``ColumnClause`` it is: SQLAlchemy types a ``Column`` read from a class as
+    unusable (``Never``), to stop ORM-style use of its ``TypedColumns``; these classes are
+    meant to be read that way, and only Core statements see them."""
+    return Column(type_, *args, nullable=nullable, **kwargs)
+
+
+class SqlTable:
+    """A table written as a class: each ``Column`` attribute, named after the attribute, is
+    a column of ``__table__``, built in ``metadata`` when the class is defined. A base class
+    that is not a table (no ``__tablename__``) lends its columns to each table below it."""
+
+    __tablename__: ClassVar[str]
+    __table__: ClassVar[Table]
+    __table_args__: ClassVar[tuple[Any, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__tablename__" not in vars(cls):
+            return
+        columns: list[Column[Any]] = []
+        named: set[str] = set()
+        # The table's own columns first, then those it takes from a base (the declarative
+        # ORM's order, which the migrations and the schema comparison follow).
+        for owner in cls.__mro__:
+            for name, value in vars(owner).items():
+                if not isinstance(value, Column) or name in named:
+                    continue
+                named.add(name)
+                if owner is not cls:
+                    # A column belongs to one table: each table gets its own copy of a shared
+                    # one (as the declarative ORM does for mixins).
+                    value = value._copy()
+                    setattr(cls, name, value)
+                if value.name is None:
+                    value.name = name
+                value.key = name
+                columns.append(value)
+        cls.__table__ = Table(cls.__tablename__, metadata, *columns, *cls.__table_args__)
+
+    @classmethod
+    def __clause_element__(cls) -> Table:
+        # What makes the class itself usable as the table in Core statements.
+        return cls.__table__
+
+
+class AppUser(SqlTable):
     __tablename__ = "app_user"
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    display_name: Mapped[str] = mapped_column(String(200))
-    timezone: Mapped[str] = mapped_column(String(64))
+    id = column(BigId, primary_key=True)
+    display_name = column(String(200))
+    timezone = column(String(64))
     # True once the person chose the zone; a platform's profile zone then no longer replaces it.
-    timezone_pinned: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    next_task_number: Mapped[int] = mapped_column(Integer, server_default="1")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    timezone_pinned = column(Boolean, server_default=false())
+    next_task_number = column(Integer, server_default="1")
+    created_at = column(UTCDateTime())
 
 
-class UserIdentity(Base):
+class UserIdentity(SqlTable):
     __tablename__ = "user_identity"
 
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    tenant: Mapped[str] = mapped_column(String(64), primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True
-    )
+    platform = column(String(16), primary_key=True)
+    tenant = column(String(64), primary_key=True)
+    external_id = column(String(128), primary_key=True)
+    user_id = column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
 
 
-class ConversationRow(Base):
+class ConversationRow(SqlTable):
     __tablename__ = "conversation"
     __table_args__ = (UniqueConstraint("platform", "tenant", "channel_id", "thread_id"),)
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    platform: Mapped[str] = mapped_column(String(16))
-    tenant: Mapped[str] = mapped_column(String(64))
-    channel_id: Mapped[str] = mapped_column(String(128))
-    thread_id: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    id = column(BigId, primary_key=True)
+    platform = column(String(16))
+    tenant = column(String(64))
+    channel_id = column(String(128))
+    thread_id = column(String(128))
+    created_at = column(UTCDateTime())
+    updated_at = column(UTCDateTime())
 
 
-class MessageRow(Base):
+class MessageRow(SqlTable):
     __tablename__ = "message"
     __table_args__ = (
         CheckConstraint("role IN ('user', 'assistant')", name="role"),
         Index("ix_message_conversation_id_created_at", "conversation_id", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("conversation.id", ondelete="CASCADE")
-    )
-    user_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True
-    )
-    role: Mapped[str] = mapped_column(String(16))
-    content: Mapped[str] = mapped_column(Text)
+    id = column(BigId, primary_key=True)
+    conversation_id = column(BigId, ForeignKey("conversation.id", ondelete="CASCADE"))
+    user_id = column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    role = column(String(16))
+    content = column(Text)
     # SQL NULL, not the JSON text "null", for a message without tool calls.
-    tool_calls: Mapped[list[dict[str, Any]] | None] = mapped_column(
-        JSON(none_as_null=True), nullable=True
-    )
-    tokens_used: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    platform_message_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    tool_calls = column(JSON(none_as_null=True), nullable=True)
+    tokens_used = column(Integer, nullable=True)
+    platform_message_id = column(String(128), nullable=True)
+    created_at = column(UTCDateTime())
 
 
-class TaskRow(Base):
+class TaskRow(SqlTable):
     __tablename__ = "task"
     __table_args__ = (
         UniqueConstraint("user_id", "number"),
@@ -127,25 +183,25 @@ class TaskRow(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"))
-    number: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(500))
-    description: Mapped[str] = mapped_column(Text, server_default="")
-    priority: Mapped[str] = mapped_column(String(8), server_default="medium")
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    due_has_time: Mapped[bool] = mapped_column(Boolean, server_default="0")
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    repeat: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    id = column(BigId, primary_key=True)
+    user_id = column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"))
+    number = column(Integer)
+    title = column(String(500))
+    description = column(Text, server_default="")
+    priority = column(String(8), server_default="medium")
+    due_at = column(UTCDateTime(), nullable=True)
+    due_has_time = column(Boolean, server_default="0")
+    completed_at = column(UTCDateTime(), nullable=True)
+    created_at = column(UTCDateTime())
+    updated_at = column(UTCDateTime())
+    remind_at = column(UTCDateTime(), nullable=True)
+    reminded_at = column(UTCDateTime(), nullable=True)
+    repeat = column(String(500), nullable=True)
     # Where the reminder was asked for, as a JSON array [platform, tenant, channel, thread].
-    place: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    place = column(String(400), nullable=True)
 
 
-class ReminderDelivery(Base):
+class ReminderDelivery(SqlTable):
     """One reminder or digest claimed for delivery; ``dedup_key`` makes each claim unique."""
 
     __tablename__ = "reminder_delivery"
@@ -159,60 +215,54 @@ class ReminderDelivery(Base):
         Index("ix_reminder_delivery_state_claimed_at", "state", "claimed_at"),
     )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
-    user_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True
-    )
-    task_id: Mapped[int | None] = mapped_column(
-        BigId, ForeignKey("task.id", ondelete="SET NULL"), nullable=True
-    )
-    kind: Mapped[str] = mapped_column(String(32))
-    task_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    title: Mapped[str] = mapped_column(String(500), server_default="")
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    due_has_time: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    fire_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    place: Mapped[str | None] = mapped_column(String(400), nullable=True)
-    state: Mapped[str] = mapped_column(String(16), server_default="claimed")
-    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    attempts: Mapped[int] = mapped_column(Integer, server_default="1")
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    id = column(BigId, primary_key=True)
+    dedup_key = column(String(200), unique=True)
+    user_id = column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    task_id = column(BigId, ForeignKey("task.id", ondelete="SET NULL"), nullable=True)
+    kind = column(String(32))
+    task_number = column(Integer, nullable=True)
+    title = column(String(500), server_default="")
+    due_at = column(UTCDateTime(), nullable=True)
+    due_has_time = column(Boolean, server_default=false())
+    fire_at = column(UTCDateTime())
+    place = column(String(400), nullable=True)
+    state = column(String(16), server_default="claimed")
+    claimed_at = column(UTCDateTime())
+    attempts = column(Integer, server_default="1")
+    sent_at = column(UTCDateTime(), nullable=True)
+    error = column(String(500), nullable=True)
     # Assignment notices: the other person (who assigned it, or who did or declined it).
-    counterpart: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    counterpart = column(String(200), nullable=True)
 
 
-class DigestRow(Base):
+class DigestRow(SqlTable):
     """A person's daily list: at a local time, in the place where it was asked for."""
 
     __tablename__ = "digest"
 
-    user_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
-    )
-    at_local: Mapped[str] = mapped_column(String(5))
-    always: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    place: Mapped[str | None] = mapped_column(String(400), nullable=True)
-    next_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id = column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    at_local = column(String(5))
+    always = column(Boolean, server_default=false())
+    place = column(String(400), nullable=True)
+    next_at = column(UTCDateTime(), index=True)
+    updated_at = column(UTCDateTime())
 
 
-class ProcessedEvent(Base):
+class ProcessedEvent(SqlTable):
     """A platform event claimed by a turn (``seen_at``: when it was claimed, or last taken
     over) and answered once its reply was posted (``answered_at``). ``message_id`` is the
     person's stored message, reused when a claim whose process died is taken over."""
 
     __tablename__ = "processed_event"
 
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    message_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    platform = column(String(16), primary_key=True)
+    event_id = column(String(128), primary_key=True)
+    seen_at = column(UTCDateTime(), index=True)
+    answered_at = column(UTCDateTime(), nullable=True)
+    message_id = column(BigId, nullable=True)
 
 
-class TaskAssignment(Base):
+class TaskAssignment(SqlTable):
     """A task one person gave another: the task is the assignee's (they own it); this row
     remembers who gave it, whether the assignee was told, and whether the giver was told of
     the outcome. The task's deletion leaves the row (``task_id`` NULL): that is a decline."""
@@ -229,88 +279,80 @@ class TaskAssignment(Base):
         Index("ix_task_assignment_outcome_due", "id", sqlite_where=text(OUTCOME_DUE)),
     )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    task_id: Mapped[int | None] = mapped_column(
-        BigId, ForeignKey("task.id", ondelete="SET NULL"), nullable=True, unique=True
-    )
-    assignee_user_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True
-    )
+    id = column(BigId, primary_key=True)
+    task_id = column(BigId, ForeignKey("task.id", ondelete="SET NULL"), nullable=True, unique=True)
+    assignee_user_id = column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     # NULL once the giver is forgotten (the task stays with its owner, anonymised).
-    assigner_user_id: Mapped[int | None] = mapped_column(
+    assigner_user_id = column(
         BigId, ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True, index=True
     )
-    assigner_ref: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    assigner_name: Mapped[str] = mapped_column(String(200), server_default="")
-    assignee_name: Mapped[str] = mapped_column(String(200), server_default="")
-    task_number: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(500))
-    state: Mapped[str] = mapped_column(String(16), server_default="open")
-    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    assigner_ref = column(String(300), nullable=True)
+    assigner_name = column(String(200), server_default="")
+    assignee_name = column(String(200), server_default="")
+    task_number = column(Integer)
+    title = column(String(500))
+    state = column(String(16), server_default="open")
+    notified_at = column(UTCDateTime(), nullable=True)
+    created_at = column(UTCDateTime())
+    closed_at = column(UTCDateTime(), nullable=True)
     # The task's ``completed_at``, kept by a trigger on ``task`` (migration 0006), so the
     # outcome poll reads one small index instead of joining every open assignment.
-    task_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    task_completed_at = column(UTCDateTime(), nullable=True)
 
 
-class LinkCode(Base):
+class LinkCode(SqlTable):
     """A one-time code to join two identities; only its SHA-256 is stored."""
 
     __tablename__ = "link_code"
 
-    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    code_hash = column(String(64), primary_key=True)
+    user_id = column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at = column(UTCDateTime())
+    expires_at = column(UTCDateTime())
+    used_at = column(UTCDateTime(), nullable=True)
 
 
-class LinkAttempt(Base):
+class LinkAttempt(SqlTable):
     """A failed "link CODE": counted to rate-limit guessing."""
 
     __tablename__ = "link_attempt"
     __table_args__ = (Index("ix_link_attempt_user_id_at", "user_id", "at"),)
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    id = column(BigId, primary_key=True)
+    user_id = column(BigId, ForeignKey("app_user.id", ondelete="CASCADE"))
+    at = column(UTCDateTime())
 
 
-class LinkedTask(Base):
+class LinkedTask(SqlTable):
     """A task that came over with an identity when two were joined: "unlink" takes it back."""
 
     __tablename__ = "linked_task"
 
-    task_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("task.id", ondelete="CASCADE"), primary_key=True
-    )
-    platform: Mapped[str] = mapped_column(String(16))
-    tenant: Mapped[str] = mapped_column(String(64))
-    external_id: Mapped[str] = mapped_column(String(128))
+    task_id = column(BigId, ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    platform = column(String(16))
+    tenant = column(String(64))
+    external_id = column(String(128))
 
 
 class _SlackInstall:
     """What an installation and a workspace's bot both record (the columns they share)."""
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    enterprise_id: Mapped[str] = mapped_column(String(32))
-    team_id: Mapped[str] = mapped_column(String(32))
-    app_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    enterprise_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    team_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    bot_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    bot_user_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    bot_scopes: Mapped[str | None] = mapped_column(Text, nullable=True)
-    bot_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
-    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    id = column(BigId, primary_key=True)
+    enterprise_id = column(String(32))
+    team_id = column(String(32))
+    app_id = column(String(32), nullable=True)
+    enterprise_name = column(String(200), nullable=True)
+    team_name = column(String(200), nullable=True)
+    bot_id = column(String(32), nullable=True)
+    bot_user_id = column(String(32), nullable=True)
+    bot_scopes = column(Text, nullable=True)
+    bot_refresh_token = column(Text, nullable=True)
+    bot_token_expires_at = column(UTCDateTime(), nullable=True)
+    is_enterprise_install = column(Boolean, server_default=false())
+    installed_at = column(UTCDateTime())
 
 
-class SlackInstallationRow(_SlackInstall, Base):
+class SlackInstallationRow(_SlackInstall, SqlTable):
     """One person's OAuth installation of the Slack app in a workspace (the latest one each
     person made). Every token is a Fernet token (``storage.sql.token_cipher``), never the
     token itself. An org-wide install has ``team_id`` ""; a workspace install ``enterprise_id``
@@ -319,53 +361,49 @@ class SlackInstallationRow(_SlackInstall, Base):
     __tablename__ = "slack_installation"
     __table_args__ = (UniqueConstraint("enterprise_id", "team_id", "user_id"),)
 
-    user_id: Mapped[str] = mapped_column(String(32))
-    enterprise_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    bot_token: Mapped[str | None] = mapped_column(Text, nullable=True)
-    user_scopes: Mapped[str | None] = mapped_column(Text, nullable=True)
-    user_token: Mapped[str | None] = mapped_column(Text, nullable=True)
-    user_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
-    user_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    user_id = column(String(32))
+    enterprise_url = column(String(300), nullable=True)
+    bot_token = column(Text, nullable=True)
+    user_scopes = column(Text, nullable=True)
+    user_token = column(Text, nullable=True)
+    user_refresh_token = column(Text, nullable=True)
+    user_token_expires_at = column(UTCDateTime(), nullable=True)
     # The webhook URL is a credential too (anyone holding it can post): encrypted as well.
-    incoming_webhook_url: Mapped[str | None] = mapped_column(Text, nullable=True)
-    incoming_webhook_channel: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    incoming_webhook_channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    incoming_webhook_configuration_url: Mapped[str | None] = mapped_column(
-        String(300), nullable=True
-    )
-    token_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    incoming_webhook_url = column(Text, nullable=True)
+    incoming_webhook_channel = column(String(200), nullable=True)
+    incoming_webhook_channel_id = column(String(32), nullable=True)
+    incoming_webhook_configuration_url = column(String(300), nullable=True)
+    token_type = column(String(16), nullable=True)
 
 
-class SlackBotRow(_SlackInstall, Base):
+class SlackBotRow(_SlackInstall, SqlTable):
     """The bot token of a workspace (or org), apart from the people's installations: revoking
     one person's user token leaves the bot working, revoking the bot leaves nothing."""
 
     __tablename__ = "slack_bot"
     __table_args__ = (UniqueConstraint("enterprise_id", "team_id"),)
 
-    bot_token: Mapped[str] = mapped_column(Text)
+    bot_token = column(Text)
 
 
-class SlackWorkspace(Base):
+class SlackWorkspace(SqlTable):
     """A workspace (or org) the app was installed in; ``uninstalled_at`` is set when Slack
     says it was uninstalled (or its bot token revoked) and cleared by a reinstall. Its data is
     deleted ``[privacy] uninstall_grace_days`` after that, then this row too."""
 
     __tablename__ = "slack_workspace"
 
-    enterprise_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    team_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    uninstalled_at: Mapped[datetime | None] = mapped_column(
-        UTCDateTime(), nullable=True, index=True
-    )
+    enterprise_id = column(String(32), primary_key=True)
+    team_id = column(String(32), primary_key=True)
+    team_name = column(String(200), nullable=True)
+    installed_at = column(UTCDateTime())
+    uninstalled_at = column(UTCDateTime(), nullable=True, index=True)
 
 
-class SlackOAuthState(Base):
+class SlackOAuthState(SqlTable):
     """An OAuth ``state`` handed to an installer's browser: consumed once, before it expires."""
 
     __tablename__ = "slack_oauth_state"
 
-    state: Mapped[str] = mapped_column(String(100), primary_key=True)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    state = column(String(100), primary_key=True)
+    expires_at = column(UTCDateTime(), index=True)

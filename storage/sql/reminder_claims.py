@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, exists, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.engine import Connection
 
 from bot.reminders.model import Delivery, Digest
@@ -14,9 +14,9 @@ from bot.tasks import Due
 from storage.sql.models import AppUser, DigestRow, ReminderDelivery, TaskRow, UserIdentity
 from storage.sql.places import place_key
 
-_DELIVERY = cast(Table, ReminderDelivery.__table__)
-_DIGEST = cast(Table, DigestRow.__table__)
-_TASK = cast(Table, TaskRow.__table__)
+_DELIVERY = ReminderDelivery.__table__
+_DIGEST = DigestRow.__table__
+_TASK = TaskRow.__table__
 
 
 def insert_dialect(conn: Connection) -> Any:

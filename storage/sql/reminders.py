@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.errors import StorageError
@@ -52,10 +52,10 @@ from storage.sql.task_order import TASK_COLUMNS
 from storage.sql.tasks import to_task
 from storage.sql.users import to_user
 
-_DELIVERY = cast(Table, ReminderDelivery.__table__)
-_DIGEST = cast(Table, DigestRow.__table__)
-_TASK = cast(Table, TaskRow.__table__)
-_USER = cast(Table, AppUser.__table__)
+_DELIVERY = ReminderDelivery.__table__
+_DIGEST = DigestRow.__table__
+_TASK = TaskRow.__table__
+_USER = AppUser.__table__
 
 
 class SqlReminderStore:

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    Table,
     bindparam,
     case,
     delete,
@@ -47,7 +46,7 @@ from storage.sql.session import Database
 from storage.sql.task_order import TASK_COLUMNS as _TASK_COLUMNS
 from storage.sql.task_order import ListShape, due_bounds, list_statements, mention_params
 
-_TASK = cast(Table, TaskRow.__table__)
+_TASK = TaskRow.__table__
 _MINE = (TaskRow.user_id == bindparam("user_id"), TaskRow.number == bindparam("number"))
 
 _ALLOCATE = (

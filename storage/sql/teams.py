@@ -9,9 +9,9 @@ or written. Linking (``storage.sql.linking``) is mixed in, so ``storage.teams`` 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from bot.conversations import User
@@ -28,8 +28,8 @@ from storage.sql.task_order import TASK_COLUMNS
 from storage.sql.tasks import _ALLOCATE, to_task
 from storage.sql.users import get_or_create_user, raced_on_insert
 
-_TASK = cast(Table, TaskRow.__table__)
-_ASSIGNMENT = cast(Table, TaskAssignment.__table__)
+_TASK = TaskRow.__table__
+_ASSIGNMENT = TaskAssignment.__table__
 
 
 def new_task_values(user_id: int, number: int, draft: TaskDraft, now: datetime) -> dict[str, Any]:

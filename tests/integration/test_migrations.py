@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from storage import migrate
 from storage.sql import open_sql_storage
-from storage.sql.models import Base
+from storage.sql.models import metadata
 
 
 async def test_upgrade_downgrade_upgrade_and_models_match(database_url: str) -> None:
@@ -25,7 +25,7 @@ async def test_upgrade_downgrade_upgrade_and_models_match(database_url: str) -> 
         async with storage.engine.connect() as conn:
             diff = await conn.run_sync(
                 lambda c: compare_metadata(
-                    MigrationContext.configure(c, opts={"compare_type": True}), Base.metadata
+                    MigrationContext.configure(c, opts={"compare_type": True}), metadata
                 )
             )
         assert diff == []

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from datetime import time
 
-_TIME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
+from bot.dates.lazy import LazyPattern
+
+_TIME_PATTERNS: tuple[tuple[str, LazyPattern], ...] = tuple(
+    (name, LazyPattern(pattern, re.IGNORECASE))
     for name, pattern in (
         (
             "ampm",

@@ -15,15 +15,16 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.dates.lazy import LazyPattern
 from bot.dates.phrases import FoundDue, resolve_date_phrase
 from bot.errors import InvalidDate, UnknownTimezone
 from bot.tasks import Due
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(
+_ISO_DATE = LazyPattern(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = LazyPattern(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
 )
-_TIME_WORDS = re.compile(
+_TIME_WORDS = LazyPattern(
     r"\d\s*(am|pm|a\.m\.|p\.m\.)\b|\b\d{1,2}:\d{2}\b|\b(noon|midnight|tonight|morning|"
     r"afternoon|evening|hours?|minutes?|mins?|hrs?)\b",
     re.IGNORECASE,
@@ -64,10 +65,10 @@ def parse_due(text: str, *, now: datetime, tz: ZoneInfo) -> Due:
 
 # A clock time on its own or after a day: "9am", "at 9", "17:30", "tomorrow 9", "friday 5pm".
 _CLOCK = r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>a\.?m\.?|p\.?m\.?)?"
-_TIME_ONLY = re.compile(rf"^(?:at\s+)?{_CLOCK}$", re.IGNORECASE)
-_DAY_THEN_TIME = re.compile(rf"^(?P<day>.+?)\s+(?P<at>at\s+)?{_CLOCK}$", re.IGNORECASE)
-_ORDINAL_DAY = re.compile(r"^(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
-_RELATIVE_DAYS = re.compile(
+_TIME_ONLY = LazyPattern(rf"^(?:at\s+)?{_CLOCK}$", re.IGNORECASE)
+_DAY_THEN_TIME = LazyPattern(rf"^(?P<day>.+?)\s+(?P<at>at\s+)?{_CLOCK}$", re.IGNORECASE)
+_ORDINAL_DAY = LazyPattern(r"^(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
+_RELATIVE_DAYS = LazyPattern(
     r"^(today|tonight|tomorrow|tmrw|(next\s+|this\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*)$",
     re.IGNORECASE,
 )

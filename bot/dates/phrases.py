@@ -31,6 +31,7 @@ from bot.dates.days import (
     shift,
     weekday_after,
 )
+from bot.dates.lazy import LazyPattern
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary|uary)?|febuary|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
@@ -66,8 +67,8 @@ _TOMORROW = (
 )
 _PART = r"(?:morning|afternoon|evening|night|eve)"
 
-_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
+_DATE_PATTERNS: tuple[tuple[str, LazyPattern], ...] = tuple(
+    (name, LazyPattern(pattern, re.IGNORECASE))
     for name, pattern in (
         (
             "iso",
@@ -134,13 +135,13 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 # Words that may stand right before a date phrase and belong to it ("due by friday").
-_LEAD_WORDS = re.compile(
+_LEAD_WORDS = LazyPattern(
     r"(?:\b(?:due|by|on|for|before|until|till|til|starting|from|at|around|deadline)\s*[:=]?\s+|"
     r"@\s*)+$",
     re.IGNORECASE,
 )
 # After an abbreviated weekday, what makes it a date: the end, punctuation, or a time.
-_ENDS_PHRASE = re.compile(
+_ENDS_PHRASE = LazyPattern(
     r"\s*(?:$|[,;.!?)]|(?:at\s+|@\s*)?\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m|p\.m)|at\s+\d|"
     r"(?:morning|afternoon|evening|night)\b)",
     re.IGNORECASE,
@@ -310,13 +311,13 @@ def _not_real(phrase: str) -> str:
 
 # Only where it reads as a due date: "by yesterday", "…call mom yesterday." — not "notes from
 # yesterday", "since last week", "than last year".
-_PAST_AS_SOURCE = re.compile(
+_PAST_AS_SOURCE = LazyPattern(
     r"\b(?:from|about|since|of|than|like|after|during|with|vs)\s*$", re.IGNORECASE
 )
-_PAST_AS_DUE = re.compile(
+_PAST_AS_DUE = LazyPattern(
     r"\b(?:due|by|before|until|till|deadline|for|on)\s*[:=]?\s*$", re.IGNORECASE
 )
-_PHRASE_END = re.compile(r"\s*(?:$|[,;.!?)])")
+_PHRASE_END = LazyPattern(r"\s*(?:$|[,;.!?)])")
 
 
 def _past(match: re.Match[str], text: str, *, now: datetime) -> _Hit | None:

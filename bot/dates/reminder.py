@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.dates.clock import find_time
 from bot.dates.days import COUNT_WORDS
 from bot.dates.due import found_due, parse_due
+from bot.dates.lazy import LazyPattern
 from bot.dates.phrases import resolve_date_phrase
 from bot.errors import InvalidDate
 from bot.tasks import Due
@@ -37,18 +38,18 @@ _COUNT = (
     r"a\s+few)"
 )
 _UNIT = r"(?:minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?)"
-_BEFORE = re.compile(
+_BEFORE = LazyPattern(
     rf"\b(?P<n>{_COUNT})\s*(?P<unit>{_UNIT})\s+(?:before|earlier|ahead|prior)\b"
     r"(?:\s+(?:it(?:'?s|\s+is)\s+due|the\s+(?:deadline|due\s+time)|(?:it|that)\s+starts))?"
     r"|\bthe\s+(?P<daybefore>day|night|evening)\s+before\b",
     re.IGNORECASE,
 )
-_AT_DUE = re.compile(
+_AT_DUE = LazyPattern(
     r"\b(?:when\s+it(?:'?s|\s+is)\s+due|at\s+(?:the\s+)?due\s+time|on\s+time|when\s+due)\b",
     re.IGNORECASE,
 )
-_IN = re.compile(rf"^(?:in|within|after)\s+(?P<n>{_COUNT})\s*(?P<unit>{_UNIT})$", re.IGNORECASE)
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")
+_IN = LazyPattern(rf"^(?:in|within|after)\s+(?P<n>{_COUNT})\s*(?P<unit>{_UNIT})$", re.IGNORECASE)
+_ISO = LazyPattern(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,7 @@ def _amount(count: str, unit: str) -> timedelta:
     return timedelta(minutes=minutes)
 
 
-_CLOCK_ONLY = re.compile(r"^(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?$")
+_CLOCK_ONLY = LazyPattern(r"^(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?$")
 
 
 def parse_clock(text: str) -> time:

@@ -21,6 +21,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from bot.dates.clock import find_time
 from bot.dates.days import COUNT_WORDS, MONTHS
+from bot.dates.lazy import LazyPattern
 from bot.errors import InvalidDate
 from bot.tasks import Due
 
@@ -43,8 +44,8 @@ _PART_TIMES = {
 }
 _SUPPORTED = frozenset({"DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
+_PATTERNS: tuple[tuple[str, LazyPattern], ...] = tuple(
+    (name, LazyPattern(pattern, re.IGNORECASE))
     for name, pattern in (
         ("month_last", r"\b(?:on\s+)?the\s+last\s+day\s+of\s+(?:every|each|the)\s+month\b"),
         (
@@ -95,9 +96,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("yearly", rf"\b(?:{_EVERY}\s+year|yearly|annually)\b"),
     )
 )
-_RAW = re.compile(r"^\s*(?:RRULE:)?(?P<rule>FREQ=[A-Z]+(?:;[A-Z]+=[-+A-Z0-9,:]+)*)\s*$", re.I)
+_RAW = LazyPattern(r"^\s*(?:RRULE:)?(?P<rule>FREQ=[A-Z]+(?:;[A-Z]+=[-+A-Z0-9,:]+)*)\s*$", re.I)
 # A clock time may stand right before or after the repeat phrase: "at 9 every day".
-_AT_LEAD = re.compile(r"(?:\bat|@)\s*$", re.IGNORECASE)
+_AT_LEAD = LazyPattern(r"(?:\bat|@)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -249,6 +248,8 @@ def load_settings(
     path = path or Path("config.toml")
     raw: dict[str, Any] = {}
     if path.exists():
+        import tomllib  # only with a file to read: its parser compiles patterns on import
+
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:

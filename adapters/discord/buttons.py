@@ -1,4 +1,5 @@
-"""The Complete button: persistent across restarts because everything it needs is in its id.
+"""The Complete and Next page buttons, and the layout of a reply's buttons (Delete beside
+Complete). Persistent across restarts because everything a button needs is in its id.
 
 ``custom_id`` = ``todo:done:<owner's Discord id>:<task number>``. discord.py matches clicks on
 any message, old or new, against the template of a registered :class:`discord.ui.DynamicItem`,
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from adapters.discord import rendering, texts
-from adapters.discord.interactions import DELIVERY_ERRORS, apologise
+from adapters.discord.deleting import DELETE_ID, DeleteButton
+from adapters.discord.interactions import DELIVERY_ERRORS, apologise, refused
 from adapters.discord.mapping import command_facts, user_ref
 from adapters.discord.rendering import NO_PINGS
 from bot.conversations import Reply
@@ -47,13 +49,16 @@ def ticked(buttons: list[tuple[str, bool]], number: int) -> list[tuple[int, int,
 
 
 class CompleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID):
-    def __init__(self, owner_id: int, number: int, *, done: bool = False) -> None:
+    def __init__(
+        self, owner_id: int, number: int, *, done: bool = False, row: int | None = None
+    ) -> None:
         super().__init__(
             discord.ui.Button(
                 label=texts.done_label(number) if done else texts.complete_label(number),
                 style=discord.ButtonStyle.secondary if done else discord.ButtonStyle.success,
                 custom_id=custom_id(owner_id, number),
                 disabled=done,
+                row=row,
             )
         )
         self.owner_id = owner_id
@@ -80,10 +85,7 @@ class CompleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CU
     async def _complete(self, interaction: discord.Interaction[Any]) -> None:
         bot = cast("TodoBot", interaction.client)
         facts = command_facts(interaction)
-        if facts.user_id != self.owner_id:
-            await interaction.response.send_message(
-                texts.not_your_list(), ephemeral=True, allowed_mentions=NO_PINGS
-            )
+        if await refused(interaction, self.owner_id):
             return
         await interaction.response.defer()
         reply = await bot.chat.act(
@@ -102,12 +104,13 @@ class CompleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CU
 class NextPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_ID):
     """Shows the next page of a list to its owner; the list's filters are in the id."""
 
-    def __init__(self, owner_id: int, arguments: dict[str, Any]) -> None:
+    def __init__(self, owner_id: int, arguments: dict[str, Any], *, row: int | None = None) -> None:
         super().__init__(
             discord.ui.Button(
                 label=texts.next_page_label(int(arguments.get("page") or 1)),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"todo:page:{owner_id}:{rendering.encode_list_query(arguments)}",
+                row=row,
             )
         )
         self.owner_id = owner_id
@@ -134,10 +137,7 @@ class NextPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PA
     async def _next_page(self, interaction: discord.Interaction[Any]) -> None:
         bot = cast("TodoBot", interaction.client)
         facts = command_facts(interaction)
-        if facts.user_id != self.owner_id:
-            await interaction.response.send_message(
-                texts.not_your_list(), ephemeral=True, allowed_mentions=NO_PINGS
-            )
+        if await refused(interaction, self.owner_id):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         reply = await bot.chat.act(
@@ -157,45 +157,61 @@ class NextPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PA
             )
 
 
-def complete_view(owner_id: int, numbers: list[int]) -> discord.ui.View | None:
-    """Complete buttons for the tasks ``numbers`` of ``owner_id``, or ``None`` for no tasks."""
-    if not numbers:
+def reply_view(owner_id: int, reply: Reply) -> discord.ui.View | None:
+    """A reply's buttons: Complete for the open tasks it shows — with Delete beside each when
+    the pairs fit in Discord's five rows — and Next page under a long list."""
+    numbers = rendering.button_numbers(reply)
+    following = rendering.next_page_arguments(reply)
+    if not numbers and following is None:
         return None
     view = discord.ui.View(timeout=None)
-    for number in numbers:
-        view.add_item(CompleteButton(owner_id, number))
-    return view
-
-
-def reply_view(owner_id: int, reply: Reply) -> discord.ui.View | None:
-    """A reply's buttons: Complete for the open tasks it shows, Next page under a long list."""
-    view = complete_view(owner_id, rendering.button_numbers(reply))
-    following = rendering.next_page_arguments(reply)
-    if following is None:
-        return view
-    view = view or discord.ui.View(timeout=None)
-    view.add_item(NextPageButton(owner_id, following))
+    paired = len(numbers) <= rendering.PAIRED_TASKS
+    for index, number in enumerate(numbers):
+        row = index // rendering.PAIRS_PER_ROW if paired else None
+        view.add_item(CompleteButton(owner_id, number, row=row))
+        if paired:
+            view.add_item(DeleteButton(owner_id, number, row=row))
+    if following is not None:
+        row = min(rendering.MAX_ROWS - 1, -(-len(numbers) // rendering.PAIRS_PER_ROW))
+        view.add_item(NextPageButton(owner_id, following, row=row if paired else None))
     return view
 
 
 async def _mark_done(
     interaction: discord.Interaction[Any], message: discord.Message, number: int
 ) -> None:
-    """Tick the pressed button on the list message; the list is still right if this fails."""
-    buttons = [
-        (child.custom_id, child.disabled)
-        for row in message.components
-        if isinstance(row, discord.ActionRow)
-        for child in row.children
-        if isinstance(child, discord.Button) and child.custom_id
-    ]
-    states = ticked(buttons, number)
-    if not states:
-        return
+    """Tick the pressed button on the list message, keeping the others where they were; the
+    list is still right if this fails."""
     view = discord.ui.View(timeout=None)
-    for owner, task, done in states:
-        view.add_item(CompleteButton(owner, task, done=done))
+    ticked_any = False
+    for row_index, row in enumerate(message.components):
+        if not isinstance(row, discord.ActionRow):
+            continue
+        for child in row.children:
+            if not isinstance(child, discord.Button) or not child.custom_id:
+                continue
+            item = _rebuilt(child.custom_id, child.disabled, number, row_index)
+            if item is not None:
+                ticked_any = ticked_any or isinstance(item, CompleteButton)
+                view.add_item(item)
+    if not ticked_any:
+        return
     try:
         await interaction.edit_original_response(view=view)
     except DELIVERY_ERRORS:
         log.warning("could not tick task #%s on message %s", number, message.id, exc_info=True)
+
+
+def _rebuilt(value: str, disabled: bool, number: int, row: int) -> discord.ui.Item[Any] | None:
+    """The button with id ``value`` as it should be once task ``number`` is done; ids that
+    aren't ours are dropped."""
+    if states := ticked([(value, disabled)], number):
+        owner, task, done = states[0]
+        return CompleteButton(owner, task, done=done, row=row)
+    if match := DELETE_ID.fullmatch(value):
+        return DeleteButton(int(match["owner"]), int(match["number"]), row=row)
+    if (match := PAGE_ID.fullmatch(value)) and (
+        arguments := rendering.decode_list_query(match["query"])
+    ):
+        return NextPageButton(int(match["owner"]), arguments, row=row)
+    return None

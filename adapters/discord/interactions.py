@@ -31,3 +31,14 @@ async def apologise(interaction: discord.Interaction[Any]) -> None:
             )
     except DELIVERY_ERRORS:
         log.warning("could not apologise for interaction %s either", interaction.id, exc_info=True)
+
+
+async def refused(interaction: discord.Interaction[Any], owner_id: int) -> bool:
+    """Whether a button of ``owner_id``'s tasks was pressed by someone else; if so, that
+    person is told privately and nothing changes."""
+    if interaction.user.id == owner_id:
+        return False
+    await interaction.response.send_message(
+        texts.not_your_list(), ephemeral=True, allowed_mentions=NO_PINGS
+    )
+    return True

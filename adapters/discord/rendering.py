@@ -17,6 +17,11 @@ from bot.conversations import Reply
 MESSAGE_LIMIT = 2000  # characters in one Discord message
 MAX_PARTS = 10  # a runaway answer stops here instead of flooding the channel
 MAX_BUTTONS = 25  # five rows of five
+MAX_ROWS = 5
+# Complete and Delete side by side, two tasks to a row: ten tasks fit; a longer list gets
+# Complete alone (deleting stays a word away: "delete 14").
+PAIRS_PER_ROW = 2
+PAIRED_TASKS = PAIRS_PER_ROW * MAX_ROWS
 
 # Everything the bot writes goes out with this: it repeats people's words, never pings them.
 NO_PINGS = discord.AllowedMentions.none()
@@ -142,6 +147,8 @@ def action_text(reply: Reply) -> str:
         if result.get("already"):
             return texts.task_already_completed(result["task"])
         return texts.task_completed(result["task"])
+    if call.name == "delete_task":
+        return texts.task_deleted(result["task"])
     if call.name == "set_timezone":
         return texts.timezone_set(str(result["timezone"]))
     return texts.apology()

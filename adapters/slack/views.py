@@ -1,69 +1,21 @@
-"""App Home and the "Add task" modal as Block Kit views, and reading the modal back. Pure."""
+"""The "Add task" modal as a Block Kit view, and reading it back (App Home: ``home_views``)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack import texts
-from adapters.slack.blocks import COMPLETE_ACTION, Block, TaskJson, context, plain, task_line
-from adapters.slack.mapping import task_button_value
+from adapters.slack.blocks import plain
 from bot.tasks import DESCRIPTION_MAX, TITLE_MAX
 
 ADD_TASK_CALLBACK = "todo_add"
-HOME_ADD_ACTION = "todo_home_add"
-# Home tabs hold 100 blocks: a header, the summary, a divider, the tasks, a closing line.
-MAX_HOME_TASKS = 90
 # Block ids of the modal's inputs; validation errors are keyed by them.
 TITLE_BLOCK, DUE_BLOCK, PRIORITY_BLOCK, NOTES_BLOCK = "title", "due", "priority", "notes"
 _VALUE = "value"
 _PRIORITIES = ("low", "medium", "high")
-
-
-def home_view(tasks: Sequence[TaskJson], *, owner: str) -> dict[str, Any]:
-    """The Home tab: open tasks soonest due first, each with a Complete button."""
-    blocks: list[Block] = [
-        {"type": "header", "text": plain(texts.home_title(), 150)},
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": texts.home_summary(len(tasks))},
-            "accessory": {
-                "type": "button",
-                "action_id": HOME_ADD_ACTION,
-                "text": plain(texts.home_add_button()),
-                "style": "primary",
-            },
-        },
-        {"type": "divider"},
-    ]
-    for task in tasks[:MAX_HOME_TASKS]:
-        blocks.append(
-            {
-                "type": "section",
-                "block_id": f"task:{task['number']}",
-                "text": {"type": "mrkdwn", "text": task_line(task)},
-                "accessory": {
-                    "type": "button",
-                    "action_id": COMPLETE_ACTION,
-                    "text": plain(texts.complete_button()),
-                    "value": task_button_value(owner, int(task["number"])),
-                },
-            }
-        )
-    if len(tasks) > MAX_HOME_TASKS:
-        blocks.append(context(texts.more_tasks(len(tasks) - MAX_HOME_TASKS)))
-    return {"type": "home", "blocks": blocks}
-
-
-def home_unavailable_view() -> dict[str, Any]:
-    return {
-        "type": "home",
-        "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": texts.home_unavailable()}}
-        ],
-    }
 
 
 def add_task_modal(

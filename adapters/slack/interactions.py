@@ -142,7 +142,7 @@ class SlackInteractions:
             return
         if reply.is_error:
             code = reply.tool_calls[0].result.get("error") if reply.tool_calls else None
-            field = views.tool_error_block(code)
+            field = views.tool_error_block(code, form)
             await ack(response_action="errors", errors={field: reply.text})
             return
         await ack()

@@ -171,6 +171,25 @@ def field_due_hint() -> str:
     return "e.g. tomorrow 5pm, next friday, 2025-12-01"
 
 
+def field_due_rule() -> str:
+    return (
+        "Or pick a date and time below, read in your timezone. With a picked date, leave this "
+        "empty; a time picked alone goes with the day typed here (or the next such time)."
+    )
+
+
+def field_due_date() -> str:
+    return "Due date"
+
+
+def field_due_time() -> str:
+    return "Due time"
+
+
+def due_typed_and_picked() -> str:
+    return "You picked a date too — clear this text, or the picked date can't be used."
+
+
 def field_priority() -> str:
     return "Priority"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from adapters.slack import home_views, views
 from adapters.slack.home_views import HomePage
 from bot.tasks import DESCRIPTION_MAX
@@ -103,6 +105,30 @@ def test_blank_title_is_an_error_on_the_title() -> None:
 
 
 def test_tool_errors_land_under_the_right_input() -> None:
-    assert views.tool_error_block("invalid_date") == "due"
-    assert views.tool_error_block("invalid_input") == "title"
-    assert views.tool_error_block(None) == "title"
+    typed = views.AddTaskForm("t", "friday", "medium", "", None)
+    assert views.tool_error_block("invalid_date", typed) == "due"
+    assert views.tool_error_block("invalid_input", typed) == "title"
+    assert views.tool_error_block(None, typed) == "title"
+    picked = views.AddTaskForm("t", "", "medium", "", None, picked_date="2031-02-01")
+    assert views.tool_error_block("invalid_date", picked) == "due_date"
+    timed = views.AddTaskForm("t", "", "medium", "", None, picked_time="09:00")
+    assert views.tool_error_block("invalid_date", timed) == "due_time"
+
+
+@pytest.mark.parametrize(
+    ("typed", "date", "time", "due"),
+    [
+        ("", "", "", ""),
+        ("friday 5pm", "", "", "friday 5pm"),
+        ("", "2031-02-01", "", "2031-02-01"),
+        ("", "2031-02-01", "17:00", "2031-02-01 17:00"),
+        ("", "", "17:00", "17:00"),
+        ("friday", "", "17:00", "friday at 17:00"),
+    ],
+)
+def test_pickers_and_typed_text_make_one_due_text(
+    typed: str, date: str, time: str, due: str
+) -> None:
+    form = views.AddTaskForm("t", typed, "medium", "", None, picked_date=date, picked_time=time)
+    assert form.due_text() == due
+    assert form.errors() == {}

@@ -5,7 +5,9 @@ once deleted, and a red button next to a green one is easy to hit by mistake. Th
 ephemeral, so only the person who pressed sees it, and its answer replaces it in place.
 
 Ids, all persistent (everything needed is in the id, see ``buttons``):
-``todo:del:<owner>:<number>`` asks; ``todo:delete:yes|keep:<owner>:<number>`` answers.
+``todo:del:<owner>:<number>`` asks; ``todo:delete:yes|keep:<owner>:<number>`` answers. The
+owner is a person, or ``c<channel id>`` for a channel's shared list, whose buttons anyone in
+the channel may press (``interactions.Scope``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from adapters.discord import texts
-from adapters.discord.interactions import apologise, refused
-from adapters.discord.mapping import command_facts, user_ref
+from adapters.discord.interactions import OWNER, Scope, apologise, parsed_owner, refused
 from adapters.discord.rendering import NO_PINGS
 from bot.conversations import Reply
 
@@ -27,29 +28,29 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DELETE_ID = re.compile(r"todo:del:(?P<owner>[0-9]{1,20}):(?P<number>[0-9]{1,9})")
-ANSWER_ID = re.compile(
-    r"todo:delete:(?P<answer>yes|keep):(?P<owner>[0-9]{1,20}):(?P<number>[0-9]{1,9})"
-)
+DELETE_ID = re.compile(rf"todo:del:{OWNER}:(?P<number>[0-9]{{1,9}})")
+ANSWER_ID = re.compile(rf"todo:delete:(?P<answer>yes|keep):{OWNER}:(?P<number>[0-9]{{1,9}})")
 
 
-def delete_id(owner_id: int, number: int) -> str:
-    return f"todo:del:{owner_id}:{number}"
+def delete_id(owner_id: int, number: int, *, shared: bool = False) -> str:
+    return f"todo:del:{Scope(owner_id, shared).token()}:{number}"
 
 
 class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DELETE_ID):
     """Asks the owner, privately, whether to delete the task."""
 
-    def __init__(self, owner_id: int, number: int, *, row: int | None = None) -> None:
+    def __init__(
+        self, owner_id: int, number: int, *, row: int | None = None, shared: bool = False
+    ) -> None:
         super().__init__(
             discord.ui.Button(
                 label=texts.delete_label(number),
                 style=discord.ButtonStyle.danger,
-                custom_id=delete_id(owner_id, number),
+                custom_id=delete_id(owner_id, number, shared=shared),
                 row=row,
             )
         )
-        self.owner_id = owner_id
+        self.scope = Scope(owner_id, shared)
         self.number = number
 
     @classmethod
@@ -60,7 +61,8 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DELE
         match: re.Match[str],
         /,
     ) -> DeleteButton:
-        return cls(int(match["owner"]), int(match["number"]))
+        scope = parsed_owner(match)
+        return cls(scope.owner_id, int(match["number"]), shared=scope.shared)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
@@ -71,18 +73,20 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DELE
             await apologise(interaction)
 
     async def _ask(self, interaction: discord.Interaction[Any]) -> None:
-        if await refused(interaction, self.owner_id):
+        if await refused(interaction, self.scope):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await _act(interaction, "list_tasks", {"status": "all", "numbers": [self.number]})
-        found = _tasks(reply)
+        # A channel list is read whole (its open tasks): its tool takes no task numbers.
+        arguments = {} if self.scope.shared else {"status": "all", "numbers": [self.number]}
+        reply = await self.scope.act(interaction, "list_tasks", arguments)
+        found = [t for t in _tasks(reply) if t.get("number") == self.number]
         if not found:
             text = reply.text if reply.is_error else texts.no_such_task(self.number)
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
             return
         view = discord.ui.View(timeout=None)
-        view.add_item(DeleteAnswerButton("yes", self.owner_id, self.number))
-        view.add_item(DeleteAnswerButton("keep", self.owner_id, self.number))
+        for answer in ("yes", "keep"):
+            view.add_item(DeleteAnswerButton(answer, self.scope, self.number))
         await interaction.followup.send(
             texts.confirm_delete(found[0]), view=view, ephemeral=True, allowed_mentions=NO_PINGS
         )
@@ -91,17 +95,17 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DELE
 class DeleteAnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ANSWER_ID):
     """[Delete] deletes the task, [Keep] leaves it; either answer replaces the question."""
 
-    def __init__(self, answer: str, owner_id: int, number: int) -> None:
+    def __init__(self, answer: str, scope: Scope, number: int) -> None:
         delete = answer == "yes"
         super().__init__(
             discord.ui.Button(
                 label=texts.DELETE_CONFIRM_LABEL if delete else texts.DELETE_KEEP_LABEL,
                 style=discord.ButtonStyle.danger if delete else discord.ButtonStyle.secondary,
-                custom_id=f"todo:delete:{answer}:{owner_id}:{number}",
+                custom_id=f"todo:delete:{answer}:{scope.token()}:{number}",
             )
         )
         self.answer = answer
-        self.owner_id = owner_id
+        self.scope = scope
         self.number = number
 
     @classmethod
@@ -112,7 +116,7 @@ class DeleteAnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
         match: re.Match[str],
         /,
     ) -> DeleteAnswerButton:
-        return cls(match["answer"], int(match["owner"]), int(match["number"]))
+        return cls(match["answer"], parsed_owner(match), int(match["number"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
@@ -123,32 +127,20 @@ class DeleteAnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
             await apologise(interaction)
 
     async def _answer(self, interaction: discord.Interaction[Any]) -> None:
-        # The question is private to the owner, but its id could be replayed by anyone.
-        if await refused(interaction, self.owner_id):
+        # The question is private to the presser, but its id could be replayed by anyone.
+        if await refused(interaction, self.scope):
             return
         if self.answer != "yes":
             await interaction.response.edit_message(content=texts.task_kept(self.number), view=None)
             return
         await interaction.response.defer()
-        reply = await _act(interaction, "delete_task", {"number": self.number})
+        reply = await self.scope.act(interaction, "delete_task", {"number": self.number})
         call = reply.tool_calls[-1] if reply.tool_calls else None
         if reply.is_error or call is None:
             text = reply.text or texts.apology()
         else:
             text = texts.task_deleted(call.result["task"])
         await interaction.edit_original_response(content=text, view=None)
-
-
-async def _act(
-    interaction: discord.Interaction[Any], tool: str, arguments: dict[str, Any]
-) -> Reply:
-    facts = command_facts(interaction)
-    return await cast("TodoBot", interaction.client).chat.act(
-        author=user_ref(facts.user_id),
-        tool=tool,
-        arguments=arguments,
-        display_name=facts.user_name,
-    )
 
 
 def _tasks(reply: Reply) -> list[dict[str, Any]]:

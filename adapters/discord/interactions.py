@@ -1,15 +1,24 @@
-"""Answering an interaction privately, whatever state its response is in."""
+"""Answering an interaction privately, whatever state its response is in; whose tasks a
+button acts on, and who may press it."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
 import discord
 
 from adapters.discord import texts
+from adapters.discord.mapping import PLATFORM, command_facts, user_ref
 from adapters.discord.rendering import NO_PINGS
+from bot.conversations import Reply
+from bot.identity import ConversationKey
+
+if TYPE_CHECKING:
+    from adapters.discord.client import TodoBot
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +42,66 @@ async def apologise(interaction: discord.Interaction[Any]) -> None:
         log.warning("could not apologise for interaction %s either", interaction.id, exc_info=True)
 
 
-async def refused(interaction: discord.Interaction[Any], owner_id: int) -> bool:
-    """Whether a button of ``owner_id``'s tasks was pressed by someone else; if so, that
+# The owner part of a button's id: a person's Discord id, or "c" + a channel's id for that
+# channel's shared list.
+OWNER = r"(?P<owner>c?[0-9]{1,20})"
+# A channel list's button acts through the channel list tool, by the list's own numbers.
+_CHANNEL_ACTIONS = {"complete_task": "complete", "delete_task": "delete", "list_tasks": "list"}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose tasks a button acts on: one person's, or the shared list of a channel."""
+
+    owner_id: int
+    shared: bool = False
+
+    @classmethod
+    def parse(cls, token: str) -> Scope:
+        return cls(int(token.removeprefix("c")), token.startswith("c"))
+
+    def token(self) -> str:
+        return f"c{self.owner_id}" if self.shared else str(self.owner_id)
+
+    def allows(self, interaction: discord.Interaction[Any]) -> bool:
+        """A person's buttons are theirs alone; a channel list's are for whoever is in the
+        channel (the pressed message is there, or in one of its threads)."""
+        if not self.shared:
+            return interaction.user.id == self.owner_id
+        channel = interaction.channel
+        parent = getattr(channel, "parent_id", None)
+        return self.owner_id in (interaction.channel_id, parent)
+
+    async def act(
+        self, interaction: discord.Interaction[Any], tool: str, arguments: dict[str, Any]
+    ) -> Reply:
+        """Run ``tool`` as the person who pressed; a channel list's through its own tool, in
+        the channel the id names (``allows`` checked the presser is in it)."""
+        facts = command_facts(interaction)
+        place = None
+        if self.shared:
+            tenant = str(interaction.guild_id) if interaction.guild_id else ""
+            channel = str(self.owner_id)
+            place = ConversationKey(PLATFORM, tenant, channel, channel)
+            arguments = {"action": _CHANNEL_ACTIONS[tool], **arguments}
+            tool = "channel_list"
+        return await cast("TodoBot", interaction.client).chat.act(
+            author=user_ref(facts.user_id),
+            tool=tool,
+            arguments=arguments,
+            display_name=facts.user_name,
+            place=place,
+        )
+
+
+def parsed_owner(match: re.Match[str]) -> Scope:
+    return Scope.parse(match["owner"])
+
+
+async def refused(interaction: discord.Interaction[Any], scope: Scope) -> bool:
+    """Whether a button of ``scope``'s tasks was pressed by someone it isn't for; if so, that
     person is told privately and nothing changes."""
-    if interaction.user.id == owner_id:
+    if scope.allows(interaction):
         return False
     await interaction.response.send_message(
         texts.not_your_list(), ephemeral=True, allowed_mentions=NO_PINGS

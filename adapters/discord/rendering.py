@@ -61,6 +61,27 @@ def button_numbers(reply: Reply) -> list[int]:
     return numbers[:room]
 
 
+def channel_list_numbers(reply: Reply) -> list[int]:
+    """Numbers of the open tasks of a channel's shared list that a reply shows (from its
+    ``channel_list`` calls), in order, each once: they get that list's buttons."""
+    if reply.is_error:
+        return []
+    numbers: list[int] = []
+    for call in reply.tool_calls:
+        if call.name != "channel_list" or not call.result.get("ok"):
+            continue
+        action = call.arguments.get("action")
+        shown = call.result.get("tasks") if action == "list" else [call.result.get("task")]
+        for task in shown or []:
+            if isinstance(task, Mapping) and not task.get("completed"):
+                number = int(task["number"])
+                if action == "delete":
+                    numbers = [n for n in numbers if n != number]
+                elif number not in numbers:
+                    numbers.append(number)
+    return numbers[:MAX_BUTTONS]
+
+
 def next_page_arguments(reply: Reply) -> dict[str, Any] | None:
     """The ``list_tasks`` arguments of the page after the reply's last list, if it has one."""
     if reply.is_error:
@@ -149,6 +170,8 @@ def action_text(reply: Reply) -> str:
         return texts.task_completed(result["task"])
     if call.name == "delete_task":
         return texts.task_deleted(result["task"])
+    if call.name == "channel_list":
+        return str(result.get("message") or texts.apology())
     if call.name == "set_timezone":
         return texts.timezone_set(str(result["timezone"]))
     return texts.apology()

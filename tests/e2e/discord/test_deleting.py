@@ -13,9 +13,11 @@ import pytest
 from adapters.discord import texts
 from adapters.discord.simulation import payloads as p
 from adapters.discord.simulation.fake_discord import Call, FakeDiscord
+from bot.agents.rules import RulesAgent
 from bot.chat import ChatService, utc_now
-from bot.identity import UserRef
+from bot.identity import ConversationKey, UserRef
 from bot.tasks import TaskQuery
+from bot.teams.channel import channel_ref
 from storage.sql import SqlStorage
 from tests.e2e.discord.conftest import running_bot
 from tests.support.agents import ScriptAgent
@@ -141,3 +143,49 @@ async def test_someone_elses_delete_click_is_refused_and_changes_nothing(
     await _answer(fake, p.button_press(f"todo:delete:yes:{p.ALICE_ID}:1", asked))
     assert await _open(storage, ALICE) == []
     assert await _open(storage, BOB) == [(1, "bobs own")]
+
+
+@pytest.fixture
+async def rules_bot(
+    fake: FakeDiscord, storage: SqlStorage, token: str
+) -> AsyncIterator[FakeDiscord]:
+    async with running_bot(fake, ChatService(storage=storage, agent=RulesAgent())):
+        yield fake
+
+
+async def _channel_open(storage: SqlStorage) -> list[tuple[int, str]]:
+    owner = channel_ref(ConversationKey("discord", str(p.GUILD_ID), str(p.CHANNEL_ID), ""))
+    return await _open(storage, owner)
+
+
+async def test_a_channel_lists_buttons_are_for_everyone_in_that_channel_only(
+    rules_bot: FakeDiscord, storage: SqlStorage
+) -> None:
+    fake = rules_bot
+    ask = p.message(f"<@{p.BOT_ID}> add order pizza to our list", mentions=(p.BOT_USER,))
+    await fake.dispatch("MESSAGE_CREATE", ask)
+    [posted] = await fake.wait_for_call("POST", rf"/channels/{ask['id']}/messages")
+    shared = f"c{p.CHANNEL_ID}"
+    assert [b["custom_id"] for b in _buttons(posted.body)] == [
+        f"todo:done:{shared}:1",
+        f"todo:del:{shared}:1",
+    ]
+    listed = p.message(posted.content, author=p.BOT_USER, components=posted.body["components"])
+    await _added(fake, "alice's own")  # her personal #1: never touched by the list's buttons
+
+    # A press from another channel (a replayed id) is refused and changes nothing.
+    elsewhere = p.button_press(f"todo:del:{shared}:1", listed, who=p.BOB, channel_id=p.new_id())
+    callback, _ = await _answer(fake, elsewhere)
+    assert callback.body["data"]["content"] == texts.not_your_list()
+    assert await _channel_open(storage) == [(1, "order pizza")]
+
+    # Bob, in the thread the answer was posted in, asks to delete and confirms.
+    press = p.button_press(f"todo:del:{shared}:1", listed, who=p.BOB, channel_id=int(ask["id"]))
+    press["channel"] = p.thread(int(ask["id"]), p.CHANNEL_ID, "order pizza")
+    _, [question] = await _answer(fake, press)
+    assert question.content == "Delete **#1** order pizza? This can't be undone."
+    asked = p.message(question.content, author=p.BOT_USER, components=question.body["components"])
+    _, [edit] = await _answer(fake, p.button_press(f"todo:delete:yes:{shared}:1", asked, who=p.BOB))
+    assert edit.content == "Deleted **#1** order pizza."
+    assert await _channel_open(storage) == []
+    assert await _open(storage, ALICE) == [(1, "alice's own")]

@@ -15,6 +15,7 @@ from adapters.discord.buttons import custom_id, reply_view, ticked
 from adapters.discord.client import intents_for, invite_permissions
 from adapters.discord.deleting import delete_id
 from adapters.discord.endpoints import discord_endpoints, rest_base
+from adapters.discord.interactions import Scope
 from adapters.discord.slash import zone_suggestions
 from bot.config import DiscordSettings, load_settings
 from bot.conversations import Reply, ToolCall
@@ -73,7 +74,7 @@ def test_ticking_a_button_keeps_the_others() -> None:
         ("other", False),
         (custom_id(7, 3), True),
     ]
-    assert ticked(buttons, 2) == [(7, 1, False), (7, 2, True), (7, 3, True)]
+    assert ticked(buttons, 2) == [(Scope(7), 1, False), (Scope(7), 2, True), (Scope(7), 3, True)]
 
 
 def test_custom_ids_fit_discords_limit() -> None:

@@ -20,9 +20,11 @@ from adapters.discord.deleting import DELETE_ID, DeleteButton
 from adapters.discord.interactions import (
     DELIVERY_ERRORS,
     OWNER,
+    FromScopedId,
     Scope,
     apologise,
     parsed_owner,
+    pressed,
     refused,
 )
 from adapters.discord.mapping import command_facts, user_ref
@@ -56,7 +58,9 @@ def ticked(buttons: list[tuple[str, bool]], number: int) -> list[tuple[Scope, in
     return states
 
 
-class CompleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID):
+class CompleteButton(
+    FromScopedId, discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID
+):
     def __init__(
         self,
         owner_id: int,
@@ -78,24 +82,8 @@ class CompleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CU
         self.scope = Scope(owner_id, shared)
         self.number = number
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> CompleteButton:
-        scope = parsed_owner(match)
-        return cls(scope.owner_id, int(match["number"]), shared=scope.shared)
-
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            async with cast("TodoBot", interaction.client).inflight.track():
-                await self._complete(interaction)
-        except Exception:
-            log.exception("Complete #%s pressed by %s failed", self.number, interaction.user.id)
-            await apologise(interaction)
+        await pressed(interaction, self._complete, what=f"Complete #{self.number}")
 
     async def _complete(self, interaction: discord.Interaction[Any]) -> None:
         if await refused(interaction, self.scope):

@@ -14,17 +14,24 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from adapters.discord import texts
-from adapters.discord.interactions import OWNER, Scope, apologise, parsed_owner, refused
+from adapters.discord.interactions import (
+    OWNER,
+    FromScopedId,
+    Scope,
+    parsed_owner,
+    pressed,
+    refused,
+)
 from adapters.discord.rendering import NO_PINGS
 from bot.conversations import Reply
 
 if TYPE_CHECKING:
-    from adapters.discord.client import TodoBot
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +43,9 @@ def delete_id(owner_id: int, number: int, *, shared: bool = False) -> str:
     return f"todo:del:{Scope(owner_id, shared).token()}:{number}"
 
 
-class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DELETE_ID):
+class DeleteButton(
+    FromScopedId, discord.ui.DynamicItem[discord.ui.Button[Any]], template=DELETE_ID
+):
     """Asks the owner, privately, whether to delete the task."""
 
     def __init__(
@@ -53,24 +62,8 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DELE
         self.scope = Scope(owner_id, shared)
         self.number = number
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> DeleteButton:
-        scope = parsed_owner(match)
-        return cls(scope.owner_id, int(match["number"]), shared=scope.shared)
-
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            async with cast("TodoBot", interaction.client).inflight.track():
-                await self._ask(interaction)
-        except Exception:
-            log.exception("Delete #%s pressed by %s failed", self.number, interaction.user.id)
-            await apologise(interaction)
+        await pressed(interaction, self._ask, what=f"Delete #{self.number}")
 
     async def _ask(self, interaction: discord.Interaction[Any]) -> None:
         if await refused(interaction, self.scope):
@@ -119,12 +112,7 @@ class DeleteAnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
         return cls(match["answer"], parsed_owner(match), int(match["number"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            async with cast("TodoBot", interaction.client).inflight.track():
-                await self._answer(interaction)
-        except Exception:
-            log.exception("Delete answer for #%s by %s failed", self.number, interaction.user.id)
-            await apologise(interaction)
+        await pressed(interaction, self._answer, what=f"Delete answer for #{self.number}")
 
     async def _answer(self, interaction: discord.Interaction[Any]) -> None:
         # The question is private to the presser, but its id could be replayed by anyone.

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 import aiohttp
 import discord
@@ -98,6 +99,23 @@ def parsed_owner(match: re.Match[str]) -> Scope:
     return Scope.parse(match["owner"])
 
 
+class FromScopedId:
+    """``from_custom_id`` for a task button built as ``cls(owner_id, number, shared=…)`` whose
+    id template has ``owner`` and ``number`` groups (mixed in before ``DynamicItem``)."""
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        scope = parsed_owner(match)
+        build: Any = cls  # the button's own constructor, not the mixin's
+        return cast(Self, build(scope.owner_id, int(match["number"]), shared=scope.shared))
+
+
 async def refused(interaction: discord.Interaction[Any], scope: Scope) -> bool:
     """Whether a button of ``scope``'s tasks was pressed by someone it isn't for; if so, that
     person is told privately and nothing changes."""
@@ -107,3 +125,19 @@ async def refused(interaction: discord.Interaction[Any], scope: Scope) -> bool:
         texts.not_your_list(), ephemeral=True, allowed_mentions=NO_PINGS
     )
     return True
+
+
+async def pressed(
+    interaction: discord.Interaction[Any],
+    work: Callable[[discord.Interaction[Any]], Awaitable[None]],
+    *,
+    what: str,
+) -> None:
+    """Run a button's ``work`` as in-flight work (a stopping process waits for it); a failure
+    is logged, and the presser gets a private apology."""
+    try:
+        async with cast("TodoBot", interaction.client).inflight.track():
+            await work(interaction)
+    except Exception:
+        log.exception("%s pressed by %s failed", what, interaction.user.id)
+        await apologise(interaction)

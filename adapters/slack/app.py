@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
@@ -80,7 +79,7 @@ def register(
     app.action(blocks.PAGE_ACTION)(interactions.on_next_page)
     app.action(home_views.HOME_ADD_ACTION)(interactions.on_home_add)
     app.action(blocks.REOPEN_ACTION)(interactions.on_reopen)
-    app.action(re.compile("^" + re.escape(home_views.HOME_SHOW_PREFIX)))(interactions.on_home_show)
+    app.action(home_views.HOME_SHOW_ACTION)(interactions.on_home_show)
     app.shortcut(ADD_AS_TODO_SHORTCUT)(interactions.on_add_as_todo)
     app.view(views.ADD_TASK_CALLBACK)(interactions.on_add_submitted)
     chat.add_change_listener(home.on_tasks_changed)

@@ -7,6 +7,7 @@ buttons' values (``completed:2``), so a click says everything needed to show the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -24,9 +25,9 @@ from adapters.slack.blocks import (
 from adapters.slack.mapping import task_button_value
 
 HOME_ADD_ACTION = "todo_home_add"
-# The switch and page buttons: ``todo_home_show:open``, ``…:completed``, ``…:prev``, ``…:next``
+# The switch and page buttons: ``todo_home_open``, ``…_completed``, ``…_prev``, ``…_next``
 # (action ids must differ within a block; one listener matches them all).
-HOME_SHOW_PREFIX = "todo_home_show:"
+HOME_SHOW_ACTION = re.compile(r"^todo_home_(?:open|completed|prev|next)$")
 HOME_PAGE_SIZE = 25  # as lists in messages; well inside the Home tab's 100 blocks
 MAX_PAGE = 100_000
 
@@ -105,7 +106,7 @@ def _switch(current: Tab) -> Block:
     for tab in ("open", "completed"):
         button: dict[str, Any] = {
             "type": "button",
-            "action_id": f"{HOME_SHOW_PREFIX}{tab}",
+            "action_id": f"todo_home_{tab}",
             "text": plain(texts.home_tab_label(tab)),
             "value": HomePage(tab).encode(),
         }
@@ -136,7 +137,7 @@ def _pager(page: HomePage, pages: int) -> Block:
         elements.append(
             {
                 "type": "button",
-                "action_id": f"{HOME_SHOW_PREFIX}prev",
+                "action_id": "todo_home_prev",
                 "text": plain(texts.previous_page_button(page.page - 1, pages)),
                 "value": HomePage(page.tab, min(page.page, pages) - 1).encode(),
             }
@@ -145,7 +146,7 @@ def _pager(page: HomePage, pages: int) -> Block:
         elements.append(
             {
                 "type": "button",
-                "action_id": f"{HOME_SHOW_PREFIX}next",
+                "action_id": "todo_home_next",
                 "text": plain(texts.next_page_button(page.page + 1, pages)),
                 "value": HomePage(page.tab, page.page + 1).encode(),
             }

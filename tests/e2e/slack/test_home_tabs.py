@@ -58,7 +58,7 @@ async def test_completed_tab_pages_and_reopens(slack: SlackHarness) -> None:
         await slack.chat.act(author=ME, tool="complete_task", arguments={"number": n})
     await slack.settle()
 
-    await click(slack, "todo_home_show:completed", "completed:1")
+    await click(slack, "todo_home_completed", "completed:1")
     view = published(slack)[-1]
     assert view["private_metadata"] == "completed:1"
     first = rows(view)
@@ -72,10 +72,10 @@ async def test_completed_tab_pages_and_reopens(slack: SlackHarness) -> None:
     pager = block(view, "home:pages")
     assert pager is not None
     assert [(e["action_id"], e["value"]) for e in pager["elements"]] == [
-        ("todo_home_show:next", "completed:2")
+        ("todo_home_next", "completed:2")
     ]
 
-    await click(slack, "todo_home_show:next", "completed:2")
+    await click(slack, "todo_home_next", "completed:2")
     view = published(slack)[-1]
     assert rows(view) == [("*#1* task 1", "todo_reopen", "U1:1")]
 
@@ -94,7 +94,7 @@ async def test_completed_tab_pages_and_reopens(slack: SlackHarness) -> None:
     assert view["private_metadata"] == "completed:1"
     assert rows(view)[0][0] == "*#27* task 27"
 
-    await click(slack, "todo_home_show:open", "open:1")
+    await click(slack, "todo_home_open", "open:1")
     view = published(slack)[-1]
     assert [(r[1], r[2]) for r in rows(view)] == [
         ("todo_complete", "U1:1"),
@@ -137,11 +137,11 @@ async def test_someone_elses_reopen_or_tab_click_never_touches_another_home(
     await click(slack, "todo_reopen", "U1:1", user="U2")
     assert await open_titles(slack, "U1") == []
     assert await open_titles(slack, "U2") == []
-    await click(slack, "todo_home_show:completed", "completed:1", user="U2")
+    await click(slack, "todo_home_completed", "completed:1", user="U2")
     assert rows(published(slack, "U2")[-1]) == [("*#1* theirs", "todo_reopen", "U2:1")]
     assert len(published(slack, "U1")) == mine_before
 
     # Forged tab values are ignored.
     before = len(slack.fake.called("views.publish"))
-    await click(slack, "todo_home_show:completed", "everyone:1", user="U2")
+    await click(slack, "todo_home_completed", "everyone:1", user="U2")
     assert len(slack.fake.called("views.publish")) == before

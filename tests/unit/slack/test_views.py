@@ -44,8 +44,8 @@ def test_completed_home_page_offers_reopen_and_both_page_buttons() -> None:
     assert len(rows) == 25 and {r["accessory"]["action_id"] for r in rows} == {"todo_reopen"}
     [pager] = [b for b in view["blocks"] if b.get("block_id") == "home:pages"]
     assert [(e["action_id"], e["value"]) for e in pager["elements"]] == [
-        ("todo_home_show:prev", "completed:1"),
-        ("todo_home_show:next", "completed:3"),
+        ("todo_home_prev", "completed:1"),
+        ("todo_home_next", "completed:3"),
     ]
     assert "26–50 of 60" in view["blocks"][-2]["elements"][0]["text"]
 

@@ -74,7 +74,11 @@ class DeleteButton(
         reply = await self.scope.act(interaction, "list_tasks", arguments)
         found = [t for t in _tasks(reply) if t.get("number") == self.number]
         if not found:
-            text = reply.text if reply.is_error else texts.no_such_task(self.number)
+            text = (
+                reply.text
+                if reply.is_error
+                else texts.no_such_task(self.number, shared=self.scope.shared)
+            )
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
             return
         view = discord.ui.View(timeout=None)

@@ -122,7 +122,9 @@ def task_kept(number: int) -> str:
     return f"Kept #{number} — nothing was deleted."
 
 
-def no_such_task(number: int) -> str:
+def no_such_task(number: int, *, shared: bool = False) -> str:
+    if shared:
+        return f"This channel's list has no #{number} any more."
     return f"You have no task #{number} any more."
 
 

@@ -129,7 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
         "'last': wherever they last wrote (the default).",
     )
     send_on.add_argument("--user", required=True, metavar="REF", help="whose reminders")
-    send_on.add_argument("platform", choices=("slack", "discord", "console", "last"))
+    send_on.add_argument(
+        "platform",
+        choices=("slack", "discord", "console", "last"),
+        help="a platform the person has an account on, or 'last'",
+    )
 
     users = sub.add_parser(
         "users",

@@ -75,6 +75,25 @@ class SlackSettings(_Section):
     max_retry_wait: float = Field(
         default=30.0, gt=0, description="Longest Retry-After (seconds) worth waiting for."
     )
+    # Many workspaces (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET set): what "Add to Slack" asks for.
+    oauth_scopes: list[str] = Field(
+        default=[
+            "app_mentions:read",
+            "channels:history",
+            "groups:history",
+            "im:history",
+            "mpim:history",
+            "im:write",
+            "chat:write",
+            "commands",
+            "users:read",
+        ],
+        description="Bot scopes requested on install: the manifest's (oauth_config.scopes.bot).",
+    )
+    oauth_redirect_url: str | None = Field(
+        default=None,
+        description="https://YOUR-HOST/slack/oauth_redirect; unset: the app's only Redirect URL.",
+    )
 
 
 class DiscordSettings(_Section):
@@ -144,9 +163,12 @@ class RemindersSettings(_Section):
 
 class PrivacySettings(_Section):
     """``[privacy]``: conversation history older than ``message_retention_days`` is deleted
-    by ``todobot run`` (hourly); tasks are never pruned. 0 keeps history forever."""
+    by ``todobot run`` (hourly); tasks are never pruned. 0 keeps history forever.
+    ``uninstall_grace_days`` after a Slack workspace uninstalls the app, its data is deleted
+    (a reinstall before then keeps it)."""
 
     message_retention_days: int = Field(default=90, ge=0, le=36_500)
+    uninstall_grace_days: int = Field(default=30, ge=0, le=3_650)
 
 
 class LoggingSettings(_Section):

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import assignments, blocks, home_views, views
@@ -14,6 +15,7 @@ from adapters.slack.conversations import SlackConversations
 from adapters.slack.failures import ListenerFailures, count_listener_runs
 from adapters.slack.home import HomeTab
 from adapters.slack.interactions import SlackInteractions
+from adapters.slack.oauth import enable_workspaces
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.profiles import SlackProfiles
 from adapters.slack.reminders import register_reminders
@@ -25,13 +27,19 @@ COMMAND = "/todo"
 ADD_AS_TODO_SHORTCUT = "add_as_todo"
 
 
-def build_app(client: AsyncWebClient, *, signing_secret: str | None) -> AsyncApp:
+def build_app(
+    client: AsyncWebClient,
+    *,
+    signing_secret: str | None,
+    oauth_settings: AsyncOAuthSettings | None = None,
+) -> AsyncApp:
     """One ``AsyncApp`` for both modes; HTTP mode passes the secret that verifies requests.
 
     Socket Mode requests are authenticated by the app token's connection, so they carry no
-    signature to check.
+    signature to check. With ``oauth_settings`` (many workspaces) ``client`` has no token:
+    each request is answered with its workspace's (see ``oauth``).
     """
-    return AsyncApp(
+    app = AsyncApp(
         name="todobot",
         client=client,
         signing_secret=signing_secret or "",
@@ -39,6 +47,21 @@ def build_app(client: AsyncWebClient, *, signing_secret: str | None) -> AsyncApp
         logger=logging.getLogger("adapters.slack.bolt"),
         # Each listener acknowledges itself, then works on; HTTP answers do not wait for it.
         process_before_response=False,
+        oauth_settings=oauth_settings,
+    )
+    if oauth_settings is not None:
+        enable_workspaces(app)
+    else:
+        # The HTTP manifest subscribes to these for many workspaces; one workspace has
+        # nothing to delete (its token is the operator's), so they are acknowledged and logged.
+        app.event("app_uninstalled")(_uninstalled)
+        app.event("tokens_revoked")(_uninstalled)
+    return app
+
+
+async def _uninstalled(body: dict[str, object]) -> None:
+    logging.getLogger(__name__).warning(
+        "slack: workspace %s uninstalled the app or revoked its tokens", body.get("team_id")
     )
 
 

@@ -100,8 +100,11 @@ def api_base_url(settings: SlackSettings) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def build_web_client(token: str, settings: SlackSettings) -> AsyncWebClient:
-    return AsyncWebClient(
+def build_web_client(
+    token: str | None, settings: SlackSettings, *, kind: type[AsyncWebClient] = AsyncWebClient
+) -> AsyncWebClient:
+    """A client with todobot's bounds; ``kind`` ``WorkspaceWebClient`` for many workspaces."""
+    return kind(
         token=token,
         base_url=api_base_url(settings),
         timeout=math.ceil(settings.timeout),

@@ -21,9 +21,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks, mapping
 from adapters.slack.assignments import assignment_blocks
 from adapters.slack.client import SLACK_FAILURES, build_web_client
+from adapters.slack.oauth import WorkspaceTokens, WorkspaceWebClient, speaking_for
 from bot.chat import ChatService
 from bot.config import Settings, secret
 from bot.errors import PlatformError
+from bot.installations import InstallationStore
 from bot.reminders import DeliveryRefused, Notice
 
 log = logging.getLogger(__name__)
@@ -56,22 +58,41 @@ def reminder_blocks(notice: Notice) -> list[Payload]:
 class SlackNotifier:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, tokens: WorkspaceTokens | None = None) -> None:
+        """``tokens``: many workspaces; each notice goes out with its workspace's token."""
         self._client = client
+        self._tokens = tokens
 
     @classmethod
     @asynccontextmanager
-    async def from_env(cls, settings: Settings) -> AsyncIterator[SlackNotifier]:
-        token = secret("SLACK_BOT_TOKEN").get_secret_value()
-        client = build_web_client(token, settings.slack)
+    async def from_env(
+        cls, settings: Settings, installations: InstallationStore | None = None
+    ) -> AsyncIterator[SlackNotifier]:
+        if installations is not None:
+            client = build_web_client(None, settings.slack, kind=WorkspaceWebClient)
+            notifier = cls(client, WorkspaceTokens(installations))
+        else:
+            token = secret("SLACK_BOT_TOKEN").get_secret_value()
+            client = build_web_client(token, settings.slack)
+            notifier = cls(client)
         try:
-            yield cls(client)
+            yield notifier
         finally:
             session = getattr(client, "session", None)
             if session is not None:
                 await session.close()
 
     async def send(self, notice: Notice) -> None:
+        if self._tokens is None:
+            await self._send(notice)
+            return
+        token = await self._tokens.bot_token(notice.to.tenant)
+        if token is None:
+            raise DeliveryRefused(f"Slack workspace {notice.to.tenant} has uninstalled the app")
+        async with speaking_for(token):
+            await self._send(notice)
+
+    async def _send(self, notice: Notice) -> None:
         user = notice.to.external_id
         posted = reminder_blocks(notice)
         try:

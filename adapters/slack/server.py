@@ -4,7 +4,9 @@ Both serve the same ``AsyncApp`` until the process's ``Lifecycle`` stops, then s
 events (Socket Mode disconnects; HTTP mode answers 503, which Slack retries later) and let the
 accepted ones finish. HTTP mode is a small aiohttp server: ``POST /slack/events`` converts the
 request for Bolt (which verifies the signature: bad or stale → 401) and back; ``/healthz``,
-``/readyz`` and ``/metrics`` answer probes and Prometheus on the same port.
+``/readyz`` and ``/metrics`` answer probes and Prometheus on the same port. With many
+workspaces (``oauth``), ``GET /slack/install`` and ``GET /slack/oauth_redirect`` run Bolt's
+install flow there too.
 """
 
 from __future__ import annotations
@@ -23,11 +25,21 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackAdapter, build_app, register
-from adapters.slack.client import build_web_client, check_token
+from adapters.slack.client import SLACK_FAILURES, build_web_client, check_token
+from adapters.slack.oauth import (
+    INSTALL_PATH,
+    REDIRECT_PATH,
+    OAuthCredentials,
+    WorkspaceWebClient,
+    oauth_settings,
+    require_http,
+)
 from adapters.slack.requests import malformed
 from bot.chat import ChatService
 from bot.config import Settings, secret
+from bot.errors import ConfigError, TodobotError
 from bot.health import add_health_routes
+from bot.installations import InstallationStore
 from bot.lifecycle import Lifecycle
 from bot.metrics import Metrics
 
@@ -41,20 +53,29 @@ SIGNATURE_HEADER = "X-Slack-Signature"
 DRAIN_SECONDS = 20.0
 # Slack retries an event it could not deliver; while stopping we ask it to come back later.
 RETRY_LATER_SECONDS = "30"
+# What an install step can meet besides Bolt's own answers: Slack or the database failing.
+INSTALL_FAILURES: tuple[type[BaseException], ...] = (TodobotError, *SLACK_FAILURES)
 
 
 @dataclass(frozen=True, slots=True)
 class SlackCredentials:
-    bot_token: SecretStr
+    bot_token: SecretStr | None
     app_token: SecretStr | None
     signing_secret: SecretStr | None
+    oauth: OAuthCredentials | None = None
 
     @classmethod
     def from_env(cls, *, http: bool, env: Mapping[str, str] | None = None) -> SlackCredentials:
         """The secrets the chosen mode needs; a missing one is a one-line ``ConfigError``.
 
-        Socket Mode needs the bot and app tokens; HTTP mode the bot token and signing secret.
+        Socket Mode needs the bot and app tokens; HTTP mode the bot token and signing secret;
+        many workspaces (``SLACK_CLIENT_ID`` set) HTTP mode, the client secret, the signing
+        secret and ``TODOBOT_TOKEN_KEY``, and no bot token (each workspace has its own).
         """
+        oauth = OAuthCredentials.from_env(env)
+        if oauth is not None:
+            require_http(http)
+            return cls(None, None, secret("SLACK_SIGNING_SECRET", env), oauth)
         bot_token = secret("SLACK_BOT_TOKEN", env)
         if http:
             return cls(bot_token, None, secret("SLACK_SIGNING_SECRET", env))
@@ -68,13 +89,17 @@ async def serve(
     http: bool | None = None,
     port: int | None = None,
     lifecycle: Lifecycle | None = None,
+    installations: InstallationStore | None = None,
 ) -> None:
     """Answer Slack until ``lifecycle`` stops (then drain and return) or until cancelled.
-    ``None`` options fall back to ``settings.slack``.
+    ``None`` options fall back to ``settings.slack``; ``installations`` serves many
+    workspaces (OAuth).
 
     Raises ``ConfigError`` (missing or rejected secret) before connecting anywhere.
     """
-    await SlackService(chat, settings, http=http, port=port, lifecycle=lifecycle).run()
+    await SlackService(
+        chat, settings, http=http, port=port, lifecycle=lifecycle, installations=installations
+    ).run()
 
 
 class SlackService:
@@ -89,8 +114,12 @@ class SlackService:
         port: int | None = None,
         env: Mapping[str, str] | None = None,
         lifecycle: Lifecycle | None = None,
+        installations: InstallationStore | None = None,
     ) -> None:
+        """``installations``: where installs are kept when OAuth is configured (the composition
+        root makes it; see ``bot.cli.workspaces``)."""
         self._chat = chat
+        self._installations = installations
         self._slack = settings.slack
         self.http = self._slack.mode == "http" if http is None else http
         self.port = self._slack.http_port if port is None else port
@@ -101,11 +130,17 @@ class SlackService:
 
     async def run(self) -> None:
         credentials = SlackCredentials.from_env(http=self.http, env=self._env)
-        client = build_web_client(credentials.bot_token.get_secret_value(), self._slack)
-        identity = await check_token(client)
-        log.info("slack: team %s, bot user %s", identity.get("team_id"), identity.get("user_id"))
         signing = credentials.signing_secret
-        app = build_app(client, signing_secret=signing.get_secret_value() if signing else None)
+        if credentials.oauth is not None:
+            app = self._many_workspaces_app(credentials.oauth, signing)
+        else:
+            assert credentials.bot_token is not None
+            client = build_web_client(credentials.bot_token.get_secret_value(), self._slack)
+            identity = await check_token(client)
+            log.info(
+                "slack: team %s, bot user %s", identity.get("team_id"), identity.get("user_id")
+            )
+            app = build_app(client, signing_secret=signing.get_secret_value() if signing else None)
         lifecycle = self.lifecycle
         self.adapter = register(app, self._chat, self._slack, inflight=lifecycle.inflight)
         lifecycle.add_readiness_check("slack", self._connected)
@@ -119,6 +154,15 @@ class SlackService:
             assert credentials.app_token is not None
             token = credentials.app_token.get_secret_value()
             await serve_until_stopped(self._run_socket_mode(app, token), lifecycle)
+
+    def _many_workspaces_app(self, oauth: OAuthCredentials, signing: SecretStr | None) -> AsyncApp:
+        if self._installations is None:
+            raise ConfigError("Slack OAuth is configured but no installation store was given.")
+        assert signing is not None
+        client = build_web_client(None, self._slack, kind=WorkspaceWebClient)
+        settings = oauth_settings(oauth, self._slack, self._installations)
+        log.info("slack: many workspaces (OAuth); installs start at %s", INSTALL_PATH)
+        return build_app(client, signing_secret=signing.get_secret_value(), oauth_settings=settings)
 
     async def _connected(self) -> bool:
         if self.http:
@@ -201,5 +245,30 @@ def http_application(
 
     web_app = web.Application()
     web_app.router.add_post(EVENTS_PATH, events)
+    if app.oauth_flow is not None:
+        add_install_routes(web_app, app, lifecycle)
     add_health_routes(web_app, lifecycle, metrics)
     return web_app
+
+
+def add_install_routes(web_app: web.Application, app: AsyncApp, lifecycle: Lifecycle) -> None:
+    """``/slack/install`` and ``/slack/oauth_redirect``: Bolt's flow, its pages and statuses
+    (a forged, reused or expired state is refused with 401, a missing cookie with 400)."""
+    flow = app.oauth_flow
+    assert flow is not None
+
+    async def install_step(request: web.Request) -> web.StreamResponse:
+        if lifecycle.stopping:
+            return web.Response(status=503, text="Restarting; try again in a minute.")
+        step = flow.handle_installation if request.path == INSTALL_PATH else flow.handle_callback
+        try:
+            bolt_response = await step(await to_bolt_request(request))
+        except INSTALL_FAILURES as exc:
+            # The code exchange could not reach Slack, or the database failed: the installer
+            # is told to try again; the detail goes to the log, never a token or a traceback.
+            log.error("slack: install step %s failed: %s", request.path, type(exc).__name__)
+            return web.Response(status=502, text="The installation failed; please try again.")
+        return await to_aiohttp_response(bolt_response)
+
+    web_app.router.add_get(INSTALL_PATH, install_step)
+    web_app.router.add_get(REDIRECT_PATH, install_step)

@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="todobot",
         description="A todo assistant for Slack, Discord and the terminal.",
         epilog="Secrets come from the environment only: SLACK_BOT_TOKEN, SLACK_APP_TOKEN, "
-        "SLACK_SIGNING_SECRET, DISCORD_TOKEN, OPENAI_API_KEY.",
+        "SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, TODOBOT_TOKEN_KEY, "
+        "DISCORD_TOKEN, OPENAI_API_KEY.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument(
@@ -103,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         metavar="PLATFORM",
         help="slack, discord, reminders (default: each platform whose token is set: "
-        "SLACK_BOT_TOKEN, DISCORD_TOKEN; and reminders unless [reminders] enabled = false)",
+        "SLACK_BOT_TOKEN or SLACK_CLIENT_ID, DISCORD_TOKEN; and reminders unless [reminders] "
+        "enabled = false)",
     )
     run.add_argument(
         "--http",

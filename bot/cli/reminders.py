@@ -22,9 +22,11 @@ from typing import Any, TextIO
 from bot import dates
 from bot.chat import utc_now
 from bot.cli.wiring import chat_service, opened_storage
+from bot.cli.workspaces import installation_store
 from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.identity import UserRef
+from bot.installations import InstallationStore
 from bot.lifecycle import Lifecycle
 from bot.reminders import ConsoleNotifier, Notice, Notifier, ReminderScheduler
 from bot.reminders.scheduler import SchedulerSettings
@@ -68,15 +70,22 @@ def notice_lines(notice: Notice) -> Iterator[dict[str, Any]]:
 
 
 async def platform_notifiers(
-    settings: Settings, stack: AsyncExitStack, *, only: list[str] | None = None
+    settings: Settings,
+    stack: AsyncExitStack,
+    *,
+    only: list[str] | None = None,
+    installations: InstallationStore | None = None,
 ) -> dict[str, Notifier]:
-    """Notifiers for the platforms whose tokens are set (``only``: just these)."""
+    """Notifiers for the platforms whose tokens are set (``only``: just these); Slack with
+    ``installations`` sends each reminder with its workspace's token."""
     notifiers: dict[str, Notifier] = {}
     wanted = set(only) if only is not None else {"slack", "discord"}
-    if "slack" in wanted and os.environ.get("SLACK_BOT_TOKEN"):
+    if "slack" in wanted and (installations is not None or os.environ.get("SLACK_BOT_TOKEN")):
         from adapters.slack.reminders import SlackNotifier
 
-        notifiers["slack"] = await stack.enter_async_context(SlackNotifier.from_env(settings))
+        notifiers["slack"] = await stack.enter_async_context(
+            SlackNotifier.from_env(settings, installations)
+        )
     if "discord" in wanted and os.environ.get("DISCORD_TOKEN"):
         from adapters.discord.reminders import DiscordNotifier
 
@@ -90,7 +99,9 @@ async def run_once(settings: Settings, *, now: str | None, as_json: bool, stdout
     async with AsyncExitStack() as stack:
         storage = await stack.enter_async_context(opened_storage(settings))
         notifiers: dict[str, Notifier] = {"console": console}
-        notifiers.update(await platform_notifiers(settings, stack))
+        notifiers.update(
+            await platform_notifiers(settings, stack, installations=installation_store(storage))
+        )
         scheduler = ReminderScheduler(
             storage=storage,
             notifiers=notifiers,

@@ -17,20 +17,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from contextlib import AsyncExitStack
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.chat import utc_now
 from bot.cli.wiring import chat_service, opened_storage
-from bot.config import Settings, secret
+from bot.cli.workspaces import installation_store, oauth_configured, purge_uninstalled
+from bot.config import PrivacySettings, Settings, secret
 from bot.errors import ConfigError, StorageError
 from bot.health import HealthServer
 from bot.identity import ConversationKey, UserRef
 from bot.lifecycle import Lifecycle
 from bot.metrics import Metrics, PrometheusMetrics
 from bot.stores import Storage
+from storage.sql import SqlStorage
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ def choose_platforms(requested: list[str]) -> list[str]:
     if requested:
         return [p for p in dict.fromkeys(requested) if p != "reminders"]
     configured = [name for name, var in PLATFORM_SECRETS.items() if os.environ.get(var)]
+    if oauth_configured() and "slack" not in configured:
+        configured.insert(0, "slack")  # many workspaces: no bot token, an install flow
     if not configured:
         raise ConfigError(
             "Nothing to run: name a platform (todobot run slack) or set SLACK_BOT_TOKEN / "
@@ -70,25 +74,33 @@ async def run_platforms(
             chat_service(settings, storage, metrics=metrics) as chat,
         ):
             watch_storage(lifecycle, metrics, storage)
+            installations = installation_store(storage)
             services: list[Coroutine[Any, Any, None]] = []
             if with_reminders:
                 from bot.cli.reminders import platform_notifiers, serve_reminders
 
-                notifiers = await platform_notifiers(settings, stack, only=chosen or None)
+                notifiers = await platform_notifiers(
+                    settings, stack, only=chosen or None, installations=installations
+                )
                 services.append(serve_reminders(settings, storage, notifiers, lifecycle=lifecycle))
             if "slack" in chosen:
                 from adapters.slack import serve as serve_slack
 
                 services.append(
-                    serve_slack(chat, settings, http=http, port=port, lifecycle=lifecycle)
+                    serve_slack(
+                        chat,
+                        settings,
+                        http=http,
+                        port=port,
+                        lifecycle=lifecycle,
+                        installations=installations,
+                    )
                 )
             if "discord" in chosen:
                 from adapters.discord import serve as serve_discord
 
                 services.append(serve_discord(chat, settings, lifecycle=lifecycle))
-            services.append(
-                prune_events(storage, lifecycle, settings.privacy.message_retention_days)
-            )
+            services.append(prune_events(storage, lifecycle, settings.privacy))
             health = await start_health(settings, lifecycle, metrics)
             log.info("serving %s", ", ".join(chosen + (["reminders"] if with_reminders else [])))
             try:
@@ -150,6 +162,10 @@ def check_secrets(settings: Settings, chosen: list[str], *, http: bool | None) -
         from adapters.slack import SlackCredentials
 
         SlackCredentials.from_env(http=settings.slack.mode == "http" if http is None else http)
+        if oauth_configured():
+            from storage.sql.token_cipher import TokenCipher
+
+            TokenCipher.from_env()  # a malformed key fails here, before anything is opened
     if "discord" in chosen:
         secret("DISCORD_TOKEN")
 
@@ -165,25 +181,38 @@ PRUNE_EVERY_SECONDS = 3600.0
 
 
 async def prune_events(
-    storage: Storage, lifecycle: Lifecycle, message_retention_days: int = 0
+    storage: Storage,
+    lifecycle: Lifecycle,
+    privacy: PrivacySettings | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
 ) -> None:
-    """Keep the dedup table small (platforms redeliver within minutes, not days), and delete
-    conversation history past ``[privacy] message_retention_days`` (never tasks), until the
-    process stops."""
+    """Until the process stops, hourly: keep the dedup table small (platforms redeliver
+    within minutes, not days), delete conversation history past ``[privacy]
+    message_retention_days`` (never tasks), and the data of Slack workspaces uninstalled more
+    than ``uninstall_grace_days`` ago."""
+    privacy = privacy or PrivacySettings(message_retention_days=0)
     while not lifecycle.stopping:
-        try:
-            removed = await storage.events.prune_events(older_than=utc_now() - EVENT_RETENTION)
-            log.info("pruned %d old event ids", removed)
-            if message_retention_days and storage.teams is not None:
-                cutoff = utc_now() - timedelta(days=message_retention_days)
-                pruned = await storage.teams.prune_messages(older_than=cutoff)
-                log.info("pruned %d messages older than %d days", pruned, message_retention_days)
-        except StorageError:
-            log.warning("could not prune old event ids or messages; will try again", exc_info=True)
+        await prune_once(storage, privacy, now=clock())
         try:
             await asyncio.wait_for(lifecycle.wait_stopping(), PRUNE_EVERY_SECONDS)
         except TimeoutError:
             continue
+
+
+async def prune_once(storage: Storage, privacy: PrivacySettings, *, now: datetime) -> None:
+    """One round of ``prune_events``; a database failure is logged and tried next hour."""
+    retention = privacy.message_retention_days
+    try:
+        removed = await storage.events.prune_events(older_than=now - EVENT_RETENTION)
+        log.info("pruned %d old event ids", removed)
+        if retention and storage.teams is not None:
+            pruned = await storage.teams.prune_messages(older_than=now - timedelta(days=retention))
+            log.info("pruned %d messages older than %d days", pruned, retention)
+        if isinstance(storage, SqlStorage):
+            await purge_uninstalled(storage, now=now, grace_days=privacy.uninstall_grace_days)
+    except StorageError:
+        log.warning("could not prune old event ids or messages; will try again", exc_info=True)
 
 
 async def run_mcp(settings: Settings, *, user: str) -> int:

@@ -281,3 +281,82 @@ class LinkedTask(Base):
     platform: Mapped[str] = mapped_column(String(16))
     tenant: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str] = mapped_column(String(128))
+
+
+class _SlackInstall:
+    """What an installation and a workspace's bot both record (the columns they share)."""
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32))
+    team_id: Mapped[str] = mapped_column(String(32))
+    app_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    enterprise_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    team_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    bot_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    bot_user_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    bot_scopes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    bot_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SlackInstallationRow(_SlackInstall, Base):
+    """One person's OAuth installation of the Slack app in a workspace (the latest one each
+    person made). Every token is a Fernet token (``storage.sql.token_cipher``), never the
+    token itself. An org-wide install has ``team_id`` ""; a workspace install ``enterprise_id``
+    "" (so the unique key holds on both databases, where NULLs would never collide)."""
+
+    __tablename__ = "slack_installation"
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id", "user_id"),)
+
+    user_id: Mapped[str] = mapped_column(String(32))
+    enterprise_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    bot_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    user_scopes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    user_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    user_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    user_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The webhook URL is a credential too (anyone holding it can post): encrypted as well.
+    incoming_webhook_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    incoming_webhook_channel: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    incoming_webhook_channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    incoming_webhook_configuration_url: Mapped[str | None] = mapped_column(
+        String(300), nullable=True
+    )
+    token_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+class SlackBotRow(_SlackInstall, Base):
+    """The bot token of a workspace (or org), apart from the people's installations: revoking
+    one person's user token leaves the bot working, revoking the bot leaves nothing."""
+
+    __tablename__ = "slack_bot"
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id"),)
+
+    bot_token: Mapped[str] = mapped_column(Text)
+
+
+class SlackWorkspace(Base):
+    """A workspace (or org) the app was installed in; ``uninstalled_at`` is set when Slack
+    says it was uninstalled (or its bot token revoked) and cleared by a reinstall. Its data is
+    deleted ``[privacy] uninstall_grace_days`` after that, then this row too."""
+
+    __tablename__ = "slack_workspace"
+
+    enterprise_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uninstalled_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, index=True
+    )
+
+
+class SlackOAuthState(Base):
+    """An OAuth ``state`` handed to an installer's browser: consumed once, before it expires."""
+
+    __tablename__ = "slack_oauth_state"
+
+    state: Mapped[str] = mapped_column(String(100), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

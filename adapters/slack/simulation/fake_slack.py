@@ -9,8 +9,10 @@ tests both run the real adapter against it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +28,9 @@ BOT_ID = "B1"
 BOT_TOKEN = "xoxb-test"
 # Message timestamps when no clock is given (the tests'): any fixed second will do.
 DEFAULT_EPOCH = 1_700_000_000
+# The OAuth app credentials the fake expects from oauth.v2.access (fixed fakes as well).
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "fake-client-secret"
 
 
 @dataclass
@@ -35,6 +40,23 @@ class Call:
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
     answer: dict[str, Any] | None = None
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token the call was made with (``None``: none)."""
+        auth = self.headers.get("Authorization", "")
+        return auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+
+
+@dataclass
+class Workspace:
+    """A workspace that installed the app through OAuth, with the bot token it was given."""
+
+    team_id: str
+    name: str
+    bot_token: str
+    bot_user_id: str
+    bot_id: str
 
 
 @dataclass
@@ -62,6 +84,10 @@ class FakeSlack:
         self.socket_closed = False  # the app closed its Socket Mode connection
         self.socket_envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ts = itertools.count(1)
+        # Many workspaces: installed ones by bot token, and OAuth codes not yet exchanged.
+        self.workspaces: dict[str, Workspace] = {}
+        self.codes: dict[str, tuple[str, str]] = {}  # code → (team id, installer)
+        self._names: dict[str, str] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -132,26 +158,85 @@ class FakeSlack:
         if pending:
             failure = pending.pop(0)
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
-        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}" and method != (
-            "apps.connections.open"
+        if method == "oauth.v2.access":
+            call.answer = self._exchange(str(args.get("code", "")), call.headers)
+            return web.json_response(call.answer)
+        if (
+            call.token != BOT_TOKEN
+            and call.token not in self.workspaces
+            and method != ("apps.connections.open")
         ):
             return web.json_response({"ok": False, "error": "invalid_auth"})
-        call.answer = self._answer(method, args)
+        call.answer = self._answer(method, args, self.workspaces.get(call.token or ""))
         return web.json_response(call.answer)
+
+    def approve_install(self, team_id: str, *, name: str = "", installer: str = "UINSTALL") -> str:
+        """Someone of ``team_id`` approved the install on Slack's page: the one-time code
+        Slack sends back to the app's redirect URL."""
+        code = f"code-{team_id}-{secrets.token_hex(4)}"
+        self.codes[code] = (team_id, installer)
+        self._names[team_id] = name or f"Workspace {team_id}"
+        return code
+
+    def uninstall(self, team_id: str) -> None:
+        """The workspace removed the app: its tokens stop working at once."""
+        for token, workspace in list(self.workspaces.items()):
+            if workspace.team_id == team_id:
+                del self.workspaces[token]
+
+    def calls_by_team(self, method: str) -> dict[str, list[Call]]:
+        """Calls of ``method`` grouped by the workspace whose token they used."""
+        grouped: dict[str, list[Call]] = {}
+        for call in self.called(method):
+            found = self.workspaces.get(call.token or "")
+            team = found.team_id if found else (TEAM if call.token == BOT_TOKEN else "?")
+            grouped.setdefault(team, []).append(call)
+        return grouped
+
+    def _exchange(self, code: str, headers: dict[str, str]) -> dict[str, Any]:
+        expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        if headers.get("Authorization") != f"Basic {expected}":
+            return {"ok": False, "error": "invalid_client_id"}
+        if code not in self.codes:
+            return {"ok": False, "error": "invalid_code"}
+        team_id, installer = self.codes.pop(code)  # a code is good once
+        workspace = Workspace(
+            team_id=team_id,
+            name=self._names[team_id],
+            bot_token=f"xoxb-{team_id}-{secrets.token_hex(8)}",
+            bot_user_id=f"UBOT{team_id}",
+            bot_id=f"B{team_id}",
+        )
+        self.uninstall(team_id)  # a reinstall replaces the workspace's token
+        self.workspaces[workspace.bot_token] = workspace
+        return {
+            "ok": True,
+            "app_id": "A1",
+            "access_token": workspace.bot_token,
+            "token_type": "bot",
+            "scope": "chat:write,im:write,users:read",
+            "bot_user_id": workspace.bot_user_id,
+            "team": {"id": team_id, "name": workspace.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": installer},
+        }
 
     def next_ts(self) -> str:
         """A message ``ts`` as Slack makes them: epoch seconds of the clock, then a sequence."""
         seconds = int(self._clock().timestamp()) if self._clock else DEFAULT_EPOCH
         return f"{seconds}.{next(self._ts):06d}"
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(
+        self, method: str, args: dict[str, Any], workspace: Workspace | None = None
+    ) -> dict[str, Any]:
         answers: dict[str, Callable[[], dict[str, Any]]] = {
             "auth.test": lambda: {
                 "ok": True,
-                "team_id": TEAM,
-                "user_id": BOT_USER,
-                "bot_id": BOT_ID,
-                "team": "Test",
+                "team_id": workspace.team_id if workspace else TEAM,
+                "user_id": workspace.bot_user_id if workspace else BOT_USER,
+                "bot_id": workspace.bot_id if workspace else BOT_ID,
+                "team": workspace.name if workspace else "Test",
                 "user": "todobot",
             },
             "conversations.open": lambda: self._open_dm(str(args.get("users", ""))),

@@ -123,6 +123,8 @@ class AppUser(SqlTable):
     timezone_pinned = column(Boolean, server_default=false())
     next_task_number = column(Integer, server_default="1")
     created_at = column(UTCDateTime())
+    # Where reminders and notices go: None for the platform last written on.
+    notice_platform = column(String(16), nullable=True)
 
 
 class UserIdentity(SqlTable):

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Literal
 
 from bot.agents.rules.assigning import TeamRequest
+from bot.agents.rules.notice_place import ReminderPlatform
 from bot.tasks import Priority
 
 
@@ -208,4 +209,5 @@ Intent = (
     | AllTasks
     | Answer
     | TeamRequest
+    | ReminderPlatform
 )

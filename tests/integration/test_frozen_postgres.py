@@ -6,6 +6,7 @@ port), never the shared one."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import glob
 import os
 import shutil
@@ -79,12 +80,16 @@ class OwnServer:
         return found
 
     def freeze(self) -> None:
-        for pid in self._processes():
-            os.kill(pid, signal.SIGSTOP)
+        self._signal(signal.SIGSTOP)
 
     def thaw(self) -> None:
+        self._signal(signal.SIGCONT)
+
+    def _signal(self, number: signal.Signals) -> None:
         for pid in self._processes():
-            os.kill(pid, signal.SIGCONT)
+            # A backend may end between the listing and the signal (a client went away).
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, number)
 
 
 @pytest.fixture(scope="module")

@@ -225,9 +225,7 @@ def _sent_before_install(
     if sent_at is None:
         return False
     installed_at = conn.execute(
-        select(SlackWorkspace.installed_at).where(
-            *_where(SlackWorkspace, enterprise_id, team_id)
-        )
+        select(SlackWorkspace.installed_at).where(*_where(SlackWorkspace, enterprise_id, team_id))
     ).scalar()
     # Slack stamps events to the whole second: one sent in the second of the install counts.
     return installed_at is not None and sent_at + timedelta(seconds=1) < installed_at

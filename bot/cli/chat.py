@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot import dates, texts
 from bot.chat import ChatService, utc_now
+from bot.cli import collect_garbage_again
 from bot.cli.prompt import NOT_TEXT, LineReader, Prompt
 from bot.cli.wiring import chat_service, opened_storage
 from bot.config import Settings
@@ -72,6 +73,7 @@ async def run_chat(
     ):
         if interactive:
             print("todobot — type a message, 'help' for examples, Ctrl-D to quit.", file=stdout)
+        collect_garbage_again()  # started: see bot.cli.main
         # Reminders come due while the session is open: shown between answers (and, on a
         # terminal, as they come due). The JSON mode keeps its one line per answer.
         reminders = None if as_json else SessionReminders(storage, ref, clock, stdout)

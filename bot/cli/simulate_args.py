@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.config import Settings
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 def add_simulate_parser(sub: Any) -> None:

@@ -52,6 +52,32 @@ def test_a_sqlite_chat_answers_a_list_without_the_heavy_libraries(tmp_path: Path
     assert result == {"code": 0, "loaded": []}
 
 
+GC_PROBE = """
+import gc, sys
+from bot.cli import main
+sys.argv = ["todobot", "--database-url", sys.argv[1], "chat", "--user", "ann"]
+code = main()
+print(code, gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+
+def test_the_command_line_collects_garbage_again_once_the_chat_is_ready(tmp_path: Path) -> None:
+    # Collections are held off while the command starts (see bot.cli.main): the session
+    # itself must run with them back on, its start-up frozen out of their way.
+    url = f"sqlite:///{tmp_path / 'todobot.db'}"
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, url],
+        input="add buy milk\nlist\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert "buy milk" in lines[-2]
+    assert lines[-1] == "0 True True"
+
+
 def test_the_tables_are_core_tables_with_their_constraints() -> None:
     from sqlalchemy import Table, select
 

@@ -21,12 +21,13 @@ class TaskRef:
     numbers: tuple[int, ...] = ()
     words: str = ""
     pronoun: bool = False
+    last: bool = False  # "the last one": the last task of the list
     context: str = ""  # the rest of the message: only narrows candidates the words fit
 
     def describe(self) -> str:
         if self.numbers:
             return ", ".join(f"#{n}" for n in self.numbers)
-        return f"“{self.words}”" if self.words else "that"
+        return f"“{self.words}”" if self.words else "the last one" if self.last else "that"
 
 
 @dataclass(frozen=True, slots=True)

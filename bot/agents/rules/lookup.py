@@ -104,6 +104,11 @@ class TaskLookup:
         """Task numbers ``ref`` means, or an explanation of why there are none."""
         if ref.numbers:
             return list(ref.numbers), ""
+        if ref.last:
+            everything = await self._everything()
+            open_tasks = [t["number"] for t in everything if not t.get("completed")]
+            last = max(open_tasks or [t["number"] for t in everything], default=None)
+            return ([last], "") if last is not None else ([], replies.which_task(action))
         if ref.pronoun:
             number = last_task_number(self._turn)
             return ([number], "") if number is not None else ([], replies.which_task(action))

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.agents.rules.grammar import LIST_NOUN, Rules, task_ref
 from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, TaskRef
-from bot.agents.rules.lexicon import DONE_VERBS, is_past_tense, past_to_present
+from bot.agents.rules.lexicon import DONE_PHRASE, DONE_VERBS, is_past_tense, past_to_present, regex
 from bot.agents.rules.refs import parse_ref
 
 STATUS = Rules()
@@ -136,7 +136,7 @@ def _not_did(match: re.Match[str], now: datetime) -> Intent | None:
     r"mark\s+off|marked\s+off|✅|✔️?|☑️?)(?!\w)\s*(?:with\s+|on\s+)?[:\-]?\s*(?P<ref>.+)$",
     r"^(?:(?:i'?m|i\s+am|im|we'?re|we\s+are)\s+)?(?:all\s+)?(?:done|finished|through)\s+with\s+"
     r"(?P<ref>.+)$",
-    r"^(?:got|get)\s+(?P<ref>.+?)\s+done$",
+    r"^(?:got|get|have|had)\s+(?P<ref>.+?)\s+(?:done|sorted|out\s+of\s+the\s+way|over\s+with)$",
     r"^(?:cross|tick|check|mark|knock)\s+(?P<ref>.+?)\s+off(?:\s+(?:my|the)\s+" + LIST_NOUN + ")?$",
     r"^(?P<ref>.+?)\s*(?:[:\-–—]\s*)?(?:is|are|was|were|'s|has\s+been|have\s+been|got|now)?\s*"
     r"(?:(?:all|now|finally|already|officially|totally|both|each)\s+)*(?<!\w)"
@@ -153,6 +153,9 @@ def _complete(match: re.Match[str], now: datetime) -> Intent | None:
 def _deed_ref(verb: str, rest: str) -> TaskRef | None:
     """The task a deed names: "paid the rent" → "pay the rent"; a verb that only says "done"
     ("sorted the insurance and the dentist") is left out, it is in no title."""
+    phrase = regex(DONE_PHRASE).match(f"{verb} {rest}")
+    if phrase:  # "took care of 3": the words after a phrase that only says "done"
+        return parse_ref(f"{verb} {rest}"[phrase.end() :])
     if verb.lower() in DONE_VERBS:
         return parse_ref(rest)
     return parse_ref(f"{past_to_present(verb) or verb} {rest}")

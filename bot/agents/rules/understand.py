@@ -60,17 +60,17 @@ _ADD_LEAD = re.compile(
     r"to-?dos)\s*[:\-–—]?\s*)?"
     r"|^remind\s+(?:me|us)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
-    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note)\s*[:\-–—]+\s*"
-    r"|^reminder\s+(?:to|for|about)\s+"
+    r"|^(?:note|reminder|memo)\s+to\s+(?:self|me|myself)\s*[:\-–—]*\s*"
+    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note|idea|memo)"
+    r"\s*[:\-–—]+\s*|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
     r"dont\s+(?:let\s+me\s+)?forget)\s+(?:to\s+|about\s+|that\s+)?"
-    r"|^note\s+to\s+self\s*[:\-–—]*\s*"
     r"|^(?:jot|write|put|note)\s+down\s*[:\-–—]?\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
     r"|^(?:oh\s+)?before\s+i\s+forget\s*[:,\-–—]?\s+"
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
     r"really\s+|def(?:initely)?\s+|probably\s+)?(?:(?:need|needs|have|has|got|ought|want|plan|"
     r"going)\s+to|gotta|must|should|wanna|gonna|(?:totally\s+|completely\s+|almost\s+)?"
-    r"(?:forgot|keep\s+forgetting|always\s+forget)\s+to)\s+(?:(?:probably|really|definitely|"
+    r"(?:forgot|keep\s+forgetting|always\s+forget)\s+(?:that\s+)?(?:to|i\s+(?:have|need|had)\s+to))\s+(?:(?:probably|really|definitely|"
     r"just|also|still|finally|actually)\s+)?(?=\w)",
     _I,
 )
@@ -82,7 +82,7 @@ _WEAK_ADD = re.compile(
 _PUT_ON_LIST = re.compile(
     r"^(?:put|add|stick|throw|pop|get|place)\s+(?P<body>.+?)(?<!\bback)\s+(?:on|to|onto|in|into)\s+"
     r"(?:my|the|our)\s+(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks|task\s+list|"
-    r"agenda|calendar|board)$",
+    r"agenda|calendar|board)(?P<tail>\s*[,;.]\s*[^,;.]{1,30})?$",
     _I,
 )
 # The body ends on a character that is no separator, so a run of punctuation is read once
@@ -248,7 +248,7 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
         return _add(text[label.end("label") :], now=now)  # "todo buy lightbulbs"
     wrapped = _PUT_ON_LIST.match(text)
     if wrapped and not re.search(r"[,;]\s*\w+\s+(?:it|that|this)\b", wrapped["body"]):
-        return _add(wrapped["body"], now=now)
+        return _add(wrapped["body"] + (wrapped["tail"] or ""), now=now)  # ", no rush"
     trailing = _TRAILING_ADD.match(text)
     if trailing:
         return _add(trailing["body"] or trailing["body2"], now=now)
@@ -316,5 +316,8 @@ _SECOND_LEAD = re.compile(
 def _add(
     body: str, *, now: datetime, plural: bool = False, remind: bool = False
 ) -> AddTasks | None:
+    lead = _ADD_LEAD.match(body.lstrip())
+    if lead is not None and lead.end() and _WEAK_ADD.match(lead[0]):
+        body = body.lstrip()[lead.end() :]  # "…, add it": the lead-in is chatter, not title
     tasks = parse_tasks(_SECOND_LEAD.sub("", body.lstrip()), now=now, plural=plural, remind=remind)
     return AddTasks(tasks) if tasks else AddTasks(())

@@ -11,12 +11,13 @@ from datetime import datetime
 
 from bot.agents.rules.changes import read_change
 from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, Several, TaskRef, Update
+from bot.agents.rules.lexicon import regex
 from bot.agents.rules.refs import parse_ref
 from bot.tools.matching import query_words
 
 _I = re.IGNORECASE
 _CHANGES = (Complete, Reopen, Delete, Update)
-_SEPARATORS = re.compile(r"[;,]|\bthen\b|\balso\b|\.\s|\s[-–—]\s|\s(?:so|because|since)\s", _I)
+_SEPARATORS = re.compile(r"[;,]|\band\b|\bthen\b|\balso\b|\.\s|\s[-–—]\s|\s(?:so|because|since)\s", _I)
 
 
 def read_clauses(text: str, *, now: datetime) -> Intent | None:
@@ -30,22 +31,33 @@ def read_clauses(text: str, *, now: datetime) -> Intent | None:
     )
 
 
-_CLAUSE_BREAK = re.compile(r"\s*(?:[;,]|\bthen\b|\balso\b)\s*(?:and\s+)?(?:then\s+|also\s+)?", _I)
+_CLAUSE_BREAK = r"\s*(?:[;,]|\bthen\b|\balso\b)\s*(?:and\s+)?(?:then\s+|also\s+)?"
+# "3 is done and 5 can be low", "the car got washed and the parcel went out": "and" joins
+# two changes when each side reads as a whole change on its own.
+_AND_BREAK = r"\s*(?:[;,]\s*)?\band\s+(?:then\s+|also\s+)?|" + _CLAUSE_BREAK
 
 
 def _read_several(text: str, *, now: datetime) -> Intent | None:
     """ "done 1, delete 2", "push the report to monday, make it urgent": every clause a change."""
-    if not re.search(r"[;,]|\bthen\b|\balso\b", text, _I):
-        return None
-    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    return _several(text, _CLAUSE_BREAK, now=now) or _several(text, _AND_BREAK, now=now)
+
+
+def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
+    clauses = [c for c in regex(breaks).split(text) if c.strip()]
     if not 2 <= len(clauses) <= 6:
         return None
     changes: list[Complete | Reopen | Delete | Update] = []
-    for clause in clauses:
-        change = read_change(clause, now=now)
-        if not isinstance(change, _CHANGES) or not change.confident:
+    read = [read_change(clause, now=now) for clause in clauses]
+    # A statement ("rent's paid", "the parcel went out") alone is a loose reading; a list of
+    # them names each task it is about.
+    statements = [
+        bool(_STATEMENT.search(c)) or (isinstance(r, Complete) and not r.confident)
+        for c, r in zip(clauses, read, strict=True)
+    ]
+    for change, statement in zip(read, statements, strict=True):
+        if not isinstance(change, _CHANGES) or not (change.confident or statement):
             return None
-        if _STATEMENT.search(clause) and not change.ref.numbers:
+        if statement and not change.ref.numbers and not all(statements):
             return None  # "…, the appointment got cancelled" is a reason, not a second request
         if change.ref.pronoun and changes:  # "…, make it urgent": the task just named
             change = dataclasses.replace(change, ref=changes[-1].ref)

@@ -244,7 +244,8 @@ def _postpone(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @EDITS.rule(
-    r"^(?P<ref>.+?)\s+(?:is|are|should\s+be|=|->|:|gets|becomes)\s+(?:now\s+|actually\s+|"
+    r"^(?P<ref>.+?)\s+(?:is|are|(?:should|can|could|will)\s+be|=|->|:|gets|becomes)\s+"
+    r"(?:now\s+|actually\s+|"
     r"really\s+|a\s+|an\s+|super\s+)*(?P<value>.+)$",
     r"^(?P<ref>.+?)\s+(?:priority|prio)\s*(?:[:=]|to|->|is)?\s*(?P<value>high|low|medium|normal|"
     r"urgent)$",

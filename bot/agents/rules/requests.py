@@ -31,7 +31,13 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
-from bot.agents.rules.lexicon import COMMAND_VERBS, is_past_tense, past_to_present
+from bot.agents.rules.lexicon import (
+    COMMAND_VERBS,
+    ORDINAL_WORDS,
+    is_past_tense,
+    past_to_present,
+    regex,
+)
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.when import find_due
 
@@ -56,9 +62,40 @@ _NUMBERED = re.compile(r"(?:^|(?<=[\s:]))(\d{1,2}[.)]|[a-h]\))\s+")
 
 
 def _rank(mark: str) -> int:
-    """ "1." → 1, "2)" → 2, "a)" → 1, "b)" → 2."""
-    head = mark[:-1]
-    return int(head) if head.isdigit() else ord(head.lower()) - ord("a") + 1
+    """ "1." → 1, "2)" → 2, "a)" → 1, "b)" → 2, "second," → 2."""
+    head = mark.rstrip(".),:").lower()
+    if head.isdigit():
+        return int(head)
+    if len(head) == 1:
+        return ord(head) - ord("a") + 1
+    return ORDINAL_WORDS.get(head.removesuffix("ly"), 0)
+
+
+# "first, … second, …": the ordinal words as item marks.
+_ORDINAL_MARK = r"(?:^|(?<=[\s:.,]))((?:first|second|third|fourth|fifth)(?:ly)?\s*[,:])\s*"
+# A head that says the items are new tasks ("to add:", "new ones", "i need to"): no item is
+# read as a change, whatever its first word.
+_ADDING_HEAD = r"\b(?:add|new|todo|to-?do|need|have|got|gotta|must|should|remember|forget)\b"
+
+
+def _each_item(bodies: list[str], *, understand: Understand) -> Intent | None:
+    """Items that carry their own command words, each read as a request; an item without
+    one is a new task. None unless some item is a change and every item is read."""
+    requests: list[_Part] = []
+    explicit = True  # every item says "add"
+    for body in bodies:
+        intent = understand(body)
+        if isinstance(intent, AddTasks) and intent.tasks:
+            explicit = explicit and intent.confident
+            intent = AddTasks(intent.tasks)  # "pick up the prescription": a new task
+        if not isinstance(intent, _Part) or isinstance(intent, AddTasks) and not intent.tasks:
+            return None
+        requests.append(intent)
+    if all(isinstance(r, AddTasks) for r in requests):
+        # "1) add a 2) add b": the tasks without their "add"; else a list of titles as written.
+        return AddTasks(tuple(t for r in requests for t in r.tasks)) if explicit else None
+    confident = all(isinstance(r, AddTasks) or r.ref.numbers for r in requests)
+    return Several(tuple(requests), confident=confident)
 
 
 _BULLET = re.compile(r"(?:^|(?<=[\s:]))[•·▪◦]\s*")
@@ -97,9 +134,10 @@ def _head_due(head: str, *, now: datetime) -> tuple[bool, str | None]:
 Understand = Callable[[str], Intent]
 
 
-def read_items(text: str, *, now: datetime) -> Intent | None:
-    """Inline numbered or bulleted items, each a new task."""
-    return _items(text, now=now)
+def read_items(text: str, *, now: datetime, understand: Understand) -> Intent | None:
+    """Inline numbered or bulleted items: each a new task, or each its own request when the
+    items carry their own command words ("1) tick off the flu shot 2) add buy stamps")."""
+    return _items(text, now=now, understand=understand)
 
 
 def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent | None:
@@ -130,28 +168,34 @@ def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent
     return Several(unique, confident=confident)
 
 
-def _items(text: str, *, now: datetime) -> Intent | None:
+def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None:
     """ "couple of things: 1) … 2) …", "new tasks: • … • …": every item a new task."""
     intro = _INTRO_THEN_LIST.match(text)
     if intro and (_INTRO.match(intro["head"]) or _COLLECTIVE.search(intro["head"])):
         tasks = parse_tasks(intro["body"], now=now, plural=True)
         if len(tasks) > 1:
             return AddTasks(tasks)
-    numbered = list(_NUMBERED.finditer(text))
-    if len(numbered) >= 2 and [_rank(m[1]) for m in numbered] == list(range(1, len(numbered) + 1)):
-        marks = numbered
+    for enumerator in (_NUMBERED, regex(_ORDINAL_MARK)):
+        marks = list(enumerator.finditer(text))
+        if len(marks) >= 2 and [_rank(m[1]) for m in marks] == list(range(1, len(marks) + 1)):
+            break
     else:
         marks = list(_BULLET.finditer(text))
         if len(marks) < 2:
             return None
-    listed, shared_due = _head_due(text[: marks[0].start()].strip(), now=now)
-    if not listed:
-        return None
+    head = text[: marks[0].start()].strip(" .")
     bodies = [
-        text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))]
+        text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip(" ,;.")
         for i, m in enumerate(marks)
     ]
-    items = [parse_tasks(body.strip(" ,;"), now=now) for body in bodies]
+    if not regex(_ADDING_HEAD).search(head):
+        each = _each_item(bodies, understand=understand)
+        if each is not None:
+            return each
+    listed, shared_due = _head_due(head, now=now)
+    if not listed:
+        return None
+    items = [parse_tasks(body, now=now) for body in bodies]
     if any(len(found) != 1 for found in items):
         return None
     return AddTasks(tuple(dataclasses.replace(f[0], due=f[0].due or shared_due) for f in items))

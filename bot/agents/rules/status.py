@@ -130,7 +130,7 @@ def _not_did(match: re.Match[str], now: datetime) -> Intent | None:
 @STATUS.rule(
     r"^(?:mark|set|put|flag)\s+(?P<ref>.+?)\s+(?:as\s+|to\s+)?(?:done|complete|completed|"
     r"finished|closed|resolved|checked|ticked)$",
-    r"^(?:done|did|finished|finish|complete|completed|close|closed|resolve|resolved|"
+    r"^(?:done|did|finished|finish|complete|completed|close(?:d)?\s+out|close|closed|resolve|resolved|"
     r"check\s*off|checked\s*off|tick\s*off|ticked\s*off|tick|cross\s*off|crossed\s*off|"
     r"cross\s+out|knock\s*out|knocked\s*out|knock\s+off|knocked\s+off|wrap\s*up|wrapped\s*up|"
     r"mark\s+off|marked\s+off|✅|✔️?|☑️?)(?!\w)\s*(?:with\s+|on\s+)?[:\-]?\s*(?P<ref>.+)$",
@@ -190,7 +190,8 @@ def _passive_deed(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @STATUS.rule(
-    r"^(?P<ref>.+?)\s+(?:is|are|'s|’s)\s+(?:now\s+|already\s+|finally\s+)?(?:out|in|up|away|back)$"
+    r"^(?P<ref>.+?)\s+(?:is|are|'s|’s|went|has\s+gone|have\s+gone)\s+(?:now\s+|already\s+|"
+    r"finally\s+)?(?:out|in|up|away|back|off)$"
 )
 def _particle_state(match: re.Match[str], now: datetime) -> Intent | None:
     """ "the recycling is out", "the report is in" — the task about it is done."""

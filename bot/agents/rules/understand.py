@@ -27,6 +27,7 @@ from bot.agents.rules.intents import (
     Complete,
     Intent,
     NotUnderstood,
+    Several,
     Smalltalk,
     TaskRef,
     Update,
@@ -60,6 +61,7 @@ _ADD_LEAD = re.compile(
     r"to-?dos)\s*[:\-–—]?\s*)?"
     r"|^remind\s+(?:me|us)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
+    r"|^(?:(?:things|stuff|tasks)\s+)?to\s+add\s*[:\-–—]+\s*"
     r"|^(?:note|reminder|memo)\s+to\s+(?:self|me|myself)\s*[:\-–—]*\s*"
     r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note|idea|memo)"
     r"\s*[:\-–—]+\s*|^reminder\s+(?:to|for|about)\s+"
@@ -172,8 +174,9 @@ RULES: tuple[Rule, ...] = (
     Rule("talk", lambda r: _read_talk(r)),
     Rule("cannot-yet", lambda r: read_cannot(r.text)),
     Rule("note", lambda r: read_note(r.text, now=r.now)),
-    Rule("items", lambda r: read_items(r.text, now=r.now)),
+    Rule("items", lambda r: read_items(r.text, now=r.now, understand=_part_reader(r))),
     Rule("list", lambda r: read_list(r.text, now=r.now) if r.listing == "sure" else None),
+    Rule("add-then-change", lambda r: _read_add_then_change(r)),
     Rule("add", lambda r: _read_add(r.text, now=r.now)),
     Rule("scope", lambda r: read_scope(r.text)),
     Rule("requests", lambda r: read_requests(r.text, now=r.now, understand=_part_reader(r))),
@@ -240,6 +243,17 @@ def _read_done_mark(reading: Reading) -> Intent | None:
         ref = parse_ref(f"{past_to_present(last) or last} {' '.join(named)}")
     # A done mark says done, whatever the words: never a new task ("party planning ✅").
     return Complete(ref, confident=False) if ref is not None and ref.words else NotUnderstood()
+
+
+def _read_add_then_change(reading: Reading) -> Intent | None:
+    """ "add groceries for saturday and set 2 to low": a new task, then changes to numbered
+    tasks (a change named by words stays part of the title: "add call mom and mark it")."""
+    if not reading.text.lower().startswith("add"):
+        return None
+    intent = read_requests(reading.text, now=reading.now, understand=_part_reader(reading))
+    if not isinstance(intent, Several) or not isinstance(intent.changes[0], AddTasks):
+        return None
+    return intent if all(isinstance(c, AddTasks) or c.ref.numbers for c in intent.changes) else None
 
 
 def _read_add(text: str, *, now: datetime) -> AddTasks | None:

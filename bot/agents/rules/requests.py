@@ -206,12 +206,12 @@ _ALL = (
     r"todos|the\s+rest))?|everything|every\s+(?:single\s+)?task|the\s+(?:whole|entire)\s+list)"
 )
 _EXCEPT = (
-    r"(?:except(?:\s+for)?|apart\s+from|but(?:\s+not)?|other\s+than|besides|excluding|"
-    r"save\s+for|minus)"
+    r"(?:except(?:\s+for)?|apart\s+from|aside\s+from|but(?:\s+not)?|other\s+than|besides|"
+    r"excluding|save\s+for|minus|bar|barring|not\s+counting|not\s+including|leaving\s+out)"
 )
 _COMPLETE_WORDS = re.compile(
     r"\b(?:done|finished|finish|complete|completed|check(?:ed)?\s+off|tick(?:ed)?\s+off|"
-    r"mark(?:ed)?|did|close)\b",
+    r"mark(?:ed)?|did|close|tick|check|cross)\b",
     _I,
 )
 _DELETE_WORDS = re.compile(r"\b(?:delete|remove|clear|wipe|erase|drop|scrap|trash|nuke)\b", _I)
@@ -220,7 +220,7 @@ _SCOPE = re.compile(
     _I,
 )
 _EXCEPTION = re.compile(
-    rf"^\s*,?\s*(?:are|is|'s|were)?\s*(?:done|finished|complete|completed)?\s*,?\s*{_EXCEPT}\s+"
+    rf"^\s*,?\s*(?:are|is|'s|were)?\s*(?:done|finished|complete|completed|off)?\s*,?\s*{_EXCEPT}\s+"
     r"(?P<refs>.+?)(?P<after>\s+(?:are|is|were)\s+(?:done|finished|complete|completed)|"
     r"\s+(?:as\s+)?(?:done|complete|completed))?$",
     _I,
@@ -250,7 +250,11 @@ def read_scope(text: str) -> AllTasks | None:
                 return None
             excluded.append(ref)
     elif re.search(rf"\b{_EXCEPT}\b", tail, _I) or not re.fullmatch(
-        r"\s*(?:(?:are|is|'s)\s+)?(?:as\s+)?(?:done|finished|complete|completed|off)?\s*", tail, _I
+        r"\s*(?:(?:are|is|'s)\s+)?(?:as\s+)?(?:done|finished|complete|completed|off)?\s*"
+        # "everything's done, tick it all off": the same request said twice.
+        r"(?:[,.;]\s*(?:so\s+)?(?:tick|check|cross|mark)\s+(?:it|them)\s+(?:all\s+)?(?:off|done))?",
+        tail,
+        _I,
     ):
         return None
     return AllTasks("delete" if deleting else "complete", tuple(excluded))

@@ -158,6 +158,8 @@ class Performer(TaskLookup):
         return text
 
     async def _simple_change(self, intent: Complete | Reopen | Delete) -> str:
+        if intent.otherwise is not None and not await self._fits_any(intent.ref):
+            return await self._add(intent.otherwise)
         verb = {Complete: "complete", Reopen: "reopen", Delete: "delete"}[type(intent)]
         prefer = {"complete": "open", "reopen": "completed", "delete": "any"}[verb]
         numbers, problem = await self._resolve(

@@ -72,9 +72,12 @@ def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
 
 _NAMING_CLAUSE_END = re.compile(
     r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has\s+been|got|can|can't|could|should|"
-    r"won't|will|needs|doesn't|does\s+not)\b|['’]s\b",
+    r"won't|will|needs|doesn't|does\s+not|didn'?t|failed|bounced|fell\s+through)\b|['’]s\b",
     _I,
 )
+
+
+_NEED_TO = r"^(?:(?:i|we)\s+)?(?:still\s+)?(?:(?:need|have|got)\s+to|gotta|must|should)\s+"
 
 
 def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
@@ -82,7 +85,8 @@ def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
     head, sep, tail = text.rpartition(",") if "," in text else text.rpartition(";")
     if not sep or not head.strip():
         return None
-    change = read_change(tail.strip(), now=now)
+    # "…, need to redo it": what the person must do to the task is the change.
+    change = read_change(regex(_NEED_TO).sub("", tail.strip()), now=now)
     if not isinstance(change, _CHANGES) or not change.ref.pronoun:
         return None
     if read_change(head.strip(), now=now) is not None:

@@ -68,18 +68,21 @@ class ListTasks:
 class Complete:
     ref: TaskRef
     confident: bool = True
+    otherwise: AddTasks | None = None  # a new task instead when the words fit no task
 
 
 @dataclass(frozen=True, slots=True)
 class Reopen:
     ref: TaskRef
     confident: bool = True
+    otherwise: AddTasks | None = None  # "i need to redo the passport form"
 
 
 @dataclass(frozen=True, slots=True)
 class Delete:
     ref: TaskRef
     confident: bool = True
+    otherwise: AddTasks | None = None  # a new task instead when the words fit no task
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,10 @@ from bot.agents.rules.cleaning import Cleaned, clean
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
+    Delete,
     Intent,
     NotUnderstood,
+    Reopen,
     Several,
     Smalltalk,
     TaskRef,
@@ -44,6 +46,7 @@ from bot.agents.rules.requests import (
     read_scope,
 )
 from bot.agents.rules.talk import read_talk
+from bot.agents.rules.when import find_due
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +148,10 @@ def _change_row(
 ) -> Callable[[Reading], Intent | None]:
     def row(reading: Reading) -> Intent | None:
         change = read(reading.text, reading.now)
-        if isinstance(change, Update) and change.ref.words and change.title is None:
-            # "return the van by friday": a new task instead when the words fit no task.
+        dated = isinstance(change, Complete | Delete) and find_due(change.ref.words, now=reading.now)[0]
+        if (isinstance(change, Update) and change.title is None or dated) and change.ref.words:
+            # "return the van by friday", "cancel the gym before dec 1": a new task instead
+            # when the words fit no task.
             otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
             if otherwise is not None:
                 return dataclasses.replace(change, otherwise=otherwise)
@@ -292,6 +297,9 @@ def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
     if change is not None and isinstance(ref, TaskRef) and ref.numbers:
         return change
     intent = _add(rest, now=now)
+    if isinstance(change, Reopen) and change.ref.words:  # "i need to redo the passport form"
+        otherwise = AddTasks(intent.tasks, confident=False) if intent and intent.tasks else None
+        return dataclasses.replace(change, confident=False, otherwise=otherwise)
     return AddTasks(intent.tasks, confident=False) if intent else None
 
 

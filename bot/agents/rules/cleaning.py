@@ -24,7 +24,7 @@ _POLITE_LEAD = re.compile(
     r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then|oops|whoops|wait|hmm+|"
     r"sorry|ugh|argh|damn|dang|ah|oh\s+wait|hold\s+on|by\s+the\s+way|also\s+please|omg|"
     r"omfg|oh\s+no|oh\s+god|jeez|geez|welp|ffs|crap|shoot|dammit|yeah|yea|yep|anyway|"
-    r"anyways|right\s+so|ok\s+so|so+|a+h+|u+gh+|(?:i\s+)?(?:nearly|almost|totally)\s+forgot)"
+    r"anyways|right\s+so|ok\s+so|so+|a+h+|u+gh+|god|gosh|(?:i\s+)?(?:nearly|almost|totally)\s+forgot)"
     r"[\s,!.:;-]+)+",
     _I,
 )

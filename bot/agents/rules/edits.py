@@ -44,7 +44,7 @@ _SHOULD_READ = r"\s*[,:;.\-–—]+\s*(?:it\s+)?should\s+(?:be|say|read)\s*:?\s+
     r"^(?:for|on|to|re|regarding|about)\s+(?P<ref>.+?)\s*,?\s+(?:add|append|attach|put|note|"
     rf"include)\s+(?:a\s+|the\s+|some\s+|these\s+|this\s+)?{_DETAILS}?\s*(?:[:\-–—]|that)?\s*"
     r"(?P<note>.+)$",
-    rf"^{_DETAILS}\s+(?:on|for|to)\s+(?!self\b)(?P<ref>.+?){_SEP}(?P<note>.+)$",
+    rf"^{_DETAILS}\s+(?:on|for|to)\s+(?!self\b|myself\b|me\b)(?P<ref>.+?){_SEP}(?P<note>.+)$",
     rf"^(?P<ref>{_NUMBERED})\s*[:\-–—]?\s*(?:add\s+)?(?:a\s+)?(?:notes?|details?){_SEP}"
     r"(?P<note>.+)$",
     rf"^append\s+(?P<note>.+?)\s+to\s+(?P<ref>{_NUMBERED})$",
@@ -69,7 +69,8 @@ def _description(match: re.Match[str], now: datetime) -> Intent | None:
 @EDITS.rule(
     r"^(?:typo|mistake|error|misspelling|spelling\s+mistake|spelling\s+error)\s+(?:in|on)\s+"
     rf"(?P<ref>.+?){_SHOULD_READ}(?P<title>.+)$",
-    rf"^(?P<ref>.+?)\s+(?:is|was|'s)\s+(?:misspell?[et]d?|spell?[et]d?\s+wrong|wrong|a\s+typo)"
+    r"^(?P<ref>.+?)\s+(?:(?:is|was|'s)\s+(?:misspell?[et]d?|spell?[et]d?\s+wrong|wrong|a\s+typo)|"
+    r"has\s+a\s+(?:typo|mistake|spelling\s+mistake))"
     rf"{_SHOULD_READ}(?P<title>.+)$",
     r"^(?:fix|change|correct|update|edit)\s+(?:the\s+)?(?:title|name|wording|spelling|typo)\s+"
     r"(?:of|for|on|in)\s+(?P<ref>.+?)\s*(?::|\s+to|,\s*(?:it'?s|it\s+is|to)|"

@@ -44,7 +44,7 @@ _LIST_WORDS = re.compile(
     r"planned|scheduled|coming\s+up|upcoming|next|schedule|things|stuff|items|on\s+for|"
     r"going\s+on|backlog|queue|need\s+to\s+do|have\s+to\s+do|should\s+i\s+do|to\s+do|"
     r"on\s+my\s+mind|deadlines?|this\s+week|today|tomorrow|got\s+on|got\s+going|on\s+today|"
-    r"(?:tick|check|cross)(?:ed)?\s+off|did\s+i\s+(?:already\s+|just\s+)?do)\b",
+    r"(?:tick|check|cross)(?:ed)?\s+off|did\s+i\s+(?:already\s+|just\s+)?(?:do|finish|complete|get\s+done))\b",
     _I,
 )
 _BARE = re.compile(

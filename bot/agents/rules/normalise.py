@@ -30,8 +30,10 @@ def normalise(text: str) -> str:
     written as digits ("half past 2" → "2:30") so the one date grammar reads them."""
     text = regex(_CLOCK_WORDS).sub(_clock, text)
     level = regex(r"\b([a-z]{3,7})(?=\s+(?:priority|prio)\b)").search(text)
-    if level is not None:
-        text = _replace(text, level.start(1), level.end(1), _LEVELS)
+    word = level[1].lower() if level is not None else ""
+    fixed = next((lv for lv in _LEVELS if lv != word and _slip_of(word, lv)), None)
+    if level is not None and fixed is not None:
+        text = text[: level.start(1)] + fixed + text[level.end(1) :]
     first = _WORD.match(text)
     if first is not None:
         text = _replace(text, first.start(), first.end(), COMMAND_VERBS)

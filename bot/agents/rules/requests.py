@@ -252,7 +252,7 @@ def read_scope(text: str) -> AllTasks | None:
     elif re.search(rf"\b{_EXCEPT}\b", tail, _I) or not re.fullmatch(
         r"\s*(?:(?:are|is|'s)\s+)?(?:as\s+)?(?:done|finished|complete|completed|off)?\s*"
         # "everything's done, tick it all off": the same request said twice.
-        r"(?:[,.;]\s*(?:so\s+)?(?:tick|check|cross|mark)\s+(?:it|them)\s+(?:all\s+)?(?:off|done))?",
+        r"(?:[,.;]\s*(?:so\s+)?(?:tick|check|cross|mark|clear)\s+(?:it|them)\s+(?:all\s+)?(?:off|done))?",
         tail,
         _I,
     ):

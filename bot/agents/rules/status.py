@@ -156,8 +156,9 @@ def _deed_ref(verb: str, rest: str) -> TaskRef | None:
     phrase = regex(DONE_PHRASE).match(f"{verb} {rest}")
     if phrase:  # "took care of 3": the words after a phrase that only says "done"
         return parse_ref(f"{verb} {rest}"[phrase.end() :])
-    if verb.lower() in DONE_VERBS:
-        return parse_ref(rest)
+    named = parse_ref(rest)
+    if verb.lower() in DONE_VERBS or named and (named.numbers or named.last):
+        return named  # "2 is paid": the number names the task, not the verb
     return parse_ref(f"{past_to_present(verb) or verb} {rest}")
 
 
@@ -185,8 +186,8 @@ def _passive_deed(match: re.Match[str], now: datetime) -> Intent | None:
     base = verb if verb in _STATES else past_to_present(verb)
     if verb in _NOT_DEEDS or not base or not (verb in _STATES or is_past_tense(verb)):
         return None
-    ref = parse_ref(f"{base} {match['ref']}")
-    return Complete(ref, confident=False) if ref and ref.words else None
+    ref = _deed_ref(base, match["ref"])
+    return Complete(ref, confident=False) if ref and (ref.words or ref.numbers) else None
 
 
 @STATUS.rule(

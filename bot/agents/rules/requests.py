@@ -54,7 +54,8 @@ _STARTS = "|".join(
 # Where a new request starts inside a message: after a joining word or mark, a command word.
 _JOIN = re.compile(
     rf"\s*(?:[,;]\s*(?:and\s+)?(?:then\s+|also\s+)?|\s+(?:and|&)\s+(?:then\s+|also\s+)?|"
-    rf"\s+then\s+|\.\s+)(?=(?:{_STARTS})\b(?!\s+(?:and|or|,)))",
+    rf"\s+then\s+|\.\s+)(?=(?:(?:can|could|would)\s+you\s+|please\s+|pls\s+)?(?:{_STARTS})\b"
+    r"(?!\s+(?:and|or|,)))",
     _I,
 )
 # Inline items: "1) a 2) b", "1. a 2. b", "• a • b".

@@ -34,7 +34,7 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
-from bot.agents.rules.lexicon import ACTION_VERBS, is_past_tense, past_to_present
+from bot.agents.rules.lexicon import ACTION_VERBS, is_past_tense, past_to_present, regex
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.normalise import normalise
 from bot.agents.rules.refs import parse_ref
@@ -184,6 +184,7 @@ RULES: tuple[Rule, ...] = (
     Rule("add-then-change", lambda r: _read_add_then_change(r)),
     Rule("add", lambda r: _read_add(r.text, now=r.now)),
     Rule("scope", lambda r: read_scope(r.text)),
+    Rule("topic", lambda r: _read_topic(r)),
     Rule("requests", lambda r: read_requests(r.text, now=r.now, understand=_part_reader(r))),
     Rule("clauses", lambda r: read_clauses(r.text, now=r.now)),
     Rule("weak-add", lambda r: _read_weak_add(r.text, now=r.now)),
@@ -224,6 +225,26 @@ def _read_one(message: str, cleaned: Cleaned, *, now: datetime) -> Intent:
 def _part_reader(reading: Reading) -> Callable[[str], Intent]:
     """Reads one part of a message of several requests through the whole table."""
     return lambda part: _read_one(part, clean(part), now=reading.now)
+
+
+def _read_topic(reading: Reading) -> Intent | None:
+    """ "3: rename to 'call the landlord' and set it to high": a task number first, then
+    requests that name no task ("rename to …") or name it "it" — each about that task."""
+    topic = regex(r"^(?:for\s+|re\s+|on\s+)?#?(?P<n>\d{1,4})\s*[:\-–—]\s*(?P<rest>.+)$").match(
+        reading.text
+    )
+    if topic is None or int(topic["n"]) == 0:
+        return None
+    rest = regex(r"^(rename|retitle|move|push|set|make|change|bump|mark)\s+(?=to\b|as\b)").sub(
+        r"\1 it ", topic["rest"]
+    )
+    intent = _part_reader(reading)(rest)
+    changes = intent.changes if isinstance(intent, Several) else (intent,)
+    ref = TaskRef(numbers=(int(topic["n"]),))
+    if not all(isinstance(c, Complete | Delete | Reopen | Update) and c.ref.pronoun for c in changes):
+        return None
+    topical = tuple(dataclasses.replace(c, ref=ref) for c in changes)  # type: ignore[type-var]
+    return topical[0] if len(topical) == 1 else Several(topical)
 
 
 def _read_talk(reading: Reading) -> Intent | None:

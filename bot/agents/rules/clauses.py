@@ -39,7 +39,13 @@ _AND_BREAK = r"\s*(?:[;,]\s*)?\band\s+(?:then\s+|also\s+)?|" + _CLAUSE_BREAK
 
 def _read_several(text: str, *, now: datetime) -> Intent | None:
     """ "done 1, delete 2", "push the report to monday, make it urgent": every clause a change."""
-    return _several(text, _CLAUSE_BREAK, now=now) or _several(text, _AND_BREAK, now=now)
+    several = _several(text, _CLAUSE_BREAK, now=now)
+    if several is not None:
+        return several
+    whole = read_change(text, now=now)  # "got 1 and 4 out of the way": one change of both
+    if isinstance(whole, _CHANGES) and whole.confident and whole.ref.numbers:
+        return None
+    return _several(text, _AND_BREAK, now=now)
 
 
 def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:

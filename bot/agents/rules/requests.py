@@ -171,35 +171,40 @@ def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent
 
 def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None:
     """ "couple of things: 1) … 2) …", "new tasks: • … • …": every item a new task."""
+    marks = _marks(text)
+    head = text[: marks[0].start()].strip(" .") if marks else ""
+    bodies = [
+        regex(r"[\s,;.]+(?:and\s+)?(?:then|also|and)?[\s,;.]*$").sub(
+            "", text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))]
+        )
+        for i, m in enumerate(marks)
+    ]
+    if marks and not regex(_ADDING_HEAD).search(head):
+        each = _each_item(bodies, understand=understand)
+        if each is not None:
+            return each
     intro = _INTRO_THEN_LIST.match(text)
     if intro and (_INTRO.match(intro["head"]) or _COLLECTIVE.search(intro["head"])):
         tasks = parse_tasks(intro["body"], now=now, plural=True)
         if len(tasks) > 1:
             return AddTasks(tasks)
-    for enumerator in (_NUMBERED, regex(_ORDINAL_MARK)):
-        marks = list(enumerator.finditer(text))
-        if len(marks) >= 2 and [_rank(m[1]) for m in marks] == list(range(1, len(marks) + 1)):
-            break
-    else:
-        marks = list(_BULLET.finditer(text))
-        if len(marks) < 2:
-            return None
-    head = text[: marks[0].start()].strip(" .")
-    bodies = [
-        text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip(" ,;.")
-        for i, m in enumerate(marks)
-    ]
-    if not regex(_ADDING_HEAD).search(head):
-        each = _each_item(bodies, understand=understand)
-        if each is not None:
-            return each
     listed, shared_due = _head_due(head, now=now)
-    if not listed:
+    if not marks or not listed:
         return None
     items = [parse_tasks(body, now=now) for body in bodies]
     if any(len(found) != 1 for found in items):
         return None
     return AddTasks(tuple(dataclasses.replace(f[0], due=f[0].due or shared_due) for f in items))
+
+
+def _marks(text: str) -> list[re.Match[str]]:
+    """Where the items start: "1)" "2)", "first," "second,", or two bullets or more."""
+    for enumerator in (_NUMBERED, regex(_ORDINAL_MARK)):
+        marks = list(enumerator.finditer(text))
+        if len(marks) >= 2 and [_rank(m[1]) for m in marks] == list(range(1, len(marks) + 1)):
+            return marks
+    marks = list(_BULLET.finditer(text))
+    return marks if len(marks) >= 2 else []
 
 
 _ALL = (

@@ -156,9 +156,8 @@ def _deed_ref(verb: str, rest: str) -> TaskRef | None:
     phrase = regex(DONE_PHRASE).match(f"{verb} {rest}")
     if phrase:  # "took care of 3": the words after a phrase that only says "done"
         return parse_ref(f"{verb} {rest}"[phrase.end() :])
-    named = parse_ref(rest)
-    if verb.lower() in DONE_VERBS or named and (named.numbers or named.last):
-        return named  # "2 is paid": the number names the task, not the verb
+    if verb.lower() in DONE_VERBS:
+        return parse_ref(rest)
     return parse_ref(f"{past_to_present(verb) or verb} {rest}")
 
 
@@ -166,7 +165,8 @@ _NOT_DEEDS_WORDS = """
     forgot wanted needed added missed skipped failed tried started attempted planned hoped meant
     decided asked said thought wished liked loved hated need postponed
     moved delayed pushed changed renamed deleted removed reopened cancelled canceled
-    rescheduled due supposed expected gotten
+    rescheduled due supposed expected gotten bounced rejected declined refused crashed broke
+    lost
 """
 # Adjectives that say a task of the same verb is done ("the fridge is clean").
 _STATES = frozenset({"clean", "tidy", "empty", "free", "clear"})
@@ -186,8 +186,10 @@ def _passive_deed(match: re.Match[str], now: datetime) -> Intent | None:
     base = verb if verb in _STATES else past_to_present(verb)
     if verb in _NOT_DEEDS or not base or not (verb in _STATES or is_past_tense(verb)):
         return None
-    ref = _deed_ref(base, match["ref"])
-    return Complete(ref, confident=False) if ref and (ref.words or ref.numbers) else None
+    ref = parse_ref(match["ref"])
+    if not (ref and (ref.numbers or ref.last)):  # "2 is paid": the number names the task
+        ref = parse_ref(f"{base} {match['ref']}")
+    return Complete(ref, confident=False) if ref and (ref.words or ref.numbers or ref.last) else None
 
 
 @STATUS.rule(

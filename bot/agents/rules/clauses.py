@@ -60,10 +60,13 @@ def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
         bool(_STATEMENT.search(c)) or (isinstance(r, Complete) and not r.confident)
         for c, r in zip(clauses, read, strict=True)
     ]
+    deeds = all(isinstance(r, Complete) for r in read)
+    if any(_REASON.match(c) or _CONSEQUENCE.match(c) for c in clauses):
+        return None  # "…, so the call isn't done": one change and its reason
     for change, statement in zip(read, statements, strict=True):
-        if not isinstance(change, _CHANGES) or not (change.confident or statement):
+        if not isinstance(change, _CHANGES) or not (change.confident or statement and deeds):
             return None
-        if statement and not change.ref.numbers and not all(statements):
+        if statement and not change.ref.numbers and not (deeds and all(statements)):
             return None  # "…, the appointment got cancelled" is a reason, not a second request
         if change.ref.pronoun and changes:  # "…, make it urgent": the task just named
             change = dataclasses.replace(change, ref=changes[-1].ref)

@@ -26,9 +26,15 @@ _CAPABILITIES = (
         "invite",
         r"^(?:invite|add)\s+\S+(?:\s+\S+)?\s+to\s+(?:my|the|our|this)\s+(?:list|tasks|todos)",
     ),
-    ("email", rf"^(?:e-?mail|send|text|dm|message)\s+(?:me|us)\b|^(?:send|forward|e?-?mail)\s+{_THE_LIST}"),
+    (
+        "email",
+        rf"^(?:e-?mail|send|text|dm|message)\s+(?:me|us)\b|^(?:send|forward|e?-?mail)\s+{_THE_LIST}",
+    ),
     ("sync", r"^(?:sync|synch?ronize|connect|link|integrate|import|export)\b"),
-    ("sync", rf"^(?:put|add|copy|move|send|push)\s+{_THE_LIST}.*\b(?:calendar|outlook|gcal|ical)\b"),
+    (
+        "sync",
+        rf"^(?:put|add|copy|move|send|push)\s+{_THE_LIST}.*\b(?:calendar|outlook|gcal|ical)\b",
+    ),
     ("attach", r"^(?:attach|upload)\b"),
     ("subtasks", r"\bsub-?tasks?\b|\bchecklists?\b"),
 )

@@ -17,7 +17,9 @@ from bot.tools.matching import query_words
 
 _I = re.IGNORECASE
 _CHANGES = (Complete, Reopen, Delete, Update)
-_SEPARATORS = re.compile(r"[;,]|\band\b|\bthen\b|\balso\b|\.\s|\s[-–—]\s|\s(?:so|because|since)\s", _I)
+_SEPARATORS = re.compile(
+    r"[;,]|\band\b|\bthen\b|\balso\b|\.\s|\s[-–—]\s|\s(?:so|because|since)\s", _I
+)
 
 
 def read_clauses(text: str, *, now: datetime) -> Intent | None:
@@ -64,7 +66,7 @@ def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
     if any(_REASON.match(c) or _CONSEQUENCE.match(c) for c in clauses):
         return None  # "…, so the call isn't done": one change and its reason
     for change, statement in zip(read, statements, strict=True):
-        if not isinstance(change, _CHANGES) or not (change.confident or statement and deeds):
+        if not isinstance(change, _CHANGES) or not (change.confident or (statement and deeds)):
             return None
         if statement and not change.ref.numbers and not (deeds and all(statements)):
             return None  # "…, the appointment got cancelled" is a reason, not a second request

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+
 @cache
 def regex(source: str) -> re.Pattern[str]:
     """``source`` compiled (case-insensitive) when a message first needs it, not at import."""
@@ -38,12 +39,12 @@ from bot.tools.words import (  # noqa: E402
 
 __all__ = [
     "ACTION_VERBS",
+    "CARDINAL_WORDS",
     "COMMAND_NOUNS",
     "COMMAND_VERBS",
     "DONE_PHRASE",
     "DONE_VERBS",
     "IRREGULAR_PAST",
-    "CARDINAL_WORDS",
     "NUMBER_WORDS",
     "ORDINAL_WORDS",
     "REFERENCE_FILLER",

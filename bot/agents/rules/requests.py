@@ -89,12 +89,13 @@ def _each_item(bodies: list[str], *, understand: Understand) -> Intent | None:
         if isinstance(intent, AddTasks) and intent.tasks:
             explicit = explicit and intent.confident
             intent = AddTasks(intent.tasks)  # "pick up the prescription": a new task
-        if not isinstance(intent, _Part) or isinstance(intent, AddTasks) and not intent.tasks:
+        if not isinstance(intent, _Part) or (isinstance(intent, AddTasks) and not intent.tasks):
             return None
         requests.append(intent)
-    if all(isinstance(r, AddTasks) for r in requests):
+    adds = [r for r in requests if isinstance(r, AddTasks)]
+    if len(adds) == len(requests):
         # "1) add a 2) add b": the tasks without their "add"; else a list of titles as written.
-        return AddTasks(tuple(t for r in requests for t in r.tasks)) if explicit else None
+        return AddTasks(tuple(t for r in adds for t in r.tasks)) if explicit else None
     confident = all(isinstance(r, AddTasks) or r.ref.numbers for r in requests)
     return Several(tuple(requests), confident=confident)
 

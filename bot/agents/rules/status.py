@@ -189,7 +189,9 @@ def _passive_deed(match: re.Match[str], now: datetime) -> Intent | None:
     ref = parse_ref(match["ref"])
     if not (ref and (ref.numbers or ref.last)):  # "2 is paid": the number names the task
         ref = parse_ref(f"{base} {match['ref']}")
-    return Complete(ref, confident=False) if ref and (ref.words or ref.numbers or ref.last) else None
+    return (
+        Complete(ref, confident=False) if ref and (ref.words or ref.numbers or ref.last) else None
+    )
 
 
 @STATUS.rule(

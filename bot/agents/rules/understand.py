@@ -148,8 +148,10 @@ def _change_row(
 ) -> Callable[[Reading], Intent | None]:
     def row(reading: Reading) -> Intent | None:
         change = read(reading.text, reading.now)
-        dated = isinstance(change, Complete | Delete) and find_due(change.ref.words, now=reading.now)[0]
-        if (isinstance(change, Update) and change.title is None or dated) and change.ref.words:
+        if not isinstance(change, Complete | Delete | Update) or not change.ref.words:
+            return change
+        dated = not isinstance(change, Update) and find_due(change.ref.words, now=reading.now)[0]
+        if dated or (isinstance(change, Update) and change.title is None):
             # "return the van by friday", "cancel the gym before dec 1": a new task instead
             # when the words fit no task.
             otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
@@ -239,12 +241,13 @@ def _read_topic(reading: Reading) -> Intent | None:
         r"\1 it ", topic["rest"]
     )
     intent = _part_reader(reading)(rest)
-    changes = intent.changes if isinstance(intent, Several) else (intent,)
     ref = TaskRef(numbers=(int(topic["n"]),))
-    if not all(isinstance(c, Complete | Delete | Reopen | Update) and c.ref.pronoun for c in changes):
-        return None
-    topical = tuple(dataclasses.replace(c, ref=ref) for c in changes)  # type: ignore[type-var]
-    return topical[0] if len(topical) == 1 else Several(topical)
+    topical: list[Complete | Reopen | Delete | Update] = []
+    for change in intent.changes if isinstance(intent, Several) else (intent,):
+        if not isinstance(change, Complete | Delete | Reopen | Update) or not change.ref.pronoun:
+            return None
+        topical.append(dataclasses.replace(change, ref=ref))
+    return topical[0] if len(topical) == 1 else Several(tuple(topical))
 
 
 def _read_talk(reading: Reading) -> Intent | None:

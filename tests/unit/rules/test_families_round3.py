@@ -48,7 +48,10 @@ def test_numbered_items_with_their_own_verbs_are_each_a_request() -> None:
 
 
 def test_every_item_saying_add_adds_without_the_word() -> None:
-    assert titles(read("1. add fix the shed door 2. add buy twine")) == ["fix the shed door", "buy twine"]
+    assert titles(read("1. add fix the shed door 2. add buy twine")) == [
+        "fix the shed door",
+        "buy twine",
+    ]
 
 
 def test_ordinal_words_mark_items() -> None:
@@ -75,7 +78,10 @@ def test_items_without_command_words_stay_a_list_of_titles() -> None:
     [
         (
             "4 is sorted and 2 can be urgent",
-            (Complete(TaskRef(numbers=(4,))), Update(TaskRef(numbers=(2,)), priority=Priority.HIGH)),
+            (
+                Complete(TaskRef(numbers=(4,))),
+                Update(TaskRef(numbers=(2,)), priority=Priority.HIGH),
+            ),
         ),
         (
             "the third one's done and the rota one can go",
@@ -97,7 +103,10 @@ def test_an_add_then_a_change_to_a_numbered_task() -> None:
 
 
 def test_an_and_inside_a_title_stays_in_the_title() -> None:
-    assert titles(read("add buy salt and vinegar")) in (["buy salt and vinegar"], ["buy salt", "vinegar"])
+    assert titles(read("add buy salt and vinegar")) in (
+        ["buy salt and vinegar"],
+        ["buy salt", "vinegar"],
+    )
     assert titles(read("add ring nan and set up her tablet")) != []
 
 
@@ -146,7 +155,9 @@ async def test_the_last_one_is_the_last_open_task(chat: Chat) -> None:
 
 
 async def test_a_list_of_deeds_completes_each_named_task(chat: Chat) -> None:
-    await chat.given({"title": "post the parcel"}, {"title": "renew the permit"}, {"title": "wash the van"})
+    await chat.given(
+        {"title": "post the parcel"}, {"title": "renew the permit"}, {"title": "wash the van"}
+    )
     await chat.say("posted the parcel, renewed the permit")
     done = [(await chat.task(n)).completed for n in (1, 2, 3)]  # type: ignore[union-attr]
     assert done == [True, True, False]
@@ -164,9 +175,7 @@ async def test_statements_joined_by_and_complete_both(chat: Chat) -> None:
 
 def test_tick_everything_off_except_named_tasks() -> None:
     intent = read("check everything off aside from the vet and the car")
-    assert intent == AllTasks(
-        "complete", (TaskRef(words="the vet"), TaskRef(words="the car"))
-    )
+    assert intent == AllTasks("complete", (TaskRef(words="the vet"), TaskRef(words="the car")))
 
 
 def test_all_done_bar_the_last_one() -> None:

@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 
 from bot.agents.rules.changes import read_change
-from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, Several, TaskRef, Update
+from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, TaskRef, Update, joined
 from bot.agents.rules.lexicon import regex
 from bot.agents.rules.refs import parse_ref
 from bot.tools.matching import query_words
@@ -70,15 +70,10 @@ def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
             return None
         if statement and not change.ref.numbers and not (deeds and all(statements)):
             return None  # "…, the appointment got cancelled" is a reason, not a second request
-        if change.ref.pronoun and changes:  # "…, make it urgent": the task just named
-            change = dataclasses.replace(change, ref=changes[-1].ref)
         changes.append(change)
     # Several changes named by words are the riskiest reading: a model, when there is one,
     # should get them (the hybrid backend asks ``is_confident``).
-    unique = tuple(dict.fromkeys(changes))
-    if len(unique) == 1:
-        return unique[0]
-    return Several(unique, confident=all(c.ref.numbers for c in unique))
+    return joined(changes)
 
 
 _NAMING_CLAUSE_END = re.compile(
@@ -140,13 +135,8 @@ def _read_change_with_reason(text: str, *, now: datetime) -> Intent | None:
     commands = [f for f in found if not _STATEMENT.search(clauses[f[0]])]
     if len(found) > 1 and commands and not any(f[2] for f in found):
         # "the dentist thing is sorted, and push the car one to next week": two requests.
-        changes: list[Complete | Reopen | Delete | Update] = []
-        for _, change, _ in found:
-            if change.ref.pronoun and changes:
-                change = dataclasses.replace(change, ref=changes[-1].ref)
-            changes.append(change)
-        unique = tuple(dict.fromkeys(changes))  # "check off the slides, they're ready": once
-        return unique[0] if len(unique) == 1 else Several(unique, confident=False)
+        # "check off the slides, they're ready": once.
+        return joined([change for _, change, _ in found], confident=False)
     # Otherwise the clause after "so", or the first statement; the rest are reasons.
     index, change, _ = next((f for f in found if f[2]), found[0])
     if change.ref.pronoun:

@@ -23,14 +23,12 @@ from bot.agents.rules.adding import parse_tasks
 from bot.agents.rules.intents import (
     AddTasks,
     AllTasks,
-    Complete,
-    Delete,
     Intent,
-    Reopen,
     Several,
     TaskRef,
-    Update,
+    joined,
 )
+from bot.agents.rules.intents import Part as _Part
 from bot.agents.rules.lexicon import (
     COMMAND_VERBS,
     ORDINAL_WORDS,
@@ -42,7 +40,6 @@ from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.when import find_due
 
 _I = re.IGNORECASE
-_Part = Complete | Reopen | Delete | Update | AddTasks
 _STARTS = "|".join(
     sorted(
         set(COMMAND_VERBS)
@@ -96,8 +93,7 @@ def _each_item(bodies: list[str], *, understand: Understand) -> Intent | None:
     if len(adds) == len(requests):
         # "1) add a 2) add b": the tasks without their "add"; else a list of titles as written.
         return AddTasks(tuple(t for r in adds for t in r.tasks)) if explicit else None
-    confident = all(isinstance(r, AddTasks) or r.ref.numbers for r in requests)
-    return Several(tuple(requests), confident=confident)
+    return joined(requests)
 
 
 _BULLET = re.compile(r"(?:^|(?<=[\s:]))[•·▪◦]\s*")
@@ -150,24 +146,13 @@ def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent
     requests: list[_Part] = []
     for part in parts:
         intent = understand(part.strip())
-        pieces = intent.changes if isinstance(intent, Several) else (intent,)
-        for piece in pieces:
+        for piece in intent.changes if isinstance(intent, Several) else (intent,):
             if not isinstance(piece, _Part):
                 return None
             if isinstance(piece, AddTasks) and not (piece.tasks and piece.confident):
                 return None  # only an explicit add joins other requests
-            if not isinstance(piece, AddTasks) and piece.ref.pronoun and requests:
-                previous = next(
-                    (r for r in reversed(requests) if not isinstance(r, AddTasks)), None
-                )
-                if previous is not None:
-                    piece = dataclasses.replace(piece, ref=previous.ref)
             requests.append(piece)
-    unique = tuple(dict.fromkeys(requests))
-    if len(unique) == 1:
-        return unique[0]
-    confident = all(isinstance(r, AddTasks) or r.ref.numbers for r in unique)
-    return Several(unique, confident=confident)
+    return joined(requests)
 
 
 def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None:

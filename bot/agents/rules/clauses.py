@@ -42,20 +42,27 @@ _AND_BREAK = r"\s*(?:[;,]\s*)?\band\s+(?:then\s+|also\s+)?|" + _CLAUSE_BREAK
 def _read_several(text: str, *, now: datetime) -> Intent | None:
     """ "done 1, delete 2", "push the report to monday, make it urgent": every clause a change."""
     several = _several(text, _CLAUSE_BREAK, now=now)
-    if several is not None:
+    if several is not None or not regex(r"\band\b").search(text):
         return several
-    whole = read_change(text, now=now)  # "got 1 and 4 out of the way": one change of both
+    several = _several(text, _AND_BREAK, now=now)
+    whole = several and read_change(text, now=now)  # "got 1 and 4 out of the way": one change
     if isinstance(whole, _CHANGES) and whole.confident and whole.ref.numbers:
         return None
-    return _several(text, _AND_BREAK, now=now)
+    return several
 
 
 def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
     clauses = [c for c in regex(breaks).split(text) if c.strip()]
     if not 2 <= len(clauses) <= 6:
         return None
+    if any(_REASON.match(c) or _CONSEQUENCE.match(c) for c in clauses):
+        return None  # "…, so the call isn't done": one change and its reason
     changes: list[Complete | Reopen | Delete | Update] = []
-    read = [read_change(clause, now=now) for clause in clauses]
+    read: list[Intent | None] = []
+    for clause in clauses:  # stops at the first clause that is no change
+        read.append(read_change(clause, now=now))
+        if not isinstance(read[-1], _CHANGES):
+            return None
     # A statement ("rent's paid", "the parcel went out") alone is a loose reading; a list of
     # them names each task it is about.
     statements = [
@@ -63,8 +70,6 @@ def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
         for c, r in zip(clauses, read, strict=True)
     ]
     deeds = all(isinstance(r, Complete) for r in read)
-    if any(_REASON.match(c) or _CONSEQUENCE.match(c) for c in clauses):
-        return None  # "…, so the call isn't done": one change and its reason
     for change, statement in zip(read, statements, strict=True):
         if not isinstance(change, _CHANGES) or not (change.confident or (statement and deeds)):
             return None

@@ -4,8 +4,6 @@ new wording so the fix is tested on words it was not written for."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
 from bot.agents.rules.intents import (
@@ -17,20 +15,7 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
-from bot.agents.rules.understand import understand
-from tests.unit.rules.conftest import Chat
-
-NOW = datetime(2026, 11, 18, 9, 0)  # a Wednesday
-
-
-def read(text: str):  # type: ignore[no-untyped-def]
-    return understand(text, now=NOW)
-
-
-def titles(intent: object) -> list[str]:
-    assert isinstance(intent, AddTasks), intent
-    return [t.title for t in intent.tasks]
-
+from tests.unit.rules.conftest import Chat, read, titles
 
 # 1. Several requests: a head that says "things to do", with a date for all of them ----------
 

@@ -4,12 +4,9 @@ the outcome depends on the list, through a whole conversation."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
 from bot.agents.rules.intents import (
-    AddTasks,
     AllTasks,
     Complete,
     Delete,
@@ -20,21 +17,8 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
-from bot.agents.rules.understand import understand
 from bot.tasks import Priority
-from tests.unit.rules.conftest import Chat
-
-NOW = datetime(2026, 11, 18, 9, 0)  # a Wednesday
-
-
-def read(text: str):  # type: ignore[no-untyped-def]
-    return understand(text, now=NOW)
-
-
-def titles(intent: object) -> list[str]:
-    assert isinstance(intent, AddTasks), intent
-    return [t.title for t in intent.tasks]
-
+from tests.unit.rules.conftest import Chat, read, titles
 
 # 1. Items that carry their own verbs ----------------------------------------------------------
 

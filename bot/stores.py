@@ -168,6 +168,10 @@ class ReminderStore(Protocol):
 
     async def recipient(self, *, user_id: int) -> Recipient: ...
 
+    async def set_notice_platform(self, *, user_id: int, platform: str | None) -> None:
+        """Send the person's reminders and notices on ``platform`` from now on (None: the
+        platform they last wrote on)."""
+
     async def pending(self, *, user_id: int) -> list[Task]:
         """The person's open tasks with a pending reminder or a repeat rule."""
 

@@ -21,6 +21,7 @@ class MemoryReminderStore:
         self.digests: dict[int, tuple[Digest, datetime]] = {}
         self.deliveries: dict[int, tuple[Delivery, str, datetime]] = {}  # id → (claim, state, at)
         self._keys: set[str] = set()
+        self.notice_platforms: dict[int, str | None] = {}
 
     def _reachable(self, platforms: frozenset[str]) -> set[int]:
         return {uid for ref, uid in self._d.identities.items() if ref.platform in platforms}
@@ -104,7 +105,11 @@ class MemoryReminderStore:
 
     async def recipient(self, *, user_id: int) -> Recipient:
         refs = tuple(sorted((r for r, u in self._d.identities.items() if u == user_id), key=str))
-        return Recipient(user=self._d.users[user_id], refs=refs)
+        chosen = self.notice_platforms.get(user_id)
+        return Recipient(user=self._d.users[user_id], refs=refs, chosen=chosen)
+
+    async def set_notice_platform(self, *, user_id: int, platform: str | None) -> None:
+        self.notice_platforms[user_id] = platform
 
     async def pending(self, *, user_id: int) -> list[Task]:
         mine = [

@@ -13,6 +13,7 @@ from adapters.discord import texts
 from adapters.discord.assignments import DeclineButton
 from adapters.discord.buttons import CompleteButton, NextPageButton
 from adapters.discord.conversations import Conversations, trigger_of
+from adapters.discord.deleting import DeleteAnswerButton, DeleteButton
 from adapters.discord.interactions import DELIVERY_ERRORS
 from adapters.discord.reminders import SnoozeButton
 from adapters.discord.rendering import NO_PINGS
@@ -83,7 +84,14 @@ class TodoBot(commands.AutoShardedBot):
         return self.is_ready() and not self.is_closed() and all(not s.is_closed() for s in shards)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(CompleteButton, NextPageButton, SnoozeButton, DeclineButton)
+        self.add_dynamic_items(
+            CompleteButton,
+            NextPageButton,
+            SnoozeButton,
+            DeclineButton,
+            DeleteButton,
+            DeleteAnswerButton,
+        )
         self.tree.error(command_failed)
         await self.add_cog(Conversations(self))
         await self.add_cog(SlashCommands(self))

@@ -52,7 +52,8 @@ class Conversations(commands.Cog):
             placement = Placement.REPLY
         destination, reference = await _destination(message, placement, trigger)
         parts = rendering.split_text(reply.text) or [texts.apology()]
-        view = reply_view(message.author.id, reply)
+        # A channel's shared list is the list of the conversation's channel (see bot.teams).
+        view = reply_view(message.author.id, reply, channel_id=int(trigger.message.key.channel_id))
         for index, part in enumerate(parts):
             extra: dict[str, Any] = {}
             if index == 0 and reference is not None:

@@ -17,6 +17,11 @@ from bot.conversations import Reply
 MESSAGE_LIMIT = 2000  # characters in one Discord message
 MAX_PARTS = 10  # a runaway answer stops here instead of flooding the channel
 MAX_BUTTONS = 25  # five rows of five
+MAX_ROWS = 5
+# Complete and Delete side by side, two tasks to a row: ten tasks fit; a longer list gets
+# Complete alone (deleting stays a word away: "delete 14").
+PAIRS_PER_ROW = 2
+PAIRED_TASKS = PAIRS_PER_ROW * MAX_ROWS
 
 # Everything the bot writes goes out with this: it repeats people's words, never pings them.
 NO_PINGS = discord.AllowedMentions.none()
@@ -54,6 +59,27 @@ def button_numbers(reply: Reply) -> list[int]:
             numbers.append(task.number)
     room = MAX_BUTTONS - (1 if next_page_arguments(reply) is not None else 0)
     return numbers[:room]
+
+
+def channel_list_numbers(reply: Reply) -> list[int]:
+    """Numbers of the open tasks of a channel's shared list that a reply shows (from its
+    ``channel_list`` calls), in order, each once: they get that list's buttons."""
+    if reply.is_error:
+        return []
+    numbers: list[int] = []
+    for call in reply.tool_calls:
+        if call.name != "channel_list" or not call.result.get("ok"):
+            continue
+        action = call.arguments.get("action")
+        shown = call.result.get("tasks") if action == "list" else [call.result.get("task")]
+        for task in shown or []:
+            if isinstance(task, Mapping) and not task.get("completed"):
+                number = int(task["number"])
+                if action == "delete":
+                    numbers = [n for n in numbers if n != number]
+                elif number not in numbers:
+                    numbers.append(number)
+    return numbers[:MAX_BUTTONS]
 
 
 def next_page_arguments(reply: Reply) -> dict[str, Any] | None:
@@ -142,6 +168,10 @@ def action_text(reply: Reply) -> str:
         if result.get("already"):
             return texts.task_already_completed(result["task"])
         return texts.task_completed(result["task"])
+    if call.name == "delete_task":
+        return texts.task_deleted(result["task"])
+    if call.name == "channel_list":
+        return str(result.get("message") or texts.apology())
     if call.name == "set_timezone":
         return texts.timezone_set(str(result["timezone"]))
     return texts.apology()

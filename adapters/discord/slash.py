@@ -99,7 +99,7 @@ class SlashCommands(commands.Cog):
         self, interaction: discord.Interaction[TodoBot], text: str, reply: Reply
     ) -> None:
         parts = rendering.split_text(text) or [texts.apology()]
-        view = reply_view(interaction.user.id, reply)
+        view = reply_view(interaction.user.id, reply, channel_id=interaction.channel_id)
         for index, part in enumerate(parts):
             extra: dict[str, Any] = {}
             if index == len(parts) - 1 and view is not None:

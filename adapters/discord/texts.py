@@ -27,7 +27,7 @@ def apology() -> str:
 
 def not_your_list() -> str:
     return (
-        "That's not your list — only the person who asked can tick these off. "
+        "That's not your list — only the person who asked can change these tasks. "
         "Ask me for your own with /todo-list."
     )
 
@@ -100,6 +100,32 @@ def complete_label(number: int) -> str:
 
 def done_label(number: int) -> str:
     return f"Done #{number}"
+
+
+def delete_label(number: int) -> str:
+    return f"Delete #{number}"
+
+
+DELETE_CONFIRM_LABEL = "Delete"
+DELETE_KEEP_LABEL = "Keep"
+
+
+def confirm_delete(task: Mapping[str, Any]) -> str:
+    return f"Delete **#{task['number']}** {task['title']}? This can't be undone."
+
+
+def task_deleted(task: Mapping[str, Any]) -> str:
+    return f"Deleted **#{task['number']}** {task['title']}."
+
+
+def task_kept(number: int) -> str:
+    return f"Kept #{number} — nothing was deleted."
+
+
+def no_such_task(number: int, *, shared: bool = False) -> str:
+    if shared:
+        return f"This channel's list has no #{number} any more."
+    return f"You have no task #{number} any more."
 
 
 # Start-up failures: one line each, naming what to fix.

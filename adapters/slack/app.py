@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import assignments, blocks, views
+from adapters.slack import assignments, blocks, home_views, views
 from adapters.slack.client import ResponseUrlClient
 from adapters.slack.conversations import SlackConversations
 from adapters.slack.failures import ListenerFailures, count_listener_runs
@@ -100,7 +100,9 @@ def register(
     app.action(blocks.DELETE_ACTION)(interactions.on_delete)
     app.action(assignments.DECLINE_ACTION)(interactions.on_delete)  # declining drops the task
     app.action(blocks.PAGE_ACTION)(interactions.on_next_page)
-    app.action(views.HOME_ADD_ACTION)(interactions.on_home_add)
+    app.action(home_views.HOME_ADD_ACTION)(interactions.on_home_add)
+    app.action(blocks.REOPEN_ACTION)(interactions.on_reopen)
+    app.action(home_views.HOME_SHOW_ACTION)(interactions.on_home_show)
     app.shortcut(ADD_AS_TODO_SHORTCUT)(interactions.on_add_as_todo)
     app.view(views.ADD_TASK_CALLBACK)(interactions.on_add_submitted)
     chat.add_change_listener(home.on_tasks_changed)

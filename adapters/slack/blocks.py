@@ -18,6 +18,7 @@ from bot.tasks import Task
 
 COMPLETE_ACTION = "todo_complete"
 DELETE_ACTION = "todo_delete"
+REOPEN_ACTION = "todo_reopen"
 PAGE_ACTION = "todo_page"
 # Slack allows 50 blocks in a message; a few are text, one per task is buttons.
 MAX_TASK_BUTTONS = 20

@@ -16,6 +16,7 @@ from adapters.slack import blocks, mapping, mrkdwn, texts, views
 from adapters.slack.blocks import OutgoingMessage
 from adapters.slack.failures import tell_clicker
 from adapters.slack.home import HomeTab
+from adapters.slack.home_views import HomePage
 from adapters.slack.mapping import Payload, Target
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.profiles import SlackProfiles
@@ -46,6 +47,9 @@ class SlackInteractions:
 
     async def on_delete(self, ack: AsyncAck, body: Payload) -> None:
         await self._task_button(ack, body, tool="delete_task")
+
+    async def on_reopen(self, ack: AsyncAck, body: Payload) -> None:
+        await self._task_button(ack, body, tool="reopen_task")
 
     async def on_next_page(self, ack: AsyncAck, body: Payload) -> None:
         """Next page of a list, shown where the list was; only its owner can turn the page."""
@@ -80,7 +84,20 @@ class SlackInteractions:
 
     async def on_home_opened(self, body: Payload, event: Payload) -> None:
         if event.get("tab") == "home" and event.get("user"):
-            self._home.refresh(mapping.user_ref(mapping.team_of(body), str(event["user"])))
+            person = mapping.user_ref(mapping.team_of(body), str(event["user"]))
+            # The view Slack still has says which tab and page the person left it on.
+            shown = HomePage.decode((event.get("view") or {}).get("private_metadata"))
+            self._home.show(person, shown or self._home.page_of(person))
+
+    async def on_home_show(self, ack: AsyncAck, body: Payload) -> None:
+        """Open | Completed and the page buttons: the clicker's own Home, that tab and page."""
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        page = HomePage.decode(action.get("value"))
+        if page is None:
+            log.warning("ignoring a Home button with value %r", action.get("value"))
+            return
+        self._home.show(mapping.user_ref(mapping.team_of(body), mapping.clicker_of(body)), page)
 
     async def on_home_add(self, ack: AsyncAck, body: Payload) -> None:
         await ack()
@@ -125,7 +142,7 @@ class SlackInteractions:
             return
         if reply.is_error:
             code = reply.tool_calls[0].result.get("error") if reply.tool_calls else None
-            field = views.tool_error_block(code)
+            field = views.tool_error_block(code, form)
             await ack(response_action="errors", errors={field: reply.text})
             return
         await ack()
@@ -157,6 +174,8 @@ class SlackInteractions:
         title = mrkdwn.escape(str(task.get("title", "")))
         if tool == "delete_task":
             line = texts.deleted_line(number, title)
+        elif tool == "reopen_task":
+            line = texts.reopened_line(number, title)
         elif reply.changed:
             line = texts.completed_line(number, title)
         else:

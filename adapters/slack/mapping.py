@@ -114,7 +114,9 @@ def to_incoming_message(
     return IncomingMessage(
         key=conversation_key(team, event),
         author=user_ref(team, str(event["user"])),
-        text=mrkdwn.from_slack(str(event.get("text") or ""), bot_user_id=bot_user_id),
+        text=mrkdwn.from_slack(
+            str(event.get("text") or ""), bot_user_id=bot_user_id, user_ids=True
+        ),
         event_id=body.get("event_id"),
         platform_message_id=str(event["ts"]),
     )
@@ -131,7 +133,7 @@ def command_to_incoming_message(body: Payload) -> IncomingMessage:
     return IncomingMessage(
         key=command_key(body),
         author=user_ref(team_of(body), str(body["user_id"])),
-        text=mrkdwn.from_slack(str(body.get("text") or "")),
+        text=mrkdwn.from_slack(str(body.get("text") or ""), user_ids=True),
         platform_message_id=body.get("trigger_id"),
     )
 

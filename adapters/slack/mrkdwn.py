@@ -37,17 +37,24 @@ def to_mrkdwn(text: str) -> str:
     return _HEADING.sub(r"*\1*", safe)
 
 
-def from_slack(text: str, *, bot_user_id: str | None = None) -> str:
+def from_slack(text: str, *, bot_user_id: str | None = None, user_ids: bool = False) -> str:
     """What a person wrote, as plain text: our own mention removed, entities decoded.
 
     ``<@U1|ann>`` → ``@ann``, ``<#C1|general>`` → ``#general``, ``<https://x|label>`` →
-    ``label (https://x)``, ``<!here>`` → ``@here``.
+    ``label (https://x)``, ``<!here>`` → ``@here``. With ``user_ids`` (text for the core,
+    which reads mentions as people: "assign X to <@U1|ann>") a person stays ``@U1``, labelled
+    or not, since a display name names nobody for certain.
     """
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", "", text)
+    if user_ids:
+        text = _USER_MENTION.sub(r"@\g<id>", text)
     text = _ENTITY.sub(_plain_entity, text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+_USER_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]{1,20})(?:\|[^>]*)?>")
 
 
 def _plain_entity(match: re.Match[str]) -> str:

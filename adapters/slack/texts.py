@@ -108,10 +108,35 @@ def home_title() -> str:
     return "Your todo list"
 
 
-def home_summary(count: int) -> str:
+def home_summary(tab: str, count: int) -> str:
+    plural = "s" if count != 1 else ""
+    if tab == "completed":
+        if count == 0:
+            return "Nothing completed yet. Tasks you tick off show up here."
+        return f"{count:,} completed task{plural}, newest first."
     if count == 0:
         return "Nothing open. Add a task with the button, `/todo`, or a message to me."
-    return f"{count} open task{'s' if count != 1 else ''}, soonest due first."
+    return f"{count:,} open task{plural}, soonest due first."
+
+
+def home_tab_label(tab: str) -> str:
+    return {"open": "Open", "completed": "Completed"}[tab]
+
+
+def home_page_position(first: int, last: int, total: int) -> str:
+    return f"Showing {first:,}–{last:,} of {total:,}."
+
+
+def previous_page_button(page: int, pages: int) -> str:
+    return f"Previous page ({page:,} of {pages:,})"
+
+
+def reopen_button() -> str:
+    return "Reopen"
+
+
+def reopened_line(number: int, title: str) -> str:
+    return f"↩️ Reopened #{number} {title}"
 
 
 def home_add_button() -> str:
@@ -144,6 +169,25 @@ def field_due() -> str:
 
 def field_due_hint() -> str:
     return "e.g. tomorrow 5pm, next friday, 2025-12-01"
+
+
+def field_due_rule() -> str:
+    return (
+        "Or pick a date and time below, read in your timezone. With a picked date, leave this "
+        "empty; a time picked alone goes with the day typed here (or the next such time)."
+    )
+
+
+def field_due_date() -> str:
+    return "Due date"
+
+
+def field_due_time() -> str:
+    return "Due time"
+
+
+def due_typed_and_picked() -> str:
+    return "You picked a date too — clear this text, or the picked date can't be used."
 
 
 def field_priority() -> str:

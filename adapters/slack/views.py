@@ -1,69 +1,23 @@
-"""App Home and the "Add task" modal as Block Kit views, and reading the modal back. Pure."""
+"""The "Add task" modal as a Block Kit view, and reading it back (App Home: ``home_views``)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack import texts
-from adapters.slack.blocks import COMPLETE_ACTION, Block, TaskJson, context, plain, task_line
-from adapters.slack.mapping import task_button_value
+from adapters.slack.blocks import plain
 from bot.tasks import DESCRIPTION_MAX, TITLE_MAX
 
 ADD_TASK_CALLBACK = "todo_add"
-HOME_ADD_ACTION = "todo_home_add"
-# Home tabs hold 100 blocks: a header, the summary, a divider, the tasks, a closing line.
-MAX_HOME_TASKS = 90
 # Block ids of the modal's inputs; validation errors are keyed by them.
 TITLE_BLOCK, DUE_BLOCK, PRIORITY_BLOCK, NOTES_BLOCK = "title", "due", "priority", "notes"
+DUE_DATE_BLOCK, DUE_TIME_BLOCK = "due_date", "due_time"
 _VALUE = "value"
 _PRIORITIES = ("low", "medium", "high")
-
-
-def home_view(tasks: Sequence[TaskJson], *, owner: str) -> dict[str, Any]:
-    """The Home tab: open tasks soonest due first, each with a Complete button."""
-    blocks: list[Block] = [
-        {"type": "header", "text": plain(texts.home_title(), 150)},
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": texts.home_summary(len(tasks))},
-            "accessory": {
-                "type": "button",
-                "action_id": HOME_ADD_ACTION,
-                "text": plain(texts.home_add_button()),
-                "style": "primary",
-            },
-        },
-        {"type": "divider"},
-    ]
-    for task in tasks[:MAX_HOME_TASKS]:
-        blocks.append(
-            {
-                "type": "section",
-                "block_id": f"task:{task['number']}",
-                "text": {"type": "mrkdwn", "text": task_line(task)},
-                "accessory": {
-                    "type": "button",
-                    "action_id": COMPLETE_ACTION,
-                    "text": plain(texts.complete_button()),
-                    "value": task_button_value(owner, int(task["number"])),
-                },
-            }
-        )
-    if len(tasks) > MAX_HOME_TASKS:
-        blocks.append(context(texts.more_tasks(len(tasks) - MAX_HOME_TASKS)))
-    return {"type": "home", "blocks": blocks}
-
-
-def home_unavailable_view() -> dict[str, Any]:
-    return {
-        "type": "home",
-        "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": texts.home_unavailable()}}
-        ],
-    }
 
 
 def add_task_modal(
@@ -106,12 +60,27 @@ def add_task_modal(
                 "block_id": DUE_BLOCK,
                 "optional": True,
                 "label": plain(texts.field_due()),
+                "hint": plain(texts.field_due_rule(), 2000),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": _VALUE,
                     "max_length": 100,
                     "placeholder": plain(texts.field_due_hint(), 150),
                 },
+            },
+            {
+                "type": "input",
+                "block_id": DUE_DATE_BLOCK,
+                "optional": True,
+                "label": plain(texts.field_due_date()),
+                "element": {"type": "datepicker", "action_id": _VALUE},
+            },
+            {
+                "type": "input",
+                "block_id": DUE_TIME_BLOCK,
+                "optional": True,
+                "label": plain(texts.field_due_time()),
+                "element": {"type": "timepicker", "action_id": _VALUE},
             },
             {
                 "type": "input",
@@ -141,15 +110,42 @@ def _option(priority: str) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class AddTaskForm:
+    """What the form says. ``picked_date`` (``YYYY-MM-DD``) and ``picked_time`` (``HH:MM``)
+    come from the pickers; ``due`` is the typed text."""
+
     title: str
     due: str
     priority: str
     notes: str
     source: str | None
+    picked_date: str = ""
+    picked_time: str = ""
 
     def errors(self) -> dict[str, str]:
         """Mistakes visible without asking the core, keyed by block id."""
-        return {} if self.title else {TITLE_BLOCK: texts.title_required()}
+        errors = {} if self.title else {TITLE_BLOCK: texts.title_required()}
+        if self.picked_date and self.due:
+            # Which day was meant is unclear; the text can be cleared, a picked date can't.
+            errors[DUE_BLOCK] = texts.due_typed_and_picked()
+        return errors
+
+    def due_text(self) -> str:
+        """The due date for the one date reader (which reads it in the person's zone).
+
+        A picked date is the day; a picked time is the time of day, joined to the picked
+        date, else to the typed day ("friday" + 17:00), else the next 17:00 to come.
+        """
+        if self.picked_date:
+            return f"{self.picked_date} {self.picked_time}".strip()
+        if self.picked_time:
+            return f"{self.due} at {self.picked_time}" if self.due else self.picked_time
+        return self.due
+
+    def due_block(self) -> str:
+        """The input a due date the core could not read is shown under."""
+        if self.due:
+            return DUE_BLOCK
+        return DUE_DATE_BLOCK if self.picked_date else DUE_TIME_BLOCK
 
     def arguments(self) -> dict[str, Any]:
         """``add_task`` arguments; the permalink, if any, closes the description."""
@@ -163,8 +159,8 @@ class AddTaskForm:
             "priority": self.priority,
             "description": description,
         }
-        if self.due:
-            arguments["due"] = self.due
+        if due := self.due_text():
+            arguments["due"] = due
         return arguments
 
 
@@ -181,15 +177,25 @@ def read_add_task_form(view: Mapping[str, Any]) -> AddTaskForm:
     except json.JSONDecodeError:
         metadata = {}
     source = metadata.get("source") if isinstance(metadata, dict) else None
+    picked = {
+        name: str((values.get(block, {}).get(_VALUE) or {}).get(key) or "")
+        for name, block, key in (
+            ("date", DUE_DATE_BLOCK, "selected_date"),
+            ("time", DUE_TIME_BLOCK, "selected_time"),
+        )
+    }
     return AddTaskForm(
         title=text(TITLE_BLOCK),
         due=text(DUE_BLOCK),
         priority=str(priority),
         notes=text(NOTES_BLOCK),
         source=str(source) if source else None,
+        # Slack sends these shapes; anything else is not a pick (and is not passed on).
+        picked_date=picked["date"] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", picked["date"]) else "",
+        picked_time=picked["time"] if re.fullmatch(r"\d{2}:\d{2}", picked["time"]) else "",
     )
 
 
-def tool_error_block(error_code: str | None) -> str:
+def tool_error_block(error_code: str | None, form: AddTaskForm) -> str:
     """Which input a failed ``add_task`` result belongs under."""
-    return DUE_BLOCK if error_code == "invalid_date" else TITLE_BLOCK
+    return form.due_block() if error_code == "invalid_date" else TITLE_BLOCK

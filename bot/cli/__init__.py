@@ -124,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     once.add_argument("--json", action="store_true", help="one JSON object per reminder")
     pending = reminders_sub.add_parser("list", help="a person's pending reminders")
     pending.add_argument("--user", required=True, metavar="REF", help="whose reminders to show")
+    send_on = reminders_sub.add_parser(
+        "send-on",
+        help="where a person's reminders go",
+        description="Send a person's reminders and notices on one platform they use, or "
+        "'last': wherever they last wrote (the default).",
+    )
+    send_on.add_argument("--user", required=True, metavar="REF", help="whose reminders")
+    send_on.add_argument(
+        "platform",
+        choices=("slack", "discord", "console", "last"),
+        help="a platform the person has an account on, or 'last'",
+    )
 
     users = sub.add_parser(
         "users",
@@ -239,6 +251,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.reminders_command == "run-once":
             return await reminders.run_once(
                 settings, now=args.now, as_json=args.json, stdout=sys.stdout
+            )
+        if args.reminders_command == "send-on":
+            return await reminders.send_on(
+                settings, user=args.user, platform=args.platform, stdout=sys.stdout
             )
         return await reminders.list_pending(settings, user=args.user, stdout=sys.stdout)
     if args.command == "users":

@@ -1,5 +1,5 @@
-"""``todobot reminders run-once [--now] [--json]``, ``reminders list --user REF`` and the
-scheduler service behind ``todobot run``.
+"""``todobot reminders run-once [--now] [--json]``, ``reminders list --user REF``,
+``reminders send-on --user REF PLATFORM`` and the scheduler service behind ``todobot run``.
 
 ``run-once`` delivers everything due and exits — for cron-style schedulers on platforms that
 stop idle processes (Heroku Scheduler, a systemd timer, Kubernetes CronJob) and for tests.
@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from bot import dates
 from bot.chat import utc_now
-from bot.cli.wiring import opened_storage
+from bot.cli.wiring import chat_service, opened_storage
 from bot.cli.workspaces import installation_store
 from bot.config import Settings
 from bot.errors import InvalidInput
@@ -177,3 +177,20 @@ async def serve_reminders(
         await scheduler.run_forever(stop)
     finally:
         relaying.cancel()
+
+
+async def send_on(settings: Settings, *, user: str, platform: str, stdout: TextIO) -> int:
+    """``reminders send-on --user REF PLATFORM``: the console's "send my reminders on …",
+    through the same tool (so the same check that the person can be reached there)."""
+    ref = UserRef.parse(user)
+    async with opened_storage(settings) as storage:
+        if await storage.users.find_user(ref=ref) is None:
+            raise InvalidInput(f"{ref} has never used todobot here.")
+        async with chat_service(settings, storage) as chat:
+            reply = await chat.act(
+                author=ref, tool="set_reminder_platform", arguments={"platform": platform}
+            )
+    if reply.is_error or not reply.tool_calls:
+        raise InvalidInput(reply.text)
+    print(reply.tool_calls[-1].result.get("message", ""), file=stdout)
+    return 0

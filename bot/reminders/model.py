@@ -37,10 +37,20 @@ class Delivery:
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    """The person a delivery is for and the platform identities they can be reached at."""
+    """The person a delivery is for and the platform identities they can be reached at, the
+    one on the platform they last wrote on first. ``chosen``: the platform they asked their
+    reminders on ("remind me on discord"), if any."""
 
     user: User
     refs: tuple[UserRef, ...]
+    chosen: str | None = None
+
+    def reach(self) -> UserRef:
+        """Where to send: the chosen platform's identity, else the last used one."""
+        for ref in self.refs:
+            if ref.platform == self.chosen:
+                return ref
+        return self.refs[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 
 from bot import dates
 from bot.errors import InternalError, PlatformError, StorageError
-from bot.identity import UserRef
 from bot.reminders import texts
 from bot.reminders.model import Delivery, Notice, NoticeItem, Recipient
 from bot.reminders.notify import Notifier
@@ -170,7 +169,7 @@ class ReminderScheduler:
                 late=now - delivery.fire_at > ON_TIME,
                 fire_at=delivery.fire_at,
             )
-            to = _reach(recipient, delivery)
+            to = recipient.reach()
             text = texts.reminder(item, now=now, tz=tz)
             notices.append(
                 Notice("reminder", to, delivery.place, text, (item,), tz, (delivery.id,))
@@ -181,7 +180,7 @@ class ReminderScheduler:
             )
             text = texts.catch_up(items, now=now, tz=tz)
             ids = tuple(d.id for d in old)
-            to = _reach(recipient, old[-1])
+            to = recipient.reach()
             notices.append(Notice("catch_up", to, old[-1].place, text, items, tz, ids))
         empty = []
         for delivery in claimed:
@@ -192,7 +191,7 @@ class ReminderScheduler:
                 else:  # nothing due: no message, unless the person asked for it anyway
                     empty.append(delivery.id)
             elif delivery.kind in ASSIGNMENT_KINDS:
-                to = _reach(recipient, delivery)
+                to = recipient.reach()
                 tz_name = recipient.user.timezone
                 notices.append(assignment_notice(delivery, to=to, now=now, timezone=tz_name))
         return notices, empty
@@ -208,7 +207,7 @@ class ReminderScheduler:
         )
         items = tuple(NoticeItem(t.number, t.title, t.due) for t in tasks)
         text = texts.digest(items, now=now, tz=tz)
-        to = _reach(recipient, delivery)
+        to = recipient.reach()
         return Notice("digest", to, delivery.place, text, items, tz, (delivery.id,))
 
     async def _post(self, notice: Notice, report: RunReport, outcome: _Outcome) -> None:
@@ -237,12 +236,3 @@ class _Outcome:
 
     sent: list[int] = field(default_factory=list)
     failed: dict[str, list[int]] = field(default_factory=dict)
-
-
-def _reach(recipient: Recipient, delivery: Delivery) -> UserRef:
-    """The identity to message: the one on the platform where it was asked for, else any."""
-    if delivery.place is not None:
-        for ref in recipient.refs:
-            if ref.platform == delivery.place.platform:
-                return ref
-    return recipient.refs[0]

@@ -36,3 +36,31 @@ def digest(items: Sequence[NoticeItem], *, now: datetime, tz: ZoneInfo) -> str:
 def mention_prefix(mention: str) -> str:
     """The fallback in a channel names only the person it is for."""
     return f"{mention} "
+
+
+_PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord", "console": "the console"}
+
+
+def reminders_on(platform: str) -> str:
+    name = _PLATFORM_NAMES.get(platform, platform)
+    return (
+        f"Done — your reminders and notices will come to you on {name} from now on. "
+        "Say “reminders wherever I am” to have them follow you again."
+    )
+
+
+def reminders_follow_you() -> str:
+    return "Done — your reminders will go wherever you last talked to me."
+
+
+def not_reachable_on(platform: str) -> str:
+    name = _PLATFORM_NAMES.get(platform, platform)
+    return (
+        f"I can't reach you on {name}: this list has no {name} account yet. Say “link my "
+        f"accounts” here, then send the code to me on {name}, and ask again. Your reminders "
+        "still come where they did."
+    )
+
+
+def no_platform_here() -> str:
+    return "I can't send reminders here. Name Slack, Discord or the console instead."

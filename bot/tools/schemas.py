@@ -220,6 +220,13 @@ class SetTimezoneArgs(_Args):
     )
 
 
+class SetReminderPlatformArgs(_Args):
+    platform: Literal["slack", "discord", "console", "here", "last"] = Field(
+        description="Where reminders and notices go: a platform, 'here' (this conversation's "
+        "platform) or 'last' (wherever the speaker last wrote: the default)."
+    )
+
+
 class AssignTaskArgs(_Args):
     assignee: str = Field(
         min_length=2,
@@ -330,6 +337,13 @@ TOOL_SPECS: tuple[ToolSpec, ...] = (
         "set_timezone",
         "Set the speaker's timezone, used for every due date from now on.",
         SetTimezoneArgs,
+        False,
+    ),
+    ToolSpec(
+        "set_reminder_platform",
+        "Choose where the speaker's reminders and notices are sent: Slack, Discord, the "
+        "console, 'here', or 'last' (the platform they last wrote on).",
+        SetReminderPlatformArgs,
         False,
     ),
     ToolSpec(

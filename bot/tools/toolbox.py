@@ -15,6 +15,7 @@ from bot import dates
 from bot.conversations import ToolCall, User
 from bot.errors import InvalidInput, TaskNotFound, UserFacingError
 from bot.identity import ConversationKey, UserRef
+from bot.reminders.choice import ReminderPlaceTools
 from bot.stores import ReminderStore, TaskStore, UserStore
 from bot.tasks import DESCRIPTION_MAX, UNSET, Priority, Task, TaskChanges, TaskDraft, TaskQuery
 from bot.teams.channel import ChannelTools
@@ -54,7 +55,7 @@ def task_json(task: Task, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
 STATE_ENTRY = "conversation_state"
 
 
-class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools):
+class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlaceTools):
     """The task tools bound to one speaker at one moment.
 
     ``call`` never raises for a person's mistake (unknown task, ambiguous words, bad date,

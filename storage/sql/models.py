@@ -59,6 +59,8 @@ class AppUser(Base):
     timezone_pinned: Mapped[bool] = mapped_column(Boolean, server_default=false())
     next_task_number: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Where reminders and notices go: None for the platform last written on.
+    notice_platform: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class UserIdentity(Base):

@@ -145,9 +145,18 @@ class SqlReminderStore:
                 .limit(1)
             )
             refs.sort(key=lambda ref: ref.platform != last)
-            return Recipient(user=to_user(user), refs=tuple(refs))
+            return Recipient(user=to_user(user), refs=tuple(refs), chosen=user.notice_platform)
 
         return await self._db.run(work, write=False)
+
+    async def set_notice_platform(self, *, user_id: int, platform: str | None) -> None:
+        statement = update(_USER).where(_USER.c.id == user_id).values(notice_platform=platform)
+
+        def work(conn: Connection) -> None:
+            if conn.execute(statement).rowcount != 1:
+                raise StorageError(f"no user {user_id}")
+
+        await self._db.run(work)
 
     async def pending(self, *, user_id: int) -> list[Task]:
         statement = (

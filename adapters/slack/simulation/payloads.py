@@ -210,11 +210,20 @@ def view_submission(
 
 
 def modal_values(
-    *, title: str, due: str = "", priority: str = "medium", notes: str = ""
+    *,
+    title: str,
+    due: str = "",
+    priority: str = "medium",
+    notes: str = "",
+    due_date: str | None = None,
+    due_time: str | None = None,
 ) -> dict[str, Any]:
+    """The Add-task form's state as Slack sends it (pickers left alone send ``None``)."""
     return {
         "title": {"value": {"type": "plain_text_input", "value": title}},
         "due": {"value": {"type": "plain_text_input", "value": due or None}},
+        "due_date": {"value": {"type": "datepicker", "selected_date": due_date}},
+        "due_time": {"value": {"type": "timepicker", "selected_time": due_time}},
         "priority": {"value": {"type": "static_select", "selected_option": {"value": priority}}},
         "notes": {"value": {"type": "plain_text_input", "value": notes or None}},
     }

@@ -34,6 +34,7 @@ from bot.agents.rules.intents import (
 )
 from bot.agents.rules.listing import continued_list
 from bot.agents.rules.lookup import TaskLookup
+from bot.agents.rules.notice_place import ReminderPlatform, perform_reminder_platform
 from bot.agents.rules.reminding import keep_reminder, perform_timing
 from bot.agents.rules.state import confirmation, last_state
 from bot.agents.rules.when import shift
@@ -91,6 +92,8 @@ class Performer(TaskLookup):
                 return await perform_timing(intent, call=self._call, resolve=self._resolve_open)
             case TeamRequest():
                 return await perform_team_request(intent, self._call)
+            case ReminderPlatform():
+                return await perform_reminder_platform(intent, self._call)
 
     # --- intents -------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Literal
 
 from bot.agents.rules.assigning import TeamRequest
+from bot.agents.rules.notice_place import ReminderPlatform
 from bot.tasks import Priority
 
 
@@ -234,4 +235,5 @@ Intent = (
     | AllTasks
     | Answer
     | TeamRequest
+    | ReminderPlatform
 )

@@ -37,6 +37,7 @@ from bot.agents.rules.intents import (
 from bot.agents.rules.lexicon import ACTION_VERBS, is_past_tense, past_to_present, regex
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.normalise import normalise
+from bot.agents.rules.notice_place import read_reminder_platform
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.reminding import read_timing, repeating_task
 from bot.agents.rules.requests import (
@@ -177,6 +178,7 @@ def _change_row(
 RULES: tuple[Rule, ...] = (
     Rule("team", lambda r: read_team_request(r.message, now=r.now)),
     Rule("bare-add", lambda r: AddTasks(()) if _BARE_ADD.fullmatch(r.text) else None),
+    Rule("reminder-platform", lambda r: read_reminder_platform(r.text)),
     Rule("timing", lambda r: read_timing(r.text, now=r.now)),
     Rule("talk", lambda r: _read_talk(r)),
     Rule("cannot-yet", lambda r: read_cannot(r.text)),

@@ -91,3 +91,26 @@ def test_console_channel_list_is_shared_and_exported_by_channel(sqlite_url: str)
         ("cups", "console/local/channel:team"),
     ]
     assert export(sqlite_url, "ann") == []  # nothing on anyone's personal list
+
+
+def test_console_reminders_go_where_chosen_not_where_last_written(sqlite_url: str) -> None:
+    chat(sqlite_url, "ann", "remind me to water plants at 10am")
+    # Not linked to Slack: it can't be chosen; the answer says why, and nothing changes.
+    refused = todobot("reminders", "send-on", "--user", "ann", "slack", url=sqlite_url)
+    assert refused.returncode == 2 and "can't reach you on Slack" in refused.stderr
+    [code] = chat(sqlite_url, "ann", "link my accounts")
+    linked = chat(sqlite_url, "slack:T1:UANN", f"link {str(code['reply']).split('`')[1]}")
+    assert "Linked" in str(linked[0]["reply"])
+    # Ann wrote last on Slack, but chose the console in words on the console.
+    [chosen] = chat(sqlite_url, "ann", "remind me on the console")
+    assert "on the console from now on" in str(chosen["reply"])
+    chat(sqlite_url, "slack:T1:UANN", "list")
+    ran = todobot("reminders", "run-once", "--now", "2026-11-18T10:01", "--json", url=sqlite_url)
+    lines = [json.loads(x) for x in ran.stdout.splitlines()]
+    assert [(x["user"], x["kind"], x["title"]) for x in lines] == [
+        ("ann", "reminder", "water plants")
+    ]
+    back = todobot("reminders", "send-on", "--user", "slack:T1:UANN", "last", url=sqlite_url)
+    assert back.returncode == 0 and "wherever you last" in back.stdout
+    unknown = todobot("reminders", "send-on", "--user", "nobody", "console", url=sqlite_url)
+    assert unknown.returncode == 2 and "never used" in unknown.stderr

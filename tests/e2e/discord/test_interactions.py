@@ -100,13 +100,21 @@ async def test_todo_add_list_and_timezone_use_typed_options(
     )
     assert added[0].content.startswith("Added **#1** renew passport — due ")
     assert added[0].content.endswith(" · high")
-    assert [b["custom_id"] for b in buttons(added[0])] == [f"todo:done:{p.ALICE_ID}:1"]
+    assert [b["custom_id"] for b in buttons(added[0])] == [
+        f"todo:done:{p.ALICE_ID}:1",
+        f"todo:del:{p.ALICE_ID}:1",
+    ]
 
     await run_command(fake, p.slash("todo-add", {"title": "buy milk"}))
     _, listed = await run_command(fake, p.slash("todo-list", {}))
     assert listed[0].content.splitlines()[0] == "Your open tasks:"
     # Soonest due first: #1 has a date, #2 has none.
-    assert [b["label"] for b in buttons(listed[0])] == ["Complete #1", "Complete #2"]
+    assert [b["label"] for b in buttons(listed[0])] == [
+        "Complete #1",
+        "Delete #1",
+        "Complete #2",
+        "Delete #2",
+    ]
 
     _, zone = await run_command(fake, p.slash("todo-timezone", {"zone": "Europe/Berlin"}))
     assert zone[0].content == texts.timezone_set("Europe/Berlin")
@@ -184,7 +192,9 @@ async def _list_message(fake: FakeDiscord) -> dict[str, Any]:
     posted = await fake.wait_for_call("POST", rf"/channels/{ask['id']}/messages")
     assert [b["custom_id"] for b in buttons(posted[0])] == [
         f"todo:done:{p.ALICE_ID}:1",
+        f"todo:del:{p.ALICE_ID}:1",
         f"todo:done:{p.ALICE_ID}:2",
+        f"todo:del:{p.ALICE_ID}:2",
     ]
     return p.message(
         posted[0].content,
@@ -219,11 +229,13 @@ async def test_complete_button_works_for_the_owner_only_and_after_a_restart(
         assert done[0].content == "Done: **#1** milk ✅"
         assert done[0].body["flags"] & EPHEMERAL
         assert await _open_tasks(sqlite_storage, user.id) == [2]
-        # The pressed button is ticked on the list message itself; the other stays.
+        # The pressed button is ticked on the list message itself; the others stay, in place.
         edit = fake.find("PATCH", rf"/webhooks/{p.APP_ID}/{press['token']}/messages/@original")
-        assert [(b["label"], b.get("disabled", False)) for b in buttons(edit[0])] == [
-            ("Done #1", True),
-            ("Complete #2", False),
+        assert [
+            [(b["label"], b.get("disabled", False)) for b in row["components"]]
+            for row in edit[0].body["components"]
+        ] == [
+            [("Done #1", True), ("Delete #1", False), ("Complete #2", False), ("Delete #2", False)]
         ]
 
 

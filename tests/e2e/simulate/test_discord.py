@@ -67,7 +67,7 @@ async def test_main_paths_through_the_real_client(tmp_path: Path) -> None:
     [answer] = messages(run, 1)
     assert answer["path"] == f"/channels/{thread}/messages"
     assert "oat milk" in answer["json"]["content"]
-    assert custom_ids(answer["json"]) == [("todo:done:4242:1", False)]
+    assert custom_ids(answer["json"]) == [("todo:done:4242:1", False), ("todo:del:4242:1", False)]
 
     # 2. A follow-up in that thread without a mention (content intent on) is answered there.
     [follow_up] = messages(run, 2)
@@ -85,12 +85,22 @@ async def test_main_paths_through_the_real_client(tmp_path: Path) -> None:
     [listed] = webhooks(run, 4)
     assert listed["json"]["flags"] == 64
     assert "oat milk" in listed["json"]["content"] and "call mum" in listed["json"]["content"]
-    assert custom_ids(listed["json"]) == [("todo:done:4242:1", False), ("todo:done:4242:2", False)]
+    assert custom_ids(listed["json"]) == [
+        ("todo:done:4242:1", False),
+        ("todo:del:4242:1", False),
+        ("todo:done:4242:2", False),
+        ("todo:del:4242:2", False),
+    ]
 
     # 5. Complete on that private list ticks the button and says so, privately.
     [edited] = webhooks(run, 5, "PATCH")
     assert edited["path"].endswith("/messages/@original")
-    assert custom_ids(edited["json"]) == [("todo:done:4242:1", True), ("todo:done:4242:2", False)]
+    assert custom_ids(edited["json"]) == [
+        ("todo:done:4242:1", True),
+        ("todo:del:4242:1", False),
+        ("todo:done:4242:2", False),
+        ("todo:del:4242:2", False),
+    ]
     [done] = webhooks(run, 5)
     assert "#1" in done["json"]["content"] and "oat milk" in done["json"]["content"]
 
@@ -175,7 +185,7 @@ async def test_typed_session_is_rendered_as_people_see_it() -> None:
     out = run.out
     assert "todobot starts a thread “add buy oat milk tomorrow” in #general from event 1" in out
     assert "todobot in #general › thread of event 1:" in out
-    assert "[Complete #1]   ← click complete 1" in out
+    assert "[Complete #1] [Delete #1]   ← click complete 1 / click delete 1" in out
     assert "[Done #1 (disabled)]" in out
     assert "todobot in DM with 4343:" in out
     assert "todobot in DM with 4343 (only 4343 sees this):" in out

@@ -100,3 +100,22 @@ async def test_a_person_of_another_workspace_cannot_be_reached(slack: SlackHarne
     )
     assert list(tasks) == []
     assert await open_titles(slack, "U2") == ["order chairs"]  # U2 of this workspace
+
+
+async def test_a_labelled_mention_assigns_to_that_person(slack: SlackHarness) -> None:
+    # Slash commands with escaped names, and older clients, send <@U2|bob>: the id counts.
+    reply = await assign(slack, "assign order chairs to <@U2|bob smith> by friday")
+    assert "Assigned to" in reply and "order chairs" in reply
+    assert await open_titles(slack, "U2") == ["order chairs"]
+    assert await open_titles(slack, "U1") == []
+    report = await scheduler(slack).run_once(utc_now())
+    assert [(str(n.to), n.kind) for n in report.sent] == [(f"slack:{TEAM}:U2", "assigned")]
+    assert len(slack.fake.called("chat.postMessage")) == 2  # the reply, then the notice once
+
+
+async def test_a_labelled_mention_in_a_command_assigns_too(slack: SlackHarness) -> None:
+    answer = await slack.command("<@U3|carol> can you book the room")
+    assert answer.status == 200
+    await slack.settle()
+    assert await open_titles(slack, "U3") == ["book the room"]
+    assert await open_titles(slack, "U1") == []

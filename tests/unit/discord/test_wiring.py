@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from adapters.discord.buttons import custom_id, ticked
+from adapters.discord.buttons import custom_id, reply_view, ticked
 from adapters.discord.client import intents_for, invite_permissions
+from adapters.discord.deleting import delete_id
 from adapters.discord.endpoints import discord_endpoints, rest_base
+from adapters.discord.interactions import Scope
 from adapters.discord.slash import zone_suggestions
 from bot.config import DiscordSettings, load_settings
+from bot.conversations import Reply, ToolCall
 from bot.errors import ConfigError
+from bot.tasks import Priority, Task
+
+NOW = datetime(2026, 12, 2, tzinfo=UTC)
 
 README = Path(__file__).parents[3] / "README.md"
 
@@ -66,7 +74,7 @@ def test_ticking_a_button_keeps_the_others() -> None:
         ("other", False),
         (custom_id(7, 3), True),
     ]
-    assert ticked(buttons, 2) == [(7, 1, False), (7, 2, True), (7, 3, True)]
+    assert ticked(buttons, 2) == [(Scope(7), 1, False), (Scope(7), 2, True), (Scope(7), 3, True)]
 
 
 def test_custom_ids_fit_discords_limit() -> None:
@@ -92,3 +100,38 @@ def test_sharding_settings_are_checked_at_load(tmp_path: Path) -> None:
         load_settings(config, env={})
     with pytest.raises(ConfigError, match="max_ratelimit_timeout"):
         load_settings(config, env={"TODOBOT_DISCORD__MAX_RATELIMIT_TIMEOUT": "5"})
+
+
+def _shown(count: int, *, pages: int = 1) -> Reply:
+    tasks = [
+        Task(n, 1, n, f"t{n}", "", Priority.MEDIUM, None, None, NOW, NOW)
+        for n in range(1, count + 1)
+    ]
+    result = {"ok": True, "tasks": [], "page": 1, "pages": pages, "total": count}
+    return Reply(text="", tool_calls=[ToolCall("list_tasks", {}, result)], tasks=tasks)
+
+
+def _rows(view: Any) -> list[list[str]]:
+    rows: dict[int, list[str]] = {}
+    for item in view.children:
+        rows.setdefault(item._rendered_row or 0, []).append(item.item.label)
+    return [rows[index] for index in sorted(rows)]
+
+
+async def test_delete_sits_beside_complete_while_pairs_fit_in_five_rows() -> None:
+    assert _rows(reply_view(7, _shown(3, pages=2))) == [
+        ["Complete #1", "Delete #1", "Complete #2", "Delete #2"],
+        ["Complete #3", "Delete #3"],
+        ["Next page (2)"],
+    ]
+    full = _rows(reply_view(7, _shown(10, pages=2)))
+    assert len(full) == 5 and full[-1][-1] == "Next page (2)"
+    # Eleven tasks don't fit as pairs: Complete alone for each, as many as Discord allows.
+    many = [label for row in _rows(reply_view(7, _shown(30))) for label in row]
+    assert many == [f"Complete #{n}" for n in range(1, 26)]
+    assert reply_view(7, _shown(0)) is None
+
+
+def test_delete_ids_fit_discords_limit() -> None:
+    assert len(delete_id(2**64 - 1, 999_999_999)) <= 100
+    assert len(f"todo:delete:keep:{2**64 - 1}:999999999") <= 100

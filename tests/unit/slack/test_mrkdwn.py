@@ -51,6 +51,13 @@ def test_incoming_text_is_decoded(slack: str, plain: str) -> None:
     assert mrkdwn.from_slack(slack, bot_user_id="UBOT") == plain
 
 
+def test_text_for_the_core_keeps_who_was_mentioned_by_id() -> None:
+    text = "<@UBOT|todobot> assign review to <@U2|ann smith> and <@W3> with <#C1|general>"
+    assert mrkdwn.from_slack(text, bot_user_id="UBOT", user_ids=True) == (
+        "assign review to @U2 and @W3 with #general"
+    )
+
+
 def test_split_keeps_short_text_whole() -> None:
     assert mrkdwn.split_text("hello") == ["hello"]
     assert mrkdwn.split_text("") == [""]

@@ -82,7 +82,7 @@ def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
 
 
 _NAMING_CLAUSE_END = re.compile(
-    r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has\s+been|got|can|can't|could|should|"
+    r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has|have|had|got|can|can't|could|should|"
     r"won't|will|needs|doesn't|does\s+not|didn'?t|failed|bounced|fell\s+through)\b|['’]s\b",
     _I,
 )

@@ -65,6 +65,10 @@ def parse_ref(text: str) -> TaskRef | None:
         cleaned = cleaned[: clause.start()]
         if _NUMBER_LIST.match(cleaned.strip()):
             return parse_ref(cleaned)  # "#2 and #5 this morning"
+    # "the dentist one should (be at 3)": a modal at the end is the change's, not the task's.
+    cleaned = regex(r"\s+(?:should|must|will|can|could|would|needs\s+to)(?:\s+be)?$").sub(
+        "", cleaned
+    )
     if not query_words(cleaned):
         return None
     return TaskRef(words=_EDGE_JUNK.sub("", cleaned))

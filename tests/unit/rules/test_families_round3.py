@@ -296,3 +296,13 @@ def test_redo_is_a_reopen_with_a_new_task_as_fallback() -> None:
     intent = read("i need to redo the tax form")
     assert isinstance(intent, Reopen) and intent.otherwise is not None
     assert [t.title for t in intent.otherwise.tasks] == ["redo the tax form"]
+
+
+def test_a_modal_at_the_end_of_a_reference_is_no_part_of_it() -> None:
+    intent = read("the physio one should be at 1:15 instead")
+    assert isinstance(intent, Update) and intent.ref == TaskRef(words="the physio one")
+
+
+def test_a_clause_that_has_the_mistake_names_the_task() -> None:
+    intent = read("5 has a typo, it should say 'mow the lawn'")
+    assert intent == Update(TaskRef(numbers=(5,)), title="mow the lawn")

@@ -88,15 +88,19 @@ _NAMING_CLAUSE_END = re.compile(
 )
 
 
-_NEED_TO = r"^(?:(?:i|we)\s+)?(?:still\s+)?(?:(?:need|have|got)\s+to|gotta|must|should)\s+"
+_NEED_TO = (
+    r"^(?:so\s+|just\s+|please\s+|pls\s+|can\s+you\s+|you\s+can\s+)*(?:(?:i|we)\s+)?"
+    r"(?:still\s+)?(?:(?:(?:need|have|got)\s+to|gotta|must|should)\s+)?"
+)
 
 
 def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
     """ "the licence can wait, remove its deadline": the change names the task by "it"."""
-    head, sep, tail = text.rpartition(",") if "," in text else text.rpartition(";")
-    if not sep or not head.strip():
+    *heads, tail = regex(r"\s*(?:[,;]|\.(?=\s)|\s[-–—]+(?=\s))\s*").split(text)
+    head = " ".join(heads)
+    if not head.strip():
         return None
-    # "…, need to redo it": what the person must do to the task is the change.
+    # "…, need to redo it", "…, so just remove it": what to do to the task is the change.
     change = read_change(regex(_NEED_TO).sub("", tail.strip()), now=now)
     if not isinstance(change, _CHANGES) or not change.ref.pronoun:
         return None

@@ -32,32 +32,6 @@ _OFF_LIST = rf"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+{LIST_NOUN})?"
 
 
 @STATUS.rule(
-    r"^(?P<ref>.*?\w)\s*[,;.\-–—]+\s*(?:so\s+|just\s+|please\s+|pls\s+|can\s+you\s+|you\s+can\s+)?"
-    r"(?P<cmd>delete|remove|drop|scrap|ditch|cancel|trash|kill|bin|mark|tick|check|complete|"
-    r"close|finish|reopen|uncheck)\s+(?:it|that|this|that\s+one|this\s+one)(?:\s+(?:off|as\s+done|"
-    r"done|complete|completed|please|pls))?$",
-)
-def _clause_then_command(match: re.Match[str], now: datetime) -> Intent | None:
-    """ "acme invoice isn't needed anymore, remove it" — the clause names the task."""
-    named = re.split(
-        r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has\s+been|got|"
-        r"can|should|won't)\b|'s\b",
-        match["ref"],
-        maxsplit=1,
-        flags=re.IGNORECASE,
-    )
-    ref = parse_ref(named[0])
-    if ref is None:
-        return None
-    command = match["cmd"].lower()
-    if command in ("reopen", "uncheck"):
-        return Reopen(ref)
-    if command in ("mark", "tick", "check", "complete", "close", "finish"):
-        return Complete(ref)
-    return Delete(ref)
-
-
-@STATUS.rule(
     r"^(?:(?:i|we)\s+)?(?:accidentally|mistakenly|wrongly)\s+" + _CHECKED + r"\s+(?P<ref>.+?)"
     r"(?:\s+(?:as\s+)?(?:done|complete|completed|off))?(?:\s+by\s+(?:mistake|accident))?$",
     r"^(?:(?:i|we)\s+)?" + _CHECKED + r"\s+(?P<ref>.+?)(?:\s+(?:as\s+)?(?:done|complete))?\s+"
@@ -195,8 +169,8 @@ def _passive_deed(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @STATUS.rule(
-    r"^(?P<ref>.+?)\s+(?:is|are|'s|’s|went|has\s+gone|have\s+gone)\s+(?:now\s+|already\s+|"
-    r"finally\s+)?(?:out|in|up|away|back|off)$"
+    r"^(?P<ref>.+?)\s+(?:(?:is|are|'s|’s)\s+(?:now\s+|already\s+|finally\s+)?(?:out|in|up|away|back)|"
+    r"(?:went|has\s+gone|have\s+gone)\s+(?:out|off))$"
 )
 def _particle_state(match: re.Match[str], now: datetime) -> Intent | None:
     """ "the recycling is out", "the report is in" — the task about it is done."""

@@ -30,6 +30,7 @@ from bot.agents.rules.intents import (
 )
 from bot.agents.rules.intents import Part as _Part
 from bot.agents.rules.lexicon import (
+    ACTION_VERBS,
     COMMAND_VERBS,
     ORDINAL_WORDS,
     is_past_tense,
@@ -76,7 +77,7 @@ _ORDINAL_MARK = r"(?:^|(?<=[\s:.,]))((?:first|second|third|fourth|fifth)(?:ly)?\
 _ADDING_HEAD = r"\b(?:add|new|todo|to-?do|need|have|got|gotta|must|should|remember|forget)\b"
 
 
-def _each_item(bodies: list[str], *, understand: Understand) -> Intent | None:
+def _each_item(bodies: list[str], *, now: datetime, understand: Understand) -> Intent | None:
     """Items that carry their own command words, each read as a request; an item without
     one is a new task. None unless some item is a change and every item is read."""
     requests: list[_Part] = []
@@ -88,6 +89,13 @@ def _each_item(bodies: list[str], *, understand: Understand) -> Intent | None:
             intent = AddTasks(intent.tasks)  # "pick up the prescription": a new task
         if not isinstance(intent, _Part) or (isinstance(intent, AddTasks) and not intent.tasks):
             return None
+        if (
+            not isinstance(intent, AddTasks)
+            and intent.ref.words
+            and body.split()[0] in ACTION_VERBS
+        ):
+            # "b) cancel gym": a task to add when no task is about the gym.
+            intent = dataclasses.replace(intent, otherwise=AddTasks(parse_tasks(body, now=now)))
         requests.append(intent)
     adds = [r for r in requests if isinstance(r, AddTasks)]
     if len(adds) == len(requests):
@@ -166,7 +174,7 @@ def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None
         for i, m in enumerate(marks)
     ]
     if marks and not regex(_ADDING_HEAD).search(head):
-        each = _each_item(bodies, understand=understand)
+        each = _each_item(bodies, now=now, understand=understand)
         if each is not None:
             return each
     intro = _INTRO_THEN_LIST.match(text)

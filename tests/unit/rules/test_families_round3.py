@@ -306,3 +306,16 @@ def test_a_modal_at_the_end_of_a_reference_is_no_part_of_it() -> None:
 def test_a_clause_that_has_the_mistake_names_the_task() -> None:
     intent = read("5 has a typo, it should say 'mow the lawn'")
     assert intent == Update(TaskRef(numbers=(5,)), title="mow the lawn")
+
+
+async def test_an_item_with_a_task_verb_is_added_when_no_task_fits(chat: Chat) -> None:
+    await chat.given({"title": "water the ferns"})
+    await chat.say("two quick ones: a) done 1 b) cancel the magazine")
+    assert (await chat.task(1)).completed  # type: ignore[union-attr]
+    assert await chat.titles() == ["water the ferns", "cancel the magazine"]
+
+
+async def test_an_item_that_only_says_done_is_never_added(chat: Chat) -> None:
+    await chat.given({"title": "water the ferns"})
+    await chat.say("1) tick off the gutters 2) add buy twine")
+    assert await chat.titles() == ["water the ferns", "buy twine"]

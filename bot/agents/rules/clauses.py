@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.agents.rules.changes import read_change
 from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, TaskRef, Update, joined
-from bot.agents.rules.lexicon import regex
+from bot.agents.rules.lexicon import COMMAND_VERBS, regex
 from bot.agents.rules.refs import parse_ref
 from bot.tools.matching import query_words
 
@@ -89,7 +89,8 @@ _NAMING_CLAUSE_END = re.compile(
 
 
 _NEED_TO = (
-    r"^(?:so\s+|just\s+|please\s+|pls\s+|can\s+you\s+|you\s+can\s+)*(?:(?:i|we)\s+)?"
+    r"^(?:just\s+|please\s+|pls\s+|can\s+you\s+|you\s+can\s+|"
+    rf"so\s+(?=(?:just\s+)?(?:{'|'.join(COMMAND_VERBS)})\b))*(?:(?:i|we)\s+)?"
     r"(?:still\s+)?(?:(?:(?:need|have|got)\s+to|gotta|must|should)\s+)?"
 )
 
@@ -100,7 +101,8 @@ def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
     head = " ".join(heads)
     if not head.strip():
         return None
-    # "…, need to redo it", "…, so just remove it": what to do to the task is the change.
+    # "…, need to redo it", "…, so remove it": what to do to the task is the change ("so
+    # that one's done" is a consequence: the reason reader keeps the clause before it whole).
     change = read_change(regex(_NEED_TO).sub("", tail.strip()), now=now)
     if not isinstance(change, _CHANGES) or not change.ref.pronoun:
         return None

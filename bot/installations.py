@@ -82,17 +82,33 @@ class InstallationStore(Protocol):
         with the workspace's current bot token."""
 
     async def delete_bot(
-        self, *, enterprise_id: str | None, team_id: str | None, now: datetime
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        now: datetime,
+        sent_at: datetime | None = None,
     ) -> None:
         """The bot token is gone at once and the workspace counts as uninstalled from
-        ``now``: its data is deleted after the grace period unless it is installed again."""
+        ``now``: its data is deleted after the grace period unless it is installed again.
+
+        ``sent_at``: when the platform sent the uninstall; one sent before the workspace's
+        latest install (a retry delivered late) changes nothing."""
 
     async def delete_installation(
-        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        sent_at: datetime | None = None,
     ) -> None:
-        """One person's installation (their user token), or (``None``) everyone's."""
+        """One person's installation (their user token), or (``None``) everyone's; as
+        ``delete_bot``, nothing when ``sent_at`` is before the latest install."""
 
-    async def issue_state(self, *, state: str, expires_at: datetime) -> None: ...
+    async def issue_state(self, *, state: str, expires_at: datetime, now: datetime) -> None:
+        """Keeps ``state`` until ``expires_at``; the store never holds more than a bounded
+        number (``/slack/install`` needs no sign-in, so anyone can ask for states)."""
 
     async def consume_state(self, *, state: str, now: datetime) -> bool:
         """True once for a state issued and not yet expired; false ever after."""

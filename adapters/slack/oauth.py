@@ -185,7 +185,10 @@ class DatabaseInstallationStore(AsyncInstallationStore):
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self._store.delete_bot(
-            enterprise_id=enterprise_id, team_id=team_id, now=self._clock()
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            now=self._clock(),
+            sent_at=_event_sent_at.get(),
         )
         log.info(
             "slack: the bot token of %s is revoked; its data waits for the grace period", team_id
@@ -195,7 +198,10 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
         await self._store.delete_installation(
-            enterprise_id=enterprise_id, team_id=team_id, user_id=user_id
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            sent_at=_event_sent_at.get(),
         )
 
 
@@ -228,7 +234,8 @@ class DatabaseStateStore(AsyncOAuthStateStore):
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
         state = secrets.token_urlsafe(32)
-        await self._store.issue_state(state=state, expires_at=self._clock() + self._lifetime)
+        now = self._clock()
+        await self._store.issue_state(state=state, expires_at=now + self._lifetime, now=now)
         return state
 
     async def async_consume(self, state: str) -> bool:
@@ -242,6 +249,7 @@ class DatabaseStateStore(AsyncOAuthStateStore):
 
 # The bot token of the workspace whose request is being answered (set per request task).
 _workspace_token: ContextVar[str | None] = ContextVar("slack_workspace_token", default=None)
+_event_sent_at: ContextVar[datetime | None] = ContextVar("slack_event_sent_at", default=None)
 
 
 class WorkspaceWebClient(AsyncWebClient):
@@ -275,13 +283,16 @@ async def speaking_for(token: str) -> AsyncIterator[None]:
 
 
 async def bind_workspace_token(
-    context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
 ) -> None:
     """Global middleware, after Bolt's authorisation: the request's listeners run in tasks
     started from this request's context, so they see its workspace's token (and no other
     request's: every request is handled in a task of its own). Not reset on purpose — Bolt
     starts the listeners after the middleware chain has returned."""
     _workspace_token.set(context.bot_token or context.user_token)
+    # When Slack sent an event: a late retry of an uninstall must not undo a newer install.
+    sent = body.get("event_time")
+    _event_sent_at.set(datetime.fromtimestamp(sent, UTC) if isinstance(sent, int) else None)
     await next()
 
 

@@ -68,7 +68,7 @@ class SqliteDatabase:
         shared = self._shared.get()
         if shared is not None:
             if heavy:
-                return await asyncio.to_thread(self._in_shared, shared, work, conflicts)
+                return await _in_worker(lambda: self._in_shared(shared, work, conflicts))
             return self._in_shared(shared, work, conflicts)
         async with self._gate:
             return await self._with_retry(lambda: self._once(work, write), heavy=heavy)
@@ -102,7 +102,7 @@ class SqliteDatabase:
                 # a worker thread: the driver lets go of the GIL while SQLite works, so the loop
                 # keeps serving. The connection stays this unit's alone: the gate (or the
                 # shared transaction it runs in) keeps every other unit off it meanwhile.
-                return (await asyncio.to_thread(attempt)) if heavy else attempt()
+                return (await _in_worker(attempt)) if heavy else attempt()
             except TodobotError:
                 raise
             except (OperationalError, sqlite3.OperationalError) as exc:
@@ -185,3 +185,20 @@ def _is_busy(exc: OperationalError | sqlite3.OperationalError) -> bool:
     # SQLAlchemy wraps the driver's error; a statement run on the driver's cursor raises it bare.
     text = str(getattr(exc, "orig", exc)).lower()
     return "locked" in text or "busy" in text
+
+
+async def _in_worker(call: Callable[[], T]) -> T:
+    """``call`` in a worker thread, finished before this returns even when cancelled.
+
+    A cancelled turn must not let go of the connection while the worker still uses it: the
+    gate would admit the next unit (or the shared transaction would roll back) on the main
+    thread while the worker's statements run, and a connection is one thread's at a time.
+    """
+    running = asyncio.ensure_future(asyncio.to_thread(call))
+    try:
+        return await asyncio.shield(running)
+    except asyncio.CancelledError:
+        await asyncio.wait([running])
+        if not running.cancelled():
+            running.exception()  # retrieved: the cancellation is what the caller sees
+        raise

@@ -10,16 +10,19 @@ bot the workspace's previous bot, in one transaction each. A state is consumed b
 from __future__ import annotations
 
 from dataclasses import fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from bot.installations import WorkspaceBot, WorkspaceInstallation
 from storage.sql.models import SlackBotRow, SlackInstallationRow, SlackOAuthState, SlackWorkspace
 from storage.sql.session import Database
 from storage.sql.token_cipher import TokenCipher
+
+# Installs in flight at once: far above any real workspace's rate (a state lives 10 minutes).
+MAX_LIVE_STATES = 1000
 
 # Columns that hold a credential: sealed on write, opened on read.
 _SEALED = frozenset(
@@ -137,9 +140,16 @@ class SqlInstallationStore:
         )
 
     async def delete_bot(
-        self, *, enterprise_id: str | None, team_id: str | None, now: datetime
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        now: datetime,
+        sent_at: datetime | None = None,
     ) -> None:
         def work(conn: Connection) -> None:
+            if _sent_before_install(conn, enterprise_id, team_id, sent_at):
+                return
             conn.execute(delete(SlackBotRow).where(*_where(SlackBotRow, enterprise_id, team_id)))
             # The bot tokens of people's installations go too: nothing can act as the bot.
             conn.execute(
@@ -159,21 +169,39 @@ class SqlInstallationStore:
         await self._db.run(work)
 
     async def delete_installation(
-        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        sent_at: datetime | None = None,
     ) -> None:
         condition = _where(SlackInstallationRow, enterprise_id, team_id)
         if user_id is not None:
             condition.append(SlackInstallationRow.user_id == user_id)
-        await self._db.run(
-            lambda conn: conn.execute(delete(SlackInstallationRow).where(*condition))
-        )
 
-    async def issue_state(self, *, state: str, expires_at: datetime) -> None:
-        await self._db.run(
-            lambda conn: conn.execute(
-                insert(SlackOAuthState).values(state=state, expires_at=expires_at)
-            )
-        )
+        def work(conn: Connection) -> None:
+            if not _sent_before_install(conn, enterprise_id, team_id, sent_at):
+                conn.execute(delete(SlackInstallationRow).where(*condition))
+
+        await self._db.run(work)
+
+    async def issue_state(self, *, state: str, expires_at: datetime, now: datetime) -> None:
+        def work(conn: Connection) -> None:
+            # Anyone can open /slack/install: stale states go at every issue, and past the cap
+            # the oldest live ones make room (a flood can cost a pending install, never disk).
+            conn.execute(delete(SlackOAuthState).where(SlackOAuthState.expires_at <= now))
+            live = conn.execute(select(func.count()).select_from(SlackOAuthState)).scalar_one()
+            if live >= MAX_LIVE_STATES:
+                oldest = (
+                    select(SlackOAuthState.state)
+                    .order_by(SlackOAuthState.expires_at)
+                    .limit(live - MAX_LIVE_STATES + 1)
+                )
+                conn.execute(delete(SlackOAuthState).where(SlackOAuthState.state.in_(oldest)))
+            conn.execute(insert(SlackOAuthState).values(state=state, expires_at=expires_at))
+
+        await self._db.run(work)
 
     async def consume_state(self, *, state: str, now: datetime) -> bool:
         def work(conn: Connection) -> bool:
@@ -187,6 +215,20 @@ class SqlInstallationStore:
             return removed is not None and removed.expires_at > now
 
         return await self._db.run(work)
+
+
+def _sent_before_install(
+    conn: Connection, enterprise_id: str | None, team_id: str | None, sent_at: datetime | None
+) -> bool:
+    """An uninstall or revocation older than the workspace's latest install: Slack retried it
+    (say, across a restart) after someone had installed the app again."""
+    if sent_at is None:
+        return False
+    installed_at = conn.execute(
+        select(SlackWorkspace.installed_at).where(*_where(SlackWorkspace, enterprise_id, team_id))
+    ).scalar()
+    # Slack stamps events to the whole second: one sent in the second of the install counts.
+    return installed_at is not None and sent_at + timedelta(seconds=1) < installed_at
 
 
 def _replace_bot(conn: Connection, values: dict[str, Any]) -> None:
@@ -205,7 +247,7 @@ def _mark_installed(conn: Connection, values: dict[str, Any], at: datetime) -> N
     changed = conn.execute(
         update(SlackWorkspace)
         .where(*key)
-        .values(team_name=values["team_name"], uninstalled_at=None)
+        .values(team_name=values["team_name"], uninstalled_at=None, installed_at=at)
     )
     if not changed.rowcount:
         conn.execute(

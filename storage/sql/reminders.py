@@ -137,14 +137,22 @@ class SqlReminderStore:
             ).all()
             refs = [UserRef(i.platform, i.tenant, i.external_id) for i in identities]
             # A person with linked accounts hears first where they last spoke.
-            last = conn.scalar(
-                select(ConversationRow.platform)
+            last = conn.execute(
+                select(ConversationRow.platform, ConversationRow.tenant)
                 .join(MessageRow, MessageRow.conversation_id == ConversationRow.id)
                 .where(MessageRow.user_id == user_id, MessageRow.role == "user")
                 .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
                 .limit(1)
-            )
-            refs.sort(key=lambda ref: ref.platform != last)
+            ).first()
+            # The very workspace they last wrote in, then its platform: someone in two Slack
+            # workspaces hears in the one they use, not the first by name.
+            if last is not None:
+                refs.sort(
+                    key=lambda ref: (
+                        (ref.platform, ref.tenant) != tuple(last),
+                        ref.platform != last.platform,
+                    )
+                )
             return Recipient(user=to_user(user), refs=tuple(refs), chosen=user.notice_platform)
 
         return await self._db.run(work, write=False)

@@ -56,7 +56,9 @@ class SqlWorkspacePurge:
             ) -> PurgedWorkspace | None:
                 return _purge(conn, e, t, uninstalled_before)
 
-            purged.append(await self._db.run(purge))
+            # A big workspace is seconds of deletes: on SQLite, off the event loop, so Slack's
+            # acknowledgements and Discord's heartbeats keep flowing meanwhile.
+            purged.append(await self._db.run(purge, heavy=True))
         return [p for p in purged if p is not None]
 
 

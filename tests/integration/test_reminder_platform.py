@@ -22,7 +22,7 @@ BOB = UserRef("slack", "T1", "UBOB")
 
 def place(ref: UserRef) -> ConversationKey:
     if ref.platform == "slack":
-        return ConversationKey("slack", "T1", f"D{ref.external_id}", "1.0")
+        return ConversationKey("slack", ref.tenant, f"D{ref.external_id}", "1.0")
     return ConversationKey("discord", "900", "DM42", "DM42")
 
 
@@ -72,6 +72,21 @@ async def test_reminders_follow_the_choice_then_the_last_platform_again(
     await say(storage, SLACK, "remind me to eat at noon", 123)
     await say(storage, DISCORD, "list", 124)  # Discord is now the last platform she used
     assert await deliveries(storage, 181) == ["discord:42 reminder"]
+
+
+async def test_someone_in_two_slack_workspaces_hears_in_the_one_they_last_used(
+    storage: SqlStorage,
+) -> None:
+    second = UserRef("slack", "T2", "UALICE2")
+    code = re.search(r"`([^`]+)`", await say(storage, SLACK, "link my accounts", 0))
+    assert code
+    await say(storage, second, f"link {code[1]}", 1)
+    await say(storage, second, "remind me to call mom at 10am", 2)
+    # T1 sorts first by name; T2 is where she wrote last, and Slack is what she chose.
+    assert await deliveries(storage, 61) == ["slack:T2:UALICE2 reminder"]
+    await say(storage, SLACK, "reminders here", 62)
+    await say(storage, second, "remind me to stretch at 11am", 63)
+    assert await deliveries(storage, 121) == ["slack:T2:UALICE2 reminder"]
 
 
 async def test_one_persons_choice_never_moves_anothers_reminders(storage: SqlStorage) -> None:

@@ -15,6 +15,7 @@ from bot.errors import ConfigError, StorageError
 from bot.identity import ConversationKey, UserRef
 from bot.installations import WorkspaceInstallation
 from storage.sql import SqlStorage
+from storage.sql import installations as installations_module
 from storage.sql.installations import SqlInstallationStore
 from storage.sql.models import SlackWorkspace
 from storage.sql.token_cipher import TokenCipher
@@ -111,12 +112,29 @@ async def test_latest_installer_and_each_persons_own_token(store: SqlInstallatio
 
 
 async def test_states_are_single_use_and_expire(store: SqlInstallationStore) -> None:
-    await store.issue_state(state="s1", expires_at=NOW + timedelta(minutes=10))
-    await store.issue_state(state="s2", expires_at=NOW + timedelta(minutes=10))
+    await store.issue_state(state="s1", expires_at=NOW + timedelta(minutes=10), now=NOW)
+    await store.issue_state(state="s2", expires_at=NOW + timedelta(minutes=10), now=NOW)
     assert await store.consume_state(state="s1", now=NOW)
     assert not await store.consume_state(state="s1", now=NOW)  # reused
     assert not await store.consume_state(state="forged", now=NOW)
     assert not await store.consume_state(state="s2", now=NOW + timedelta(minutes=11))  # expired
+
+
+async def test_states_stay_bounded_however_many_are_asked_for(
+    store: SqlInstallationStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(installations_module, "MAX_LIVE_STATES", 5)
+    for n in range(3):  # expired by the time the next ones are issued: swept
+        await store.issue_state(state=f"old{n}", expires_at=NOW, now=NOW - timedelta(minutes=10))
+    later = NOW + timedelta(seconds=1)
+    for n in range(8):
+        at = later + timedelta(seconds=n)
+        await store.issue_state(state=f"s{n}", expires_at=at + timedelta(minutes=10), now=at)
+    # The five newest are still good; the oldest made room; the expired ones are gone.
+    assert [await store.consume_state(state=f"s{n}", now=later) for n in range(8)] == [
+        False, False, False, True, True, True, True, True,
+    ]  # fmt: skip
+    assert not await store.consume_state(state="old0", now=NOW - timedelta(minutes=10))
 
 
 async def seed_workspace(storage: SqlStorage, team: str) -> dict[str, UserRef]:

@@ -9,6 +9,7 @@ import contextlib
 import html
 import json
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -97,8 +98,10 @@ class Workspaces:
         )
         assert status == 200, f"the install of {team} failed"
 
-    async def event(self, event: dict[str, Any], *, team: str) -> int:
-        body = json.dumps(payloads.event_body(event, team=team))
+    async def event(
+        self, event: dict[str, Any], *, team: str, event_time: int | None = None
+    ) -> int:
+        body = json.dumps(payloads.event_body(event, team=team, event_time=event_time))
         headers = {"Content-Type": "application/json", **payloads.sign(body)}
         async with self.session.post(
             f"{self.base}/slack/events", data=body.encode(), headers=headers
@@ -234,6 +237,32 @@ async def test_uninstall_removes_tokens_at_once_and_data_after_the_grace_period(
     assert await storage.users.find_user(ref=b_user) is None
     assert await storage.users.find_user(ref=UserRef("slack", "TA", "U1")) is not None
     assert await store.find_bot(enterprise_id=None, team_id="TA") is not None
+
+
+async def test_an_uninstall_sent_before_the_latest_install_changes_nothing(
+    workspaces: Workspaces,
+) -> None:
+    """Slack retries an event it could not deliver (say, across a restart); by then an admin
+    may have installed the app again. The late uninstall must not take the new token, nor
+    start the countdown to deleting the workspace's data."""
+    await workspaces.install("TB")
+    an_hour_ago = int(time.time()) - 3600
+    assert (
+        await workspaces.event({"type": "app_uninstalled"}, team="TB", event_time=an_hour_ago)
+        == 200
+    )
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": ["U1"], "bot": ["UBOTTB"]}}
+    assert await workspaces.event(revoked, team="TB", event_time=an_hour_ago) == 200
+    await workspaces.settle()
+    assert await workspaces.store.find_bot(enterprise_id=None, team_id="TB") is not None
+    async with workspaces.storage.engine.connect() as conn:
+        marked = (await conn.execute(text("SELECT uninstalled_at FROM slack_workspace"))).scalar()
+    assert marked is None
+
+    # The same event sent now is honoured.
+    assert await workspaces.event({"type": "app_uninstalled"}, team="TB") == 200
+    await workspaces.settle()
+    assert await workspaces.store.find_bot(enterprise_id=None, team_id="TB") is None
 
 
 async def test_tokens_revoked_for_the_bot_uninstalls(workspaces: Workspaces) -> None:

@@ -142,7 +142,7 @@ _LEAD_WORDS = LazyPattern(
 )
 # After an abbreviated weekday, what makes it a date: the end, punctuation, or a time.
 _ENDS_PHRASE = LazyPattern(
-    r"\s*(?:$|[,;.!?)]|(?:at\s+|@\s*)?\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m|p\.m)|at\s+\d|"
+    r"\s*(?:$|[,;.!?)]|(?:at\s+|@\s*)?\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m|p\.m)|\d{1,2}:\d{2}\b|at\s+\d|"
     r"(?:morning|afternoon|evening|night)\b)",
     re.IGNORECASE,
 )

@@ -87,7 +87,7 @@ class Performer(TaskLookup):
             case Smalltalk():
                 return replies.small_talk(intent.kind, intent.topic)
             case NotUnderstood():
-                return replies.not_understood()
+                return replies.say("not_understood")
             case Timing():
                 return await perform_timing(intent, call=self._call, resolve=self._resolve_open)
             case TeamRequest():
@@ -100,7 +100,7 @@ class Performer(TaskLookup):
     async def _add(self, intent: AddTasks) -> str:
         if not intent.tasks:
             self._remember({"awaiting": "tasks"})
-            return replies.nothing_to_add()
+            return replies.say("nothing_to_add")
         for new in intent.tasks:
             if len(new.title) > TITLE_MAX:
                 return replies.title_too_long(len(new.title), TITLE_MAX)
@@ -157,10 +157,12 @@ class Performer(TaskLookup):
             label = f"{label} with {priority} priority".strip()
         text = replies.listed(tasks, label=label, status=arguments["status"], page=result)
         if intent.others_requested:
-            text = f"{replies.only_your_tasks()} {text}"
+            text = f"{replies.say('only_your_tasks')} {text}"
         return text
 
     async def _simple_change(self, intent: Complete | Reopen | Delete) -> str:
+        if intent.otherwise is not None and not await self._fits_any(intent.ref):
+            return await self._add(intent.otherwise)
         verb = {Complete: "complete", Reopen: "reopen", Delete: "delete"}[type(intent)]
         prefer = {"complete": "open", "reopen": "completed", "delete": "any"}[verb]
         numbers, problem = await self._resolve(
@@ -262,10 +264,10 @@ class Performer(TaskLookup):
         pool = [t for t in everything if intent.action == "delete" or not t.get("completed")]
         unknown = kept - {t["number"] for t in everything}
         if unknown:
-            return replies.not_found(", ".join(f"#{n}" for n in sorted(unknown)))
+            return replies.say("not_found", words=", ".join(f"#{n}" for n in sorted(unknown)))
         targets = [t["number"] for t in pool if t["number"] not in kept]
         if not targets:
-            return replies.nothing_left(intent.action)
+            return replies.say(f"nothing_left_{intent.action}")
         if intent.action == "delete" or not kept:
             self._remember({"confirm": intent.action, "numbers": targets})
             return replies.confirm_all(intent.action, len(targets), kept=sorted(kept))
@@ -276,7 +278,7 @@ class Performer(TaskLookup):
         if asked is None:
             return replies.small_talk("ack", "")
         if not intent.yes:
-            return replies.left_alone()
+            return replies.say("left_alone")
         return await self._perform_on(*asked)
 
     async def _perform_on(self, action: str, numbers: Sequence[int]) -> str:
@@ -295,10 +297,10 @@ class Performer(TaskLookup):
 
     async def _undo(self) -> str:
         if not isinstance(self._tools, RestoringTools):
-            return replies.undo_unavailable()
+            return replies.say("undo_unavailable")
         plan = plan_undo(self._turn.history, user_id=self._turn.user.id)
         if plan is None:
-            return replies.nothing_to_undo()
+            return replies.say("nothing_to_undo")
         lines = []
         for step in plan.steps:
             call = await self._tools.restore_task(
@@ -311,7 +313,7 @@ class Performer(TaskLookup):
         result = await self._call("set_timezone", {"timezone": zone})
         if not result.get("ok"):
             return str(result.get("message", ""))
-        return replies.set_timezone(str(result["timezone"]))
+        return replies.say("set_timezone", zone=result["timezone"])
 
     # --- references ----------------------------------------------------------------------
 

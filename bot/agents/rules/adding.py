@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 
 from bot.agents.rules.intents import NewTask
-from bot.agents.rules.lexicon import ACTION_VERBS
+from bot.agents.rules.lexicon import ACTION_VERBS, regex
 from bot.agents.rules.priority import find_priority
 from bot.agents.rules.reminding import timing_of_new_task
 from bot.agents.rules.when import find_due
@@ -88,6 +88,8 @@ def parse_tasks(
         shared_due = found.value if found else None
         body = body[header.end() :]
     items = _explicit_items(body, plural=plural)
+    if len(items) == 1:
+        items = _dated_items(items[0], now=now)
     tasks: list[NewTask] = []
     if len(items) > 1:
         for item in items:
@@ -104,6 +106,19 @@ def parse_tasks(
     if remind:  # "remind me to …": the due words are also when to remind
         tasks = [dataclasses.replace(t, remind_at=t.remind_at or t.due_phrase) for t in tasks]
     return tuple(t for t in tasks if t.title)
+
+
+def _dated_items(body: str, *, now: datetime) -> list[str]:
+    """ "pick up the parcel today and the checkup on dec 4 at 9am": two tasks, as each side of
+    the "and" has a title and a date of its own ("call mom today and tomorrow" stays one)."""
+    parts = regex(r"\s+and\s+").split(body)
+    if len(parts) != 2:
+        return [body]
+    for part in parts:
+        found, title = find_due(part, now=now)
+        if found is None or not regex(r"\w").search(title):
+            return [body]
+    return parts
 
 
 def _explicit_items(body: str, *, plural: bool) -> list[str]:

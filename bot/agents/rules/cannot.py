@@ -12,6 +12,11 @@ import re
 from bot.agents.rules.intents import Smalltalk
 
 _I = re.IGNORECASE
+# The whole list as the object of a request ("send the list …", "put all of these …").
+_THE_LIST = (
+    r"(?:all\s+(?:of\s+)?)?(?:(?:my|the|this|our)\s+(?:whole\s+|entire\s+)?(?:list|tasks|todos|"
+    r"to-?do\s+list)|these|those|them|it\s+all|everything|all)\b"
+)
 # What the person asks for → how the answer names it ("I can't share your list yet").
 _CAPABILITIES = (
     ("share", r"^(?:share|publish|make\s+public)\b"),
@@ -21,8 +26,15 @@ _CAPABILITIES = (
         "invite",
         r"^(?:invite|add)\s+\S+(?:\s+\S+)?\s+to\s+(?:my|the|our|this)\s+(?:list|tasks|todos)",
     ),
-    ("email", r"^(?:e-?mail|send|text|dm|message)\s+(?:me|us)\b"),
+    (
+        "email",
+        rf"^(?:e-?mail|send|text|dm|message)\s+(?:me|us)\b|^(?:send|forward|e?-?mail)\s+{_THE_LIST}",
+    ),
     ("sync", r"^(?:sync|synch?ronize|connect|link|integrate|import|export)\b"),
+    (
+        "sync",
+        rf"^(?:put|add|copy|move|send|push)\s+{_THE_LIST}.*\b(?:calendar|outlook|gcal|ical)\b",
+    ),
     ("attach", r"^(?:attach|upload)\b"),
     ("subtasks", r"\bsub-?tasks?\b|\bchecklists?\b"),
 )

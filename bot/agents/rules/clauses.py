@@ -10,13 +10,16 @@ import re
 from datetime import datetime
 
 from bot.agents.rules.changes import read_change
-from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, Several, TaskRef, Update
+from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, TaskRef, Update, joined
+from bot.agents.rules.lexicon import COMMAND_VERBS, regex
 from bot.agents.rules.refs import parse_ref
 from bot.tools.matching import query_words
 
 _I = re.IGNORECASE
 _CHANGES = (Complete, Reopen, Delete, Update)
-_SEPARATORS = re.compile(r"[;,]|\bthen\b|\balso\b|\.\s|\s[-–—]\s|\s(?:so|because|since)\s", _I)
+_SEPARATORS = re.compile(
+    r"[;,]|\band\b|\bthen\b|\balso\b|\.\s|\s[-–—]\s|\s(?:so|because|since)\s", _I
+)
 
 
 def read_clauses(text: str, *, now: datetime) -> Intent | None:
@@ -30,47 +33,77 @@ def read_clauses(text: str, *, now: datetime) -> Intent | None:
     )
 
 
-_CLAUSE_BREAK = re.compile(r"\s*(?:[;,]|\bthen\b|\balso\b)\s*(?:and\s+)?(?:then\s+|also\s+)?", _I)
+_CLAUSE_BREAK = r"\s*(?:[;,]|\bthen\b|\balso\b)\s*(?:and\s+)?(?:then\s+|also\s+)?"
+# "3 is done and 5 can be low", "the car got washed and the parcel went out": "and" joins
+# two changes when each side reads as a whole change on its own.
+_AND_BREAK = r"\s*(?:[;,]\s*)?\band\s+(?:then\s+|also\s+)?|" + _CLAUSE_BREAK
 
 
 def _read_several(text: str, *, now: datetime) -> Intent | None:
     """ "done 1, delete 2", "push the report to monday, make it urgent": every clause a change."""
-    if not re.search(r"[;,]|\bthen\b|\balso\b", text, _I):
+    several = _several(text, _CLAUSE_BREAK, now=now)
+    if several is not None or not regex(r"\band\b").search(text):
+        return several
+    several = _several(text, _AND_BREAK, now=now)
+    whole = several and read_change(text, now=now)  # "got 1 and 4 out of the way": one change
+    if isinstance(whole, _CHANGES) and whole.confident and whole.ref.numbers:
         return None
-    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    return several
+
+
+def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
+    clauses = [c for c in regex(breaks).split(text) if c.strip()]
     if not 2 <= len(clauses) <= 6:
         return None
+    if any(_REASON.match(c) or _CONSEQUENCE.match(c) for c in clauses):
+        return None  # "…, so the call isn't done": one change and its reason
     changes: list[Complete | Reopen | Delete | Update] = []
-    for clause in clauses:
-        change = read_change(clause, now=now)
-        if not isinstance(change, _CHANGES) or not change.confident:
+    read: list[Intent | None] = []
+    for clause in clauses:  # stops at the first clause that is no change
+        read.append(read_change(clause, now=now))
+        if not isinstance(read[-1], _CHANGES):
             return None
-        if _STATEMENT.search(clause) and not change.ref.numbers:
+    # A statement ("rent's paid", "the parcel went out") alone is a loose reading; a list of
+    # them names each task it is about.
+    statements = [
+        bool(_STATEMENT.search(c)) or (isinstance(r, Complete) and not r.confident)
+        for c, r in zip(clauses, read, strict=True)
+    ]
+    deeds = all(isinstance(r, Complete) for r in read)
+    for change, statement in zip(read, statements, strict=True):
+        if not isinstance(change, _CHANGES) or not (change.confident or (statement and deeds)):
+            return None
+        if statement and not change.ref.numbers and not (deeds and all(statements)):
             return None  # "…, the appointment got cancelled" is a reason, not a second request
-        if change.ref.pronoun and changes:  # "…, make it urgent": the task just named
-            change = dataclasses.replace(change, ref=changes[-1].ref)
         changes.append(change)
     # Several changes named by words are the riskiest reading: a model, when there is one,
     # should get them (the hybrid backend asks ``is_confident``).
-    unique = tuple(dict.fromkeys(changes))
-    if len(unique) == 1:
-        return unique[0]
-    return Several(unique, confident=all(c.ref.numbers for c in unique))
+    return joined(changes)
 
 
 _NAMING_CLAUSE_END = re.compile(
-    r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has\s+been|got|can|can't|could|should|"
-    r"won't|will|needs|doesn't|does\s+not)\b|['’]s\b",
+    r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has|have|had|got|can|can't|could|should|"
+    r"won't|will|needs|doesn't|does\s+not|didn'?t|failed|bounced|fell\s+through)\b|['’]s\b",
     _I,
+)
+
+
+_NEED_TO = (
+    r"^(?:just\s+|please\s+|pls\s+|can\s+you\s+|you\s+can\s+|"
+    rf"so\s+(?=(?:just\s+)?(?:{'|'.join(COMMAND_VERBS)})\b))*(?:(?:i|we)\s+)?"
+    r"(?:still\s+)?(?:(?:(?:need|have|got)\s+to|gotta|must|should)\s+)?"
 )
 
 
 def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
     """ "the licence can wait, remove its deadline": the change names the task by "it"."""
-    head, sep, tail = text.rpartition(",") if "," in text else text.rpartition(";")
-    if not sep or not head.strip():
+    *heads, tail = regex(r"\s*(?:[,;]|\.(?=\s)|\s[-–—]+(?=\s))\s*").split(text)
+    head = " ".join(heads)
+    if not head.strip():
         return None
-    change = read_change(tail.strip(), now=now)
+    # "…, need to redo it", "…, so remove it": what to do to the task is the change ("so
+    # that one's done" is a consequence: the reason reader keeps the clause before it whole).
+    change = read_change(regex(_NEED_TO).sub("", tail.strip()), now=now)
     if not isinstance(change, _CHANGES) or not change.ref.pronoun:
         return None
     if read_change(head.strip(), now=now) is not None:
@@ -113,13 +146,8 @@ def _read_change_with_reason(text: str, *, now: datetime) -> Intent | None:
     commands = [f for f in found if not _STATEMENT.search(clauses[f[0]])]
     if len(found) > 1 and commands and not any(f[2] for f in found):
         # "the dentist thing is sorted, and push the car one to next week": two requests.
-        changes: list[Complete | Reopen | Delete | Update] = []
-        for _, change, _ in found:
-            if change.ref.pronoun and changes:
-                change = dataclasses.replace(change, ref=changes[-1].ref)
-            changes.append(change)
-        unique = tuple(dict.fromkeys(changes))  # "check off the slides, they're ready": once
-        return unique[0] if len(unique) == 1 else Several(unique, confident=False)
+        # "check off the slides, they're ready": once.
+        return joined([change for _, change, _ in found], confident=False)
     # Otherwise the clause after "so", or the first statement; the rest are reasons.
     index, change, _ = next((f for f in found if f[2]), found[0])
     if change.ref.pronoun:

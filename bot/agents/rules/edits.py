@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.agents.rules.grammar import COUNT, DUE_FIELD, LIST_NOUN, Rules, count, task_ref
+from bot.agents.rules.grammar import (
+    COUNT,
+    DUE_FIELD,
+    LIST_NOUN,
+    Rules,
+    count,
+    task_ref,
+    without_correction,
+)
 from bot.agents.rules.intents import Intent, TaskRef, Update
 from bot.agents.rules.priority import find_priority
 from bot.agents.rules.refs import parse_ref
@@ -23,6 +31,8 @@ EDITS = Rules()
 _NUMBERED = r"(?:#\s?\d+|(?:task|number|item)\s+#?\d+|\d+)"
 _SEP = r"\s*[:\-–—]\s*"
 _DETAILS = r"(?:notes?|details?|description|comment|info)"
+# ", should read", ": it should be": where a corrected title starts.
+_SHOULD_READ = r"\s*[,:;.\-–—]+\s*(?:it\s+)?should\s+(?:be|say|read)\s*:?\s+"
 
 
 @NOTES.rule(
@@ -34,7 +44,7 @@ _DETAILS = r"(?:notes?|details?|description|comment|info)"
     r"^(?:for|on|to|re|regarding|about)\s+(?P<ref>.+?)\s*,?\s+(?:add|append|attach|put|note|"
     rf"include)\s+(?:a\s+|the\s+|some\s+|these\s+|this\s+)?{_DETAILS}?\s*(?:[:\-–—]|that)?\s*"
     r"(?P<note>.+)$",
-    rf"^{_DETAILS}\s+(?:on|for|to)\s+(?!self\b)(?P<ref>.+?){_SEP}(?P<note>.+)$",
+    rf"^{_DETAILS}\s+(?:on|for|to)\s+(?!self\b|myself\b|me\b)(?P<ref>.+?){_SEP}(?P<note>.+)$",
     rf"^(?P<ref>{_NUMBERED})\s*[:\-–—]?\s*(?:add\s+)?(?:a\s+)?(?:notes?|details?){_SEP}"
     r"(?P<note>.+)$",
     rf"^append\s+(?P<note>.+?)\s+to\s+(?P<ref>{_NUMBERED})$",
@@ -54,6 +64,35 @@ def _note(match: re.Match[str], now: datetime) -> Intent | None:
 def _description(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)
     return Update(ref, description=match["desc"].strip()) if ref else None
+
+
+@EDITS.rule(
+    r"^(?:typo|mistake|error|misspelling|spelling\s+mistake|spelling\s+error)\s+(?:in|on)\s+"
+    rf"(?P<ref>.+?){_SHOULD_READ}(?P<title>.+)$",
+    r"^(?P<ref>.+?)\s+(?:(?:is|was|'s)\s+(?:misspell?[et]d?|spell?[et]d?\s+wrong|wrong|a\s+typo)|"
+    r"has\s+a\s+(?:typo|mistake|spelling\s+mistake))"
+    rf"{_SHOULD_READ}(?P<title>.+)$",
+    r"^(?:fix|change|correct|update|edit)\s+(?:the\s+)?(?:title|name|wording|spelling|typo)\s+"
+    r"(?:of|for|on|in)\s+(?P<ref>.+?)\s*(?::|\s+to|,\s*(?:it'?s|it\s+is|to)|"
+    rf"{_SHOULD_READ})\s*(?P<title>.+)$",
+    r"^(?:rename|retitle|re-title|re-name)\s+(?P<ref>.+?)(?:\s*:|\s+(?:to|as|into|->|→))\s+"
+    r"(?P<title>.+)$",
+    r"^(?:call|name)\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+)\s+(?P<title>.+)$",
+    r"^(?:call|name)\s+(?P<ref>\d{1,4})\s+(?P<title>[\"“'‘].+)$",
+    r"^(?P<ref>.+?)\s+should\s+(?:be\s+called|say|read|be\s+named)\s+(?P<title>.+)$",
+    r"^(?P<ref>.+?)\s+should\s+be\s+(?P<title>[\"“'‘].+)$",
+    r"^(?P<ref>#?\s?\d{1,4})\s*(?:->|→|=>)\s*(?P<title>.+)$",
+)
+def _rename(match: re.Match[str], now: datetime) -> Intent | None:
+    ref = task_ref(match)
+    title = without_correction(match["title"].strip())
+    title = re.sub(r"\s+(?:instead|now|please|pls)$", "", title, flags=re.IGNORECASE)
+    title = title.strip("\"“”'‘’")
+    level, rest = find_priority(title)
+    due, rest = find_due(rest, now=now)
+    if (level or due) and not _CONNECTORS.sub("", rest):
+        return None  # "3 -> high" sets a value; the rules after this one read it
+    return Update(ref, title=title) if ref and title else None
 
 
 @EDITS.rule(
@@ -139,6 +178,7 @@ def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
     if ref is None:
         return None
     value = re.sub(r"^(?:say|read|be)\s+", "", match["value"].strip(), flags=re.IGNORECASE)
+    value = without_correction(value)
     if "time" in field and re.fullmatch(r"\d{1,2}(?::\d{2})?", value):
         value = f"at {value}"  # "set the dentist time to 11": a bare number is the hour
     wants_title = field in ("title", "name", "wording")
@@ -189,26 +229,6 @@ def _topic_clear_due(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @EDITS.rule(
-    r"^(?:typo|mistake|error|misspelling|spelling\s+mistake|spelling\s+error)\s+(?:in|on)\s+"
-    r"(?P<ref>.+?)\s*[,:;.\-–—]+\s*(?:it\s+)?should\s+(?:be|say|read)\s*:?\s+(?P<title>.+)$",
-    r"^(?:rename|retitle|re-title|re-name)\s+(?P<ref>.+?)\s+(?:to|as|into|->|→|:)\s+(?P<title>.+)$",
-    r"^(?:call|name)\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+)\s+(?P<title>.+)$",
-    r"^(?P<ref>.+?)\s+should\s+(?:be\s+called|say|read|be\s+named)\s+(?P<title>.+)$",
-    r"^(?:fix|change|correct|update|edit)\s+(?:the\s+)?(?:title|name|wording|spelling)\s+"
-    r"(?:of|for|on|in)\s+(?P<ref>.+?)\s*(?::|\s+to)\s+(?P<title>.+)$",
-    r"^(?P<ref>#?\s?\d{1,4})\s*(?:->|→|=>)\s*(?P<title>.+)$",
-)
-def _rename(match: re.Match[str], now: datetime) -> Intent | None:
-    ref = task_ref(match)
-    title = match["title"].strip().strip("\"“”'‘’")
-    level, rest = find_priority(title)
-    due, rest = find_due(rest, now=now)
-    if (level or due) and not _CONNECTORS.sub("", rest):
-        return None  # "3 -> high" sets a value; the rules after this one read it
-    return Update(ref, title=title) if ref and title else None
-
-
-@EDITS.rule(
     r"^(?P<ref>.+?)\s+(?:is|should\s+be(?:\s+done)?|needs\s+to\s+be(?:\s+done)?|has\s+to\s+be"
     r"(?:\s+done)?|must\s+be(?:\s+done)?|gets\s+done|is\s+now)?\s*(?:now\s+)?(?:due|by)\s+"
     r"(?P<value>.+)$",
@@ -227,7 +247,7 @@ def _rename(match: re.Match[str], now: datetime) -> Intent | None:
     r"(?:now\s+|actually\s+)?(?P<value>(?:at|on|@)\s+.+)$",
 )
 def _due(match: re.Match[str], now: datetime) -> Intent | None:
-    due, rest = find_due(match["value"], now=now)
+    due, rest = find_due(without_correction(match["value"]), now=now)
     ref = task_ref(match)
     if not (ref and due) or _CONNECTORS.sub("", rest):
         return None
@@ -244,7 +264,8 @@ def _postpone(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @EDITS.rule(
-    r"^(?P<ref>.+?)\s+(?:is|are|should\s+be|=|->|:|gets|becomes)\s+(?:now\s+|actually\s+|"
+    r"^(?P<ref>.+?)\s+(?:is|are|(?:should|can|could|will)\s+be|=|->|:|gets|becomes)\s+"
+    r"(?:now\s+|actually\s+|"
     r"really\s+|a\s+|an\s+|super\s+)*(?P<value>.+)$",
     r"^(?P<ref>.+?)\s+(?:priority|prio)\s*(?:[:=]|to|->|is)?\s*(?P<value>high|low|medium|normal|"
     r"urgent)$",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.agents.rules.intents import Intent, TaskRef
-from bot.agents.rules.lexicon import NUMBER_WORDS
+from bot.agents.rules.lexicon import NUMBER_WORDS, regex
 from bot.agents.rules.refs import parse_ref
 
 Reader = Callable[[re.Match[str], datetime], Intent | None]
@@ -78,6 +78,12 @@ def task_ref(match: re.Match[str], group: str = "ref") -> TaskRef | None:
         flags=re.IGNORECASE,
     )
     return parse_ref(text)
+
+
+def without_correction(value: str) -> str:
+    """ "10:15 not 10", "'pick up suit' not 'pick up shoes'": the new value, without the old
+    one the person corrects."""
+    return regex(r"\s*,?\s+(?:not|instead\s+of|rather\s+than)\s+[^,;]{1,40}$").sub("", value)
 
 
 def count(word: str) -> int:

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -22,12 +23,13 @@ class TaskRef:
     numbers: tuple[int, ...] = ()
     words: str = ""
     pronoun: bool = False
+    last: bool = False  # "the last one": the last task of the list
     context: str = ""  # the rest of the message: only narrows candidates the words fit
 
     def describe(self) -> str:
         if self.numbers:
             return ", ".join(f"#{n}" for n in self.numbers)
-        return f"“{self.words}”" if self.words else "that"
+        return f"“{self.words}”" if self.words else "the last one" if self.last else "that"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +70,21 @@ class ListTasks:
 class Complete:
     ref: TaskRef
     confident: bool = True
+    otherwise: AddTasks | None = None  # a new task instead when the words fit no task
 
 
 @dataclass(frozen=True, slots=True)
 class Reopen:
     ref: TaskRef
     confident: bool = True
+    otherwise: AddTasks | None = None  # "i need to redo the passport form"
 
 
 @dataclass(frozen=True, slots=True)
 class Delete:
     ref: TaskRef
     confident: bool = True
+    otherwise: AddTasks | None = None  # a new task instead when the words fit no task
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +195,27 @@ class Several:
 
     changes: tuple[Complete | Reopen | Delete | Update | AddTasks, ...]
     confident: bool = True
+
+
+Part = Complete | Reopen | Delete | Update | AddTasks
+
+
+def joined(parts: Sequence[Part], *, confident: bool | None = None) -> Part | Several:
+    """Requests read one by one, as one intent: a later "it" is the task named before it
+    ("move 2 to friday and make it urgent"), a request said twice is carried out once, and
+    several requests are confident when every one names its task by number (or adds)."""
+    carried: list[Part] = []
+    for part in parts:
+        named = [p for p in carried if not isinstance(p, AddTasks)]
+        if not isinstance(part, AddTasks) and part.ref.pronoun and named:
+            part = replace(part, ref=named[-1].ref)
+        carried.append(part)
+    unique = tuple(dict.fromkeys(carried))
+    if len(unique) == 1:
+        return unique[0]
+    if confident is None:
+        confident = all(isinstance(p, AddTasks) or p.ref.numbers for p in unique)
+    return Several(unique, confident=confident)
 
 
 Intent = (

@@ -5,9 +5,20 @@ Kept apart from the patterns so the vocabulary can grow without touching the gra
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
+
+@cache
+def regex(source: str) -> re.Pattern[str]:
+    """``source`` compiled (case-insensitive) when a message first needs it, not at import."""
+    return re.compile(source, re.IGNORECASE)
+
+
 _NUMBERS = "one two three four five six seven eight nine ten eleven twelve"
+CARDINAL_WORDS = {w: n for n, w in enumerate(_NUMBERS.split(), 1)}
 NUMBER_WORDS = {
-    **{w: n for n, w in enumerate(_NUMBERS.split(), 1)},
+    **CARDINAL_WORDS,
     **dict.fromkeys(("a", "an"), 1),
     **dict.fromkeys(("couple", "a couple", "a couple of", "couple of"), 2),
     **dict.fromkeys(("few", "a few"), 3),
@@ -28,8 +39,10 @@ from bot.tools.words import (  # noqa: E402
 
 __all__ = [
     "ACTION_VERBS",
+    "CARDINAL_WORDS",
     "COMMAND_NOUNS",
     "COMMAND_VERBS",
+    "DONE_PHRASE",
     "DONE_VERBS",
     "IRREGULAR_PAST",
     "NUMBER_WORDS",
@@ -58,6 +71,11 @@ _DONE_VERB_WORDS = """
     nail nailed smash smashed tackle tackled deal dealt do did done
 """
 DONE_VERBS = frozenset(_DONE_VERB_WORDS.split())
+# Phrases that say "done" before the task: "took care of 3", "got through the emails".
+DONE_PHRASE = (
+    r"(?:took|taken|take)\s+care\s+of\s+|(?:got|get)\s+(?:through|round\s+to|around\s+to)\s+|"
+    r"(?:knocked|crossed|ticked|checked|polished|wrapped|sorted|dealt)\s+(?:out|off|up|with)\s+"
+)
 
 
 # Short forms too short for edit distance, each to its canonical word.

@@ -38,13 +38,20 @@ _QUESTION_START = re.compile(
     r"which|where\s+am\s+i|how\s+(?:am\s+i|'?s\s+my|does\s+my))\b",
     _I,
 )
+# "what did i already do", "what i've knocked out": the speaker's own finished deeds.
+_DID = (
+    r"(?:did\s+i|have\s+i|i'?ve|i\s+have)\s+(?:already\s+|just\s+)?(?:do|done|did|finish(?:ed)?|"
+    r"complete[d]?|g[eo]t\s+done|knock(?:ed)?\s+(?:out|off)|tick(?:ed)?\s+off|check(?:ed)?\s+off|"
+    r"cross(?:ed)?\s+off|wrap(?:ped)?\s+up|sort(?:ed)?|handle[d]?|deal(?:t)?\s+with|"
+    r"take[n]?\s+care\s+of)"
+)
 _LIST_WORDS = re.compile(
     r"\b(?:list|lists|tasks?|todos?|to-?dos?|to\s+do|plate|agenda|due|overdue|late|left|open|"
     r"pending|remaining|outstanding|urgent|important|priority|prio|done|completed|finished|"
     r"planned|scheduled|coming\s+up|upcoming|next|schedule|things|stuff|items|on\s+for|"
     r"going\s+on|backlog|queue|need\s+to\s+do|have\s+to\s+do|should\s+i\s+do|to\s+do|"
     r"on\s+my\s+mind|deadlines?|this\s+week|today|tomorrow|got\s+on|got\s+going|on\s+today|"
-    r"(?:tick|check|cross)(?:ed)?\s+off)\b",
+    rf"(?:tick|check|cross)(?:ed)?\s+off|{_DID})\b",
     _I,
 )
 _BARE = re.compile(
@@ -57,8 +64,7 @@ _BARE = re.compile(
 )
 _COMPLETED = re.compile(
     r"\b(?:done|completed|complete|finished|closed|checked\s+off|ticked\s+off|crossed\s+off|"
-    r"did\s+i\s+(?:do|finish|complete|get\s+done|tick\s+off|check\s+off|cross\s+off)|have\s+i\s+(?:done|finished|completed)|"
-    r"accomplished|achieved)\b",
+    rf"{_DID}|accomplished|achieved)\b",
     _I,
 )
 _OPEN_WORDS = re.compile(

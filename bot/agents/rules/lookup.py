@@ -104,12 +104,23 @@ class TaskLookup:
         """Task numbers ``ref`` means, or an explanation of why there are none."""
         if ref.numbers:
             return list(ref.numbers), ""
+        if ref.last:
+            everything = await self._everything()
+            open_tasks = [t["number"] for t in everything if not t.get("completed")]
+            last = max(open_tasks or [t["number"] for t in everything], default=None)
+            return (
+                ([last], "") if last is not None else ([], replies.say("which_task", action=action))
+            )
         if ref.pronoun:
             number = last_task_number(self._turn)
-            return ([number], "") if number is not None else ([], replies.which_task(action))
+            return (
+                ([number], "")
+                if number is not None
+                else ([], replies.say("which_task", action=action))
+            )
         words = query_words(ref.words)
         if not words:
-            return [], replies.which_task(action)
+            return [], replies.say("which_task", action=action)
         scored = await self._scored(words)
         # "the gutters and the email to Ana": parts that each name a different task win over
         # one task the whole phrase happens to fit best.
@@ -124,7 +135,7 @@ class TaskLookup:
             return [narrowed], ""
         if choice.candidates:
             return [], replies.ambiguous(ref.words, _names(choice.candidates))
-        return [], replies.not_found(ref.words)
+        return [], replies.say("not_found", words=ref.words)
 
 
 def _names(candidates: Sequence[Scored]) -> list[tuple[int, str]]:

@@ -15,7 +15,7 @@ import re
 
 from rapidfuzz.distance import OSA
 
-from bot.agents.rules.lexicon import COMMAND_NOUNS, COMMAND_VERBS, SHORTHAND
+from bot.agents.rules.lexicon import COMMAND_NOUNS, COMMAND_VERBS, SHORTHAND, regex
 
 _VOWELS = re.compile(r"[aeiouy]")
 _RUNS = re.compile(r"(\w)\1{2,}")
@@ -25,13 +25,33 @@ _AFTER_MY = re.compile(r"\b(?:my|the|our)\s+([A-Za-z]+)", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
-    """``text`` with a mistyped command word (first word, or a noun after "my") corrected."""
+    """``text`` with a mistyped command word (first word, or a noun after "my") corrected,
+    a mistyped priority word before "priority" corrected ("hihg priority"), and clock words
+    written as digits ("half past 2" → "2:30") so the one date grammar reads them."""
+    text = regex(_CLOCK_WORDS).sub(_clock, text)
+    level = regex(r"\b([a-z]{3,7})(?=\s+(?:priority|prio)\b)").search(text)
+    word = level[1].lower() if level is not None else ""
+    fixed = next((lv for lv in _LEVELS if lv != word and _slip_of(word, lv)), None)
+    if level is not None and fixed is not None:
+        text = text[: level.start(1)] + fixed + text[level.end(1) :]
     first = _WORD.match(text)
     if first is not None:
         text = _replace(text, first.start(), first.end(), COMMAND_VERBS)
     for match in reversed(list(_AFTER_MY.finditer(text))):
         text = _replace(text, match.start(1), match.end(1), COMMAND_NOUNS)
     return text
+
+
+_LEVELS = ("high", "low", "medium", "urgent", "normal")
+_CLOCK_WORDS = r"\b(?P<part>half|quarter)\s+(?P<rel>past|after|to|till)\s+(?P<hour>1[0-2]|[1-9])\b"
+
+
+def _clock(match: re.Match[str]) -> str:
+    hour = int(match["hour"])
+    minutes = 30 if match["part"].lower() == "half" else 15
+    if match["rel"].lower() in ("to", "till"):
+        hour, minutes = (hour - 2) % 12 + 1, 60 - minutes
+    return f"{hour}:{minutes:02d}"
 
 
 def _replace(text: str, start: int, end: int, vocabulary: tuple[str, ...]) -> str:

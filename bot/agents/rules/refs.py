@@ -13,27 +13,21 @@ from typing import Any
 
 from bot.agent import AgentTurn
 from bot.agents.rules.intents import TaskRef
-from bot.agents.rules.lexicon import ORDINAL_WORDS
+from bot.agents.rules.lexicon import CARDINAL_WORDS, ORDINAL_WORDS, regex
 from bot.tools.matching import Scored, query_words, score
 
 _NUMBER = r"#?\s?\d{1,6}"
 _TASK_WORD = r"(?:tasks?|todos?|items?|numbers?|nos?\.?|nr\.?|#)"
-_NUMBER_LIST = re.compile(
-    rf"^(?:(?:both|all\s+of|all|numbers?)\s+)?(?:(?:the\s+)?{_TASK_WORD}\s*){{0,2}}{_NUMBER}(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)"
-    rf"\s*(?:{_TASK_WORD}\s*)?{_NUMBER})*$",
-    re.IGNORECASE,
+_NUMBERS = (
+    rf"(?:(?:both|all\s+of|all|numbers?)\s+)?(?:(?:the\s+)?{_TASK_WORD}\s*){{0,2}}{_NUMBER}"
+    rf"(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)\s*(?:{_TASK_WORD}\s*)?{_NUMBER})*"
 )
+_NUMBER_LIST = re.compile(rf"^{_NUMBERS}$", re.IGNORECASE)
 _RANGE = re.compile(
     rf"^(?:{_TASK_WORD}\s*)?#?(\d{{1,4}})\s*(?:-|–|to|through|thru)\s*#?(\d{{1,4}})$", re.IGNORECASE
 )
-_ORDINAL_TASK = re.compile(
-    r"^(?:the\s+)?(?P<ord>" + "|".join(ORDINAL_WORDS) + r"|\d{1,3}(?:st|nd|rd|th))\s+"
-    r"(?:task|one|item|todo)$",
-    re.IGNORECASE,
-)
 _PRONOUN = re.compile(
-    r"^(?:it|that|this|that\s+one|this\s+one|the\s+last\s+one|the\s+one\s+i\s+just\s+added|"
-    r"the\s+last\s+task|that\s+task|this\s+task|them|those|these|they|they're|they\s+are|"
+    r"^(?:it|that|this|that\s+one|this\s+one|the\s+one\s+i\s+just\s+added|that\s+task|this\s+task|them|those|these|they|they're|they\s+are|"
     r"it's|it\s+is|that's|that\s+is)$",
     re.IGNORECASE,
 )
@@ -61,10 +55,9 @@ def parse_ref(text: str) -> TaskRef | None:
     span = _RANGE.match(cleaned)
     if span and 0 < int(span[1]) < int(span[2]) <= int(span[1]) + 20:
         return TaskRef(numbers=tuple(range(int(span[1]), int(span[2]) + 1)))
-    ordinal = _ORDINAL_TASK.match(cleaned)
-    if ordinal:
-        word = ordinal["ord"].lower()
-        return TaskRef(numbers=(int(word[:-2]) if word[0].isdigit() else ORDINAL_WORDS[word],))
+    counted = _counted(cleaned)
+    if counted is not None:
+        return counted
     if _PRONOUN.match(cleaned):
         return TaskRef(pronoun=True)
     clause = _CLAUSE_END.search(cleaned)
@@ -72,9 +65,49 @@ def parse_ref(text: str) -> TaskRef | None:
         cleaned = cleaned[: clause.start()]
         if _NUMBER_LIST.match(cleaned.strip()):
             return parse_ref(cleaned)  # "#2 and #5 this morning"
+    # "the dentist one should (be at 3)": a modal at the end is the change's, not the task's.
+    cleaned = regex(r"\s+(?:should|must|will|can|could|would|needs\s+to)(?:\s+be)?$").sub(
+        "", cleaned
+    )
     if not query_words(cleaned):
         return None
     return TaskRef(words=_EDGE_JUNK.sub("", cleaned))
+
+
+def _counted(text: str) -> TaskRef | None:
+    """Tasks named by their place or number in words: "the second and fourth ones", "number
+    five", "the first and the third", "#2 and #4 before lunch", "the last one". Only when the
+    whole phrase is such a list ("first aid kit" stays words)."""
+    if regex(r"^(?:the\s+)?(?:very\s+)?last(?:\s+(?:one|task|item|todo))?$").match(text):
+        return TaskRef(last=True)
+    spelled = regex(_SPELLED).sub(_to_number, text)
+    if spelled == text and not regex(r"^#?\s?\d").match(text):
+        return None
+    listed = regex(rf"^{_NUMBERS}(?=\s+(?P<tail>.+)$|$)").match(spelled)
+    if listed is None or (listed["tail"] and not regex(_WHEN_TAIL).match(listed["tail"])):
+        return None
+    numbers = tuple(dict.fromkeys(int(n) for n in re.findall(r"\d+", listed[0])))
+    return TaskRef(numbers=numbers) if all(n > 0 for n in numbers) else None
+
+
+# "the second one", "number five", "4th": a place in the list, written as "#n".
+_SPELLED = (
+    rf"(?:\bthe\s+)?\b(?P<ord>{'|'.join(ORDINAL_WORDS)}|\d{{1,3}}(?:st|nd|rd|th))\b"
+    r"(?:\s+(?:ones?|tasks?|items?|todos?)\b)?"
+    rf"|\b(?:number|no\.?|task|item)\s+(?P<word>{'|'.join(CARDINAL_WORDS)})\b"
+)
+# What may follow a list of numbers without being a title: when it happened.
+_WHEN_TAIL = (
+    r"(?:before|after|this|last|yesterday|today|tonight|earlier|already|over|during|"
+    r"out\s+of\s+the\s+way|off)\b"
+)
+
+
+def _to_number(match: re.Match[str]) -> str:
+    word = (match["ord"] or match["word"]).lower()
+    if word[0].isdigit():
+        return f"#{word[:-2]}"
+    return f"#{ORDINAL_WORDS.get(word) or CARDINAL_WORDS[word]}"
 
 
 def _strip_emoji(text: str) -> str:

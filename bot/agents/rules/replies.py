@@ -73,10 +73,6 @@ def added(tasks: Sequence[Task]) -> str:
     return "\n".join(lines)
 
 
-def nothing_to_add() -> str:
-    return "What should I add? For example: add renew passport next friday, high priority."
-
-
 def title_too_long(length: int, limit: int) -> str:
     return (
         f"That title is {length:,} characters long; a title can have at most {limit}. "
@@ -121,10 +117,6 @@ def shown(tasks: Sequence[Task], *, asked: Sequence[int]) -> str:
             lines.append(f"  Note: {task['description']}")
     lines += [f"You have no task #{n}." for n in asked if n not in found]
     return "\n".join(lines)
-
-
-def only_your_tasks() -> str:
-    return "I can only show and change your own tasks."
 
 
 def completed(task: Task, *, already: bool) -> str:
@@ -183,25 +175,6 @@ def ambiguous(words: str, candidates: Sequence[tuple[int, str]]) -> str:
     return f"“{words}” could be more than one task: {names}. Which one? Use its number."
 
 
-def not_found(words: str) -> str:
-    return f"I couldn't find a task matching “{words}”, so I changed nothing."
-
-
-def which_task(action: str) -> str:
-    return f"Which task should I {action}? Give me its number, e.g. “{action} 2”."
-
-
-def set_timezone(zone: str) -> str:
-    return f"Got it — your timezone is now {zone}. Due dates and times will use it."
-
-
-def refuse_bulk() -> str:
-    return (
-        "I don't change or delete everything at once. I can delete tasks by number "
-        "(“delete 3”), or “remove all completed”."
-    )
-
-
 def undo_removed(task: Task | None) -> str:
     return f"removed {_quoted(task)}" if task else "that task was already gone"
 
@@ -220,12 +193,30 @@ def undone(lines: Sequence[str]) -> str:
     return "Undone: " + "; ".join(lines) + "."
 
 
-def nothing_to_undo() -> str:
-    return "There's nothing I can undo here — I only undo your recent changes in this chat."
+# One-line answers by name: ``say("not_found", words="…")``.
+_LINES = {
+    "nothing_to_add": "What should I add? For example: add renew passport next friday, high "
+    "priority.",
+    "only_your_tasks": "I can only show and change your own tasks.",
+    "not_found": "I couldn't find a task matching “{words}”, so I changed nothing.",
+    "which_task": "Which task should I {action}? Give me its number, e.g. “{action} 2”.",
+    "set_timezone": "Got it — your timezone is now {zone}. Due dates and times will use it.",
+    "refuse_bulk": "I don't change or delete everything at once. I can delete tasks by number "
+    "(“delete 3”), or “remove all completed”.",
+    "nothing_to_undo": "There's nothing I can undo here — I only undo your recent changes in "
+    "this chat.",
+    "undo_unavailable": "Sorry, I can't undo changes in this setup.",
+    "nothing_left_complete": "There are no open tasks to complete, so nothing changed.",
+    "nothing_left_delete": "There are no tasks to delete, so nothing changed.",
+    "left_alone": "OK, I left your tasks as they were.",
+    # The message is not echoed back: it may be long, or crafted to look like a command.
+    "not_understood": "I'm not sure what you mean, so I didn't change anything. Say “add …” "
+    "to add a task, “list” to see them, or “help” for more.",
+}
 
 
-def undo_unavailable() -> str:
-    return "Sorry, I can't undo changes in this setup."
+def say(line: str, **values: object) -> str:
+    return _LINES[line].format(**values)
 
 
 _SMALL_TALK = {
@@ -314,32 +305,15 @@ def confirm_all(action: str, count: int, *, kept: list[int]) -> str:
     return f"{verb} {which}{open_} {tasks}{but}? yes / no"
 
 
-def nothing_left(action: str) -> str:
-    what = "open tasks to complete" if action == "complete" else "tasks to delete"
-    return f"There are no {what}, so nothing changed."
-
-
-def left_alone() -> str:
-    return "OK, I left your tasks as they were."
-
-
-def not_understood() -> str:
-    # The message is not echoed back: it may be long, or crafted to look like a command.
-    return (
-        "I'm not sure what you mean, so I didn't change anything. "
-        "Say “add …” to add a task, “list” to see them, or “help” for more."
-    )
-
-
 def small_talk(kind: str, topic: str) -> str:
     """The answer to a message that asks for no change."""
     if kind in _SMALL_TALK:
         return _SMALL_TALK[kind]
     match kind:
         case "refuse_bulk":
-            return refuse_bulk()
+            return say("refuse_bulk")
         case "which":
-            return which_task(_ACTIONS.get(topic, topic))
+            return say("which_task", action=_ACTIONS.get(topic, topic))
         case "cannot":
             return cannot_yet(topic)
         case _:

@@ -23,20 +23,24 @@ from bot.agents.rules.adding import parse_tasks
 from bot.agents.rules.intents import (
     AddTasks,
     AllTasks,
-    Complete,
-    Delete,
     Intent,
-    Reopen,
     Several,
     TaskRef,
-    Update,
+    joined,
 )
-from bot.agents.rules.lexicon import COMMAND_VERBS, is_past_tense, past_to_present
+from bot.agents.rules.intents import Part as _Part
+from bot.agents.rules.lexicon import (
+    ACTION_VERBS,
+    COMMAND_VERBS,
+    ORDINAL_WORDS,
+    is_past_tense,
+    past_to_present,
+    regex,
+)
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.when import find_due
 
 _I = re.IGNORECASE
-_Part = Complete | Reopen | Delete | Update | AddTasks
 _STARTS = "|".join(
     sorted(
         set(COMMAND_VERBS)
@@ -48,7 +52,8 @@ _STARTS = "|".join(
 # Where a new request starts inside a message: after a joining word or mark, a command word.
 _JOIN = re.compile(
     rf"\s*(?:[,;]\s*(?:and\s+)?(?:then\s+|also\s+)?|\s+(?:and|&)\s+(?:then\s+|also\s+)?|"
-    rf"\s+then\s+|\.\s+)(?=(?:{_STARTS})\b(?!\s+(?:and|or|,)))",
+    rf"\s+then\s+|\.\s+)(?=(?:(?:can|could|would)\s+you\s+|please\s+|pls\s+)?(?:{_STARTS})\b"
+    r"(?!\s+(?:and|or|,)))",
     _I,
 )
 # Inline items: "1) a 2) b", "1. a 2. b", "• a • b".
@@ -56,9 +61,47 @@ _NUMBERED = re.compile(r"(?:^|(?<=[\s:]))(\d{1,2}[.)]|[a-h]\))\s+")
 
 
 def _rank(mark: str) -> int:
-    """ "1." → 1, "2)" → 2, "a)" → 1, "b)" → 2."""
-    head = mark[:-1]
-    return int(head) if head.isdigit() else ord(head.lower()) - ord("a") + 1
+    """ "1." → 1, "2)" → 2, "a)" → 1, "b)" → 2, "second," → 2."""
+    head = mark.rstrip(".),:").lower()
+    if head.isdigit():
+        return int(head)
+    if len(head) == 1:
+        return ord(head) - ord("a") + 1
+    return ORDINAL_WORDS.get(head.removesuffix("ly"), 0)
+
+
+# "first, … second, …": the ordinal words as item marks.
+_ORDINAL_MARK = r"(?:^|(?<=[\s:.,]))((?:first|second|third|fourth|fifth)(?:ly)?\s*[,:])\s*"
+# A head that says the items are new tasks ("to add:", "new ones", "i need to"): no item is
+# read as a change, whatever its first word.
+_ADDING_HEAD = r"\b(?:add|new|todo|to-?do|need|have|got|gotta|must|should|remember|forget)\b"
+
+
+def _each_item(bodies: list[str], *, now: datetime, understand: Understand) -> Intent | None:
+    """Items that carry their own command words, each read as a request; an item without
+    one is a new task. None unless some item is a change and every item is read."""
+    requests: list[_Part] = []
+    explicit = True  # every item says "add"
+    for body in bodies:
+        intent = understand(body)
+        if isinstance(intent, AddTasks) and intent.tasks:
+            explicit = explicit and intent.confident
+            intent = AddTasks(intent.tasks)  # "pick up the prescription": a new task
+        if not isinstance(intent, _Part) or (isinstance(intent, AddTasks) and not intent.tasks):
+            return None
+        if (
+            not isinstance(intent, AddTasks)
+            and intent.ref.words
+            and body.split()[0] in ACTION_VERBS
+        ):
+            # "b) cancel gym": a task to add when no task is about the gym.
+            intent = dataclasses.replace(intent, otherwise=AddTasks(parse_tasks(body, now=now)))
+        requests.append(intent)
+    adds = [r for r in requests if isinstance(r, AddTasks)]
+    if len(adds) == len(requests):
+        # "1) add a 2) add b": the tasks without their "add"; else a list of titles as written.
+        return AddTasks(tuple(t for r in adds for t in r.tasks)) if explicit else None
+    return joined(requests)
 
 
 _BULLET = re.compile(r"(?:^|(?<=[\s:]))[•·▪◦]\s*")
@@ -97,9 +140,10 @@ def _head_due(head: str, *, now: datetime) -> tuple[bool, str | None]:
 Understand = Callable[[str], Intent]
 
 
-def read_items(text: str, *, now: datetime) -> Intent | None:
-    """Inline numbered or bulleted items, each a new task."""
-    return _items(text, now=now)
+def read_items(text: str, *, now: datetime, understand: Understand) -> Intent | None:
+    """Inline numbered or bulleted items: each a new task, or each its own request when the
+    items carry their own command words ("1) tick off the flu shot 2) add buy stamps")."""
+    return _items(text, now=now, understand=understand)
 
 
 def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent | None:
@@ -110,51 +154,51 @@ def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent
     requests: list[_Part] = []
     for part in parts:
         intent = understand(part.strip())
-        pieces = intent.changes if isinstance(intent, Several) else (intent,)
-        for piece in pieces:
+        for piece in intent.changes if isinstance(intent, Several) else (intent,):
             if not isinstance(piece, _Part):
                 return None
             if isinstance(piece, AddTasks) and not (piece.tasks and piece.confident):
                 return None  # only an explicit add joins other requests
-            if not isinstance(piece, AddTasks) and piece.ref.pronoun and requests:
-                previous = next(
-                    (r for r in reversed(requests) if not isinstance(r, AddTasks)), None
-                )
-                if previous is not None:
-                    piece = dataclasses.replace(piece, ref=previous.ref)
             requests.append(piece)
-    unique = tuple(dict.fromkeys(requests))
-    if len(unique) == 1:
-        return unique[0]
-    confident = all(isinstance(r, AddTasks) or r.ref.numbers for r in unique)
-    return Several(unique, confident=confident)
+    return joined(requests)
 
 
-def _items(text: str, *, now: datetime) -> Intent | None:
+def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None:
     """ "couple of things: 1) … 2) …", "new tasks: • … • …": every item a new task."""
+    marks = _marks(text)
+    head = text[: marks[0].start()].strip(" .") if marks else ""
+    bodies = [
+        regex(r"[\s,;.]+(?:and\s+)?(?:then|also|and)?[\s,;.]*$").sub(
+            "", text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))]
+        )
+        for i, m in enumerate(marks)
+    ]
+    if marks and not regex(_ADDING_HEAD).search(head):
+        each = _each_item(bodies, now=now, understand=understand)
+        if each is not None:
+            return each
     intro = _INTRO_THEN_LIST.match(text)
     if intro and (_INTRO.match(intro["head"]) or _COLLECTIVE.search(intro["head"])):
         tasks = parse_tasks(intro["body"], now=now, plural=True)
         if len(tasks) > 1:
             return AddTasks(tasks)
-    numbered = list(_NUMBERED.finditer(text))
-    if len(numbered) >= 2 and [_rank(m[1]) for m in numbered] == list(range(1, len(numbered) + 1)):
-        marks = numbered
-    else:
-        marks = list(_BULLET.finditer(text))
-        if len(marks) < 2:
-            return None
-    listed, shared_due = _head_due(text[: marks[0].start()].strip(), now=now)
-    if not listed:
+    listed, shared_due = _head_due(head, now=now)
+    if not marks or not listed:
         return None
-    bodies = [
-        text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))]
-        for i, m in enumerate(marks)
-    ]
-    items = [parse_tasks(body.strip(" ,;"), now=now) for body in bodies]
+    items = [parse_tasks(body, now=now) for body in bodies]
     if any(len(found) != 1 for found in items):
         return None
     return AddTasks(tuple(dataclasses.replace(f[0], due=f[0].due or shared_due) for f in items))
+
+
+def _marks(text: str) -> list[re.Match[str]]:
+    """Where the items start: "1)" "2)", "first," "second,", or two bullets or more."""
+    for enumerator in (_NUMBERED, regex(_ORDINAL_MARK)):
+        marks = list(enumerator.finditer(text))
+        if len(marks) >= 2 and [_rank(m[1]) for m in marks] == list(range(1, len(marks) + 1)):
+            return marks
+    marks = list(_BULLET.finditer(text))
+    return marks if len(marks) >= 2 else []
 
 
 _ALL = (
@@ -162,12 +206,12 @@ _ALL = (
     r"todos|the\s+rest))?|everything|every\s+(?:single\s+)?task|the\s+(?:whole|entire)\s+list)"
 )
 _EXCEPT = (
-    r"(?:except(?:\s+for)?|apart\s+from|but(?:\s+not)?|other\s+than|besides|excluding|"
-    r"save\s+for|minus)"
+    r"(?:except(?:\s+for)?|apart\s+from|aside\s+from|but(?:\s+not)?|other\s+than|besides|"
+    r"excluding|save\s+for|minus|bar|barring|not\s+counting|not\s+including|leaving\s+out)"
 )
 _COMPLETE_WORDS = re.compile(
     r"\b(?:done|finished|finish|complete|completed|check(?:ed)?\s+off|tick(?:ed)?\s+off|"
-    r"mark(?:ed)?|did|close)\b",
+    r"mark(?:ed)?|did|close|tick|check|cross)\b",
     _I,
 )
 _DELETE_WORDS = re.compile(r"\b(?:delete|remove|clear|wipe|erase|drop|scrap|trash|nuke)\b", _I)
@@ -176,7 +220,7 @@ _SCOPE = re.compile(
     _I,
 )
 _EXCEPTION = re.compile(
-    rf"^\s*,?\s*(?:are|is|'s|were)?\s*(?:done|finished|complete|completed)?\s*,?\s*{_EXCEPT}\s+"
+    rf"^\s*,?\s*(?:are|is|'s|were)?\s*(?:done|finished|complete|completed|off)?\s*,?\s*{_EXCEPT}\s+"
     r"(?P<refs>.+?)(?P<after>\s+(?:are|is|were)\s+(?:done|finished|complete|completed)|"
     r"\s+(?:as\s+)?(?:done|complete|completed))?$",
     _I,
@@ -206,7 +250,11 @@ def read_scope(text: str) -> AllTasks | None:
                 return None
             excluded.append(ref)
     elif re.search(rf"\b{_EXCEPT}\b", tail, _I) or not re.fullmatch(
-        r"\s*(?:(?:are|is|'s)\s+)?(?:as\s+)?(?:done|finished|complete|completed|off)?\s*", tail, _I
+        r"\s*(?:(?:are|is|'s)\s+)?(?:as\s+)?(?:done|finished|complete|completed|off)?\s*"
+        # "everything's done, tick it all off": the same request said twice.
+        r"(?:[,.;]\s*(?:so\s+)?(?:tick|check|cross|mark|clear)\s+(?:it|them)\s+(?:all\s+)?(?:off|done))?",
+        tail,
+        _I,
     ):
         return None
     return AllTasks("delete" if deleting else "complete", tuple(excluded))

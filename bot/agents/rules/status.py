@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.agents.rules.grammar import LIST_NOUN, Rules, task_ref
 from bot.agents.rules.intents import Complete, Delete, Intent, Reopen, TaskRef
-from bot.agents.rules.lexicon import DONE_VERBS, is_past_tense, past_to_present
+from bot.agents.rules.lexicon import DONE_PHRASE, DONE_VERBS, is_past_tense, past_to_present, regex
 from bot.agents.rules.refs import parse_ref
 
 STATUS = Rules()
@@ -29,32 +29,6 @@ _CHECKED = (
     r"(?:marked|checked(?:\s+off)?|ticked(?:\s+off)?|completed|closed|finished|crossed\s+off)"
 )
 _OFF_LIST = rf"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+{LIST_NOUN})?"
-
-
-@STATUS.rule(
-    r"^(?P<ref>.*?\w)\s*[,;.\-–—]+\s*(?:so\s+|just\s+|please\s+|pls\s+|can\s+you\s+|you\s+can\s+)?"
-    r"(?P<cmd>delete|remove|drop|scrap|ditch|cancel|trash|kill|bin|mark|tick|check|complete|"
-    r"close|finish|reopen|uncheck)\s+(?:it|that|this|that\s+one|this\s+one)(?:\s+(?:off|as\s+done|"
-    r"done|complete|completed|please|pls))?$",
-)
-def _clause_then_command(match: re.Match[str], now: datetime) -> Intent | None:
-    """ "acme invoice isn't needed anymore, remove it" — the clause names the task."""
-    named = re.split(
-        r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has\s+been|got|"
-        r"can|should|won't)\b|'s\b",
-        match["ref"],
-        maxsplit=1,
-        flags=re.IGNORECASE,
-    )
-    ref = parse_ref(named[0])
-    if ref is None:
-        return None
-    command = match["cmd"].lower()
-    if command in ("reopen", "uncheck"):
-        return Reopen(ref)
-    if command in ("mark", "tick", "check", "complete", "close", "finish"):
-        return Complete(ref)
-    return Delete(ref)
 
 
 @STATUS.rule(
@@ -130,13 +104,13 @@ def _not_did(match: re.Match[str], now: datetime) -> Intent | None:
 @STATUS.rule(
     r"^(?:mark|set|put|flag)\s+(?P<ref>.+?)\s+(?:as\s+|to\s+)?(?:done|complete|completed|"
     r"finished|closed|resolved|checked|ticked)$",
-    r"^(?:done|did|finished|finish|complete|completed|close|closed|resolve|resolved|"
+    r"^(?:done|did|finished|finish|complete|completed|close(?:d)?\s+out|close|closed|resolve|resolved|"
     r"check\s*off|checked\s*off|tick\s*off|ticked\s*off|tick|cross\s*off|crossed\s*off|"
     r"cross\s+out|knock\s*out|knocked\s*out|knock\s+off|knocked\s+off|wrap\s*up|wrapped\s*up|"
     r"mark\s+off|marked\s+off|✅|✔️?|☑️?)(?!\w)\s*(?:with\s+|on\s+)?[:\-]?\s*(?P<ref>.+)$",
     r"^(?:(?:i'?m|i\s+am|im|we'?re|we\s+are)\s+)?(?:all\s+)?(?:done|finished|through)\s+with\s+"
     r"(?P<ref>.+)$",
-    r"^(?:got|get)\s+(?P<ref>.+?)\s+done$",
+    r"^(?:got|get|have|had)\s+(?P<ref>.+?)\s+(?:done|sorted|out\s+of\s+the\s+way|over\s+with)$",
     r"^(?:cross|tick|check|mark|knock)\s+(?P<ref>.+?)\s+off(?:\s+(?:my|the)\s+" + LIST_NOUN + ")?$",
     r"^(?P<ref>.+?)\s*(?:[:\-–—]\s*)?(?:is|are|was|were|'s|has\s+been|have\s+been|got|now)?\s*"
     r"(?:(?:all|now|finally|already|officially|totally|both|each)\s+)*(?<!\w)"
@@ -153,6 +127,9 @@ def _complete(match: re.Match[str], now: datetime) -> Intent | None:
 def _deed_ref(verb: str, rest: str) -> TaskRef | None:
     """The task a deed names: "paid the rent" → "pay the rent"; a verb that only says "done"
     ("sorted the insurance and the dentist") is left out, it is in no title."""
+    phrase = regex(DONE_PHRASE).match(f"{verb} {rest}")
+    if phrase:  # "took care of 3": the words after a phrase that only says "done"
+        return parse_ref(f"{verb} {rest}"[phrase.end() :])
     if verb.lower() in DONE_VERBS:
         return parse_ref(rest)
     return parse_ref(f"{past_to_present(verb) or verb} {rest}")
@@ -162,7 +139,8 @@ _NOT_DEEDS_WORDS = """
     forgot wanted needed added missed skipped failed tried started attempted planned hoped meant
     decided asked said thought wished liked loved hated need postponed
     moved delayed pushed changed renamed deleted removed reopened cancelled canceled
-    rescheduled due supposed expected gotten
+    rescheduled due supposed expected gotten bounced rejected declined refused crashed broke
+    lost
 """
 # Adjectives that say a task of the same verb is done ("the fridge is clean").
 _STATES = frozenset({"clean", "tidy", "empty", "free", "clear"})
@@ -182,12 +160,17 @@ def _passive_deed(match: re.Match[str], now: datetime) -> Intent | None:
     base = verb if verb in _STATES else past_to_present(verb)
     if verb in _NOT_DEEDS or not base or not (verb in _STATES or is_past_tense(verb)):
         return None
-    ref = parse_ref(f"{base} {match['ref']}")
-    return Complete(ref, confident=False) if ref and ref.words else None
+    ref = parse_ref(match["ref"])
+    if not (ref and (ref.numbers or ref.last)):  # "2 is paid": the number names the task
+        ref = parse_ref(f"{base} {match['ref']}")
+    return (
+        Complete(ref, confident=False) if ref and (ref.words or ref.numbers or ref.last) else None
+    )
 
 
 @STATUS.rule(
-    r"^(?P<ref>.+?)\s+(?:is|are|'s|’s)\s+(?:now\s+|already\s+|finally\s+)?(?:out|in|up|away|back)$"
+    r"^(?P<ref>.+?)\s+(?:(?:is|are|'s|’s)\s+(?:now\s+|already\s+|finally\s+)?(?:out|in|up|away|back)|"
+    r"(?:went|has\s+gone|have\s+gone)\s+(?:out|off))$"
 )
 def _particle_state(match: re.Match[str], now: datetime) -> Intent | None:
     """ "the recycling is out", "the report is in" — the task about it is done."""

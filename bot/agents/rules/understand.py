@@ -25,13 +25,16 @@ from bot.agents.rules.cleaning import Cleaned, clean
 from bot.agents.rules.intents import (
     AddTasks,
     Complete,
+    Delete,
     Intent,
     NotUnderstood,
+    Reopen,
+    Several,
     Smalltalk,
     TaskRef,
     Update,
 )
-from bot.agents.rules.lexicon import ACTION_VERBS, is_past_tense, past_to_present
+from bot.agents.rules.lexicon import ACTION_VERBS, is_past_tense, past_to_present, regex
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.normalise import normalise
 from bot.agents.rules.notice_place import read_reminder_platform
@@ -44,6 +47,7 @@ from bot.agents.rules.requests import (
     read_scope,
 )
 from bot.agents.rules.talk import read_talk
+from bot.agents.rules.when import find_due
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +65,18 @@ _ADD_LEAD = re.compile(
     r"to-?dos)\s*[:\-–—]?\s*)?"
     r"|^remind\s+(?:me|us)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
-    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note)\s*[:\-–—]+\s*"
-    r"|^reminder\s+(?:to|for|about)\s+"
+    r"|^(?:(?:things|stuff|tasks)\s+)?to\s+add\s*[:\-–—]+\s*"
+    r"|^(?:note|reminder|memo)\s+to\s+(?:self|me|myself)\s*[:\-–—]*\s*"
+    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note|idea|memo)"
+    r"\s*[:\-–—]+\s*|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
     r"dont\s+(?:let\s+me\s+)?forget)\s+(?:to\s+|about\s+|that\s+)?"
-    r"|^note\s+to\s+self\s*[:\-–—]*\s*"
     r"|^(?:jot|write|put|note)\s+down\s*[:\-–—]?\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
     r"|^(?:oh\s+)?before\s+i\s+forget\s*[:,\-–—]?\s+"
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
     r"really\s+|def(?:initely)?\s+|probably\s+)?(?:(?:need|needs|have|has|got|ought|want|plan|"
     r"going)\s+to|gotta|must|should|wanna|gonna|(?:totally\s+|completely\s+|almost\s+)?"
-    r"(?:forgot|keep\s+forgetting|always\s+forget)\s+to)\s+(?:(?:probably|really|definitely|"
+    r"(?:forgot|keep\s+forgetting|always\s+forget)\s+(?:that\s+)?(?:to|i\s+(?:have|need|had)\s+to))\s+(?:(?:probably|really|definitely|"
     r"just|also|still|finally|actually)\s+)?(?=\w)",
     _I,
 )
@@ -83,7 +88,7 @@ _WEAK_ADD = re.compile(
 _PUT_ON_LIST = re.compile(
     r"^(?:put|add|stick|throw|pop|get|place)\s+(?P<body>.+?)(?<!\bback)\s+(?:on|to|onto|in|into)\s+"
     r"(?:my|the|our)\s+(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks|task\s+list|"
-    r"agenda|calendar|board)$",
+    r"agenda|calendar|board)(?P<tail>\s*[,;.]\s*[^,;.]{1,30})?$",
     _I,
 )
 # The body ends on a character that is no separator, so a run of punctuation is read once
@@ -144,8 +149,12 @@ def _change_row(
 ) -> Callable[[Reading], Intent | None]:
     def row(reading: Reading) -> Intent | None:
         change = read(reading.text, reading.now)
-        if isinstance(change, Update) and change.ref.words and change.title is None:
-            # "return the van by friday": a new task instead when the words fit no task.
+        if not isinstance(change, Complete | Delete | Update) or not change.ref.words:
+            return change
+        dated = not isinstance(change, Update) and find_due(change.ref.words, now=reading.now)[0]
+        if dated or (isinstance(change, Update) and change.title is None):
+            # "return the van by friday", "cancel the gym before dec 1": a new task instead
+            # when the words fit no task.
             otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
             if otherwise is not None:
                 return dataclasses.replace(change, otherwise=otherwise)
@@ -174,10 +183,12 @@ RULES: tuple[Rule, ...] = (
     Rule("talk", lambda r: _read_talk(r)),
     Rule("cannot-yet", lambda r: read_cannot(r.text)),
     Rule("note", lambda r: read_note(r.text, now=r.now)),
-    Rule("items", lambda r: read_items(r.text, now=r.now)),
+    Rule("items", lambda r: read_items(r.text, now=r.now, understand=_part_reader(r))),
     Rule("list", lambda r: read_list(r.text, now=r.now) if r.listing == "sure" else None),
+    Rule("add-then-change", lambda r: _read_add_then_change(r)),
     Rule("add", lambda r: _read_add(r.text, now=r.now)),
     Rule("scope", lambda r: read_scope(r.text)),
+    Rule("topic", lambda r: _read_topic(r)),
     Rule("requests", lambda r: read_requests(r.text, now=r.now, understand=_part_reader(r))),
     Rule("clauses", lambda r: read_clauses(r.text, now=r.now)),
     Rule("weak-add", lambda r: _read_weak_add(r.text, now=r.now)),
@@ -220,6 +231,27 @@ def _part_reader(reading: Reading) -> Callable[[str], Intent]:
     return lambda part: _read_one(part, clean(part), now=reading.now)
 
 
+def _read_topic(reading: Reading) -> Intent | None:
+    """ "3: rename to 'call the landlord' and set it to high": a task number first, then
+    requests that name no task ("rename to …") or name it "it" — each about that task."""
+    topic = regex(r"^(?:for\s+|re\s+|on\s+)?#?(?P<n>\d{1,4})\s*[:\-–—]\s*(?P<rest>.+)$").match(
+        reading.text
+    )
+    if topic is None or int(topic["n"]) == 0:
+        return None
+    rest = regex(r"^(rename|retitle|move|push|set|make|change|bump|mark)\s+(?=to\b|as\b)").sub(
+        r"\1 it ", topic["rest"]
+    )
+    intent = _part_reader(reading)(rest)
+    ref = TaskRef(numbers=(int(topic["n"]),))
+    topical: list[Complete | Reopen | Delete | Update] = []
+    for change in intent.changes if isinstance(intent, Several) else (intent,):
+        if not isinstance(change, Complete | Delete | Reopen | Update) or not change.ref.pronoun:
+            return None
+        topical.append(dataclasses.replace(change, ref=ref))
+    return topical[0] if len(topical) == 1 else Several(tuple(topical))
+
+
 def _read_talk(reading: Reading) -> Intent | None:
     if "\n" in reading.text:
         return None
@@ -244,13 +276,24 @@ def _read_done_mark(reading: Reading) -> Intent | None:
     return Complete(ref, confident=False) if ref is not None and ref.words else NotUnderstood()
 
 
+def _read_add_then_change(reading: Reading) -> Intent | None:
+    """ "add groceries for saturday and set 2 to low": a new task, then changes to numbered
+    tasks (a change named by words stays part of the title: "add call mom and mark it")."""
+    if not reading.text.lower().startswith("add"):
+        return None
+    intent = read_requests(reading.text, now=reading.now, understand=_part_reader(reading))
+    if not isinstance(intent, Several) or not isinstance(intent.changes[0], AddTasks):
+        return None
+    return intent if all(isinstance(c, AddTasks) or c.ref.numbers for c in intent.changes) else None
+
+
 def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     label = _LABEL_THEN_VERB.match(text)
     if label and label["verb"].lower() in ACTION_VERBS:
         return _add(text[label.end("label") :], now=now)  # "todo buy lightbulbs"
     wrapped = _PUT_ON_LIST.match(text)
     if wrapped and not re.search(r"[,;]\s*\w+\s+(?:it|that|this)\b", wrapped["body"]):
-        return _add(wrapped["body"], now=now)
+        return _add(wrapped["body"] + (wrapped["tail"] or ""), now=now)  # ", no rush"
     trailing = _TRAILING_ADD.match(text)
     if trailing:
         return _add(trailing["body"] or trailing["body2"], now=now)
@@ -280,6 +323,9 @@ def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
     if change is not None and isinstance(ref, TaskRef) and ref.numbers:
         return change
     intent = _add(rest, now=now)
+    if isinstance(change, Reopen) and change.ref.words:  # "i need to redo the passport form"
+        otherwise = AddTasks(intent.tasks, confident=False) if intent and intent.tasks else None
+        return dataclasses.replace(change, confident=False, otherwise=otherwise)
     return AddTasks(intent.tasks, confident=False) if intent else None
 
 
@@ -318,5 +364,8 @@ _SECOND_LEAD = re.compile(
 def _add(
     body: str, *, now: datetime, plural: bool = False, remind: bool = False
 ) -> AddTasks | None:
+    lead = _ADD_LEAD.match(body.lstrip())
+    if lead is not None and lead.end() and _WEAK_ADD.match(lead[0]):
+        body = body.lstrip()[lead.end() :]  # "…, add it": the lead-in is chatter, not title
     tasks = parse_tasks(_SECOND_LEAD.sub("", body.lstrip()), now=now, plural=plural, remind=remind)
     return AddTasks(tasks) if tasks else AddTasks(())

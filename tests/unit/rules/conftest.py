@@ -82,6 +82,21 @@ class Chat:
         return [t.title for t in sorted(await self.tasks(), key=lambda t: t.number)]
 
 
+def read(text: str) -> object:
+    """What ``understand`` makes of ``text`` on the fixed clock (naive: the person's time)."""
+    from bot.agents.rules.understand import understand
+
+    return understand(text, now=NOW.replace(tzinfo=None))
+
+
+def titles(intent: object) -> list[str]:
+    """The titles of the new tasks ``intent`` adds (it must be an add)."""
+    from bot.agents.rules.intents import AddTasks
+
+    assert isinstance(intent, AddTasks), intent
+    return [t.title for t in intent.tasks]
+
+
 @pytest.fixture
 def storage() -> MemoryStorage:
     return MemoryStorage()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
@@ -29,9 +29,6 @@ from adapters.discord.interactions import (
 )
 from adapters.discord.rendering import NO_PINGS
 from bot.conversations import Reply
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

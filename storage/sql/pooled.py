@@ -1,4 +1,11 @@
-"""``AsyncDatabase``: units of work on pooled async connections (see ``storage.sql.session``)."""
+"""``AsyncDatabase``: units of work on pooled async connections (see ``storage.sql.session``).
+
+The transaction is asyncpg's, not SQLAlchemy's: the connections a unit runs on are checked out
+in SQLAlchemy's autocommit mode (the adapter then sends no BEGIN of its own) and the unit
+sends BEGIN and COMMIT on the driver's connection. Statements of both kinds — SQLAlchemy's and
+the direct ones of ``storage.sql.direct`` — run in that one transaction, and a unit that need
+not be durable says so in the BEGIN's own round trip.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,9 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import asyncpg
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -19,6 +27,14 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# What a failed statement run on the driver's connection raises, besides SQLAlchemy's errors.
+DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError)
+_FAILURES = (SQLAlchemyError, *UNREACHABLE, *DRIVER_ERRORS)
+
+# One round trip each (the simple query protocol takes both statements at once).
+_BEGIN = "BEGIN"
+_BEGIN_NOT_DURABLE = "BEGIN; SET LOCAL synchronous_commit TO OFF"
+
 
 class AsyncDatabase:
     """Units of work through ``run_sync`` on a pooled async connection."""
@@ -26,7 +42,11 @@ class AsyncDatabase:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
-        self._shared: ContextVar[AsyncConnection | None] = ContextVar("pg_shared", default=None)
+        # The same pool; each checkout in autocommit mode, reset when it goes back.
+        self._units = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._shared: ContextVar[tuple[AsyncConnection, Any] | None] = ContextVar(
+            "pg_shared", default=None
+        )
         self._committed: ContextVar[list[Callable[[], None]] | None] = ContextVar(
             "pg_after_commit", default=None
         )
@@ -42,25 +62,25 @@ class AsyncDatabase:
     ) -> T:
         shared = self._shared.get()
         if shared is not None:
-            return await self._in_shared(shared, work, conflicts)
+            return await self._in_shared(*shared, work, conflicts)
         for attempt in range(2):
             done = False
 
             def tracked(conn: Connection) -> T:
                 nonlocal done
-                if not durable:
-                    conn.exec_driver_sql(_NOT_DURABLE)
                 result = work(conn)
                 done = True
                 return result
 
             try:
-                async with self.engine.begin() as conn:
-                    result = await conn.run_sync(tracked)
+                async with self._units.connect() as conn:
+                    raw = await _driver(conn)
+                    async with _transaction(conn, raw, _BEGIN if durable else _BEGIN_NOT_DURABLE):
+                        result = await conn.run_sync(tracked)
                 return result
             except TodobotError:
                 raise
-            except (SQLAlchemyError, *UNREACHABLE) as exc:
+            except _FAILURES as exc:
                 # Without a pre-ping, a connection the server closed (restart, idle timeout)
                 # shows up here; nothing was committed on it unless the unit had finished,
                 # so a fresh connection may run it again.
@@ -70,16 +90,25 @@ class AsyncDatabase:
                 raise failed(exc) from exc
         raise AssertionError("unreachable")
 
-    async def _in_shared(self, conn: AsyncConnection, work: Work[T], conflicts: bool) -> T:
-        def nested(sync: Connection) -> T:
-            with sync.begin_nested():
-                return work(sync)
-
+    async def _in_shared(
+        self, conn: AsyncConnection, raw: Any, work: Work[T], conflicts: bool
+    ) -> T:
         try:
-            return await conn.run_sync(nested if conflicts else work)
+            if not conflicts:
+                return await conn.run_sync(work)
+            # A unit that expects a constraint error runs in a savepoint: its failure leaves
+            # the rest of the shared transaction usable.
+            await raw.execute("SAVEPOINT unit")
+            try:
+                result = await conn.run_sync(work)
+            except BaseException:
+                await raw.execute("ROLLBACK TO SAVEPOINT unit")
+                raise
+            await raw.execute("RELEASE SAVEPOINT unit")
+            return result
         except TodobotError:
             raise
-        except (SQLAlchemyError, *UNREACHABLE) as exc:
+        except _FAILURES as exc:
             raise failed(exc) from exc
 
     @asynccontextmanager
@@ -89,17 +118,19 @@ class AsyncDatabase:
             return
         pending: list[Callable[[], None]] = []
         try:
-            async with self.engine.begin() as conn:
-                token = self._shared.set(conn)
-                waiting = self._committed.set(pending)
-                try:
-                    yield
-                finally:
-                    self._shared.reset(token)
-                    self._committed.reset(waiting)
+            async with self._units.connect() as conn:
+                raw = await _driver(conn)
+                async with _transaction(conn, raw, _BEGIN):
+                    token = self._shared.set((conn, raw))
+                    waiting = self._committed.set(pending)
+                    try:
+                        yield
+                    finally:
+                        self._shared.reset(token)
+                        self._committed.reset(waiting)
         except TodobotError:
             raise
-        except (SQLAlchemyError, *UNREACHABLE) as exc:
+        except _FAILURES as exc:
             raise failed(exc) from exc
         for action in pending:
             action()
@@ -115,8 +146,50 @@ class AsyncDatabase:
         await self.engine.dispose()
 
 
-_NOT_DURABLE = "SET LOCAL synchronous_commit TO OFF"
+async def _driver(conn: AsyncConnection) -> Any:
+    return (await conn.get_raw_connection()).driver_connection
+
+
+@asynccontextmanager
+async def _transaction(conn: AsyncConnection, raw: Any, begin: str) -> AsyncIterator[None]:
+    """BEGIN … COMMIT on the driver's connection; anything that goes wrong rolls back, and a
+    connection that cannot say ROLLBACK (lost, or cut off mid-statement) never goes back to the
+    pool: ending its session ends the transaction."""
+    try:
+        await raw.execute(begin)
+        yield
+    except BaseException:
+        await _abandon(conn, raw)
+        raise
+    try:
+        await raw.execute("COMMIT")
+    except BaseException:
+        await _abandon(conn, raw)
+        raise
+
+
+async def _abandon(conn: AsyncConnection, raw: Any) -> None:
+    try:
+        if not raw.is_closed() and raw.is_in_transaction():
+            await raw.execute("ROLLBACK")
+            return
+    except Exception:
+        pass  # it could not: the session ends below
+    except BaseException:
+        await conn.invalidate()
+        raise
+    if raw.is_closed():
+        # Lost, as SQLAlchemy would have seen it on a statement of its own: the server went
+        # away (restart, failover), so every connection pooled before now is gone too and is
+        # replaced at its next checkout.
+        conn.sync_engine.pool._invalidate(conn.sync_connection.connection, _checkin=False)  # type: ignore[union-attr]
+    if raw.is_closed() or raw.is_in_transaction():
+        await conn.invalidate()
 
 
 def _connection_lost(exc: BaseException) -> bool:
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated
+    # On the driver's connection: "connection is closed" (the pool held it while the server
+    # went away), or it broke under the statement.
+    return isinstance(exc, asyncpg.InterfaceError | asyncpg.PostgresConnectionError | OSError)

@@ -27,7 +27,13 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.errors import StorageBusy, StorageError, StorageUnavailable, TodobotError
@@ -81,14 +87,34 @@ def translate(exc: BaseException) -> StorageError:
     """The core error for a database failure (the driver's text goes to the log only)."""
     if is_busy(exc):
         return StorageBusy(f"database busy: {type(exc).__name__}")
-    sqlstate = str(getattr(getattr(exc, "orig", None), "sqlstate", None) or "")
+    # A statement run on the driver's own connection raises the driver's error unwrapped.
+    sqlstate = str(getattr(getattr(exc, "orig", None) or exc, "sqlstate", None) or "")
     if (
         isinstance(exc, UNREACHABLE)
+        or _driver_lost(exc)
         or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
         or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
     ):
         return StorageUnavailable(f"database unreachable: {type(exc).__name__}")
     return StorageError(f"database error: {type(exc).__name__}")
+
+
+def _driver_lost(exc: BaseException) -> bool:
+    # asyncpg's InterfaceError (the connection is closed, or busy with a statement that was cut
+    # off), raised unwrapped by direct statements; matched by name, so that a SQLite start
+    # never imports asyncpg.
+    return any(
+        k.__name__ == "InterfaceError" and k.__module__.startswith("asyncpg")
+        for k in type(exc).__mro__
+    )
+
+
+def violated_constraint(exc: StorageError) -> bool:
+    """Whether ``exc`` was caused by a unique, foreign-key or check constraint (class 23)."""
+    cause = exc.__cause__
+    if isinstance(cause, IntegrityError | sqlite3.IntegrityError):
+        return True
+    return str(getattr(cause, "sqlstate", None) or "").startswith("23")
 
 
 def failed(exc: BaseException) -> StorageError:

@@ -6,7 +6,6 @@ statements that do not depend on the call are built once, here.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -23,7 +22,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from bot.errors import InvalidInput, StorageError, TaskNotFound
 from bot.tasks import (
@@ -42,7 +40,7 @@ from storage.sql import driver
 from storage.sql.imports import import_staged
 from storage.sql.models import AppUser, TaskRow
 from storage.sql.places import place_key, place_text
-from storage.sql.session import Database
+from storage.sql.session import Database, violated_constraint
 from storage.sql.task_order import TASK_COLUMNS as _TASK_COLUMNS
 from storage.sql.task_order import ListShape, due_bounds, list_statements, mention_params
 
@@ -206,7 +204,7 @@ class SqlTaskStore:
         try:
             return await self._db.run(work, conflicts=number is not None)
         except StorageError as exc:
-            if isinstance(exc.__cause__, IntegrityError | sqlite3.IntegrityError):
+            if violated_constraint(exc):
                 raise InvalidInput(f"Task #{number} already exists.") from exc
             raise
 

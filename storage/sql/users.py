@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from bot.conversations import User
 from bot.errors import StorageError
 from bot.identity import UserRef
 from storage.sql.models import AppUser, UserIdentity
-from storage.sql.session import Database
+from storage.sql.session import Database, violated_constraint
 
 USER_COLUMNS = (AppUser.id, AppUser.display_name, AppUser.timezone, AppUser.timezone_pinned)
 
@@ -108,7 +106,7 @@ def set_timezone(conn: Connection, user_id: int, timezone: str, *, pinned: bool)
 
 def raced_on_insert(exc: StorageError) -> bool:
     """Whether a store call failed because a concurrent insert of the same key won."""
-    return isinstance(exc.__cause__, IntegrityError | sqlite3.IntegrityError)
+    return violated_constraint(exc)
 
 
 class SqlUserStore:

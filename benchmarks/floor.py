@@ -92,18 +92,14 @@ class Recorder:
         def _trace(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.set_trace_callback(trace)
 
-    def attach(self, engine: Engine) -> None:
-        @event.listens_for(engine, "before_cursor_execute")
-        def _sql(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-            self.steps.append(("sql", statement, params))
+    def attach_asyncpg(self, engine: Engine) -> None:
+        """Every statement todobot sends on asyncpg connections of ``engine``, with the call
+        that sent it: SQLAlchemy's (through ``prepare``) and todobot's own on the driver's
+        connection (``execute`` of BEGIN/COMMIT, ``fetch…`` of the direct statements)."""
 
-        @event.listens_for(engine, "commit")
-        def _commit(_conn: Any) -> None:
-            self.steps.append(("commit", "", None))
-
-        @event.listens_for(engine, "rollback")
-        def _rollback(_conn: Any) -> None:
-            self.steps.append(("rollback", "", None))
+        @event.listens_for(engine, "connect")
+        def _trace(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection._connection = _Traced(dbapi_connection._connection, self)
 
     def dump(self, steps: list[Step]) -> str:
         return "\n".join(f"{k} {s[:110]}" for k, s, _ in steps)
@@ -111,6 +107,51 @@ class Recorder:
     def take(self) -> list[Step]:
         steps, self.steps = self.steps, []
         return steps
+
+
+class _Traced:
+    """An asyncpg connection that notes each statement before sending it."""
+
+    def __init__(self, conn: Any, recorder: Recorder) -> None:
+        self._conn = conn
+        self._recorder = recorder
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def _noting(self, call: str) -> Any:
+        method = getattr(self._conn, call)
+
+        def noted(query: str, *args: Any, **kw: Any) -> Any:
+            self._recorder.steps.append((call, query, args))
+            return method(query, *args, **kw)
+
+        return noted
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in ("execute", "fetch", "fetchrow", "fetchval"):
+            return object.__getattribute__(self, "_noting")(name)
+        if name == "prepare":
+            return object.__getattribute__(self, "_prepare")
+        return object.__getattribute__(self, name)
+
+    async def _prepare(self, query: str, *args: Any, **kw: Any) -> Any:
+        prepared = await self._conn.prepare(query, *args, **kw)
+        return _TracedPrepared(prepared, query, self._recorder)
+
+
+class _TracedPrepared:
+    def __init__(self, prepared: Any, query: str, recorder: Recorder) -> None:
+        self._prepared = prepared
+        self._query = query
+        self._recorder = recorder
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._prepared, name)
+
+    async def fetch(self, *args: Any, **kw: Any) -> Any:
+        self._recorder.steps.append(("fetch", self._query, args))
+        return await self._prepared.fetch(*args, **kw)
 
 
 def texts(turns: int) -> list[str]:
@@ -152,11 +193,11 @@ class SqliteFloor:
 
 
 class PostgresFloor:
-    """One bare ``asyncpg`` connection: BEGIN, the statements, COMMIT — as recorded."""
+    """One bare ``asyncpg`` connection: each statement sent as todobot sent it (``execute``
+    without values is one simple-protocol round trip, ``fetch…`` a prepared one)."""
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
-        self.in_tx = False
 
     @classmethod
     async def open(cls, url: str) -> PostgresFloor:
@@ -169,18 +210,8 @@ class PostgresFloor:
 
     async def replay(self, steps: list[Step]) -> None:
         conn = self.conn
-        for kind, statement, params in steps:
-            if kind == "sql":
-                if statement.startswith(("BEGIN", "SELECT pg_advisory")):
-                    await conn.execute(statement, *(params or ()))
-                    continue
-                if not self.in_tx and not statement.startswith("SELECT pg_advisory"):
-                    await conn.execute("BEGIN")
-                    self.in_tx = True
-                await conn.fetch(statement, *(params or ()))
-            elif self.in_tx:
-                await conn.execute("COMMIT" if kind == "commit" else "ROLLBACK")
-                self.in_tx = False
+        for call, statement, params in steps:
+            await getattr(conn, call)(statement, *(params or ()))
 
     async def close(self) -> None:
         await self.conn.close()
@@ -246,21 +277,32 @@ async def compare(
     }
 
 
+_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SET LOCAL", "SAVEPOINT", "RELEASE")
+
+
 def _count(steps: list[Step]) -> tuple[int, int, int]:
-    """Statements, transactions and commits: the turn lock's statements count as statements,
-    but they run outside any transaction (autocommit)."""
+    """Statements, transactions and commits. On SQLite a transaction ends with a recorded
+    commit or rollback; on PostgreSQL with the COMMIT or ROLLBACK statement. The turn lock's
+    statements count as statements, outside any transaction (autocommit)."""
     statements = transactions = commits = 0
     in_tx = False
     for kind, statement, _ in steps:
-        if kind == "sql":
-            if statement.startswith(("BEGIN", "SET LOCAL")):
-                continue
-            statements += 1
-            in_tx = in_tx or not statement.startswith("SELECT pg_advisory")
-        elif in_tx:
+        if kind in ("commit", "rollback"):
+            if in_tx:
+                transactions += 1
+                commits += kind == "commit"
+                in_tx = False
+            continue
+        head = statement.lstrip().upper()
+        if head.startswith(("COMMIT", "ROLLBACK")) and not head.startswith("ROLLBACK TO"):
             transactions += 1
-            commits += kind == "commit"
+            commits += head.startswith("COMMIT")
             in_tx = False
+            continue
+        if head.startswith(_CONTROL):
+            continue
+        statements += 1
+        in_tx = in_tx or kind == "sql" and not statement.startswith("SELECT pg_advisory")
     return statements, transactions, commits
 
 
@@ -269,11 +311,11 @@ def attach_all(storage: SqlStorage, recorder: Recorder) -> None:
     if isinstance(engine, Engine):
         recorder.attach_sqlite(engine)
         return
-    recorder.attach(engine.sync_engine)
+    recorder.attach_asyncpg(engine.sync_engine)
     locks = getattr(storage, "_locks", None)
     lock_engine = getattr(locks, "_engine", None)
     if lock_engine is not None:
-        recorder.attach(lock_engine.sync_engine)
+        recorder.attach_asyncpg(lock_engine.sync_engine)
 
 
 async def run_sqlite(turns: int) -> dict[str, Any]:
@@ -296,6 +338,7 @@ async def run_postgres(server: str, turns: int) -> dict[str, Any]:
     async with _databases(server, 2) as (mine, twin):
         storage = open_sql_storage(mine)
         await migrate.upgrade(storage.engine)
+        await storage.engine.dispose()  # connections are traced from their start
         await _migrated_twin(twin)
         recorder = Recorder()
         attach_all(storage, recorder)

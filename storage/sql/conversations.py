@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.util import await_only
 
 from bot.conversations import (
     Conversation,
@@ -21,7 +22,7 @@ from bot.conversations import (
 )
 from bot.errors import StorageError
 from bot.identity import ConversationKey, UserRef
-from storage.sql import driver
+from storage.sql import direct, driver
 from storage.sql.driver import sqlite_json
 from storage.sql.events import claim, take_over
 from storage.sql.models import AppUser, ConversationRow, MessageRow
@@ -52,6 +53,32 @@ _TOUCH_CONVERSATION = (
 _INSERT_MESSAGE = insert(MessageRow).returning(MessageRow.id)
 _USER_AND_NEWEST = finding_user_with(NEWEST_ID.label("newest"))
 _SPEAKER_NAME = select(AppUser.display_name).where(AppUser.id == bindparam("uid"))
+
+
+# The steady turn's start on PostgreSQL, one round trip: the author's row and the newest
+# message id (read in the statement's snapshot, so before this message), the conversation
+# touched and the message stored — both only if the author was found (a new author takes the
+# full path, and nothing was written). ``$1`` conversation, ``$2..$4`` identity, ``$5`` now,
+# ``$6`` text, ``$7`` platform message id.
+_PG_STEADY_START = """
+WITH found AS (
+    SELECT app_user.id, app_user.display_name, app_user.timezone, app_user.timezone_pinned,
+        (SELECT message.id FROM message WHERE message.conversation_id = $1
+         ORDER BY message.created_at DESC, message.id DESC LIMIT 1) AS newest
+    FROM app_user JOIN user_identity ON user_identity.user_id = app_user.id
+    WHERE user_identity.platform = $2 AND user_identity.tenant = $3
+        AND user_identity.external_id = $4
+), touched AS (
+    UPDATE conversation SET updated_at = $5
+    WHERE conversation.id = $1 AND EXISTS (SELECT 1 FROM found)
+), stored AS (
+    INSERT INTO message (conversation_id, user_id, role, content, platform_message_id,
+        created_at)
+    SELECT $1, found.id, 'user', $6, $7, $5 FROM found
+    RETURNING message.id
+)
+SELECT found.*, (SELECT stored.id FROM stored) AS message_id FROM found
+"""
 
 
 def _key_params(key: ConversationKey) -> dict[str, str]:
@@ -216,8 +243,19 @@ class SqlConversationStore:
             hint = request.timezone_hint
             newest: int | Unknown | None = UNKNOWN
             found = None
-            if cached is not None and self._windows.holds(cached, request.history_limit):
+            steady = cached is not None and self._windows.holds(cached, request.history_limit)
+            if steady and conn.dialect.name != "sqlite":
+                assert cached is not None
+                started = self._steady_start_pg(conn, request, cached)
+                if started is not None:
+                    if claiming and incoming.event_id:
+                        stored = started.message.id
+                        if not claim(conn, key.platform, incoming.event_id, now, stored):
+                            raise _AlreadyClaimed
+                    return started
+            elif steady:
                 # The steady turn: the author and the newest message id in one statement.
+                assert cached is not None
                 found = _user_and_newest(conn, incoming.author, cached)
             if found is not None:
                 user, newest = to_user(found), found.newest
@@ -289,6 +327,56 @@ class SqlConversationStore:
             self._windows.added(start.message)
             return start
         raise AssertionError("unreachable")
+
+    def _steady_start_pg(
+        self, conn: Connection, request: TurnRequest, conv_id: int
+    ) -> TurnStart | None:
+        """The steady turn's start in one statement (PostgreSQL); None for a new author."""
+        incoming = request.message
+        author = incoming.author
+        found = await_only(
+            direct.driver(conn).fetchrow(
+                _PG_STEADY_START,
+                conv_id,
+                author.platform,
+                author.tenant,
+                author.external_id,
+                request.now,
+                incoming.text,
+                incoming.platform_message_id,
+            )
+        )
+        if found is None:
+            return None
+        user = to_user(direct.Row(found))
+        hint = request.timezone_hint
+        if hint and not user.timezone_pinned and user.timezone != hint:
+            user = set_timezone(conn, user.id, hint, pinned=False)
+        message = StoredMessage(
+            id=found["message_id"],
+            conversation_id=conv_id,
+            user_id=user.id,
+            speaker_name=user.display_name,
+            role="user",
+            content=incoming.text,
+            tool_calls=[],
+            created_at=request.now,
+        )
+        window = self._windows.read(
+            conn,
+            conv_id,
+            request.history_limit,
+            request.history_chars,
+            newest=found["newest"],
+            excluding=message.id,
+        )
+        key = incoming.key
+        return TurnStart(
+            user=user,
+            conversation=Conversation(id=conv_id, key=key),
+            history=window,
+            message=message,
+        )
 
     async def append_message(
         self,

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import await_only
 
 _Compiled = tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...]]
@@ -53,6 +54,7 @@ class Direct:
         found = self._compiled.get(keys)
         if found is None:
             compiled = self.statement.compile(dialect=dialect, column_keys=list(keys))
+            assert isinstance(compiled, SQLCompiler)
             order = compiled.positiontup or []
             binds = compiled.binds
             found = (

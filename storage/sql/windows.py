@@ -141,10 +141,13 @@ class HistoryWindows:
         budget: int,
         *,
         newest: int | Unknown | None = UNKNOWN,
+        excluding: int | None = None,
     ) -> list[StoredMessage]:
         """The window as the database holds it now (inside the caller's transaction).
 
         ``newest``: the conversation's newest message id, if the caller already read it.
+        ``excluding``: a message this transaction just stored, which the window (the history
+        before it) leaves out.
         """
         if limit <= 0:
             return []
@@ -155,7 +158,11 @@ class HistoryWindows:
             if newest == kept.newest_id:
                 self._windows.move_to_end(conversation_id)
                 return fit(kept.messages, limit, budget)
-        messages = read_window(conn, conversation_id, limit)
+        if excluding is None:
+            messages = read_window(conn, conversation_id, limit)
+        else:
+            messages = read_window(conn, conversation_id, limit + 1)
+            messages = [m for m in messages if m[0].id != excluding][-limit:]
         newest_id = messages[-1][0].id if messages else None
         self._keep(conversation_id, _Window(messages, limit, newest_id))
         return fit(messages, limit, budget)

@@ -50,7 +50,7 @@ _TOUCH_CONVERSATION = (
     .where(ConversationRow.id == bindparam("cid"))
     .values(updated_at=bindparam("now"))
 )
-_INSERT_MESSAGE = insert(MessageRow).returning(MessageRow.id)
+_INSERT_MESSAGE = direct.Direct(insert(MessageRow).returning(MessageRow.id), insert_columns=True)
 _USER_AND_NEWEST = finding_user_with(NEWEST_ID.label("newest"))
 _SPEAKER_NAME = select(AppUser.display_name).where(AppUser.id == bindparam("uid"))
 
@@ -127,8 +127,8 @@ def insert_message(
         }
         message_id = driver.insert(conn, "message", row)
     else:
-        message_id = conn.execute(
-            _INSERT_MESSAGE,
+        message_id = _INSERT_MESSAGE.scalar(
+            conn,
             {
                 "conversation_id": conversation_id,
                 "user_id": user_id,
@@ -139,7 +139,7 @@ def insert_message(
                 "platform_message_id": platform_message_id,
                 "created_at": now,
             },
-        ).scalar_one()
+        )
     return StoredMessage(
         id=message_id,
         conversation_id=conversation_id,

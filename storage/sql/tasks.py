@@ -36,7 +36,8 @@ from bot.tasks import (
     TaskQuery,
     plan_import_numbers,
 )
-from storage.sql import driver
+from storage.sql import direct, driver
+from storage.sql.direct import Direct
 from storage.sql.imports import import_staged
 from storage.sql.models import AppUser, TaskRow
 from storage.sql.places import place_key, place_text
@@ -63,9 +64,30 @@ _MOVE_ALLOCATOR_PAST = (
         )
     )
 )
-_INSERT = insert(_TASK).returning(*_TASK_COLUMNS)
-_GET = select(*_TASK_COLUMNS).where(*_MINE)
-_DELETE = delete(_TASK).where(*_MINE).returning(*_TASK_COLUMNS)
+_GET = Direct(select(*_TASK_COLUMNS).where(*_MINE))
+_DELETE = Direct(delete(_TASK).where(*_MINE).returning(*_TASK_COLUMNS))
+# A new task and its number in one statement: the allocator's UPDATE (which takes the
+# user's row lock) feeds the INSERT.
+_ALLOCATED = (
+    update(AppUser)
+    .where(AppUser.id == bindparam("user_id"))
+    .values(next_task_number=AppUser.next_task_number + 1)
+    .returning((AppUser.next_task_number - 1).label("number"))
+    .cte("allocated")
+)
+_NEW_TASK_COLUMNS = [c.name for c in _TASK.c if c.name not in ("id", "number")]
+_INSERT_NUMBERED = Direct(
+    insert(_TASK)
+    .from_select(
+        [*_NEW_TASK_COLUMNS, "number"],
+        select(
+            *[bindparam(name, type_=_TASK.c[name].type) for name in _NEW_TASK_COLUMNS],
+            _ALLOCATED.c.number,
+        ),
+    )
+    .returning(*_TASK_COLUMNS)
+)
+_INSERT = Direct(insert(_TASK).returning(*_TASK_COLUMNS), insert_columns=True)
 _NEXT_NUMBER_LOCKED = (
     select(AppUser.next_task_number).where(AppUser.id == bindparam("uid")).with_for_update()
 )
@@ -146,10 +168,10 @@ def _row_values(
 
 
 @lru_cache(maxsize=64)
-def _update_statement(fields: frozenset[str]) -> Any:
+def _update_statement(fields: frozenset[str]) -> Direct:
     """UPDATE … RETURNING for a set of changed columns, built once per set."""
     # An UPDATE's parameters may not be named like its columns.
-    return (
+    return Direct(
         update(TaskRow)
         .where(TaskRow.user_id == bindparam("owner"), TaskRow.number == bindparam("task"))
         .values({name: bindparam(f"new_{name}") for name in sorted(fields)})
@@ -180,12 +202,18 @@ class SqlTaskStore:
             # concurrent adds queue here, and a rollback gives the number back, so numbers
             # stay distinct and gapless.
             sqlite = conn.dialect.name == "sqlite"
+            if number is None and not sqlite:
+                fields = _row_values(
+                    user_id, 0, draft, now=now, completed_at=completed_at, created_at=created_at
+                )
+                del fields["number"]
+                row = _INSERT_NUMBERED.one_or_none(conn, fields)
+                if row is None:
+                    raise StorageError(f"no user {user_id}")
+                return to_task(row)
             if number is None:
-                if sqlite:
-                    found = driver.execute(conn, driver.ALLOCATE_NUMBER, (user_id,)).fetchone()
-                    allocated = None if found is None else found[0]
-                else:
-                    allocated = conn.execute(_ALLOCATE, {"uid": user_id}).scalar()
+                found = driver.execute(conn, driver.ALLOCATE_NUMBER, (user_id,)).fetchone()
+                allocated = None if found is None else found[0]
                 if allocated is None:
                     raise StorageError(f"no user {user_id}")
                 chosen = allocated - 1
@@ -199,7 +227,7 @@ class SqlTaskStore:
                 # The new row is what was written, plus its id.
                 row_id = driver.insert(conn, "task", values)
                 return to_task(SimpleNamespace(id=row_id, **values))
-            return to_task(conn.execute(_INSERT, values).one())
+            return to_task(_INSERT.one_or_none(conn, values))
 
         try:
             return await self._db.run(work, conflicts=number is not None)
@@ -264,7 +292,7 @@ class SqlTaskStore:
 
     async def get_task(self, *, user_id: int, number: int) -> Task:
         def work(conn: Connection) -> Task:
-            row = conn.execute(_GET, {"user_id": user_id, "number": number}).one_or_none()
+            row = _GET.one_or_none(conn, {"user_id": user_id, "number": number})
             if row is None:
                 raise _not_found(number)
             return to_task(row)
@@ -304,7 +332,7 @@ class SqlTaskStore:
             params.update(mention_params(query))
 
         def work(conn: Connection) -> TaskPage:
-            tasks = [to_task(row) for row in conn.execute(page, params).all()]
+            tasks = [to_task(row) for row in direct.for_statement(page).all(conn, params)]
             if offset == 0 and len(tasks) < limit:
                 return TaskPage(tasks)  # the whole list fitted: no need to count it
             return TaskPage(tasks, total=conn.execute(count, params).scalar_one())
@@ -352,7 +380,7 @@ class SqlTaskStore:
         params.update(owner=user_id, task=number)
 
         def work(conn: Connection) -> Task:
-            row = conn.execute(statement, params).one_or_none()
+            row = statement.one_or_none(conn, params)
             if row is None:
                 raise _not_found(number)
             return to_task(row)
@@ -361,7 +389,7 @@ class SqlTaskStore:
 
     async def delete_task(self, *, user_id: int, number: int) -> Task:
         def work(conn: Connection) -> Task:
-            row = conn.execute(_DELETE, {"user_id": user_id, "number": number}).one_or_none()
+            row = _DELETE.one_or_none(conn, {"user_id": user_id, "number": number})
             if row is None:
                 raise _not_found(number)
             return to_task(row)

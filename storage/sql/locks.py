@@ -7,20 +7,22 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.errors import StorageBusy, StorageError
 from bot.identity import ConversationKey
 from storage.sql.engine import COMMAND_TIMEOUT_MARGIN, POOL_RECYCLE_SECONDS
+from storage.sql.pooled import DRIVER_ERRORS, connection_lost, driver_of, drop_lost
 from storage.sql.session import translate
 
 log = logging.getLogger(__name__)
 
-_LOCK = text("SELECT pg_advisory_lock(:k)")
-_UNLOCK = text("SELECT pg_advisory_unlock(:k)")
+# Sent on asyncpg's own connection: SQLAlchemy's execution cost more client time than the
+# round trip itself, twice a turn.
+_LOCK = "SELECT pg_advisory_lock($1)"
+_UNLOCK = "SELECT pg_advisory_unlock($1)"
 
 
 def lock_id(key: ConversationKey) -> int:
@@ -73,11 +75,13 @@ class AdvisoryTurnLocks:
             except (SQLAlchemyError, OSError) as exc:
                 raise _lock_error(exc, key) from exc
             try:
-                await conn.execute(_LOCK, {"k": lock_id(key)})
+                await (await driver_of(conn)).fetchval(_LOCK, lock_id(key))
                 return conn
-            except (SQLAlchemyError, OSError) as exc:
+            except (SQLAlchemyError, OSError, *DRIVER_ERRORS) as exc:
+                lost = connection_lost(exc)
+                if lost:
+                    await drop_lost(conn)
                 await conn.close()
-                lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
                 if attempt or not lost:
                     raise _lock_error(exc, key) from exc
             except BaseException:
@@ -95,9 +99,9 @@ class AdvisoryTurnLocks:
             yield
         finally:
             try:
-                await conn.execute(_UNLOCK, {"k": ident})
+                await (await driver_of(conn)).fetchval(_UNLOCK, ident)
                 await conn.close()
-            except (SQLAlchemyError, OSError):
+            except (SQLAlchemyError, OSError, *DRIVER_ERRORS):
                 # Ending the session releases its locks; never return a locked session to the
                 # pool.
                 log.warning("could not release the turn lock of %s; dropping the connection", key)

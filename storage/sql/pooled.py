@@ -74,7 +74,7 @@ class AsyncDatabase:
 
             try:
                 async with self._units.connect() as conn:
-                    raw = await _driver(conn)
+                    raw = await driver_of(conn)
                     async with _transaction(conn, raw, _BEGIN if durable else _BEGIN_NOT_DURABLE):
                         result = await conn.run_sync(tracked)
                 return result
@@ -84,7 +84,7 @@ class AsyncDatabase:
                 # Without a pre-ping, a connection the server closed (restart, idle timeout)
                 # shows up here; nothing was committed on it unless the unit had finished,
                 # so a fresh connection may run it again.
-                if attempt == 0 and not done and _connection_lost(exc):
+                if attempt == 0 and not done and connection_lost(exc):
                     log.info("database connection lost; retrying on a new one")
                     continue
                 raise failed(exc) from exc
@@ -119,7 +119,7 @@ class AsyncDatabase:
         pending: list[Callable[[], None]] = []
         try:
             async with self._units.connect() as conn:
-                raw = await _driver(conn)
+                raw = await driver_of(conn)
                 async with _transaction(conn, raw, _BEGIN):
                     token = self._shared.set((conn, raw))
                     waiting = self._committed.set(pending)
@@ -146,7 +146,7 @@ class AsyncDatabase:
         await self.engine.dispose()
 
 
-async def _driver(conn: AsyncConnection) -> Any:
+async def driver_of(conn: AsyncConnection) -> Any:
     return (await conn.get_raw_connection()).driver_connection
 
 
@@ -179,15 +179,20 @@ async def _abandon(conn: AsyncConnection, raw: Any) -> None:
         await conn.invalidate()
         raise
     if raw.is_closed():
-        # Lost, as SQLAlchemy would have seen it on a statement of its own: the server went
-        # away (restart, failover), so every connection pooled before now is gone too and is
-        # replaced at its next checkout.
-        conn.sync_engine.pool._invalidate(conn.sync_connection.connection, _checkin=False)  # type: ignore[union-attr]
-    if raw.is_closed() or raw.is_in_transaction():
+        await drop_lost(conn)
+    elif raw.is_in_transaction():
         await conn.invalidate()
 
 
-def _connection_lost(exc: BaseException) -> bool:
+async def drop_lost(conn: AsyncConnection) -> None:
+    """Drop ``conn``, found lost on the driver's connection, as SQLAlchemy does with one it
+    sees lost: the server went away (restart, failover), so every connection pooled before
+    now is gone too and is replaced at its next checkout."""
+    conn.sync_engine.pool._invalidate(conn.sync_connection.connection, _checkin=False)  # type: ignore[union-attr]
+    await conn.invalidate()
+
+
+def connection_lost(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
         return exc.connection_invalidated
     # On the driver's connection: "connection is closed" (the pool held it while the server

@@ -83,8 +83,13 @@ def create_sql_engine(
     echo: bool = False,
     enforce_foreign_keys: bool = True,
     limits: WaitLimits | None = None,
+    max_overflow: int | None = None,
+    pool_timeout: float | None = None,
+    application_name: str | None = None,
 ) -> AsyncEngine:
-    """An engine for ``url``. ``enforce_foreign_keys=False`` is for SQLite migrations only."""
+    """An engine for ``url``. ``enforce_foreign_keys=False`` is for SQLite migrations only;
+    ``max_overflow``, ``pool_timeout`` and ``application_name`` (PostgreSQL) are for the turn
+    locks' engine, whose connections also run the turn's statements."""
     from sqlalchemy.ext.asyncio import create_async_engine
 
     parsed = normalize_url(url)
@@ -110,6 +115,8 @@ def create_sql_engine(
             **ours,
         },
     }
+    if application_name:
+        connect_args["server_settings"]["application_name"] = application_name
     parsed, url_args = asyncpg_url(parsed)  # sslmode=, sslrootcert=, options=… (libpq style)
     connect_args.update(url_args)
     return create_async_engine(
@@ -118,12 +125,12 @@ def create_sql_engine(
         # Statement parameters are people's messages and task titles: keep them out of logs.
         hide_parameters=True,
         pool_size=pool_size,
-        max_overflow=pool_size * 2,
+        max_overflow=pool_size * 2 if max_overflow is None else max_overflow,
         # No pre-ping: it cost a round trip on every checkout (13 of 28 per turn). Connections
         # are recycled before servers or proxies drop idle ones, and a connection found dead
         # is replaced by ``AsyncDatabase.run``.
         pool_recycle=POOL_RECYCLE_SECONDS,
-        pool_timeout=limits.pool,
+        pool_timeout=limits.pool if pool_timeout is None else pool_timeout,
         connect_args=connect_args,
     )
 

@@ -7,13 +7,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.errors import StorageBusy, StorageError
 from bot.identity import ConversationKey
-from storage.sql.engine import COMMAND_TIMEOUT_MARGIN, POOL_RECYCLE_SECONDS
+from storage.sql.engine import COMMAND_TIMEOUT_MARGIN
 from storage.sql.pooled import DRIVER_ERRORS, connection_lost, driver_of, drop_lost
 from storage.sql.session import translate
 
@@ -21,7 +20,6 @@ log = logging.getLogger(__name__)
 
 # Sent on asyncpg's own connection: SQLAlchemy's execution cost more client time than the
 # round trip itself, twice a turn.
-_LOCK = "SELECT pg_advisory_lock($1)"
 _UNLOCK = "SELECT pg_advisory_unlock($1)"
 
 
@@ -41,29 +39,21 @@ class AdvisoryTurnLocks:
     ``lock_timeout`` bounds the wait.
     """
 
-    def __init__(self, url: URL, *, wait_seconds: float, max_holders: int) -> None:
-        self._engine: AsyncEngine = create_async_engine(
-            url,
-            pool_size=max_holders,
-            max_overflow=0,
-            pool_timeout=wait_seconds,
-            # No pre-ping (a round trip per turn): a lock on a dead connection fails and
-            # ``hold`` takes it again on a fresh one.
-            pool_recycle=POOL_RECYCLE_SECONDS,
-            # Autocommit from the start: session locks need no transaction around them (one
-            # would cost a BEGIN and a ROLLBACK per turn).
-            isolation_level="AUTOCOMMIT",
-            hide_parameters=True,
-            connect_args={
-                "timeout": 10,
-                # A server that stops answering must not hold a turn (or the lock's release)
-                # forever: the client gives up a little after the lock wait would have.
-                "command_timeout": wait_seconds + COMMAND_TIMEOUT_MARGIN,
-                "server_settings": {
-                    "lock_timeout": str(int(wait_seconds * 1000)),
-                    "application_name": "todobot-turn-lock",
-                },
-            },
+    def __init__(self, engine: AsyncEngine, *, wait_seconds: float) -> None:
+        # ``engine``: made for the locks (pool size: the turns that may hold one at once),
+        # with the settings of the units of work, which run on the holder's connection.
+        # No pre-ping (a round trip per turn): a lock on a dead connection fails and ``hold``
+        # takes it again on a fresh one. Autocommit: session locks need no transaction.
+        self._engine = engine
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._wait = wait_seconds
+        # The wait for the lock has its own bounds (statement and lock timeouts of the
+        # connection are for the turn's statements); the SETs are undone if it times out, as
+        # they are in the implicit transaction of the one simple query it is sent in.
+        wait_ms = int(wait_seconds * 1000)
+        self._lock_sql = (
+            f"SET lock_timeout = {wait_ms}; SET statement_timeout = 0; "
+            "SELECT pg_advisory_lock({}); RESET lock_timeout; RESET statement_timeout"
         )
 
     async def _locked(self, key: ConversationKey) -> AsyncConnection:
@@ -71,11 +61,15 @@ class AdvisoryTurnLocks:
         it idled in the pool is replaced once."""
         for attempt in range(2):
             try:
-                conn = await self._engine.connect()
+                conn = await self._autocommit.connect()
             except (SQLAlchemyError, OSError) as exc:
                 raise _lock_error(exc, key) from exc
             try:
-                await (await driver_of(conn)).fetchval(_LOCK, lock_id(key))
+                # (The id is an integer of ours, written into the query as one.)
+                lock = self._lock_sql.format(int(lock_id(key)))
+                await (await driver_of(conn)).execute(
+                    lock, timeout=self._wait + COMMAND_TIMEOUT_MARGIN
+                )
                 return conn
             except (SQLAlchemyError, OSError, *DRIVER_ERRORS) as exc:
                 lost = connection_lost(exc)
@@ -92,11 +86,12 @@ class AdvisoryTurnLocks:
         raise AssertionError("unreachable")
 
     @asynccontextmanager
-    async def hold(self, key: ConversationKey) -> AsyncIterator[None]:
+    async def hold(self, key: ConversationKey) -> AsyncIterator[AsyncConnection]:
+        """Hold the lock of ``key``; the connection that holds it is the turn's to use."""
         ident = lock_id(key)
         conn = await self._locked(key)
         try:
-            yield
+            yield conn
         finally:
             try:
                 await (await driver_of(conn)).fetchval(_UNLOCK, ident)

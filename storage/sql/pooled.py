@@ -10,8 +10,8 @@ not be durable says so in the BEGIN's own round trip.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -50,6 +50,31 @@ class AsyncDatabase:
         self._committed: ContextVar[list[Callable[[], None]] | None] = ContextVar(
             "pg_after_commit", default=None
         )
+        self._turn: ContextVar[AsyncConnection | None] = ContextVar("pg_turn", default=None)
+
+    @contextmanager
+    def turn_connection(self, conn: AsyncConnection) -> Iterator[None]:
+        """Units run inside use ``conn`` (the one holding the turn's lock) instead of one from
+        the pool: no checkout per unit, and one server process serves the whole turn."""
+        token = self._turn.set(conn)
+        try:
+            yield
+        finally:
+            self._turn.reset(token)
+
+    def _held(self) -> AsyncConnection | None:
+        turn = self._turn.get()
+        # Lost mid-turn (and its lock with it): the rest of the turn takes pooled connections.
+        return None if turn is None or turn.invalidated else turn
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection]:
+        held = self._held()
+        if held is not None:
+            yield held
+            return
+        async with self._units.connect() as conn:
+            yield conn
 
     async def run(
         self,
@@ -73,7 +98,7 @@ class AsyncDatabase:
                 return result
 
             try:
-                async with self._units.connect() as conn:
+                async with self._connection() as conn:
                     raw = await driver_of(conn)
                     async with _transaction(conn, raw, _BEGIN if durable else _BEGIN_NOT_DURABLE):
                         result = await conn.run_sync(tracked)
@@ -118,7 +143,7 @@ class AsyncDatabase:
             return
         pending: list[Callable[[], None]] = []
         try:
-            async with self._units.connect() as conn:
+            async with self._connection() as conn:
                 raw = await driver_of(conn)
                 async with _transaction(conn, raw, _BEGIN):
                     token = self._shared.set((conn, raw))

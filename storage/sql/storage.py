@@ -67,10 +67,18 @@ class SqlStorage:
             from storage.sql.locks import AdvisoryTurnLocks
             from storage.sql.pooled import AsyncDatabase
 
-            self.database = AsyncDatabase(self.engine)
-            self._locks = AdvisoryTurnLocks(
-                self.engine.url, wait_seconds=lock_wait_seconds, max_holders=max_turns
+            self._pooled = AsyncDatabase(self.engine)
+            self.database = self._pooled
+            # One connection per turn that holds a lock: it runs the turn's statements too.
+            options = {**self._engine_options, "pool_size": max_turns}
+            lock_engine = create_sql_engine(
+                url,
+                **options,  # type: ignore[arg-type]
+                max_overflow=0,
+                pool_timeout=lock_wait_seconds,
+                application_name="todobot-turn",
             )
+            self._locks = AdvisoryTurnLocks(lock_engine, wait_seconds=lock_wait_seconds)
         self.users = SqlUserStore(self.database)
         self.tasks = SqlTaskStore(self.database)
         self.conversations = SqlConversationStore(self.database)
@@ -97,8 +105,9 @@ class SqlStorage:
             # SQLite serves one process; the core's in-process lock already orders its turns.
             yield
             return
-        async with self._locks.hold(key):
-            yield
+        async with self._locks.hold(key) as conn:
+            with self._pooled.turn_connection(conn):
+                yield
 
     def one_transaction(self) -> AbstractAsyncContextManager[None]:
         shared: AbstractAsyncContextManager[None] = self.database.shared()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -150,3 +151,34 @@ async def test_the_kept_window_drops_a_reply_whose_transaction_rolled_back(
     seen = await _say(storage, "c")
     assert seen == ["a", "re: a", "b"]
     assert "never stored" not in await _say(storage, "d")
+
+
+async def test_a_steady_turn_stores_the_speaker_and_follows_their_zone(storage: SqlStorage) -> None:
+    """The steady start (one statement on PostgreSQL) for the same person, a zone hint they
+    have not pinned, and a second person joining a conversation this process already serves."""
+    await _say(storage, "a")
+    hinted = dataclasses.replace(_turn("b"), timezone_hint="Europe/Paris")
+    start = await storage.conversations.begin_turn(request=hinted)
+    assert start is not None
+    assert start.user.timezone == "Europe/Paris"
+    assert [m.content for m in start.history] == ["a", "re: a"]
+    assert (start.message.content, start.message.role) == ("b", "user")
+    first = start.user.id
+
+    assert await _say(storage, "c", author="U2") == ["a", "re: a", "b"]
+    start = await storage.conversations.begin_turn(request=_turn("d"))
+    assert start is not None
+    assert start.user.id == first and start.message.user_id == first
+    stored = await storage.conversations.recent_messages(
+        conversation_id=start.conversation.id, limit=10, char_budget=10_000
+    )
+    assert [(m.content, m.user_id == first) for m in stored] == [
+        ("a", True),
+        ("re: a", True),
+        ("b", True),
+        ("c", False),
+        ("re: c", False),
+        ("d", True),
+    ]
+    user = await storage.users.find_user(ref=UserRef("slack", "T1", "U1"))
+    assert user is not None and user.timezone == "Europe/Paris"

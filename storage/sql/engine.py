@@ -86,10 +86,12 @@ def create_sql_engine(
     max_overflow: int | None = None,
     pool_timeout: float | None = None,
     application_name: str | None = None,
+    autocommit: bool = False,
 ) -> AsyncEngine:
     """An engine for ``url``. ``enforce_foreign_keys=False`` is for SQLite migrations only;
     ``max_overflow``, ``pool_timeout`` and ``application_name`` (PostgreSQL) are for the turn
-    locks' engine, whose connections also run the turn's statements."""
+    locks' engine, whose connections also run the turn's statements (``autocommit``: the
+    driver sends no BEGIN of its own; see ``storage.sql.pooled``)."""
     from sqlalchemy.ext.asyncio import create_async_engine
 
     parsed = normalize_url(url)
@@ -132,6 +134,7 @@ def create_sql_engine(
         pool_recycle=POOL_RECYCLE_SECONDS,
         pool_timeout=limits.pool if pool_timeout is None else pool_timeout,
         connect_args=connect_args,
+        **({"isolation_level": "AUTOCOMMIT"} if autocommit else {}),
     )
 
 

@@ -43,9 +43,9 @@ class AdvisoryTurnLocks:
         # ``engine``: made for the locks (pool size: the turns that may hold one at once),
         # with the settings of the units of work, which run on the holder's connection.
         # No pre-ping (a round trip per turn): a lock on a dead connection fails and ``hold``
-        # takes it again on a fresh one. Autocommit: session locks need no transaction.
+        # takes it again on a fresh one. Autocommit (the engine's): session locks need no
+        # transaction, and the turn's units send their own BEGIN.
         self._engine = engine
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._wait = wait_seconds
         # The wait for the lock has its own bounds (statement and lock timeouts of the
         # connection are for the turn's statements); the SETs are undone if it times out, as
@@ -61,7 +61,7 @@ class AdvisoryTurnLocks:
         it idled in the pool is replaced once."""
         for attempt in range(2):
             try:
-                conn = await self._autocommit.connect()
+                conn = await self._engine.connect()
             except (SQLAlchemyError, OSError) as exc:
                 raise _lock_error(exc, key) from exc
             try:

@@ -77,6 +77,7 @@ class SqlStorage:
                 max_overflow=0,
                 pool_timeout=lock_wait_seconds,
                 application_name="todobot-turn",
+                autocommit=True,
             )
             self._locks = AdvisoryTurnLocks(lock_engine, wait_seconds=lock_wait_seconds)
         self.users = SqlUserStore(self.database)

@@ -24,7 +24,7 @@ from bot.errors import StorageError
 from bot.identity import ConversationKey, UserRef
 from storage.sql import direct, driver
 from storage.sql.driver import sqlite_json
-from storage.sql.events import claim, take_over
+from storage.sql.events import EVENT_ID_MAX, claim, take_over
 from storage.sql.models import AppUser, ConversationRow, MessageRow
 from storage.sql.resume import record_message, resumed_turn
 from storage.sql.session import Database
@@ -57,24 +57,49 @@ _SPEAKER_NAME = select(AppUser.display_name).where(AppUser.id == bindparam("uid"
 
 # The steady turn's start on PostgreSQL, one round trip: the author's row and the newest
 # message id (read in the statement's snapshot, so before this message), the conversation
-# touched and the message stored — both only if the author was found (a new author takes the
-# full path, and nothing was written). ``$1`` conversation, ``$2..$4`` identity, ``$5`` now,
-# ``$6`` text, ``$7`` platform message id.
-_PG_STEADY_START = """
-WITH found AS (
+# touched and the message stored — only if the author was found (a new author takes the full
+# path, and nothing was written). ``$1`` conversation, ``$2..$4`` identity, ``$5`` now, ``$6``
+# text, ``$7`` platform message id.
+_PG_FOUND = """
+found AS (
     SELECT app_user.id, app_user.display_name, app_user.timezone, app_user.timezone_pinned,
         (SELECT message.id FROM message WHERE message.conversation_id = $1
          ORDER BY message.created_at DESC, message.id DESC LIMIT 1) AS newest
     FROM app_user JOIN user_identity ON user_identity.user_id = app_user.id
     WHERE user_identity.platform = $2 AND user_identity.tenant = $3
         AND user_identity.external_id = $4
-), touched AS (
+)"""
+_PG_STEADY_START = f"""
+WITH {_PG_FOUND}, touched AS (
     UPDATE conversation SET updated_at = $5
     WHERE conversation.id = $1 AND EXISTS (SELECT 1 FROM found)
 ), stored AS (
     INSERT INTO message (conversation_id, user_id, role, content, platform_message_id,
         created_at)
     SELECT $1, found.id, 'user', $6, $7, $5 FROM found
+    RETURNING message.id
+)
+SELECT found.*, (SELECT stored.id FROM stored) AS message_id FROM found
+"""
+# The same with the platform event claimed (``$8`` platform, ``$9`` event id): the claim
+# carries the message's id, drawn from its sequence first, and the message is stored and the
+# conversation touched only if the claim was made (``message_id`` is NULL when the event was
+# claimed before: the caller rolls back, and nothing was written anyway).
+_PG_STEADY_START_CLAIMING = f"""
+WITH {_PG_FOUND}, numbered AS (
+    SELECT nextval(pg_get_serial_sequence('message', 'id')) AS id FROM found
+), claimed AS (
+    INSERT INTO processed_event (platform, event_id, seen_at, message_id)
+    SELECT $8, $9, $5, numbered.id FROM numbered
+    ON CONFLICT DO NOTHING
+    RETURNING message_id
+), touched AS (
+    UPDATE conversation SET updated_at = $5
+    WHERE conversation.id = $1 AND EXISTS (SELECT 1 FROM claimed)
+), stored AS (
+    INSERT INTO message (id, conversation_id, user_id, role, content, platform_message_id,
+        created_at)
+    SELECT claimed.message_id, $1, found.id, 'user', $6, $7, $5 FROM claimed, found
     RETURNING message.id
 )
 SELECT found.*, (SELECT stored.id FROM stored) AS message_id FROM found
@@ -246,12 +271,8 @@ class SqlConversationStore:
             steady = cached is not None and self._windows.holds(cached, request.history_limit)
             if steady and conn.dialect.name != "sqlite":
                 assert cached is not None
-                started = self._steady_start_pg(conn, request, cached)
+                started = self._steady_start_pg(conn, request, cached, claiming=claiming)
                 if started is not None:
-                    if claiming and incoming.event_id:
-                        stored = started.message.id
-                        if not claim(conn, key.platform, incoming.event_id, now, stored):
-                            raise _AlreadyClaimed
                     return started
             elif steady:
                 # The steady turn: the author and the newest message id in one statement.
@@ -329,25 +350,30 @@ class SqlConversationStore:
         raise AssertionError("unreachable")
 
     def _steady_start_pg(
-        self, conn: Connection, request: TurnRequest, conv_id: int
+        self, conn: Connection, request: TurnRequest, conv_id: int, *, claiming: bool
     ) -> TurnStart | None:
-        """The steady turn's start in one statement (PostgreSQL); None for a new author."""
+        """The steady turn's start in one statement (PostgreSQL), its event claimed in it
+        too; None for a new author."""
         incoming = request.message
         author = incoming.author
-        found = await_only(
-            direct.driver(conn).fetchrow(
-                _PG_STEADY_START,
-                conv_id,
-                author.platform,
-                author.tenant,
-                author.external_id,
-                request.now,
-                incoming.text,
-                incoming.platform_message_id,
-            )
-        )
+        values = [
+            conv_id,
+            author.platform,
+            author.tenant,
+            author.external_id,
+            request.now,
+            incoming.text,
+            incoming.platform_message_id,
+        ]
+        sql = _PG_STEADY_START
+        if claiming and incoming.event_id:
+            sql = _PG_STEADY_START_CLAIMING
+            values += [incoming.key.platform, incoming.event_id[:EVENT_ID_MAX]]
+        found = await_only(direct.driver(conn).fetchrow(sql, *values))
         if found is None:
             return None
+        if found["message_id"] is None:
+            raise _AlreadyClaimed
         user = to_user(direct.Row(found))
         hint = request.timezone_hint
         if hint and not user.timezone_pinned and user.timezone != hint:

@@ -182,3 +182,26 @@ async def test_a_steady_turn_stores_the_speaker_and_follows_their_zone(storage: 
     ]
     user = await storage.users.find_user(ref=UserRef("slack", "T1", "U1"))
     assert user is not None and user.timezone == "Europe/Paris"
+
+
+async def test_a_steady_turn_claims_its_event_with_the_message(storage: SqlStorage) -> None:
+    """In a conversation this process already serves (PostgreSQL: the claim is part of the
+    start's one statement), a delivery stores one message, a redelivery nothing."""
+    await _say(storage, "a")
+    request = _turn("b")
+    delivered = dataclasses.replace(
+        request, message=dataclasses.replace(request.message, event_id="Ev-1")
+    )
+    start = await storage.conversations.begin_turn(request=delivered)
+    assert start is not None and start.message.content == "b"
+    assert await storage.conversations.begin_turn(request=delivered) is None
+    stored = await storage.conversations.recent_messages(
+        conversation_id=start.conversation.id, limit=10, char_budget=10_000
+    )
+    assert [m.content for m in stored] == ["a", "re: a", "b"]
+    # The claim carries the message's id (a take-over after the lease resumes that message).
+    async with storage.engine.connect() as conn:
+        claimed = await conn.scalar(
+            text("SELECT message_id FROM processed_event WHERE event_id = 'Ev-1'")
+        )
+    assert claimed == start.message.id

@@ -109,9 +109,24 @@ class Recorder:
         return steps
 
 
+def _noting(call: str) -> Callable[..., Any]:
+    """``_Traced``'s ``call``: notes the statement, then sends it."""
+
+    def noted(self: _Traced, query: str, *args: Any, **kw: Any) -> Any:
+        self._recorder.steps.append((call, query, args))
+        return getattr(self._conn, call)(query, *args, **kw)
+
+    return noted
+
+
 class _Traced:
     """An asyncpg connection that notes each statement before sending it (methods of its own
     rather than a wrapper per call: what the recording costs is counted in todobot's time)."""
+
+    execute = _noting("execute")
+    fetch = _noting("fetch")
+    fetchrow = _noting("fetchrow")
+    fetchval = _noting("fetchval")
 
     def __init__(self, conn: Any, recorder: Recorder) -> None:
         self._conn = conn
@@ -119,22 +134,6 @@ class _Traced:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
-
-    def execute(self, query: str, *args: Any, **kw: Any) -> Any:
-        self._recorder.steps.append(("execute", query, args))
-        return self._conn.execute(query, *args, **kw)
-
-    def fetch(self, query: str, *args: Any, **kw: Any) -> Any:
-        self._recorder.steps.append(("fetch", query, args))
-        return self._conn.fetch(query, *args, **kw)
-
-    def fetchrow(self, query: str, *args: Any, **kw: Any) -> Any:
-        self._recorder.steps.append(("fetchrow", query, args))
-        return self._conn.fetchrow(query, *args, **kw)
-
-    def fetchval(self, query: str, *args: Any, **kw: Any) -> Any:
-        self._recorder.steps.append(("fetchval", query, args))
-        return self._conn.fetchval(query, *args, **kw)
 
     async def prepare(self, query: str, *args: Any, **kw: Any) -> Any:
         prepared = await self._conn.prepare(query, *args, **kw)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.outcomes import TaskPage
+
 # Slash command and option descriptions (Discord shows them in the command picker; ≤ 100 chars).
 TODO_DESCRIPTION = "Tell todobot what to do, in your own words"
 TODO_TEXT = "For example: add renew passport next friday, high priority"
@@ -54,14 +56,12 @@ def task_line(task: Mapping[str, Any]) -> str:
     return line + (" — " + " · ".join(details) if details else "")
 
 
-def task_list(
-    tasks: Sequence[Mapping[str, Any]], status: str, page: Mapping[str, Any] | None = None
-) -> str:
-    """A list, or one page of it (``page``: the tool's ``total``, ``first`` and ``last``)."""
-    total = int(page.get("total", len(tasks))) if page else len(tasks)
+def task_list(tasks: Sequence[Mapping[str, Any]], status: str, page: TaskPage | None = None) -> str:
+    """A list, or one page of it (``page``: the tool's page, with its totals)."""
+    total = page.total if page else len(tasks)
     if not tasks:
         if total:
-            return f"That list has {total:,} tasks: there is no page {page and page.get('page')}."
+            return f"That list has {total:,} tasks: there is no page {page and page.page}."
         return {
             "open": "You have no open tasks. 🎉",
             "completed": "You haven't completed any tasks yet.",
@@ -70,7 +70,7 @@ def task_list(
         status, "Your tasks"
     )
     if page and total > len(tasks):
-        heading += f" — showing {int(page['first']):,}–{int(page['last']):,} of {total:,}"
+        heading += f" — showing {page.first:,}–{page.last:,} of {total:,}"
     return f"{heading}:\n" + "\n".join(task_line(task) for task in tasks)
 
 

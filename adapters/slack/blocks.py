@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from adapters.slack import mrkdwn, texts
 from adapters.slack.mapping import page_button_value, task_button_value
 from bot.conversations import Reply, ToolCall
+from bot.outcomes import TaskChanged, TaskPage
 from bot.reminders import Notice
 from bot.tasks import Task
 
@@ -62,22 +63,23 @@ def to_messages(reply: Reply, *, owner: str) -> list[OutgoingMessage]:
     extra = task_buttons(tasks, owner=owner)
     listed = None if reply.is_error else last_list(reply.tool_calls)
     if listed is not None:
-        extra += next_page_button(listed, owner=owner)
+        extra += next_page_button(*listed, owner=owner)
     return compose(mrkdwn.to_mrkdwn(reply.text), extra)
 
 
-def last_list(calls: Iterable[ToolCall]) -> ToolCall | None:
-    """The reply's last successful list, whose next page a button can show."""
+def last_list(calls: Iterable[ToolCall]) -> tuple[ToolCall, TaskPage] | None:
+    """The reply's last successful list (the call and its page), whose next page a button
+    can show."""
     found = None
     for call in calls:
-        if call.name == "list_tasks" and call.result.get("ok"):
-            found = call
+        if isinstance(call.outcome, TaskPage):
+            found = (call, call.outcome)
     return found
 
 
-def next_page_button(call: ToolCall, *, owner: str) -> list[Block]:
+def next_page_button(call: ToolCall, listed: TaskPage, *, owner: str) -> list[Block]:
     """A "Next page" button under a list that has more pages (none on its last one)."""
-    page, pages = int(call.result.get("page") or 1), int(call.result.get("pages") or 1)
+    page, pages = listed.page, listed.pages
     if page >= pages:
         return []
     arguments = {**call.arguments, "page": page + 1}
@@ -115,11 +117,9 @@ def compose(text: str, extra_blocks: Sequence[Block] = ()) -> list[OutgoingMessa
 def buttoned_tasks(tasks: Iterable[Task], calls: Iterable[ToolCall]) -> list[Task]:
     """The open tasks a reply shows, once each, minus those the same turn finished or deleted."""
     settled = {
-        int(call.result["task"]["number"])
+        call.outcome.task.number
         for call in calls
-        if call.name in ("complete_task", "delete_task")
-        and call.result.get("ok")
-        and isinstance(call.result.get("task"), Mapping)
+        if call.name in ("complete_task", "delete_task") and isinstance(call.outcome, TaskChanged)
     }
     latest: dict[int, Task] = {}
     for task in tasks:
@@ -187,13 +187,14 @@ def task_line(task: TaskJson) -> str:
 def task_list_messages(call: ToolCall, *, owner: str) -> list[OutgoingMessage]:
     """A page of the open list (``/todo`` with no text, the Next page button): heading with
     the true total, one line per task, help, task buttons and the next page's button."""
-    result = call.result
-    tasks: Sequence[TaskJson] = result.get("tasks") or []
-    total = int(result.get("total", len(tasks)))
+    listed = call.outcome
+    if not isinstance(listed, TaskPage):
+        return compose(texts.apology())
+    tasks, total = listed.tasks, listed.total
     if not tasks:
         lines = [texts.empty_list()]
     elif total > len(tasks):
-        first, last = int(result.get("first", 1)), int(result.get("last", len(tasks)))
+        first, last = listed.first, listed.last
         lines = [texts.list_page_heading(first, last, total), *(task_line(t) for t in tasks)]
     else:
         lines = [texts.list_heading(total), *(task_line(t) for t in tasks)]
@@ -202,7 +203,7 @@ def task_list_messages(call: ToolCall, *, owner: str) -> list[OutgoingMessage]:
         [_ButtonTask(int(t["number"]), str(t["title"])) for t in tasks if not t.get("completed")],
         owner=owner,
     )
-    return compose("\n".join(lines), [*buttons, *next_page_button(call, owner=owner)])
+    return compose("\n".join(lines), [*buttons, *next_page_button(call, listed, owner=owner)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from bot.tasks import Task
 
 Role = Literal["user", "assistant"]
 
+_UNREAD: Any = object()  # a ToolCall's outcome not given: read it from the result
+
 
 @dataclass(frozen=True, slots=True)
 class User:
@@ -35,15 +37,17 @@ class ToolCall:
     name: str
     arguments: dict[str, Any]
     result: dict[str, Any]
-    outcome: Outcome = field(init=False, repr=False, compare=False)
+    # Given only by ``of`` (the toolbox, which holds it already); otherwise read from ``result``.
+    outcome: Outcome = field(default=_UNREAD, repr=False, compare=False, kw_only=True)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "outcome", parse_outcome(self.name, self.result))
+        if self.outcome is _UNREAD:
+            object.__setattr__(self, "outcome", parse_outcome(self.name, self.result))
 
     @classmethod
     def of(cls, name: str, arguments: dict[str, Any], outcome: Outcome) -> ToolCall:
         """The call that came to ``outcome``."""
-        return cls(name=name, arguments=arguments, result=outcome.as_json())
+        return cls(name=name, arguments=arguments, result=outcome.as_json(), outcome=outcome)
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "arguments": self.arguments, "result": self.result}

@@ -81,7 +81,7 @@ class SnoozeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SNOO
                 display_name=facts.user_name,
             )
             task = task_of(reply.tool_calls[0].outcome) if reply.tool_calls else None
-            until = task.remind_at if task else None
+            until = task.remind_at if task is not None else None
             text = reply.text or f"⏰ Snoozed #{self.number} until {until}."
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
         except Exception:

@@ -173,7 +173,7 @@ class SlackInteractions:
                 await self._tell(body, mrkdwn.escape(reply.text))
                 return
         task = task_of(reply.tool_calls[0].outcome)
-        title = mrkdwn.escape(task.title if task else "")
+        title = mrkdwn.escape(task.title if task is not None else "")
         if tool == "delete_task":
             line = texts.deleted_line(number, title)
         elif tool == "reopen_task":

@@ -281,7 +281,7 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
         """
         arguments = {
             "number": number,
-            "snapshot": snapshot.as_json() if snapshot else None,
+            "snapshot": snapshot.as_json() if snapshot is not None else None,
             "undoes": undoes,
         }
         result: Restored | Failure

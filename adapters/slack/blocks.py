@@ -6,14 +6,14 @@ Every button's value names the list's owner (see ``mapping.task_button_value``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from adapters.slack import mrkdwn, texts
 from adapters.slack.mapping import page_button_value, task_button_value
 from bot.conversations import Reply, ToolCall
-from bot.outcomes import TaskChanged, TaskPage
+from bot.outcomes import TaskChanged, TaskPage, TaskView
 from bot.reminders import Notice
 from bot.tasks import Task
 
@@ -28,7 +28,6 @@ MAX_MESSAGES = 5
 BUTTON_TEXT_LIMIT = 75
 
 Block = dict[str, Any]
-TaskJson = Mapping[str, Any]
 
 
 class Numbered(Protocol):
@@ -174,13 +173,13 @@ def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
-def task_line(task: TaskJson) -> str:
-    """``*#3* Renew passport · due Friday · high priority`` from a tool's task JSON."""
-    parts = [f"*#{task['number']}* {mrkdwn.escape(str(task['title']))}"]
-    if task.get("due_in_words"):
-        parts.append(texts.due_words(str(task["due_in_words"])))
-    if task.get("priority") and task["priority"] != "medium":
-        parts.append(texts.priority_words(str(task["priority"])))
+def task_line(task: TaskView) -> str:
+    """``*#3* Renew passport · due Friday · high priority`` from a task a tool returned."""
+    parts = [f"*#{task.number}* {mrkdwn.escape(task.title)}"]
+    if task.due_in_words:
+        parts.append(texts.due_words(task.due_in_words))
+    if task.priority and task.priority != "medium":
+        parts.append(texts.priority_words(task.priority))
     return " · ".join(parts)
 
 
@@ -200,7 +199,7 @@ def task_list_messages(call: ToolCall, *, owner: str) -> list[OutgoingMessage]:
         lines = [texts.list_heading(total), *(task_line(t) for t in tasks)]
     lines.append(texts.command_help())
     buttons = task_buttons(
-        [_ButtonTask(int(t["number"]), str(t["title"])) for t in tasks if not t.get("completed")],
+        [_ButtonTask(t.number, t.title) for t in tasks if not t.completed],
         owner=owner,
     )
     return compose("\n".join(lines), [*buttons, *next_page_button(call, listed, owner=owner)])

@@ -16,13 +16,12 @@ from adapters.slack.blocks import (
     COMPLETE_ACTION,
     REOPEN_ACTION,
     Block,
-    TaskJson,
     context,
     plain,
     task_line,
 )
 from adapters.slack.mapping import task_button_value
-from bot.outcomes import TaskPage
+from bot.outcomes import TaskPage, TaskView
 
 HOME_ADD_ACTION = "todo_home_add"
 # The switch and page buttons: ``todo_home_open``, ``…_completed``, ``…_prev``, ``…_next``
@@ -115,17 +114,17 @@ def _switch(current: Tab) -> Block:
     return {"type": "actions", "block_id": "home:tabs", "elements": buttons}
 
 
-def _row(task: TaskJson, *, tab: Tab, owner: str) -> Block:
+def _row(task: TaskView, *, tab: Tab, owner: str) -> Block:
     done = tab == "completed"
     return {
         "type": "section",
-        "block_id": f"task:{task['number']}",
+        "block_id": f"task:{task.number}",
         "text": {"type": "mrkdwn", "text": task_line(task)},
         "accessory": {
             "type": "button",
             "action_id": REOPEN_ACTION if done else COMPLETE_ACTION,
             "text": plain(texts.reopen_button() if done else texts.complete_button()),
-            "value": task_button_value(owner, int(task["number"])),
+            "value": task_button_value(owner, task.number),
         },
     }
 

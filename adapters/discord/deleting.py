@@ -29,7 +29,7 @@ from adapters.discord.interactions import (
 )
 from adapters.discord.rendering import NO_PINGS
 from bot.conversations import Reply
-from bot.outcomes import TaskPage, TaskView, task_of
+from bot.outcomes import ChannelResult, TaskPage, TaskView, task_of
 
 log = logging.getLogger(__name__)
 
@@ -137,4 +137,6 @@ def _tasks(reply: Reply) -> list[TaskView]:
     if reply.is_error or not reply.tool_calls:
         return []
     listed = reply.tool_calls[-1].outcome
+    if isinstance(listed, ChannelResult):  # a channel list is read through its own tool
+        listed = listed.inner
     return list(listed.tasks) if isinstance(listed, TaskPage) else []

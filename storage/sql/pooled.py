@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # What a failed statement run on the driver's connection raises, besides SQLAlchemy's errors.
-DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError)
+# (InternalClientError: a connection the server ended under a statement can leave asyncpg's
+# protocol in a state that refuses the next one.)
+DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError)
 _FAILURES = (SQLAlchemyError, *UNREACHABLE, *DRIVER_ERRORS)
 
 # One round trip each (the simple query protocol takes both statements at once).
@@ -222,4 +224,10 @@ def connection_lost(exc: BaseException) -> bool:
         return exc.connection_invalidated
     # On the driver's connection: "connection is closed" (the pool held it while the server
     # went away), or it broke under the statement.
-    return isinstance(exc, asyncpg.InterfaceError | asyncpg.PostgresConnectionError | OSError)
+    return isinstance(
+        exc,
+        asyncpg.InterfaceError
+        | asyncpg.InternalClientError
+        | asyncpg.PostgresConnectionError
+        | OSError,
+    )

@@ -100,11 +100,12 @@ def translate(exc: BaseException) -> StorageError:
 
 
 def _driver_lost(exc: BaseException) -> bool:
-    # asyncpg's InterfaceError (the connection is closed, or busy with a statement that was cut
-    # off), raised unwrapped by direct statements; matched by name, so that a SQLite start
-    # never imports asyncpg.
+    # asyncpg's InterfaceError or InternalClientError (the connection is closed, or in a state
+    # left by a statement that was cut off), raised unwrapped by direct statements; matched
+    # by name, so that a SQLite start never imports asyncpg.
     return any(
-        k.__name__ == "InterfaceError" and k.__module__.startswith("asyncpg")
+        k.__name__ in ("InterfaceError", "InternalClientError")
+        and k.__module__.startswith("asyncpg")
         for k in type(exc).__mro__
     )
 

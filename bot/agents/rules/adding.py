@@ -50,11 +50,13 @@ _SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\b
 _ABBREVIATION = re.compile(r"\b(?:dr|mr|mrs|ms|st|vs|jr|sr|no|approx|appt|dept)$", re.IGNORECASE)
 _DANGLING = re.compile(
     r"(?:^|\s)(?:by|on|at|due|until|till|before|from|and|for|to|around|starting|this|next|"
-    r"with)$|^(?:to|and|also|then)\s",
+    r"with|instead|too|as\s+well|also)$|^(?:to|and|also|then)\s",
     re.IGNORECASE,
 )
 _CONNECTOR_ONLY = re.compile(r"^[\s,.;:!?()\[\]&+–—-]*$")
 _ASIDE = re.compile(
+    # a laugh or a reason starts an aside even without a comma ("… lol the front ones are bald")
+    r"\s+(?=(?:lol|lmao|rofl|haha\w*|hehe\w*|because|cuz|coz|bc)\b)|"
     r"\s*[,;]\s+(?=(?:we'?re|i'?m|it'?s|they'?re|she'?s|he'?s|there'?s|that'?s|we|i|it|they|"
     r"because|since|cause|cuz|as\s+(?:i|we)|so\s+(?:i|we|that)|otherwise|or\s+else)\b)",
     re.IGNORECASE,

@@ -14,7 +14,7 @@ from bot.agents.rules.intents import Smalltalk
 _I = re.IGNORECASE
 # The whole list as the object of a request ("send the list …", "put all of these …").
 _THE_LIST = (
-    r"(?:all\s+(?:of\s+)?)?(?:(?:my|the|this|our)\s+(?:whole\s+|entire\s+)?(?:list|tasks|todos|"
+    r"(?:all\s+(?:of\s+)?)?(?:(?:my|the|this|our)\s+(?:whole\s+|entire\s+)?(?:list|task\s+list|tasks|todos|"
     r"to-?do\s+list)|these|those|them|it\s+all|everything|all)\b"
 )
 # What the person asks for → how the answer names it ("I can't share your list yet").

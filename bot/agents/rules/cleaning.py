@@ -24,7 +24,8 @@ _POLITE_LEAD = re.compile(
     r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then|oops|whoops|wait|hmm+|"
     r"sorry|ugh|argh|damn|dang|ah|oh\s+wait|hold\s+on|by\s+the\s+way|also\s+please|omg|"
     r"omfg|oh\s+no|oh\s+god|jeez|geez|welp|ffs|crap|shoot|dammit|yeah|yea|yep|anyway|"
-    r"anyways|right\s+so|ok\s+so|so+|a+h+|u+gh+|god|gosh|(?:i\s+)?(?:nearly|almost|totally)\s+forgot)"
+    r"anyways|right\s+so|ok\s+so|so+|a+h+|u+gh+|god|gosh|(?:i\s+)?(?:nearly|almost|totally)\s+forgot|"
+    r"what\s+else|let\s+me\s+think|let'?s\s+see|oh\s+right|(?:oh\s+)?i\s+know)"
     r"[\s,!.:;-]+)+",
     _I,
 )
@@ -37,7 +38,9 @@ _ASK_LEAD = re.compile(
     _I,
 )
 _TRAIL = re.compile(
-    r"(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thank\s+u|thx|ty|tia|kthx|lol|for\s+me|"
+    r"(?:[\s,]+(?:please|pls|plz|thanks(?:\s+(?:a\s+lot|so\s+much|a\s+bunch|a\s+million|heaps|"
+    r"loads|again|in\s+advance|mate))?|thank\s+you(?:\s+so\s+much)?|thank\s+u|thx|ty|tysm|"
+    r"tia|kthx|lol|cheers|much\s+appreciated|appreciate\s+it|for\s+me|"
     r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick|i\s+guess|i\s+suppose|"
     r"when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|minute|moment|chance))\b|"
     r"\s*,\s*(?:finally|at\s+last|yay|phew|whew|woo+hoo+|hooray|thank\s+god)\b|"

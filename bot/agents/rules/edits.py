@@ -79,6 +79,9 @@ def _description(match: re.Match[str], now: datetime) -> Intent | None:
     r"(?P<title>.+)$",
     r"^(?:call|name)\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+)\s+(?P<title>.+)$",
     r"^(?:call|name)\s+(?P<ref>\d{1,4})\s+(?P<title>[\"“'‘].+)$",
+    # "…, call it 'swim laps'", "fix it to '…'": a quoted new title for the task named before
+    r"^(?:rename|retitle|call|name|fix|correct|change|make)\s+(?P<ref>it|this|that)(?:\s+one)?"
+    r"\s+(?:to\s+|as\s+|into\s+)?(?P<title>[\"“'‘].+)$",
     r"^(?P<ref>.+?)\s+should\s+(?:be\s+called|say|read|be\s+named)\s+(?P<title>.+)$",
     r"^(?P<ref>.+?)\s+should\s+be\s+(?P<title>[\"“'‘].+)$",
     r"^(?P<ref>#?\s?\d{1,4})\s*(?:->|→|=>)\s*(?P<title>.+)$",
@@ -288,6 +291,7 @@ def _priority(match: re.Match[str], now: datetime) -> Intent | None:
 @EDITS.rule(
     r"^(?:prioriti[sz]e|escalate|bump\s+up|upgrade)\s+(?P<ref>.+)$",
     r"^(?:raise|increase|up|bump)\s+(?:the\s+)?(?:priority|prio)\s+(?:of|on|for)\s+(?P<ref>.+)$",
+    r"^raise\s+(?P<ref>it|this|that|#?\d{1,4})$",
 )
 def _raise(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)
@@ -316,6 +320,7 @@ def _normal(match: re.Match[str], now: datetime) -> Intent | None:
     r"^(?:lower|decrease|reduce|drop|downgrade)\s+(?:the\s+)?(?:priority|prio)\s+(?:of|on|for)\s+"
     r"(?P<ref>.+)$",
     r"^(?:lower|drop)\s+(?P<ref>.+?)(?:'s)?\s+(?:priority|prio)$",
+    r"^lower\s+(?P<ref>it|this|that|#?\d{1,4})$",  # "…, lower it": a task has one thing to lower
 )
 def _lower(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)

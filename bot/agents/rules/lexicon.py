@@ -45,10 +45,12 @@ __all__ = [
     "DONE_PHRASE",
     "DONE_VERBS",
     "IRREGULAR_PAST",
+    "MISSPELLED",
     "NUMBER_WORDS",
     "ORDINAL_WORDS",
     "REFERENCE_FILLER",
     "SHORTHAND",
+    "STATUS_WORDS",
     "SYNONYMS",
     "is_past_tense",
     "past_to_present",
@@ -80,3 +82,7 @@ DONE_PHRASE = (
 
 # Short forms too short for edit distance, each to its canonical word.
 SHORTHAND = {"ad": "add", "addd": "add", "sdd": "add", "aded": "add"}
+# Status words long enough to correct wherever they stand (``normalise``).
+STATUS_WORDS = ("finished", "completed", "complete", "finish", "deleted", "removed", "reopened")
+# Common misspellings of the small words the rules read ("wich tasks are done").
+MISSPELLED = {"wich": "which", "whcih": "which", "wat": "what", "waht": "what", "whta": "what"}

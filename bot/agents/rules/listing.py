@@ -40,7 +40,7 @@ _QUESTION_START = re.compile(
 )
 # "what did i already do", "what i've knocked out": the speaker's own finished deeds.
 _DID = (
-    r"(?:did\s+i|have\s+i|i'?ve|i\s+have)\s+(?:already\s+|just\s+)?(?:do|done|did|finish(?:ed)?|"
+    r"(?:did\s+i|have\s+i|i'?ve|i\s+have|i)\s+(?:already\s+|just\s+)?(?:do|done|did|finish(?:ed)?|"
     r"complete[d]?|g[eo]t\s+done|knock(?:ed)?\s+(?:out|off)|tick(?:ed)?\s+off|check(?:ed)?\s+off|"
     r"cross(?:ed)?\s+off|wrap(?:ped)?\s+up|sort(?:ed)?|handle[d]?|deal(?:t)?\s+with|"
     r"take[n]?\s+care\s+of)"

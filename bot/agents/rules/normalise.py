@@ -15,7 +15,14 @@ import re
 
 from rapidfuzz.distance import OSA
 
-from bot.agents.rules.lexicon import COMMAND_NOUNS, COMMAND_VERBS, SHORTHAND, regex
+from bot.agents.rules.lexicon import (
+    COMMAND_NOUNS,
+    COMMAND_VERBS,
+    MISSPELLED,
+    SHORTHAND,
+    STATUS_WORDS,
+    regex,
+)
 
 _VOWELS = re.compile(r"[aeiouy]")
 _RUNS = re.compile(r"(\w)\1{2,}")
@@ -26,8 +33,11 @@ _AFTER_MY = re.compile(r"\b(?:my|the|our)\s+([A-Za-z]+)", re.IGNORECASE)
 
 def normalise(text: str) -> str:
     """``text`` with a mistyped command word (first word, or a noun after "my") corrected,
-    a mistyped priority word before "priority" corrected ("hihg priority"), and clock words
-    written as digits ("half past 2" → "2:30") so the one date grammar reads them."""
+    a mistyped priority word before "priority" corrected ("hihg priority"), clock words
+    written as digits ("half past 2" → "2:30") so the one date grammar reads them, and marks
+    written their canonical way (``_MARKS``)."""
+    for pattern, canonical_form in _MARKS:
+        text = regex(pattern).sub(canonical_form, text)
     text = regex(_CLOCK_WORDS).sub(_clock, text)
     level = regex(r"\b([a-z]{3,7})(?=\s+(?:priority|prio)\b)").search(text)
     word = level[1].lower() if level is not None else ""
@@ -39,7 +49,43 @@ def normalise(text: str) -> str:
         text = _replace(text, first.start(), first.end(), COMMAND_VERBS)
     for match in reversed(list(_AFTER_MY.finditer(text))):
         text = _replace(text, match.start(1), match.end(1), COMMAND_NOUNS)
+    for match in reversed(list(regex(r"\b[a-z]{5,}\b").finditer(text))):
+        # A long status word is a slip wherever it stands ("mark 4 as finsihed"): long
+        # words slip by a swap or one letter, and no other word is that close to them.
+        fixed = next((w for w in STATUS_WORDS if _slip_of(match[0].lower(), w)), None)
+        if fixed is not None and match[0].lower() != fixed:
+            text = text[: match.start()] + fixed + text[match.end() :]
     return text
+
+
+# Ways of writing the same mark, to the one the rules read: "(1) a (2) b" items as "1) a",
+# "[high prio]" options as "(high prio)", "#2 + #4" as "#2 and #4", a word's common
+# misspelling ("wich") as the word.
+_MARKS = (
+    (r"(?:^|(?<=\s))\((\d{1,2})\)(?=\s)", r"\1)"),
+    (r"(?<=\w)\s*\[([a-z][\w ,.:'-]*)\](?=\s|$|[,.;])", r" (\1)"),
+    (r"(?<=[\w)])\s+\+\s+(?=[#\w])", " and "),
+    (rf"\b(?:{'|'.join(MISSPELLED)})\b", lambda m: MISSPELLED[m[0].lower()]),
+    # Phrases to the one word the rules know: "done and dusted" is "done", "is finish" is
+    # "is finished", "back to open" is "back", "everything, just not X" is "everything
+    # except X"; "pls" inside a sentence says nothing.
+    (r"\b(done|finished)\s+and\s+dusted\b", r"\1"),
+    (r"\b(is|are|was|were|'s)\s+(finish|complete)\b(?!\s+\w+ing)", r"\1 \2d"),
+    (r"\b(is|are|was|were|'s)\s+finishd\b", r"\1 finished"),
+    (
+        r"^(?:put|move|set|bring|mark|switch|turn)\s+(.+?)\s+back\s+(?:to|as|into)\s+(?:open|active|"
+        r"pending|to\s?-?do|not\s+done|undone|incomplete)\b",
+        r"reopen \1",
+    ),
+    (r"\b(everything|all(?:\s+of\s+them)?)\s*,?\s+(?:just\s+|but\s+)?not\s+", r"\1 except "),
+    (r"\s+(?:pls|plz|please)(?=\s*[,.;!?])", ""),
+    # "3rd item on the list" is task 3
+    (
+        r"\b(?:the\s+)?(\d{1,3})(?:st|nd|rd|th)\s+(?:item|task|one|thing|todo)"
+        r"(?:\s+(?:on|in)\s+(?:the|my)\s+list)?\b",
+        r"#\1",
+    ),
+)
 
 
 _LEVELS = ("high", "low", "medium", "urgent", "normal")
@@ -65,6 +111,8 @@ def _slip_of(word: str, candidate: str) -> bool:
         return False
     if word.startswith(candidate) and word[len(candidate) :] in _INFLECTIONS:
         return False  # "completed", "lists": the word itself, inflected
+    if candidate.startswith(word) and candidate[len(word) :] in _INFLECTIONS:
+        return False  # "remove" is no slip of "removed"
     if len(candidate) == len(word):
         # Same length at distance 1: a swap is a slip; a replaced letter may be a real word.
         return sorted(candidate) == sorted(word)

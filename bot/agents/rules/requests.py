@@ -24,7 +24,9 @@ from bot.agents.rules.intents import (
     AddTasks,
     AllTasks,
     Intent,
+    NotUnderstood,
     Several,
+    Smalltalk,
     TaskRef,
     joined,
 )
@@ -75,6 +77,7 @@ _ORDINAL_MARK = r"(?:^|(?<=[\s:.,]))((?:first|second|third|fourth|fifth)(?:ly)?\
 # A head that says the items are new tasks ("to add:", "new ones", "i need to"): no item is
 # read as a change, whatever its first word.
 _ADDING_HEAD = r"\b(?:add|new|todo|to-?do|need|have|got|gotta|must|should|remember|forget)\b"
+_BATCH_NOUN = r"\b(?:list|stuff|things|ones|tasks|todos|items)\b"
 
 
 def _each_item(bodies: list[str], *, now: datetime, understand: Understand) -> Intent | None:
@@ -163,6 +166,40 @@ def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent
     return joined(requests)
 
 
+# Where one sentence ends and the next starts: ". " "! " "? ", or a comma before a task
+# number or "so" ("oops, I marked the wrong one, 2 isn't done yet").
+_SENTENCE_END = re.compile(
+    r"(?<!\b\w)(?<!\b(?:dr|mr|ms|st|vs))(?<!\bmrs|\betc)[.!?]+\s+(?=\S)|"
+    r",\s+(?:so\s+)?(?=#?\d{1,4}\s+(?:is|isn'?t|was|wasn'?t|are|'s)\b)",
+    _I,
+)
+
+
+def read_sentences(text: str, *, understand: Understand) -> Intent | None:
+    """Sentences each read on their own; a sentence no rule reads and that names no task
+    number is chatter ("argh my memory is a sieve lately.") and is left out. None unless
+    some sentence is a clear request and every other one is such chatter or clear too."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
+    if not 2 <= len(parts) <= 6:
+        return None
+    requests: list[_Part] = []
+    dropped = False
+    for part in parts:
+        intent = understand(part)
+        for piece in intent.changes if isinstance(intent, Several) else (intent,):
+            if isinstance(piece, NotUnderstood | Smalltalk) and not regex(r"\d").search(part):
+                dropped = True
+                continue
+            if not isinstance(piece, _Part) or not piece.confident:
+                return None
+            if isinstance(piece, AddTasks) and not piece.tasks:
+                return None
+            if dropped and not isinstance(piece, AddTasks) and piece.ref.pronoun:
+                return None  # "we kept the old bike. delete that task": the chatter names it
+            requests.append(piece)
+    return joined(requests) if requests else None
+
+
 def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None:
     """ "couple of things: 1) … 2) …", "new tasks: • … • …": every item a new task."""
     marks = _marks(text)
@@ -183,6 +220,11 @@ def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None
         if len(tasks) > 1:
             return AddTasks(tasks)
     listed, shared_due = _head_due(head, now=now)
+    # "before I forget, three for the list (1) … (2) …": a short head that says "new" or
+    # names a batch introduces items, whatever chatter is around it.
+    listed = listed or (
+        len(head.split()) <= 8 and bool(regex(rf"{_ADDING_HEAD}|{_BATCH_NOUN}").search(head))
+    )
     if not marks or not listed:
         return None
     items = [parse_tasks(body, now=now) for body in bodies]

@@ -140,7 +140,7 @@ _NOT_DEEDS_WORDS = """
     decided asked said thought wished liked loved hated need postponed
     moved delayed pushed changed renamed deleted removed reopened cancelled canceled
     rescheduled due supposed expected gotten bounced rejected declined refused crashed broke
-    lost
+    lost misspelled misspelt mistyped marked
 """
 # Adjectives that say a task of the same verb is done ("the fridge is clean").
 _STATES = frozenset({"clean", "tidy", "empty", "free", "clear"})

@@ -45,6 +45,7 @@ from bot.agents.rules.requests import (
     read_items,
     read_requests,
     read_scope,
+    read_sentences,
 )
 from bot.agents.rules.talk import read_talk
 from bot.agents.rules.when import find_due
@@ -58,7 +59,7 @@ _ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|se
 _ADD_LEAD = re.compile(
     rf"^{_ADD_VERB}\s+(?:(?:this|these|those|the\s+following|following)\s+)?(?:(?:a|an|one|some|"
     r"another|new|more|quick)\s+)*(?:task|todo|to-?do|to\s+do|item|reminder|entry|tasks|todos|"
-    r"items|things)\b(?:\s+(?:for|to)\s+me)?\s*(?:[:\-–—]+\s*|\s+(?:called|named|saying|"
+    r"items|things)\b(?:\s+(?:for|to)\s+me)?\s*(?:[:\-–—,]+\s*|\s+(?:called|named|saying|"
     r"that\s+says|titled|for|to|about)\s+|\s+)"
     rf"|^{_ADD_TYPO}(?:\s*[:\-–—]+\s*|\s+)(?:(?:this|these|the\s+following|following|those)\b"
     r"\s*(?=[:\n-])|to\s+(?:my\s+|the\s+)?(?:list|todo\s*list|to-?do\s+list|todos|tasks|"
@@ -67,10 +68,12 @@ _ADD_LEAD = re.compile(
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
     r"|^(?:(?:things|stuff|tasks)\s+)?to\s+add\s*[:\-–—]+\s*"
     r"|^(?:note|reminder|memo)\s+to\s+(?:self|me|myself)\s*[:\-–—]*\s*"
-    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note|idea|memo)"
+    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note|idea|memo|"
+    r"action(?:\s+item)?|ai|next\s+step|follow[\s-]?up|(?:one\s+)?more|also|and|"
+    r"(?:new|another|one\s+more)\s+(?:one|thing|item))"
     r"\s*[:\-–—]+\s*|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
-    r"dont\s+(?:let\s+me\s+)?forget)\s+(?:to\s+|about\s+|that\s+)?"
+    r"dont\s+(?:let\s+me\s+)?forget)(?:\s*[:\-–—]\s*|\s+)(?:to\s+|about\s+|that\s+)?"
     r"|^(?:jot|write|put|note)\s+down\s*[:\-–—]?\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
     r"|^(?:oh\s+)?before\s+i\s+forget\s*[:,\-–—]?\s+"
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
@@ -96,7 +99,7 @@ _PUT_ON_LIST = re.compile(
 _TRAILING_ADD = re.compile(
     r"^(?P<body>.+?)(?<![\s,.;:\-–—])[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?"
     r"(?:add|save|log|put|stick|throw|pop|jot|note|write)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+"
-    r"(?:list|todos?|tasks|to-?do\s+list))?$|^(?P<body2>.+?)(?<!\bback)(?<![\s,.;:\-–—])"
+    r"(?:list|todos?|tasks|to-?do\s+list)|\s+down)?(?:\s+(?:too|as\s+well|also))?$|^(?P<body2>.+?)(?<!\bback)(?<![\s,.;:\-–—])"
     r"[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
     r"(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks)$",
     _I,
@@ -152,7 +155,9 @@ def _change_row(
         if not isinstance(change, Complete | Delete | Update) or not change.ref.words:
             return change
         dated = not isinstance(change, Update) and find_due(change.ref.words, now=reading.now)[0]
-        if dated or (isinstance(change, Update) and change.title is None):
+        # "cancel the free trial before it renews": a delete verb that is also a task's verb
+        task_verb = isinstance(change, Delete) and reading.text.split()[0].lower() in ACTION_VERBS
+        if dated or task_verb or (isinstance(change, Update) and change.title is None):
             # "return the van by friday", "cancel the gym before dec 1": a new task instead
             # when the words fit no task.
             otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
@@ -170,11 +175,11 @@ def _change_row(
 # capability the bot lacks, a note for a task); then a clear list request; then explicit
 # adds (an add word is stronger than any task word inside the title);
 # then the whole list at once ("all but the rent one are done" — before any reading of a
-# single task, which would do the opposite); then several requests in one message, each part
-# read by this same table; then changes named by clauses; then "i need to …";
-# then changes to existing tasks; then weaker readings (a maybe-list, "i have a … tomorrow",
-# "water the plants every sunday", a ✅ with numbers) and last a message that reads as a
-# new task without an add word.
+# single task, which would do the opposite); then several sentences or requests in one
+# message, each part read by this same table (chatter sentences left out); then changes
+# named by clauses; then "i need to …"; then changes to existing tasks; then weaker
+# readings (a maybe-list, "i have a … tomorrow", "water the plants every sunday", a ✅ with
+# numbers) and last a message that reads as a new task without an add word.
 RULES: tuple[Rule, ...] = (
     Rule("team", lambda r: read_team_request(r.message, now=r.now)),
     Rule("bare-add", lambda r: AddTasks(()) if _BARE_ADD.fullmatch(r.text) else None),
@@ -189,6 +194,7 @@ RULES: tuple[Rule, ...] = (
     Rule("add", lambda r: _read_add(r.text, now=r.now)),
     Rule("scope", lambda r: read_scope(r.text)),
     Rule("topic", lambda r: _read_topic(r)),
+    Rule("sentences", lambda r: read_sentences(r.text, understand=_part_reader(r))),
     Rule("requests", lambda r: read_requests(r.text, now=r.now, understand=_part_reader(r))),
     Rule("clauses", lambda r: read_clauses(r.text, now=r.now)),
     Rule("weak-add", lambda r: _read_weak_add(r.text, now=r.now)),
@@ -355,6 +361,10 @@ def _read_event(text: str, *, now: datetime) -> AddTasks | None:
     return AddTasks(intent.tasks, confident=False)
 
 
+# "add a task please, which is to …": politeness and a "which is" between lead-in and title.
+_ADD_FILLER = re.compile(
+    r"^(?:(?:please|pls|plz)\b[\s,]*)?(?:(?:which|that)\s+is\s+(?:to\s+)?|namely\s+)", _I
+)
 # "gotta remember to …", "i need to make sure to …": a second lead-in after the first.
 _SECOND_LEAD = re.compile(
     r"^(?:remember|make\s+sure|not\s+forget|don'?t\s+forget)\s+(?:to|that\s+i\s+\w+\s+to)\s+", _I
@@ -367,5 +377,6 @@ def _add(
     lead = _ADD_LEAD.match(body.lstrip())
     if lead is not None and lead.end() and _WEAK_ADD.match(lead[0]):
         body = body.lstrip()[lead.end() :]  # "…, add it": the lead-in is chatter, not title
-    tasks = parse_tasks(_SECOND_LEAD.sub("", body.lstrip()), now=now, plural=plural, remind=remind)
+    body = _SECOND_LEAD.sub("", _ADD_FILLER.sub("", body.lstrip()))
+    tasks = parse_tasks(body, now=now, plural=plural, remind=remind)
     return AddTasks(tasks) if tasks else AddTasks(())

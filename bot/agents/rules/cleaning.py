@@ -40,7 +40,7 @@ _ASK_LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:[\s,]+(?:please|pls|plz|thanks(?:\s+(?:a\s+lot|so\s+much|a\s+bunch|a\s+million|heaps|"
     r"loads|again|in\s+advance|mate))?|thank\s+you(?:\s+so\s+much)?|thank\s+u|thx|ty|tysm|"
-    r"tia|kthx|lol|cheers|much\s+appreciated|appreciate\s+it|for\s+me|"
+    r"tia|kthx|lol|cheers|many\s+thanks|much\s+appreciated|appreciate\s+it|for\s+me|"
     r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick|i\s+guess|i\s+suppose|"
     r"when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|minute|moment|chance))\b|"
     r"\s*,\s*(?:finally|at\s+last|yay|phew|whew|woo+hoo+|hooray|thank\s+god)\b|"

@@ -77,7 +77,11 @@ _MARKS = (
         r"pending|to\s?-?do|not\s+done|undone|incomplete)\b",
         r"reopen \1",
     ),
-    (r"\b(everything|all(?:\s+of\s+them)?)\s*,?\s+(?:just\s+|but\s+)?not\s+", r"\1 except "),
+    (
+        r"\b(everything|all(?:\s+of\s+them)?)((?:\s+(?:done|finished|complete|off))?)\s*,?\s+"
+        r"(?:just\s+|but\s+)?not\s+",
+        r"\1\2 except ",
+    ),
     (r"\s+(?:pls|plz|please)(?=\s*[,.;!?])", ""),
     # "3rd item on the list" is task 3
     (

@@ -190,10 +190,10 @@ def read_sentences(text: str, *, understand: Understand) -> Intent | None:
             if isinstance(piece, NotUnderstood | Smalltalk) and not regex(r"\d").search(part):
                 dropped = True
                 continue
-            if not isinstance(piece, _Part) or not piece.confident:
+            if not isinstance(piece, _Part) or (isinstance(piece, AddTasks) and not piece.tasks):
                 return None
-            if isinstance(piece, AddTasks) and not piece.tasks:
-                return None
+            if not (piece.confident or (not isinstance(piece, AddTasks) and piece.ref.numbers)):
+                return None  # "3 got paid" names its task by number: no loose reading
             if dropped and not isinstance(piece, AddTasks) and piece.ref.pronoun:
                 return None  # "we kept the old bike. delete that task": the chatter names it
             requests.append(piece)

@@ -210,6 +210,8 @@ def _deed(match: re.Match[str], now: datetime) -> Intent | None:
         match["rest"],
         flags=re.IGNORECASE,
     )
+    if regex(r"\s(?:wrong|wrongly|incorrectly|by\s+(?:mistake|accident))$").search(rest):
+        return None  # "i typed 4 wrong": an admission, no deed
     ref = _deed_ref(verb, rest)
     return Complete(ref, confident=False) if ref and (ref.words or ref.numbers) else None
 

@@ -1,0 +1,221 @@
+"""Issue 12's families, fourth round: what a third unseen writer's phrasing showed, tested with
+wording written for these tests (not the set's own). Each test names the general mechanism it
+checks (normalisation to canonical marks, sentence splitting, quoted titles, chatter tables)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.agents.rules.intents import (
+    AddTasks,
+    AllTasks,
+    Complete,
+    Delete,
+    ListTasks,
+    Reopen,
+    Several,
+    Smalltalk,
+    TaskRef,
+    Update,
+)
+from bot.tasks import Priority
+from tests.unit.rules.conftest import Chat, read, titles
+
+# Canonical marks: one way of writing each mark reaches the rules ----------------------------
+
+
+def test_parenthesised_numbers_are_item_marks() -> None:
+    assert titles(read("stuff for the weekend (1) clean the grill (2) buy charcoal")) == [
+        "clean the grill",
+        "buy charcoal",
+    ]
+
+
+def test_square_brackets_hold_options_like_parentheses() -> None:
+    intent = read("add oil the hinges [low] and wash the van [high, friday]")
+    assert isinstance(intent, AddTasks), intent
+    assert [(t.title, t.priority) for t in intent.tasks] == [
+        ("oil the hinges", Priority.LOW),
+        ("wash the van", Priority.HIGH),
+    ]
+    assert intent.tasks[1].due == "2026-11-20"
+
+
+def test_a_plus_joins_task_numbers() -> None:
+    assert read("finished 1 + 3") == Complete(TaskRef(numbers=(1, 3)))
+
+
+@pytest.mark.parametrize("slip", ["compelted", "fnished", "finsihed", "comlpeted"])
+def test_a_slip_in_a_long_status_word_anywhere(slip: str) -> None:
+    assert read(f"set 2 as {slip}") == Complete(TaskRef(numbers=(2,)))
+
+
+def test_a_real_word_is_no_slip_of_its_inflection() -> None:
+    intent = read("remove the 5 and add hang the mirror")
+    assert isinstance(intent, Several), intent
+    assert isinstance(intent.changes[0], Delete)
+
+
+def test_a_misspelled_question_word_still_asks_for_the_list() -> None:
+    assert read("wat tasks have i completed") == ListTasks(status="completed")
+
+
+def test_an_ordinal_item_names_the_task_number() -> None:
+    assert read("the 2nd task on my list is done") == Complete(TaskRef(numbers=(2,)))
+
+
+# Sentences: each read on its own, chatter left out --------------------------------------------
+
+
+def test_a_chatter_sentence_before_a_request_is_left_out() -> None:
+    assert titles(read("what a week it has been. add water the ferns")) == ["water the ferns"]
+
+
+def test_a_statement_and_a_new_task_in_two_sentences() -> None:
+    intent = read("3 got paid! new task: renew the parking permit")
+    assert isinstance(intent, Several), intent
+    first, second = intent.changes
+    assert isinstance(first, Complete) and first.ref == TaskRef(numbers=(3,))
+    assert titles(second) == ["renew the parking permit"]
+
+
+def test_an_admission_then_a_numbered_reopen() -> None:
+    assert read("ugh my mistake, 5 isn't finished yet") == Reopen(TaskRef(numbers=(5,)))
+
+
+def test_chatter_that_names_the_task_is_not_dropped() -> None:
+    intent = read("the old car is sold. scrap that task")
+    assert not (isinstance(intent, Delete) and intent.confident and intent.ref.pronoun)
+
+
+# Quoted titles are one piece ------------------------------------------------------------------
+
+
+def test_a_quoted_title_with_a_dash_is_renamed_whole() -> None:
+    assert read('retitle the boiler task to "boiler - annual service"') == Update(
+        TaskRef(words="the boiler task"), title="boiler - annual service"
+    )
+
+
+def test_call_it_names_the_task_of_the_clause_before() -> None:
+    assert read("the bakery one, name it 'order the cake' please") == Update(
+        TaskRef(words="the bakery one"), title="order the cake"
+    )
+
+
+def test_a_task_number_in_the_first_clause_is_the_task() -> None:
+    assert read("I typed 4 wrong, change it to 'ring Dr. Patel'") == Update(
+        TaskRef(numbers=(4,)), title="ring Dr. Patel"
+    )
+
+
+# Chatter and labels around a title ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "could you add pick up the suit for me? many thanks",
+        "add pick up the suit haha finally",
+        "add pick up the suit because the wedding is close",
+        "Next step: pick up the suit",
+        "dont forget - pick up the suit",
+    ],
+)
+def test_the_title_is_what_goes_on_the_sticky_note(message: str) -> None:
+    assert titles(read(message)) == ["pick up the suit"]
+
+
+def test_instead_is_said_of_the_change_not_the_title() -> None:
+    intent = read("delete the pilates one and add spin class friday 6pm instead")
+    assert isinstance(intent, Several), intent
+    assert titles(intent.changes[1]) == ["spin class"]
+
+
+def test_please_and_which_is_between_the_add_and_the_title() -> None:
+    assert titles(read("i'd like to add a task please, which is to book the vet")) == [
+        "book the vet"
+    ]
+
+
+def test_put_that_down_too_after_the_title() -> None:
+    assert titles(read("oh right, book the vet, jot that down too")) == ["book the vet"]
+
+
+# Reopen, list-done, scope, can't --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("message", ["set 3 back to open", "bring #3 back as not done pls"])
+def test_back_to_open_reopens(message: str) -> None:
+    assert read(message) == Reopen(TaskRef(numbers=(3,)))
+
+
+def test_not_finish_already_is_done() -> None:
+    intent = read("make 1 low and also 2 is finish already")
+    assert isinstance(intent, Several), intent
+    assert intent.changes[1] == Complete(TaskRef(numbers=(2,)))
+
+
+def test_the_things_i_already_finished_is_the_done_list() -> None:
+    intent = read("let me see the things i already finished")
+    assert isinstance(intent, ListTasks) and intent.status == "completed", intent
+
+
+def test_everything_just_not_x_leaves_x() -> None:
+    assert read("mark everything done, just not the insurance") == AllTasks(
+        "complete", (TaskRef(words="the insurance"),)
+    )
+
+
+def test_mailing_the_task_list_is_an_honest_cannot() -> None:
+    assert read("mail my task list to the team") == Smalltalk("cannot", topic="email")
+
+
+def test_lower_it_and_move_it_are_two_changes_to_the_task() -> None:
+    intent = read("5 can wait, lower it and push it to next week")
+    assert isinstance(intent, Several), intent
+    assert {type(c) for c in intent.changes} == {Update}
+    assert all(c.ref == TaskRef(numbers=(5,)) for c in intent.changes)  # type: ignore[union-attr]
+
+
+# Dates: the day word that describes a noun, "due 30th", a repeat with a day part ------------
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        ("add order food for the halloween party", "order food for the halloween party"),
+        ("add prep slides for friday standup", "prep slides for friday standup"),
+    ],
+)
+def test_a_day_word_before_an_event_noun_stays_in_the_title(message: str, title: str) -> None:
+    intent = read(message)
+    assert titles(intent) == [title]
+    assert isinstance(intent, AddTasks) and intent.tasks[0].due is None
+
+
+def test_due_and_a_bare_ordinal_day() -> None:
+    intent = read("add renew the passport due 28th")
+    assert isinstance(intent, AddTasks) and intent.tasks[0].due == "2026-11-28", intent
+
+
+def test_every_weekday_with_a_day_part_leaves_the_title() -> None:
+    intent = read("add take out recycling every thursday evening")
+    assert titles(intent) == ["take out recycling"]
+
+
+# Whole conversations: only the named task changes ---------------------------------------------
+
+
+async def test_cancel_a_subscription_is_a_new_task_when_none_matches(chat: Chat) -> None:
+    await chat.given({"title": "walk the dog"})
+    await chat.say("cancel the gym subscription before it renews")
+    assert await chat.titles() == ["walk the dog", "cancel the gym subscription before it renews"]
+
+
+async def test_a_declined_payment_reopens_the_payment(chat: Chat) -> None:
+    await chat.given({"title": "pay the water bill", "completed": True}, {"title": "call Jo"})
+    await chat.say("the water bill payment bounced, so that one is open again")
+    first, second = await chat.task(1), await chat.task(2)
+    assert first is not None and not first.completed
+    assert second is not None and not second.completed

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 class LazyPattern:
-    """``re.compile(source, flags)``, deferred: the methods the date grammar uses."""
+    """``re.compile(source, flags)``, deferred: the methods the date grammar and the rules
+    agent use."""
 
     __slots__ = ("_compiled", "_flags", "_source")
 
@@ -41,3 +42,16 @@ class LazyPattern:
         self, text: str, pos: int = 0, endpos: int = sys.maxsize
     ) -> Iterator[re.Match[str]]:
         return self.compiled.finditer(text, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
+        return self.compiled.sub(repl, text, count)
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str]:
+        return self.compiled.split(text, maxsplit)
+
+    def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[str]:
+        return self.compiled.findall(text, pos, endpos)
+
+    @property
+    def pattern(self) -> str:
+        return self._source

@@ -22,11 +22,12 @@ from bot.agents.rules.intents import (
 )
 from bot.agents.rules.lexicon import COMMAND_VERBS, regex
 from bot.agents.rules.refs import parse_ref
+from bot.dates.lazy import LazyPattern
 from bot.tools.matching import query_words
 
 _I = re.IGNORECASE
 _CHANGES = (Complete, Reopen, Delete, Update)
-_SEPARATORS = re.compile(
+_SEPARATORS = LazyPattern(
     r"[;,]|\band\b|\bthen\b|\balso\b|\.\s|\s[-–—]\s|\s(?:so|because|since)\s", _I
 )
 
@@ -45,7 +46,7 @@ def read_clauses(text: str, *, now: datetime) -> Intent | None:
 _QUOTED = r"(?<!\w)[\"“‘'][^\"“”‘’]+[\"”’'](?!\w)"
 
 
-def split_outside_quotes(pattern: re.Pattern[str], text: str) -> list[str]:
+def split_outside_quotes(pattern: re.Pattern[str] | LazyPattern, text: str) -> list[str]:
     """``text`` split where ``pattern`` matches, except inside a quoted title: "rename 2 to
     'dentist - cleaning'" is one clause."""
     quoted = [q.span() for q in regex(_QUOTED).finditer(text)]
@@ -117,7 +118,7 @@ def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
     return joined(changes)
 
 
-_NAMING_CLAUSE_END = re.compile(
+_NAMING_CLAUSE_END = LazyPattern(
     r"\s+(?:is|isn't|isnt|is\s+not|are|aren't|was|wasn't|has|have|had|got|can|can't|could|should|"
     r"won't|will|needs|doesn't|does\s+not|didn'?t|failed|bounced|fell\s+through)\b|['’]s\b",
     _I,
@@ -153,18 +154,20 @@ def _read_clause_then_change(text: str, *, now: datetime) -> Intent | None:
     return dataclasses.replace(change, ref=ref)
 
 
-_STATEMENT = re.compile(
+_STATEMENT = LazyPattern(
     r"\b(?:is|are|was|were|got|has|have|had|isn'?t|aren'?t|wasn'?t|hasn'?t|didn'?t)\b|"
     r"['’](?:s|re)\b",
     _I,
 )
-_REASON_BREAK = re.compile(
+_REASON_BREAK = LazyPattern(
     r"\s*(?:[;,]|\.(?=\s)|\s[-–—](?=\s))\s*|\s+(?=(?:so|because|cause|since)\s)", _I
 )
-_JOINER = re.compile(r"^(?:and|but|also|then|plus|oh\s+and)\s+(?!so\b)", _I)
-_CONSEQUENCE = re.compile(r"^(?:and\s+)?(?:so|therefore|hence|which\s+means)\s+", _I)
-_NUMBERS_ONLY = re.compile(r"^(?:and\s+|&\s*)?(?:#\s?)?\d+(?:\s*(?:and|&|,)\s*(?:#\s?)?\d+)*\b", _I)
-_REASON = re.compile(r"^(?:because|cause|since|as)\s+", _I)
+_JOINER = LazyPattern(r"^(?:and|but|also|then|plus|oh\s+and)\s+(?!so\b)", _I)
+_CONSEQUENCE = LazyPattern(r"^(?:and\s+)?(?:so|therefore|hence|which\s+means)\s+", _I)
+_NUMBERS_ONLY = LazyPattern(
+    r"^(?:and\s+|&\s*)?(?:#\s?)?\d+(?:\s*(?:and|&|,)\s*(?:#\s?)?\d+)*\b", _I
+)
+_REASON = LazyPattern(r"^(?:because|cause|since|as)\s+", _I)
 
 
 def _read_change_with_reason(text: str, *, now: datetime) -> Intent | None:

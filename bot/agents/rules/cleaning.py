@@ -9,16 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.dates.lazy import LazyPattern
+
 _I = re.IGNORECASE
-_MENTION = re.compile(r"<[@#!][\w|.-]+>|^@\w+[\s,:]+", _I)
-_INJECTION_LEAD = re.compile(
+_MENTION = LazyPattern(r"<[@#!][\w|.-]+>|^@\w+[\s,:]+", _I)
+_INJECTION_LEAD = LazyPattern(
     r"^(?:(?:system|assistant|admin|root|developer|sudo)\s*[:>]\s*|"
     r"(?:please\s+)?(?:ignore|disregard|forget)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?"
     r"(?:previous|prior|above|earlier|preceding|old)?\s*(?:instructions|rules|prompts?|messages|"
     r"context)[\s,.;:!-]*(?:and\s+|then\s+|now\s+)*)+",
     _I,
 )
-_POLITE_LEAD = re.compile(
+_POLITE_LEAD = LazyPattern(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|oh|so|um|uh|erm|well|also|and|alright|right|sure|"
     r"pls|plz|please|kindly|bot|todobot|quick\s+one|one\s+more|another\s+one|btw|oh\s+and|"
     r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then|oops|whoops|wait|hmm+|"
@@ -29,7 +31,7 @@ _POLITE_LEAD = re.compile(
     r"[\s,!.:;-]+)+",
     _I,
 )
-_ASK_LEAD = re.compile(
+_ASK_LEAD = LazyPattern(
     r"^(?:(?:can|could|would|will|shall)\s+(?:you|u|ya|we)\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|"
     r"just\s+|quickly\s+|also\s+)*|please\s+|pls\s+|plz\s+|kindly\s+|"
     r"i'?d\s+like\s+(?:you\s+)?to\s+|i\s+would\s+like\s+(?:you\s+)?to\s+|"
@@ -37,7 +39,7 @@ _ASK_LEAD = re.compile(
     r"(?:you\s+)?(?:can|could)\s+you\s+|you\s+(?:can|could|may)\s+(?:now\s+|go\s+ahead\s+and\s+)?)+",
     _I,
 )
-_TRAIL = re.compile(
+_TRAIL = LazyPattern(
     r"(?:[\s,]+(?:please|pls|plz|thanks(?:\s+(?:a\s+lot|so\s+much|a\s+bunch|a\s+million|heaps|"
     r"loads|again|in\s+advance|mate))?|thank\s+you(?:\s+so\s+much)?|thank\s+u|thx|ty|tysm|"
     r"tia|kthx|lol|cheers|many\s+thanks|much\s+appreciated|appreciate\s+it|for\s+me|"
@@ -47,8 +49,8 @@ _TRAIL = re.compile(
     r"\s*(?:(?<!!)!(?!!)|\?+|\.{1,3}|:\)|:-\)|:D))+$",
     _I,
 )
-_DONE_MARKS = re.compile(r"[✅✔☑🎉🥳]")
-_EMOJI = re.compile(
+_DONE_MARKS = LazyPattern(r"[✅✔☑🎉🥳]")
+_EMOJI = LazyPattern(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u2190-\u21ff\u2300-\u23ff]+"
 )
 

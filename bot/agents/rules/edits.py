@@ -22,6 +22,7 @@ from bot.agents.rules.intents import Intent, TaskRef, Update
 from bot.agents.rules.priority import find_priority
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.when import find_due, is_time_only
+from bot.dates.lazy import LazyPattern
 from bot.tasks import Priority
 
 _POSSESSIVE = frozenset({"its", "it's", "that", "the"})
@@ -135,11 +136,11 @@ def _shift(match: re.Match[str], now: datetime) -> Intent | None:
     return Update(ref, shift=(amount, unit)) if ref else None
 
 
-_FIELD_BEFORE = re.compile(
+_FIELD_BEFORE = LazyPattern(
     rf"^(?:the\s+)?(?P<field>{DUE_FIELD}|priority|prio|title|name|wording)\s+(?:of|on|for|in)\s+",
     re.IGNORECASE,
 )
-_FIELD_AFTER = re.compile(
+_FIELD_AFTER = LazyPattern(
     rf"(?:'s|’s)?\s+(?P<field>{DUE_FIELD}|priority|prio|title|name|wording)$", re.IGNORECASE
 )
 _SET_VERBS = (
@@ -148,7 +149,7 @@ _SET_VERBS = (
 )
 _RENAMING = ("change", "update", "edit", "rename", "retitle", "switch", "turn")
 # What may be left around a value once its priority or date is read ("the rent *one* urgent").
-_CONNECTORS = re.compile(
+_CONNECTORS = LazyPattern(
     r"[\s,.;:!?()\-–—]+|\b(?:and|at|on|by|the|of|due|with|a|an|to|be|one|thing|task|item|"
     r"now|instead|please|pls)\b",
     re.IGNORECASE,

@@ -23,12 +23,13 @@ from bot.agents.rules.lexicon import (
     STATUS_WORDS,
     regex,
 )
+from bot.dates.lazy import LazyPattern
 
-_VOWELS = re.compile(r"[aeiouy]")
-_RUNS = re.compile(r"(\w)\1{2,}")
+_VOWELS = LazyPattern(r"[aeiouy]")
+_RUNS = LazyPattern(r"(\w)\1{2,}")
 _INFLECTIONS = frozenset({"s", "d", "ed", "r", "es"})
-_WORD = re.compile(r"[A-Za-z]+")
-_AFTER_MY = re.compile(r"\b(?:my|the|our)\s+([A-Za-z]+)", re.IGNORECASE)
+_WORD = LazyPattern(r"[A-Za-z]+")
+_AFTER_MY = LazyPattern(r"\b(?:my|the|our)\s+([A-Za-z]+)", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:

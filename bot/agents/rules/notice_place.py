@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.dates.lazy import LazyPattern
+
 _I = re.IGNORECASE
 _PLATFORM = r"(?P<platform>slack|discord|(?:the\s+)?(?:console|terminal|command\s+line|cli)|here)"
 _FOLLOW = (
@@ -17,7 +19,7 @@ _FOLLOW = (
 )
 # Not "to": "remind me to discord" is a task ("send my reminders to discord" is not; see _ASK).
 _WHERE = rf"(?:(?:(?:on|in|via|through|over)\s+)?{_PLATFORM}|{_FOLLOW})"
-_ASK = re.compile(
+_ASK = LazyPattern(
     r"^(?:(?:please|pls|can\s+you|could\s+you|i\s+want\s+(?:you\s+to\s+)?|i'?d\s+like\s+"
     r"(?:you\s+to\s+)?)\s*)*"
     r"(?:(?:send|give|deliver|post)\s+(?:me\s+)?(?:my\s+|the\s+)?(?:reminders|notices|"

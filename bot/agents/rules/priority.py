@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
+from bot.dates.lazy import LazyPattern
 from bot.tasks import Priority
 
 _PRIO = r"(?:priority|prio|pri|prty|priorty|priortiy)"
 _VERY = r"(?:(?:very|super|really|extra|quite)\s+)?"
 
-_ANYWHERE: tuple[tuple[Priority, re.Pattern[str]], ...] = tuple(
-    (level, re.compile(pattern, re.IGNORECASE))
+_ANYWHERE: tuple[tuple[Priority, LazyPattern], ...] = tuple(
+    (level, LazyPattern(pattern, re.IGNORECASE))
     for level, pattern in (
         (
             Priority.LOW,
@@ -58,11 +59,11 @@ _EDGE_WORDS = {
     "medium": Priority.MEDIUM,
     "normal": Priority.MEDIUM,
 }
-_EDGE = re.compile(
+_EDGE = LazyPattern(
     r"(?:^|[,;(\[–—-]|\s-\s)\s*(?P<word>" + "|".join(_EDGE_WORDS) + r")\s*(?=$|[,;)\]–—.!-])",
     re.IGNORECASE,
 )
-_EDGE_END = re.compile(
+_EDGE_END = LazyPattern(
     r"\s(?P<word>important|urgent|whenever|eventually|low|high)\s*[.!]*$", re.IGNORECASE
 )
 

@@ -41,6 +41,7 @@ from bot.agents.rules.lexicon import (
 )
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.when import find_due
+from bot.dates.lazy import LazyPattern
 
 _I = re.IGNORECASE
 _STARTS = "|".join(
@@ -52,14 +53,14 @@ _STARTS = "|".join(
     )
 )
 # Where a new request starts inside a message: after a joining word or mark, a command word.
-_JOIN = re.compile(
+_JOIN = LazyPattern(
     rf"\s*(?:[,;]\s*(?:and\s+)?(?:then\s+|also\s+)?|\s+(?:and|&)\s+(?:then\s+|also\s+)?|"
     rf"\s+then\s+|\.\s+)(?=(?:(?:can|could|would)\s+you\s+|please\s+|pls\s+)?(?:{_STARTS})\b"
     r"(?!\s+(?:and|or|,)))",
     _I,
 )
 # Inline items: "1) a 2) b", "1. a 2. b", "• a • b".
-_NUMBERED = re.compile(r"(?:^|(?<=[\s:]))(\d{1,2}[.)]|[a-h]\))\s+")
+_NUMBERED = LazyPattern(r"(?:^|(?<=[\s:]))(\d{1,2}[.)]|[a-h]\))\s+")
 
 
 def _rank(mark: str) -> int:
@@ -107,16 +108,16 @@ def _each_item(bodies: list[str], *, now: datetime, understand: Understand) -> I
     return joined(requests)
 
 
-_BULLET = re.compile(r"(?:^|(?<=[\s:]))[•·▪◦]\s*")
-_INTRO = re.compile(
+_BULLET = LazyPattern(r"(?:^|(?<=[\s:]))[•·▪◦]\s*")
+_INTRO = LazyPattern(
     r"^(?:(?:a\s+)?(?:couple|few|some|two|three|four|five)\s+(?:of\s+)?(?:new\s+)?"
     r"(?:things|ones|tasks|todos|items|more)|(?:new\s+)?(?:tasks|todos|items|things)|"
     r"add(?:\s+(?:these|the\s+following|this))?|to\s*do|todo|for\s+today|list)\s*[:\-–—]?\s*$",
     _I,
 )
-_INTRO_THEN_LIST = re.compile(r"^(?P<head>[^:\n]{1,40}):\s*(?P<body>[^\n]+)$")
+_INTRO_THEN_LIST = LazyPattern(r"^(?P<head>[^:\n]{1,40}):\s*(?P<body>[^\n]+)$")
 # "stuff for this week: …", "two quick ones - 1. … 2. …": a short head naming a batch.
-_COLLECTIVE = re.compile(r"^(?:\w+\s+){0,5}(?:stuff|things|ones|tasks|todos|items|bits)\b", _I)
+_COLLECTIVE = LazyPattern(r"^(?:\w+\s+){0,5}(?:stuff|things|ones|tasks|todos|items|bits)\b", _I)
 
 
 def _is_intro(head: str) -> bool:
@@ -124,7 +125,7 @@ def _is_intro(head: str) -> bool:
 
 
 # "tomorrow i need to 1. … 2. …": a head that says the items are things to do.
-_TO_DO_HEAD = re.compile(
+_TO_DO_HEAD = LazyPattern(
     r"^(?:(?:i|we)\s+)?(?:(?:still|also|really)\s+)?(?:need|have|got|gotta|want|must|should|"
     r"plan|remember|don'?t\s+forget)(?:\s+to)?(?:\s+do)?\s*[:\-–—]?$",
     _I,
@@ -168,7 +169,7 @@ def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent
 
 # Where one sentence ends and the next starts: ". " "! " "? ", or a comma before a task
 # number or "so" ("oops, I marked the wrong one, 2 isn't done yet").
-_SENTENCE_END = re.compile(
+_SENTENCE_END = LazyPattern(
     r"(?<!\b\w)(?<!\b(?:dr|mr|ms|st|vs))(?<!\bmrs|\betc)[.!?]+\s+(?=\S)|"
     r",\s+(?:so\s+)?(?=#?\d{1,4}\s+(?:is|isn'?t|was|wasn'?t|are|'s)\b)",
     _I,
@@ -251,17 +252,17 @@ _EXCEPT = (
     r"(?:except(?:\s+for)?|apart\s+from|aside\s+from|but(?:\s+not)?|other\s+than|besides|"
     r"excluding|save\s+for|minus|bar|barring|not\s+counting|not\s+including|leaving\s+out)"
 )
-_COMPLETE_WORDS = re.compile(
+_COMPLETE_WORDS = LazyPattern(
     r"\b(?:done|finished|finish|complete|completed|check(?:ed)?\s+off|tick(?:ed)?\s+off|"
     r"mark(?:ed)?|did|close|tick|check|cross)\b",
     _I,
 )
-_DELETE_WORDS = re.compile(r"\b(?:delete|remove|clear|wipe|erase|drop|scrap|trash|nuke)\b", _I)
-_SCOPE = re.compile(
+_DELETE_WORDS = LazyPattern(r"\b(?:delete|remove|clear|wipe|erase|drop|scrap|trash|nuke)\b", _I)
+_SCOPE = LazyPattern(
     rf"^(?P<lead>(?:i\s+(?:have\s+|'ve\s+)?)?[\w\s']{{0,30}}?)\b{_ALL}\b(?P<tail>.*)$",
     _I,
 )
-_EXCEPTION = re.compile(
+_EXCEPTION = LazyPattern(
     rf"^\s*,?\s*(?:are|is|'s|were)?\s*(?:done|finished|complete|completed|off)?\s*,?\s*{_EXCEPT}\s+"
     r"(?P<refs>.+?)(?P<after>\s+(?:are|is|were)\s+(?:done|finished|complete|completed)|"
     r"\s+(?:as\s+)?(?:done|complete|completed))?$",
@@ -302,16 +303,16 @@ def read_scope(text: str) -> AllTasks | None:
     return AllTasks("delete" if deleting else "complete", tuple(excluded))
 
 
-_QUESTION = re.compile(
+_QUESTION = LazyPattern(
     r"^(?:what|when|where|why|how|who|which|is|are|was|were|do(?!\s+(?:the|a|an|my)\b)|does|"
     r"did|can|could|should|"
     r"would|will|have|has|am|i|i'm|im|it|it's|its|this|that|there|they|we|you|my|no|not|yes|"
     r"ok|okay|hmm|lol)\b|\?",
     _I,
 )
-_ABOUT_THE_LIST = re.compile(r"\b(?:my|the)\s+(?:list|tasks|todos|to-?dos|task\s+list)\b", _I)
+_ABOUT_THE_LIST = LazyPattern(r"\b(?:my|the)\s+(?:list|tasks|todos|to-?dos|task\s+list)\b", _I)
 # Words a sticky note does not use: the bot or oneself as a person, a reference to a task.
-_NOT_A_NOTE = re.compile(
+_NOT_A_NOTE = LazyPattern(
     r"\b(?:i|i'm|im|i've|you|you're|your|u|hope|wish)\b|[✅✔☑]|"
     r"\bthe\s+\w+(?:\s+\w+)?\s+(?:thing|one|task|item)\b|"
     # "instead", "still": said of a task already on the list, never a new one.
@@ -321,9 +322,9 @@ _NOT_A_NOTE = re.compile(
 _NOT_TITLE_STARTS = frozenset(
     [*COMMAND_VERBS, "x", "search", "find", "push", "bump", "make", "set", "mark", "uncheck"]
 )
-_WORDS_FIRST = re.compile(r"^[A-Za-z][\w'’-]*(?:\s*[:\-–—])?\s+[A-Za-z0-9]")
-_PROSE = re.compile(r"[\w\s'’,.:-]")
-_STATEMENT = re.compile(
+_WORDS_FIRST = LazyPattern(r"^[A-Za-z][\w'’-]*(?:\s*[:\-–—])?\s+[A-Za-z0-9]")
+_PROSE = LazyPattern(r"[\w\s'’,.:-]")
+_STATEMENT = LazyPattern(
     r"\s(?:is|are|was|were|isn't|aren't|wasn't|got|has|have|can|can't|could|will|won't|would|"
     r"should|must|does|doesn't|don't|didn't|need|needs)\s",
     _I,

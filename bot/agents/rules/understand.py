@@ -49,6 +49,7 @@ from bot.agents.rules.requests import (
 )
 from bot.agents.rules.talk import read_talk
 from bot.agents.rules.when import find_due
+from bot.dates.lazy import LazyPattern
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ _I = re.IGNORECASE
 _ADD_TYPO = r"add"  # typing slips are corrected by ``normalise`` first
 # "make", "create" … add only with a task word after them ("make a reminder to …").
 _ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|set|schedule)"
-_ADD_LEAD = re.compile(
+_ADD_LEAD = LazyPattern(
     rf"^{_ADD_VERB}\s+(?:(?:this|these|those|the\s+following|following)\s+)?(?:(?:a|an|one|some|"
     r"another|new|more|quick)\s+)*(?:task|todo|to-?do|to\s+do|item|reminder|entry|tasks|todos|"
     r"items|things)\b(?:\s+(?:for|to)\s+me)?\s*(?:[:\-–—,]+\s*|\s+(?:called|named|saying|"
@@ -83,12 +84,12 @@ _ADD_LEAD = re.compile(
     r"just|also|still|finally|actually)\s+)?(?=\w)",
     _I,
 )
-_WEAK_ADD = re.compile(
+_WEAK_ADD = LazyPattern(
     r"^(?:(?:i|we)\b|need|have|got|gotta|must|should|ought|want|wanna|plan|"
     r"going|gonna|still|also|really|def|probably|totally|completely|almost|forgot|keep|always)",
     _I,
 )
-_PUT_ON_LIST = re.compile(
+_PUT_ON_LIST = LazyPattern(
     r"^(?:put|add|stick|throw|pop|get|place)\s+(?P<body>.+?)(?<!\bback)\s+(?:on|to|onto|in|into)\s+"
     r"(?:my|the|our)\s+(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks|task\s+list|"
     r"agenda|calendar|board)(?P<tail>\s*[,;.]\s*[^,;.]{1,30})?$",
@@ -96,7 +97,7 @@ _PUT_ON_LIST = re.compile(
 )
 # The body ends on a character that is no separator, so a run of punctuation is read once
 # (no quadratic backtracking on "::::…").
-_TRAILING_ADD = re.compile(
+_TRAILING_ADD = LazyPattern(
     r"^(?P<body>.+?)(?<![\s,.;:\-–—])[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?"
     r"(?:add|save|log|put|stick|throw|pop|jot|note|write)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+"
     r"(?:list|todos?|tasks|to-?do\s+list)|\s+down)?(?:\s+(?:too|as\s+well|also))?$|^(?P<body2>.+?)(?<!\bback)(?<![\s,.;:\-–—])"
@@ -124,7 +125,7 @@ def understand(message: str, *, now: datetime, expecting_tasks: bool = False) ->
 
 # Longer messages are not read at all (the core already refuses them at a lower limit).
 MAX_MESSAGE = 10_000
-_BULLET_LINE = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s+")
+_BULLET_LINE = LazyPattern(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ class Rule:
     read: Callable[[Reading], Intent | None]
 
 
-_BARE_ADD = re.compile(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", _I)
+_BARE_ADD = LazyPattern(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", _I)
 
 
 def _change_row(
@@ -314,7 +315,7 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     return _add(body, now=now, plural=plural, remind=remind)
 
 
-_LABEL_THEN_VERB = re.compile(r"^(?P<label>todo|to-?do|task)\s+(?P<verb>[a-z]+)\b", _I)
+_LABEL_THEN_VERB = LazyPattern(r"^(?P<label>todo|to-?do|task)\s+(?P<verb>[a-z]+)\b", _I)
 
 
 def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
@@ -335,7 +336,7 @@ def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
     return AddTasks(intent.tasks, confident=False) if intent else None
 
 
-_EVENT = re.compile(
+_EVENT = LazyPattern(
     r"^(?:(?:i|we)\s+(?:have|'ve\s+got|got)|i'?ve\s+got|there'?s|there\s+is)\s+(?:(?:a|an|my|the|our)\s+)?"
     r"(?P<body>.+)$",
     _I,
@@ -362,11 +363,11 @@ def _read_event(text: str, *, now: datetime) -> AddTasks | None:
 
 
 # "add a task please, which is to …": politeness and a "which is" between lead-in and title.
-_ADD_FILLER = re.compile(
+_ADD_FILLER = LazyPattern(
     r"^(?:(?:please|pls|plz)\b[\s,]*)?(?:(?:which|that)\s+is\s+(?:to\s+)?|namely\s+)", _I
 )
 # "gotta remember to …", "i need to make sure to …": a second lead-in after the first.
-_SECOND_LEAD = re.compile(
+_SECOND_LEAD = LazyPattern(
     r"^(?:remember|make\s+sure|not\s+forget|don'?t\s+forget)\s+(?:to|that\s+i\s+\w+\s+to)\s+", _I
 )
 

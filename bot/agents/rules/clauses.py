@@ -20,7 +20,7 @@ from bot.agents.rules.intents import (
     Update,
     joined,
 )
-from bot.agents.rules.lexicon import COMMAND_VERBS, regex
+from bot.agents.rules.lexicon import COMMAND_VERBS, is_past_tense, regex
 from bot.agents.rules.refs import parse_ref
 from bot.dates.lazy import LazyPattern
 from bot.tools.matching import query_words
@@ -165,8 +165,9 @@ _REASON_BREAK = LazyPattern(
 _JOINER = LazyPattern(r"^(?:and|but|also|then|plus|oh\s+and)\s+(?!so\b)", _I)
 _CONSEQUENCE = LazyPattern(r"^(?:and\s+)?(?:so|therefore|hence|which\s+means)\s+", _I)
 _NUMBERS_ONLY = LazyPattern(
-    r"^(?:and\s+|&\s*)?(?:#\s?)?\d+(?:\s*(?:and|&|,)\s*(?:#\s?)?\d+)*\b", _I
+    r"^(?:and\s+|&\s*)?(?:#\s?)?\d+(?:\s*(?:and|&|,)\s*(?:#\s?)?\d+)*\s*$", _I
 )
+_HAPPENED = r"is|are|was|were|got|has|have|had|been|gone"
 _REASON = LazyPattern(r"^(?:because|cause|since|as)\s+", _I)
 
 
@@ -199,7 +200,10 @@ def _read_change_with_reason(text: str, *, now: datetime) -> Intent | None:
     if change.ref.pronoun:
         # "…, selling the bike instead. delete that task": the other clauses name it.
         others = " ".join(c for i, c in enumerate(clauses) if i != index)
-        named = _NAMING_CLAUSE_END.split(others, maxsplit=1)[0]  # "the bill got declined"
+        # "the bill payment got declined": what happened is no word of the task's title
+        named = " ".join(
+            w for w in others.split() if not (regex(_HAPPENED).fullmatch(w) or is_past_tense(w))
+        )
         named = named if query_words(named) else others
         if not query_words(named):
             return None

@@ -44,7 +44,7 @@ _TRAIL = LazyPattern(
     r"loads|again|in\s+advance|mate))?|thank\s+you(?:\s+so\s+much)?|thank\s+u|thx|ty|tysm|"
     r"tia|kthx|lol|cheers|many\s+thanks|much\s+appreciated|appreciate\s+it|for\s+me|"
     r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick|i\s+guess|i\s+suppose|"
-    r"when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|minute|moment|chance))\b|"
+    r"when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|minute|moment|chance))\b!*|"
     r"\s*,\s*(?:finally|at\s+last|yay|phew|whew|woo+hoo+|hooray|thank\s+god)\b|"
     r"\s*(?:(?<!!)!(?!!)|\?+|\.{1,3}|:\)|:-\)|:D))+$",
     _I,

@@ -11,6 +11,7 @@ from typing import Any
 from bot.agent import AgentTurn
 from bot.agents.rules.grammar import count
 from bot.agents.rules.intents import ListTasks
+from bot.agents.rules.lexicon import regex
 from bot.agents.rules.when import find_due
 from bot.dates.lazy import LazyPattern
 from bot.tasks import Priority
@@ -169,8 +170,8 @@ def read_list(text: str, *, now: datetime) -> ListTasks:
     status = "open"
     if _COMPLETED.search(text) and not _OPEN_WORDS.search(text):
         status = "completed"
-    if _ALL.search(text):
-        status = "all"
+    if _ALL.search(text) and not (status == "completed" and regex(_DID).search(text)):
+        status = "all"  # "everything i've completed" is the done ones
     priority = None
     if _LOW.search(text):
         priority = Priority.LOW

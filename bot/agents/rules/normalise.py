@@ -12,6 +12,7 @@ Words elsewhere, titles included, are left exactly as typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rapidfuzz.distance import OSA
 
@@ -37,8 +38,7 @@ def normalise(text: str) -> str:
     a mistyped priority word before "priority" corrected ("hihg priority"), clock words
     written as digits ("half past 2" → "2:30") so the one date grammar reads them, and marks
     written their canonical way (``_MARKS``)."""
-    for pattern, canonical_form in _MARKS:
-        text = regex(pattern).sub(canonical_form, text)
+    text = _outside_quotes(text, _canonical_marks)
     text = regex(_CLOCK_WORDS).sub(_clock, text)
     level = regex(r"\b([a-z]{3,7})(?=\s+(?:priority|prio)\b)").search(text)
     word = level[1].lower() if level is not None else ""
@@ -50,9 +50,31 @@ def normalise(text: str) -> str:
         text = _replace(text, first.start(), first.end(), COMMAND_VERBS)
     for match in reversed(list(_AFTER_MY.finditer(text))):
         text = _replace(text, match.start(1), match.end(1), COMMAND_NOUNS)
+    return _outside_quotes(text, _status_slips)
+
+
+def _outside_quotes(text: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to the text around quoted titles: a quoted title stays as typed."""
+    pieces, start = [], 0
+    for quoted in regex(_QUOTED).finditer(text):
+        pieces += [change(text[start : quoted.start()]), quoted[0]]
+        start = quoted.end()
+    return "".join([*pieces, change(text[start:])])
+
+
+_QUOTED = r"(?<!\w)[\"“‘'][^\"“”‘’]+[\"”’'](?!\w)"
+
+
+def _canonical_marks(text: str) -> str:
+    for pattern, canonical_form in _MARKS:
+        text = regex(pattern).sub(canonical_form, text)
+    return text
+
+
+def _status_slips(text: str) -> str:
+    """A long status word is a slip wherever it stands ("mark 4 as finsihed"): long words
+    slip by a swap or one letter, and no other word is that close to them."""
     for match in reversed(list(regex(r"\b[a-z]{5,}\b").finditer(text))):
-        # A long status word is a slip wherever it stands ("mark 4 as finsihed"): long
-        # words slip by a swap or one letter, and no other word is that close to them.
         fixed = next((w for w in STATUS_WORDS if _slip_of(match[0].lower(), w)), None)
         if fixed is not None and match[0].lower() != fixed:
             text = text[: match.start()] + fixed + text[match.end() :]
@@ -63,7 +85,7 @@ def normalise(text: str) -> str:
 # "[high prio]" options as "(high prio)", "#2 + #4" as "#2 and #4", a word's common
 # misspelling ("wich") as the word.
 _MARKS = (
-    (r"(?:^|(?<=\s))\((\d{1,2})\)(?=\s)", r"\1)"),
+    (r"(?:^|(?<=[\s:]))[(\[]([1-9]|[a-h])[)\]](?=\s)", r"\1)"),
     (r"(?<=\w)\s*\[([a-z][\w ,.:'-]*)\](?=\s|$|[,.;])", r" (\1)"),
     (r"(?<=[\w)])\s+\+\s+(?=[#\w])", " and "),
     (rf"\b(?:{'|'.join(MISSPELLED)})\b", lambda m: MISSPELLED[m[0].lower()]),

@@ -55,7 +55,8 @@ _OFF_LIST = rf"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+{LIST_NOUN})?"
     r"totally\s+|completely\s+)*(?:done|finished|complete|completed|over|sorted|paid|ready|"
     r"taken\s+care\s+of)(?:\s+(?:yet|actually|after\s+all|anymore))?(?:\s*[,;.].*)?$",
     r"^(?P<ref>.+?)\s+(?:still\s+needs\s+(?:doing|to\s+be\s+done)|needs\s+to\s+be\s+(?:re)?done|"
-    r"needs\s+(?:re)?doing|is\s+(?:still\s+)?(?:open|pending|unfinished)|should\s+(?:be\s+)?"
+    r"needs\s+(?:re)?doing|needs?\s+(?:re-?)?opening|needs?\s+to\s+be\s+re-?opened|"
+    r"is\s+(?:still\s+)?(?:open|pending|unfinished)|should\s+(?:be\s+)?"
     r"(?:open|reopened)|(?:is|was)\s+(?:back\s+)?on\s+(?:my|the)\s+list)(?:\s+again)?$",
     r"^(?:redo|re-do|do)\s+(?P<ref>.+?)\s+again$|^redo\s+(?P<ref2>.+)$",
     r"^(?P<ref2>.+?)\s+still\s+(?:needs?|wants?)\s+(?P<ref>\w+ing)(?:\s+again)?$",

@@ -55,6 +55,8 @@ def normalise(text: str) -> str:
 
 def _outside_quotes(text: str, change: Callable[[str], str]) -> str:
     """``change`` applied to the text around quoted titles: a quoted title stays as typed."""
+    if not any(mark in text for mark in "\"“‘'"):
+        return change(text)
     pieces, start = [], 0
     for quoted in regex(_QUOTED).finditer(text):
         pieces += [change(text[start : quoted.start()]), quoted[0]]
@@ -66,15 +68,17 @@ _QUOTED = r"(?<!\w)[\"“‘'][^\"“”‘’]+[\"”’'](?!\w)"
 
 
 def _canonical_marks(text: str) -> str:
-    for pattern, canonical_form in _MARKS:
-        text = regex(pattern).sub(canonical_form, text)
+    lowered = text.lower()
+    for triggers, pattern, canonical_form in _MARKS:
+        if any(t in lowered for t in triggers):  # most messages hold none: no regex pass
+            text = regex(pattern).sub(canonical_form, text)
     return text
 
 
 def _status_slips(text: str) -> str:
     """A long status word is a slip wherever it stands ("mark 4 as finsihed"): long words
     slip by a swap or one letter, and no other word is that close to them."""
-    for match in reversed(list(regex(r"\b[a-z]{5,}\b").finditer(text))):
+    for match in reversed(list(regex(r"\b[cdfr][a-z]{4,8}\b").finditer(text))):
         fixed = next((w for w in STATUS_WORDS if _slip_of(match[0].lower(), w)), None)
         if fixed is not None and match[0].lower() != fixed:
             text = text[: match.start()] + fixed + text[match.end() :]
@@ -83,31 +87,40 @@ def _status_slips(text: str) -> str:
 
 # Ways of writing the same mark, to the one the rules read: "(1) a (2) b" items as "1) a",
 # "[high prio]" options as "(high prio)", "#2 + #4" as "#2 and #4", a word's common
-# misspelling ("wich") as the word.
-_MARKS = (
-    (r"(?:^|(?<=[\s:]))[(\[]([1-9]|[a-h])[)\]](?=\s)", r"\1)"),
-    (r"(?<=\w)\s*\[([a-z][\w ,.:'-]*)\](?=\s|$|[,.;])", r" (\1)"),
-    (r"(?<=[\w)])\s+\+\s+(?=[#\w])", " and "),
-    (rf"\b(?:{'|'.join(MISSPELLED)})\b", lambda m: MISSPELLED[m[0].lower()]),
+# misspelling ("wich") as the word. Each with the text that must be in a message for it to
+# apply at all.
+_DIGITS = tuple("0123456789")
+_MARKS: tuple[tuple[tuple[str, ...], str, str | Callable[[re.Match[str]], str]], ...] = (
+    (("(", "["), r"(?:^|(?<=[\s:]))[(\[]([1-9]|[a-h])[)\]](?=\s)", r"\1)"),
+    (("[",), r"(?<=\w)\s*\[([a-z][\w ,.:'-]*)\](?=\s|$|[,.;])", r" (\1)"),
+    (("+",), r"(?<=[\w)])\s+\+\s+(?=[#\w])", " and "),
+    (tuple(MISSPELLED), rf"\b(?:{'|'.join(MISSPELLED)})\b", lambda m: MISSPELLED[m[0].lower()]),
     # Phrases to the one word the rules know: "done and dusted" is "done", "is finish" is
     # "is finished", "back to open" is "back", "everything, just not X" is "everything
     # except X"; "pls" inside a sentence says nothing.
-    (r"\b(done|finished)\s+and\s+dusted\b", r"\1"),
-    (r"\b(is|are|was|were|'s)\s+(finish|complete)\b(?!\s+\w+ing)", r"\1 \2d"),
-    (r"\b(is|are|was|were|'s)\s+finishd\b", r"\1 finished"),
+    (("dusted",), r"\b(done|finished)\s+and\s+dusted\b", r"\1"),
     (
+        ("finish", "complete"),
+        r"\b(is|are|was|were|'s)\s+(finish|complete)\b(?!\s+\w+ing)",
+        r"\1 \2d",
+    ),
+    (("finishd",), r"\b(is|are|was|were|'s)\s+finishd\b", r"\1 finished"),
+    (
+        ("back",),
         r"^(?:put|move|set|bring|mark|switch|turn)\s+(.+?)\s+back\s+(?:to|as|into)\s+(?:open|active|"
         r"pending|to\s?-?do|not\s+done|undone|incomplete)\b",
         r"reopen \1",
     ),
     (
+        ("not",),
         r"\b(everything|all(?:\s+of\s+them)?)((?:\s+(?:done|finished|complete|off))?)\s*,?\s+"
         r"(?:just\s+|but\s+)?not\s+",
         r"\1\2 except ",
     ),
-    (r"\s+(?:pls|plz|please)(?=\s*[,.;!?])", ""),
+    (("pls", "plz", "please"), r"\s+(?:pls|plz|please)(?=\s*[,.;!?])", ""),
     # "3rd item on the list" is task 3
     (
+        _DIGITS,
         r"\b(?:the\s+)?(\d{1,3})(?:st|nd|rd|th)\s+(?:item|task|one|thing|todo)"
         r"(?:\s+(?:on|in)\s+(?:the|my)\s+list)?\b",
         r"#\1",

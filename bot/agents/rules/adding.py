@@ -284,6 +284,12 @@ _SAID_OF_IT = LazyPattern(
 )
 
 
+# What is left of "friday latest", "by 5 or so" once the date was taken out.
+_AROUND_THE_DATE = LazyPattern(
+    r"\s+(?:(?:at\s+the\s+)?(?:latest|earliest)|or\s+so|ish|or\s+earlier|or\s+before)$", re.I
+)
+
+
 def clean_title(text: str, *, cut: bool = False) -> str:
     """A title as typed, without the leftovers of the words taken out of it (``cut``: a date
     or priority was taken out, so a separator left hanging at an end goes too)."""
@@ -295,6 +301,7 @@ def clean_title(text: str, *, cut: bool = False) -> str:
         before = title
         title = title.strip(" ,;:–—").rstrip(".!?")
         title = _SAID_OF_IT.sub("", title).strip() if cut else title
+        title = _AROUND_THE_DATE.sub("", title).strip() if cut else title
         title = _DANGLING.sub("", title).strip()
         title = re.sub(r"\s+[,;]", ",", title).strip(" ,")
         if title == before:

@@ -331,6 +331,11 @@ _STATEMENT = LazyPattern(
 )
 
 
+_OBLIGATION = LazyPattern(
+    r"^\w+(?:\s+\w+){0,4}\s+(?:needs|has|have|must|should)\s+(?:to\s+)?\w", _I
+)
+
+
 def _is_deed(word: str) -> bool:
     """A past tense that is no present form too ("paid", "dealt"; not "read", "set")."""
     word = word.strip(".,!").lower()
@@ -348,8 +353,11 @@ def read_implicit_add(text: str, *, now: datetime, command_first: bool = False) 
     words = text.split()
     if not command_first and words and words[0].lower() in _NOT_TITLE_STARTS:
         return None
-    if not 2 <= len(words) <= 14 or _QUESTION.search(text) or _STATEMENT.search(f" {text} "):
+    if not 2 <= len(words) <= 14 or _QUESTION.search(text):
         return None
+    statement = _STATEMENT.search(f" {text} ")
+    if statement and not (_OBLIGATION.search(text) and find_due(text, now=now)[0]):
+        return None  # "the invoice needs to go out friday" is a task; other statements aren't
     if _ABOUT_THE_LIST.search(text) or re.search(r"\b(?:of|to|for)\s+#?\d{1,4}\b", text):
         return None  # "shw me my list", "change the time of 1 to 11am": about the list
     if _NOT_A_NOTE.search(text) or _is_deed(words[-1]) or _is_deed(words[0]):

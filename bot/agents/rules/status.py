@@ -28,6 +28,12 @@ _NOT_DONE = (
 _CHECKED = (
     r"(?:marked|checked(?:\s+off)?|ticked(?:\s+off)?|completed|closed|finished|crossed\s+off)"
 )
+# When a deed was done ("… before lunch"): no word of the task it names.
+_WHEN_DONE = (
+    r"(?:\s+(?:today|yesterday|this\s+(?:morning|afternoon|evening)|earlier(?:\s+today)?|"
+    r"already|at\s+last|last\s+(?:night|week|weekend)|just\s+now|finally|on\s+time|"
+    r"(?:before|after|at|during)\s+(?:lunch|breakfast|dinner|work)))?"
+)
 _OFF_LIST = rf"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+{LIST_NOUN})?"
 
 
@@ -111,7 +117,9 @@ def _not_did(match: re.Match[str], now: datetime) -> Intent | None:
     r"mark\s+off|marked\s+off|✅|✔️?|☑️?)(?!\w)\s*(?:with\s+|on\s+)?[:\-]?\s*(?P<ref>.+)$",
     r"^(?:(?:i'?m|i\s+am|im|we'?re|we\s+are)\s+)?(?:all\s+)?(?:done|finished|through)\s+with\s+"
     r"(?P<ref>.+)$",
-    r"^(?:got|get|have|had)\s+(?P<ref>.+?)\s+(?:done|sorted|out\s+of\s+the\s+way|over\s+with)$",
+    r"^(?:got|get|have|had)\s+(?P<ref>.+?)\s+(?:done|sorted|out\s+of\s+the\s+way|over\s+with)"
+    + _WHEN_DONE
+    + "$",
     r"^(?:cross|tick|check|mark|knock)\s+(?P<ref>.+?)\s+off(?:\s+(?:my|the)\s+" + LIST_NOUN + ")?$",
     r"^(?P<ref>.+?)\s*(?:[:\-–—]\s*)?(?:is|are|was|were|'s|has\s+been|have\s+been|got|now)?\s*"
     r"(?:(?:all|now|finally|already|officially|totally|both|each)\s+)*(?<!\w)"
@@ -204,13 +212,7 @@ def _deed(match: re.Match[str], now: datetime) -> Intent | None:
         return None
     if verb in _SAME_IN_PAST and not match["who"].strip():
         return None
-    rest = re.sub(
-        r"\s+(?:today|yesterday|this\s+morning|earlier(?:\s+today)?|already|at\s+last|"
-        r"last\s+(?:night|week|weekend)|just\s+now|finally|on\s+time|this\s+afternoon)$",
-        "",
-        match["rest"],
-        flags=re.IGNORECASE,
-    )
+    rest = regex(_WHEN_DONE + "$").sub("", match["rest"])
     if regex(r"\s(?:wrong|wrongly|incorrectly|by\s+(?:mistake|accident))$").search(rest):
         return None  # "i typed 4 wrong": an admission, no deed
     ref = _deed_ref(verb, rest)

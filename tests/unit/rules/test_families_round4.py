@@ -251,3 +251,13 @@ def test_everything_i_have_finished_is_the_done_list() -> None:
 )
 def test_thanks_and_asides_after_a_title(message: str) -> None:
     assert titles(read(message)) == ["sort the recycling"]
+
+
+def test_when_a_deed_was_done_is_no_task_word() -> None:
+    assert read("got 1 and 3 done after lunch") == Complete(TaskRef(numbers=(1, 3)))
+
+
+def test_something_that_must_happen_by_a_day_is_a_new_task() -> None:
+    intent = read("the rent transfer has to happen monday at the latest")
+    assert titles(intent) == ["the rent transfer has to happen"]
+    assert isinstance(intent, AddTasks) and intent.tasks[0].due == "2026-11-23"

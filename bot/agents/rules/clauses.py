@@ -20,7 +20,7 @@ from bot.agents.rules.intents import (
     Update,
     joined,
 )
-from bot.agents.rules.lexicon import COMMAND_VERBS, is_past_tense, regex
+from bot.agents.rules.lexicon import COMMAND_VERBS, QUOTED, is_past_tense, regex
 from bot.agents.rules.refs import parse_ref
 from bot.dates.lazy import LazyPattern
 from bot.tools.matching import query_words
@@ -43,13 +43,10 @@ def read_clauses(text: str, *, now: datetime) -> Intent | None:
     )
 
 
-_QUOTED = r"(?<!\w)[\"“‘'][^\"“”‘’]+[\"”’'](?!\w)"
-
-
 def split_outside_quotes(pattern: re.Pattern[str] | LazyPattern, text: str) -> list[str]:
     """``text`` split where ``pattern`` matches, except inside a quoted title: "rename 2 to
     'dentist - cleaning'" is one clause."""
-    quoted = [q.span() for q in regex(_QUOTED).finditer(text)]
+    quoted = [q.span() for q in regex(QUOTED).finditer(text)]
     pieces, start = [], 0
     for cut in pattern.finditer(text):
         if cut.end() > cut.start() and not any(a <= cut.start() < b for a, b in quoted):

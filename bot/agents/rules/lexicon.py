@@ -48,6 +48,7 @@ __all__ = [
     "MISSPELLED",
     "NUMBER_WORDS",
     "ORDINAL_WORDS",
+    "QUOTED",
     "REFERENCE_FILLER",
     "SHORTHAND",
     "STATUS_WORDS",
@@ -86,3 +87,5 @@ SHORTHAND = {"ad": "add", "addd": "add", "sdd": "add", "aded": "add"}
 STATUS_WORDS = ("finished", "completed", "complete", "finish", "deleted", "removed", "reopened")
 # Common misspellings of the small words the rules read ("wich tasks are done").
 MISSPELLED = {"wich": "which", "whcih": "which", "wat": "what", "waht": "what", "whta": "what"}
+# A title in quotes ("rename 2 to 'a - b'"): kept as typed, never split or normalised.
+QUOTED = r"(?<!\w)[\"“‘'][^\"“”‘’]+[\"”’'](?!\w)"

@@ -20,6 +20,7 @@ from bot.agents.rules.lexicon import (
     COMMAND_NOUNS,
     COMMAND_VERBS,
     MISSPELLED,
+    QUOTED,
     SHORTHAND,
     STATUS_WORDS,
     regex,
@@ -58,13 +59,10 @@ def _outside_quotes(text: str, change: Callable[[str], str]) -> str:
     if not any(mark in text for mark in "\"“‘'"):
         return change(text)
     pieces, start = [], 0
-    for quoted in regex(_QUOTED).finditer(text):
+    for quoted in regex(QUOTED).finditer(text):
         pieces += [change(text[start : quoted.start()]), quoted[0]]
         start = quoted.end()
     return "".join([*pieces, change(text[start:])])
-
-
-_QUOTED = r"(?<!\w)[\"“‘'][^\"“”‘’]+[\"”’'](?!\w)"
 
 
 def _canonical_marks(text: str) -> str:

@@ -86,6 +86,10 @@ SHORTHAND = {"ad": "add", "addd": "add", "sdd": "add", "aded": "add"}
 # Status words long enough to correct wherever they stand (``normalise``).
 STATUS_WORDS = ("finished", "completed", "complete", "finish", "deleted", "removed", "reopened")
 # Common misspellings of the small words the rules read ("wich tasks are done").
-MISSPELLED = {"wich": "which", "whcih": "which", "wat": "what", "waht": "what", "whta": "what"}
+MISSPELLED = {
+    **{w: "which" for w in ("wich", "whcih", "whihc")},
+    **{w: "what" for w in ("wat", "waht", "whta", "wht")},
+    **{w: "whats" for w in ("wats", "wahts", "whtas")},
+}
 # A title in quotes ("rename 2 to 'a - b'"): kept as typed, never split or normalised.
 QUOTED = r"(?<!\w)[\"“‘'][^\"“”‘’]+[\"”’'](?!\w)"

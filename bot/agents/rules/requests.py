@@ -193,8 +193,8 @@ def read_sentences(text: str, *, understand: Understand) -> Intent | None:
                 continue
             if not isinstance(piece, _Part) or (isinstance(piece, AddTasks) and not piece.tasks):
                 return None
-            if not (piece.confident or (not isinstance(piece, AddTasks) and piece.ref.numbers)):
-                return None  # "3 got paid" names its task by number: no loose reading
+            if isinstance(piece, AddTasks) and not piece.confident:
+                return None  # a sentence that only may be a task: chatter, or a title's part
             if dropped and not isinstance(piece, AddTasks) and piece.ref.pronoun:
                 return None  # "we kept the old bike. delete that task": the chatter names it
             requests.append(piece)

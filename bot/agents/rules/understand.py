@@ -60,7 +60,7 @@ _ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|se
 _ADD_LEAD = LazyPattern(
     rf"^{_ADD_VERB}\s+(?:(?:this|these|those|the\s+following|following)\s+)?(?:(?:a|an|one|some|"
     r"another|new|more|quick)\s+)*(?:task|todo|to-?do|to\s+do|item|reminder|entry|tasks|todos|"
-    r"items|things)\b(?:\s+(?:for|to)\s+me)?\s*(?:[:\-–—,]+\s*|\s+(?:called|named|saying|"
+    r"items|things)\b(?:\s+(?:for|to)\s+me)?\s*(?:[:\-–—,>→]+\s*|\s+(?:called|named|saying|"
     r"that\s+says|titled|for|to|about)\s+|\s+)"
     rf"|^{_ADD_TYPO}(?:\s*[:\-–—]+\s*|\s+)(?:(?:this|these|the\s+following|following|those)\b"
     r"\s*(?=[:\n-])|to\s+(?:my\s+|the\s+)?(?:list|todo\s*list|to-?do\s+list|todos|tasks|"
@@ -68,11 +68,11 @@ _ADD_LEAD = LazyPattern(
     r"|^remind\s+(?:me|us)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
     r"|^(?:(?:things|stuff|tasks)\s+)?to\s+add\s*[:\-–—]+\s*"
-    r"|^(?:note|reminder|memo)\s+to\s+(?:self|me|myself)\s*[:\-–—]*\s*"
+    r"|^(?:note|reminder|memo)\s+(?:to|for)\s+(?:self|me|myself)\s*[:\-–—>→]*\s*"
     r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note|idea|memo|"
     r"action(?:\s+item)?|ai|next\s+step|follow[\s-]?up|(?:one\s+)?more|also|and|"
     r"(?:new|another|one\s+more)\s+(?:one|thing|item))"
-    r"\s*[:\-–—]+\s*|^reminder\s+(?:to|for|about)\s+"
+    r"\s*[:\-–—>→]+\s*|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
     r"dont\s+(?:let\s+me\s+)?forget)(?:\s*[:\-–—]\s*|\s+)(?:to\s+|about\s+|that\s+)?"
     r"|^(?:jot|write|put|note)\s+down\s*[:\-–—]?\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
@@ -92,7 +92,8 @@ _WEAK_ADD = LazyPattern(
 _PUT_ON_LIST = LazyPattern(
     r"^(?:put|add|stick|throw|pop|get|place)\s+(?P<body>.+?)(?<!\bback)\s+(?:on|to|onto|in|into)\s+"
     r"(?:my|the|our)\s+(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks|task\s+list|"
-    r"agenda|calendar|board)(?P<tail>\s*[,;.]\s*[^,;.]{1,30})?$",
+    r"agenda|calendar|board)(?P<tail>\s*[,;.]\s*[^,;.]{1,30}|\s+(?:for|by|on|due|before|until)\s+"
+    r"[^,;.]{1,30})?$",
     _I,
 )
 # The body ends on a character that is no separator, so a run of punctuation is read once

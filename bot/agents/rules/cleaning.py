@@ -36,7 +36,7 @@ _ASK_LEAD = LazyPattern(
     r"^(?:(?:can|could|would|will|shall)\s+(?:you|u|ya|we)\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|"
     r"just\s+|quickly\s+|also\s+)*|please\s+|pls\s+|plz\s+|kindly\s+|"
     r"i'?d\s+like\s+(?:you\s+)?to\s+|i\s+would\s+like\s+(?:you\s+)?to\s+|"
-    r"i\s+want\s+you\s+to\s+|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"
+    r"i\s+(?:want|need|would\s+like)\s+(?:that\s+)?you\s+(?:to\s+)?|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"
     r"(?:you\s+)?(?:can|could)\s+you\s+|you\s+(?:can|could|may)\s+(?:now\s+|go\s+ahead\s+and\s+)?)+",
     _I,
 )

@@ -21,7 +21,9 @@ _ANYWHERE: tuple[tuple[Priority, LazyPattern], ...] = tuple(
         (
             Priority.LOW,
             rf"\b{_VERY}(?:low|lowest|lo|minor)[\s-]*{_PRIO}\b|\b{_PRIO}[\s:=]+low\b|"
-            r"\bnot\s+(?:urgent|important|a\s+priority|pressing)\b|\bno\s+rush\b|"
+            # a negated urgency is low, never high ("nothing urgent", "isn't that important")
+            r"\b(?:not|nothing|no|never|isn'?t|hardly)\s+(?:that\s+|very\s+|super\s+|too\s+|so\s+)?"
+            r"(?:urgent|important|a\s+priority|pressing)\b|\bno\s+rush\b|"
             r"\bno\s+hurry\b|\bnot\s+in\s+a\s+(?:rush|hurry)\b|\bp[345]\b|"
             r"\bwhen(?:ever)?\s+i\s+(?:get|have|find)\s+(?:a\s+|the\s+|some\s+)?"
             r"(?:chance|time|minute|moment)\b|\bif\s+i\s+have\s+time\b|"

@@ -82,7 +82,8 @@ def _reopen(match: re.Match[str], now: datetime) -> Intent | None:
 @STATUS.rule(
     r"^(?P<ref>.+?)\s+(?:is|was|are|were|has|have)?\s*(?:n't|not|isn't|isnt|wasn't|wasnt|hasn't|"
     r"haven't|aren't|weren't)\s+(?:been\s+)?(?:actually\s+|really\s+|yet\s+|even\s+)*"
-    r"(?P<verb>[a-z]+)(?:\s+(?:yet|actually|after\s+all))?(?:\s*[,;.].*)?$",
+    r"(?P<verb>[a-z]+)(?:\s+(?:up|off|out|in|back|over|through))?(?:\s+(?:yet|actually|after\s+all))?"
+    r"(?:\s*[,;.].*)?$",
 )
 def _not_deed(match: re.Match[str], now: datetime) -> Intent | None:
     """ "the insurance isn't renewed yet" — a task said to be undone after all."""

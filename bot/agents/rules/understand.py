@@ -76,9 +76,10 @@ _ADD_LEAD = LazyPattern(
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
     r"dont\s+(?:let\s+me\s+)?forget)(?:\s*[:\-–—]\s*|\s+)(?:to\s+|about\s+|that\s+)?"
     r"|^(?:jot|write|put|note)\s+down\s*[:\-–—]?\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
-    r"|^(?:oh\s+)?before\s+i\s+forget\s*[:,\-–—]?\s+"
+    r"|^(?:oh\s+)?before\s+i\s+forget\s*[:,\-–—]?\s+|^\+\s*(?=[a-z])"
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
-    r"really\s+|def(?:initely)?\s+|probably\s+)?(?:(?:need|needs|have|has|got|ought|want|plan|"
+    r"really\s+|def(?:initely)?\s+|probably\s+|totally\s+|absolutely\s+|seriously\s+|just\s+)?"
+    r"(?:(?:need|needs|have|has|got|ought|want|plan|"
     r"going)\s+to|gotta|must|should|wanna|gonna|(?:totally\s+|completely\s+|almost\s+)?"
     r"(?:forgot|keep\s+forgetting|always\s+forget)\s+(?:that\s+)?(?:to|i\s+(?:have|need|had)\s+to))\s+(?:(?:probably|really|definitely|"
     r"just|also|still|finally|actually)\s+)?(?=\w)",
@@ -86,7 +87,8 @@ _ADD_LEAD = LazyPattern(
 )
 _WEAK_ADD = LazyPattern(
     r"^(?:(?:i|we)\b|need|have|got|gotta|must|should|ought|want|wanna|plan|"
-    r"going|gonna|still|also|really|def|probably|totally|completely|almost|forgot|keep|always)",
+    r"going|gonna|still|also|really|def|probably|totally|completely|almost|forgot|keep|always|"
+    r"absolutely|seriously|just)",
     _I,
 )
 _PUT_ON_LIST = LazyPattern(

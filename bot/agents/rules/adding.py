@@ -58,6 +58,7 @@ _CONNECTOR_ONLY = LazyPattern(r"^[\s,.;:!?()\[\]&+–—-]*$")
 _ASIDE = LazyPattern(
     # a laugh or a reason starts an aside even without a comma ("… lol the front ones are bald")
     r"\s+(?=(?:lol|lmao|rofl|haha\w*|hehe\w*|because|cuz|coz|bc|btw|fyi)\b)|"
+    r"\s*\((?=(?:it|it'?s|they|they'?re|we|i|i'?m|because|since|cause|cuz)\b)|"
     r"\s*(?:[,;]|[!?]+|\.(?=\s))\s+(?=(?:we'?re|i'?m|it'?s|they'?re|she'?s|he'?s|there'?s|that'?s|we|i|it|they|"
     r"because|since|cause|cuz|as\s+(?:i|we)|so\s+(?:i|we|that)|otherwise|or\s+else)\b)",
     re.IGNORECASE,
@@ -202,7 +203,9 @@ def _one_item(
     aside = _ASIDE.search(title) or _DASH_ASIDE.search(title)
     if aside and not description:
         # "buy dog food, we're almost out": the clause after the comma says why, it is no title.
-        title, description = title[: aside.start()], title[aside.end() :].strip()
+        title, description = title[: aside.start()], " ".join(title[aside.end() :].split())
+        if "(" in aside[0]:  # "(it runs out end of month)": the aside is what the brackets hold
+            description = description.removesuffix(")").strip()
     if not clean_title(title) and description:
         # "important: send the report by thursday" — the words before the colon were only
         # settings; what follows is read as the task, and takes them.

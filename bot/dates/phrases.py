@@ -111,6 +111,7 @@ _DATE_PATTERNS: tuple[tuple[str, LazyPattern], ...] = tuple(
             "period",
             r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<end>week|month|year)|"
             r"(?:the\s+)?end\s+of\s+next\s+(?P<endnext>week|month)|"
+            rf"(?:the\s+)?end\s+of\s+(?P<endmon>{_MONTH})|"
             r"(?P<abbr>eow|eom|eoy)|(?P<next>next|this|the\s+coming|the\s+following)\s+"
             r"(?P<unit>week|weekend|month|year)|(?:the\s+)?weekend)\b",
         ),
@@ -403,6 +404,10 @@ def _period(match: re.Match[str], today: date) -> date | None:
     )
     if end:
         return end_of(end, today)
+    if match["endmon"]:  # "end of january": that month's last day, the next one to come
+        first = today.replace(day=1, month=MONTHS[match["endmon"].lower()[:3]])
+        last = end_of("month", first)
+        return last if last >= today else end_of("month", first.replace(year=today.year + 1))
     if match["endnext"]:
         if match["endnext"].lower() == "week":
             return end_of("week", today + timedelta(days=7 - today.weekday()))

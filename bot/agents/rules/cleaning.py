@@ -28,7 +28,7 @@ _POLITE_LEAD = LazyPattern(
     r"omfg|oh\s+no|oh\s+god|jeez|geez|welp|ffs|crap|shoot|dammit|yeah|yea|yep|anyway|"
     r"anyways|right\s+so|ok\s+so|so+|a+h+|u+gh+|god|gosh|(?:i\s+)?(?:nearly|almost|totally)\s+forgot|"
     r"what\s+else|let\s+me\s+think|let'?s\s+see|oh\s+right|(?:oh\s+)?i\s+know|man|dude|wow|"
-    r"phew|boy|what\s+a\s+(?:day|week|morning|mess|nightmare))"
+    r"phew|boy|what\s+a\s+(?:day|week|morning|mess|nightmare)|basically|honestly|literally)"
     r"[\s,!.:;-]+)+",
     _I,
 )

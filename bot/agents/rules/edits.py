@@ -19,6 +19,7 @@ from bot.agents.rules.grammar import (
     without_correction,
 )
 from bot.agents.rules.intents import Intent, TaskRef, Update
+from bot.agents.rules.lexicon import regex
 from bot.agents.rules.priority import find_priority
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.when import find_due, is_time_only
@@ -67,6 +68,9 @@ def _description(match: re.Match[str], now: datetime) -> Intent | None:
     return Update(ref, description=match["desc"].strip()) if ref else None
 
 
+_STATE_WORDS = r"(?:not\s+|un)?(?:done|complete|completed|finished|open|reopened|checked)"
+
+
 @EDITS.rule(
     r"^(?:typo|mistake|error|misspelling|spelling\s+mistake|spelling\s+error)\s+(?:in|on)\s+"
     rf"(?P<ref>.+?){_SHOULD_READ}(?P<title>.+)$",
@@ -92,6 +96,8 @@ def _rename(match: re.Match[str], now: datetime) -> Intent | None:
     title = without_correction(match["title"].strip())
     title = re.sub(r"\s+(?:instead|now|please|pls)$", "", title, flags=re.IGNORECASE)
     title = title.strip("\"“”'‘’")
+    if regex(_STATE_WORDS).fullmatch(title):
+        return None  # "4 -> not done" sets a state; the status rules read it
     level, rest = find_priority(title)
     due, rest = find_due(rest, now=now)
     if (level or due) and not _CONNECTORS.sub("", rest):

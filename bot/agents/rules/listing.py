@@ -57,7 +57,8 @@ _LIST_WORDS = LazyPattern(
     _I,
 )
 _BARE = LazyPattern(
-    r"^(?:(?:my\s+|all\s+(?:my\s+)?|open\s+|the\s+)?(?:(?:high|low|medium|urgent|important|"
+    r"^(?:(?:recently|lately)\s+(?:done|finished|completed|ticked\s+off)|"
+    r"(?:my\s+|all\s+(?:my\s+)?|open\s+|the\s+)?(?:(?:high|low|medium|urgent|important|"
     r"overdue|open|completed|done|finished|pending|upcoming|today'?s|tomorrow'?s|undated)\s+)?"
     r"(?:priority\s+|prio\s+)?(?:tasks?|todos?|to-?dos?|list|todo\s+list|items|ones|stuff|"
     r"to-?do\s+list|task\s+list|items|agenda)|overdue|due\s+today|today|tomorrow|this\s+week|"

@@ -115,6 +115,12 @@ _MARKS: tuple[tuple[tuple[str, ...], str, str | Callable[[re.Match[str]], str]],
         r"(?:just\s+|but\s+)?not\s+",
         r"\1\2 except ",
     ),
+    # "4 -> not done": an arrow to a state says the task is in it
+    (
+        ("->", "→", "=>"),
+        r"^(#?\d{1,4})\s*(?:->|→|=>)\s*(?=(?:not\s+|un)?(?:done|complete|completed|finished|open)\b)",
+        r"\1 is ",
+    ),
     (("pls", "plz", "please"), r"\s+(?:pls|plz|please)(?=\s*[,.;!?])", ""),
     # "3rd item on the list" is task 3
     (

@@ -241,6 +241,9 @@ def _marks(text: str) -> list[re.Match[str]]:
         if len(marks) >= 2 and [_rank(m[1]) for m in marks] == list(range(1, len(marks) + 1)):
             return marks
     marks = list(_BULLET.finditer(text))
+    if len(marks) < 2 and regex(r"^[-*]\s").match(text):
+        # "- buy candles - wrap presents": pasted bullet lines, joined into one
+        marks = list(regex(r"(?:^|(?<=\s))[-*]\s+(?=\w)").finditer(text))
     return marks if len(marks) >= 2 else []
 
 

@@ -65,6 +65,7 @@ _OFF_LIST = rf"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+{LIST_NOUN})?"
     r"is\s+(?:still\s+)?(?:open|pending|unfinished)|should\s+(?:be\s+)?"
     r"(?:open|reopened)|(?:is|was)\s+(?:back\s+)?on\s+(?:my|the)\s+list)(?:\s+again)?$",
     r"^(?:redo|re-do|do)\s+(?P<ref>.+?)\s+again$|^redo\s+(?P<ref2>.+)$",
+    r"^[a-z]+\s+(?P<ref>it|that|this(?:\s+one)?)\s+again$",  # "…, need to fix it again"
     r"^(?P<ref2>.+?)\s+still\s+(?:needs?|wants?)\s+(?P<ref>\w+ing)(?:\s+again)?$",
     r"^(?P<ref2>.+?)\s+needs?\s+(?P<ref>\w+ing)\s+again$",
     r"^(?:still\s+need\s+to\s+(?:do|finish))\s+(?P<ref>.+)$",

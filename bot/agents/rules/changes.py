@@ -68,10 +68,10 @@ def _which_task(text: str, now: datetime) -> Intent | None:
 # The change rows, in the order they are tried (each is a row of ``understand.RULES`` too,
 # named "change:<name>"): the whole list's finished tasks ("remove all completed" is allowed,
 # "delete everything" is not), a verb with no task, then edits of a field ("remove the due
-# date from 2" before "remove 2") — clear-due, shift, set-value, ref-then-value,
-# topic-clear-due, rename, due, postpone, priority, raise, normal, lower — then state
-# changes: clause-then-command, reopen, not-deed, not-did, complete, passive-deed,
-# particle-state, bare-deed, deed, delete, no-longer.
+# date from 2" before "remove 2") — rename, clear-due, shift, set-value, ref-then-value,
+# words-then-value, topic-clear-due, due, postpone, priority, raise, normal, lower — then
+# state changes: reopen, not-deed, not-did, complete, passive-deed, particle-state,
+# bare-deed, deed, delete, no-longer.
 CHANGE_ROWS: tuple[tuple[str, Callable[[str, datetime], Intent | None]], ...] = (
     ("remove-completed", _remove_completed),
     ("bulk-refused", _bulk),

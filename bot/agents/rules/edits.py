@@ -6,6 +6,7 @@ them ("add call mom by friday" is a new task, not a due date for a task "add cal
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime
 
@@ -228,6 +229,14 @@ def _ref_then_value(match: re.Match[str], now: datetime) -> Intent | None:
                 ref, priority=level, due=due.value if due else None, time_only=is_time_only(due)
             )
     return None
+
+
+@EDITS.rule(r"^(?P<rest>(?:[\w'’]+\s+){0,3}[\w'’]+\s*[:\-–—]\s+\S.*)$")
+def _words_then_value(match: re.Match[str], now: datetime) -> Intent | None:
+    """ "cake - high priority", "MOT: dec 3": a task's words, a mark, a value — a loose
+    reading (a new task when the words fit none)."""
+    intent = _ref_then_value(match, now)
+    return dataclasses.replace(intent, confident=False) if isinstance(intent, Update) else None
 
 
 @EDITS.rule(

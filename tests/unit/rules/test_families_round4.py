@@ -373,3 +373,18 @@ async def test_do_it_again_reopens_the_task_named_before(chat: Chat) -> None:
     first, second = await chat.task(1), await chat.task(2)
     assert first is not None and not first.completed
     assert second is not None and not second.completed
+
+
+async def test_words_a_dash_and_a_value_change_the_task_they_name(chat: Chat) -> None:
+    await chat.given({"title": "order the birthday cake"}, {"title": "walk the dog"})
+    await chat.say("birthday cake - urgent")
+    cake, dog = await chat.task(1), await chat.task(2)
+    assert cake is not None and cake.priority == Priority.HIGH
+    assert dog is not None and dog.priority == Priority.MEDIUM
+    assert len(await chat.titles()) == 2
+
+
+async def test_words_a_dash_and_a_value_add_when_no_task_fits(chat: Chat) -> None:
+    await chat.given({"title": "walk the dog"})
+    await chat.say("passport photos - high priority")
+    assert await chat.titles() == ["walk the dog", "passport photos"]

@@ -19,6 +19,7 @@ from bot.conversations import EventRef, IncomingMessage, Reply, TurnRequest, Use
 from bot.errors import StorageBusy, StorageError, StorageUnavailable, UnknownTimezone
 from bot.identity import ConversationKey, UserRef
 from bot.metrics import ANSWERED, DUPLICATE, FAILED, Metrics
+from bot.outcomes import Failure
 from bot.stores import Storage
 from bot.tools import TaskToolbox
 
@@ -277,12 +278,13 @@ class ChatService:
             call = await toolbox.call(tool, dict(arguments))
             await self._forget_if_asked(toolbox)
             await self._notify(toolbox, author)
+            failure = call.outcome if isinstance(call.outcome, Failure) else None
             return Reply(
-                text=str(call.result.get("message", "")) if not call.result.get("ok") else "",
+                text=failure.message if failure else "",
                 tool_calls=[call],
                 tasks=toolbox.shown_tasks,
                 user_id=user.id,
-                is_error=not call.result.get("ok"),
+                is_error=failure is not None,
                 changed=toolbox.changed,
             )
         except StorageBusy as exc:

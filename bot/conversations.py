@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from bot.identity import ConversationKey, UserRef
+from bot.outcomes import ChannelResult, Outcome, TaskPage, parse_outcome
 from bot.tasks import Task
 
 Role = Literal["user", "assistant"]
 
-_LISTED_FIELDS = ("number", "title", "completed")
+_UNREAD: Any = object()  # a ToolCall's outcome not given: read it from the result
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +28,26 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class ToolCall:
-    """One tool call an agent made, with the arguments it gave and the result it got."""
+    """One tool call an agent made, with the arguments it gave and the result it got.
+
+    ``result`` is the JSON form (what the model and MCP receive and conversations store);
+    ``outcome`` is the same answer typed, read once from it, for everything that looks inside.
+    """
 
     name: str
     arguments: dict[str, Any]
     result: dict[str, Any]
+    # Given only by ``of`` (the toolbox, which holds it already); otherwise read from ``result``.
+    outcome: Outcome = field(default=_UNREAD, repr=False, compare=False, kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.outcome is _UNREAD:
+            object.__setattr__(self, "outcome", parse_outcome(self.name, self.result))
+
+    @classmethod
+    def of(cls, name: str, arguments: dict[str, Any], outcome: Outcome) -> ToolCall:
+        """The call that came to ``outcome``."""
+        return cls(name=name, arguments=arguments, result=outcome.as_json(), outcome=outcome)
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "arguments": self.arguments, "result": self.result}
@@ -44,19 +59,14 @@ class ToolCall:
         to them ("the second one", "it"), so each listed task keeps its number, title and
         state, and the counts stay. Every other result is kept whole (undo reads them).
         """
-        tasks = self.result.get("tasks")
-        if not isinstance(tasks, list) or len(tasks) <= 1:
-            return self.as_json()
-        compact = [
-            {name: task.get(name) for name in _LISTED_FIELDS}
-            for task in tasks
-            if isinstance(task, Mapping)
-        ]
-        return {
-            "name": self.name,
-            "arguments": self.arguments,
-            "result": {**self.result, "tasks": compact},
-        }
+        outcome = self.outcome
+        if isinstance(outcome, TaskPage | ChannelResult):
+            return {
+                "name": self.name,
+                "arguments": self.arguments,
+                "result": outcome.listed().as_json(),
+            }
+        return self.as_json()
 
 
 @dataclass(frozen=True, slots=True)

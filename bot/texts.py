@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.conversations import ToolCall
+from bot.outcomes import TaskChanged
 
 _DONE_VERBS = {
     "add_task": "added",
@@ -20,9 +21,9 @@ def describe_changes(calls: Sequence[ToolCall]) -> list[str]:
     done = []
     for call in calls:
         verb = _DONE_VERBS.get(call.name)
-        task = call.result.get("task") if call.result.get("ok") else None
-        if verb and isinstance(task, dict) and not call.result.get("already"):
-            done.append(f"{verb} #{task.get('number')} “{task.get('title')}”")
+        outcome = call.outcome
+        if verb and isinstance(outcome, TaskChanged) and outcome.changed:
+            done.append(f"{verb} #{outcome.task.number} “{outcome.task.title}”")
     return done
 
 

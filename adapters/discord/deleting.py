@@ -29,6 +29,7 @@ from adapters.discord.interactions import (
 )
 from adapters.discord.rendering import NO_PINGS
 from bot.conversations import Reply
+from bot.outcomes import ChannelResult, TaskPage, TaskView, task_of
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class DeleteButton(
         # A channel list is read whole (its open tasks): its tool takes no task numbers.
         arguments = {} if self.scope.shared else {"status": "all", "numbers": [self.number]}
         reply = await self.scope.act(interaction, "list_tasks", arguments)
-        found = [t for t in _tasks(reply) if t.get("number") == self.number]
+        found = [t for t in _tasks(reply) if t.number == self.number]
         if not found:
             text = (
                 reply.text
@@ -124,15 +125,18 @@ class DeleteAnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
             return
         await interaction.response.defer()
         reply = await self.scope.act(interaction, "delete_task", {"number": self.number})
-        call = reply.tool_calls[-1] if reply.tool_calls else None
-        if reply.is_error or call is None:
+        task = task_of(reply.tool_calls[-1].outcome) if reply.tool_calls else None
+        if reply.is_error or task is None:
             text = reply.text or texts.apology()
         else:
-            text = texts.task_deleted(call.result["task"])
+            text = texts.task_deleted(task)
         await interaction.edit_original_response(content=text, view=None)
 
 
-def _tasks(reply: Reply) -> list[dict[str, Any]]:
+def _tasks(reply: Reply) -> list[TaskView]:
     if reply.is_error or not reply.tool_calls:
         return []
-    return list(reply.tool_calls[-1].result.get("tasks") or [])
+    listed = reply.tool_calls[-1].outcome
+    if isinstance(listed, ChannelResult):  # a channel list is read through its own tool
+        listed = listed.inner
+    return list(listed.tasks) if isinstance(listed, TaskPage) else []

@@ -27,6 +27,7 @@ from adapters.discord.mapping import command_facts, user_ref
 from adapters.discord.rendering import NO_PINGS
 from bot.config import Settings, secret
 from bot.errors import ConfigError, PlatformError
+from bot.outcomes import task_of
 from bot.reminders import DeliveryRefused, Notice
 
 if TYPE_CHECKING:
@@ -79,9 +80,9 @@ class SnoozeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SNOO
                 arguments={"number": self.number, "until": _UNTIL[self.when]},
                 display_name=facts.user_name,
             )
-            result = reply.tool_calls[0].result if reply.tool_calls else {}
-            task = result.get("task") or {}
-            text = reply.text or f"⏰ Snoozed #{self.number} until {task.get('remind_at')}."
+            task = task_of(reply.tool_calls[0].outcome) if reply.tool_calls else None
+            until = task.remind_at if task is not None else None
+            text = reply.text or f"⏰ Snoozed #{self.number} until {until}."
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
         except Exception:
             log.exception("Snooze #%s pressed by %s failed", self.number, interaction.user.id)

@@ -13,6 +13,7 @@ import discord
 
 from adapters.discord import texts
 from bot.conversations import Reply
+from bot.outcomes import ChannelResult, TaskChanged, TaskPage, TimezoneSet
 
 MESSAGE_LIMIT = 2000  # characters in one Discord message
 MAX_PARTS = 10  # a runaway answer stops here instead of flooding the channel
@@ -68,13 +69,14 @@ def channel_list_numbers(reply: Reply) -> list[int]:
         return []
     numbers: list[int] = []
     for call in reply.tool_calls:
-        if call.name != "channel_list" or not call.result.get("ok"):
+        if not isinstance(call.outcome, ChannelResult):
             continue
         action = call.arguments.get("action")
-        shown = call.result.get("tasks") if action == "list" else [call.result.get("task")]
-        for task in shown or []:
-            if isinstance(task, Mapping) and not task.get("completed"):
-                number = int(task["number"])
+        inner = call.outcome.inner
+        shown = inner.tasks if isinstance(inner, TaskPage) else (inner.task,)
+        for task in shown:
+            if not task.completed:
+                number = task.number
                 if action == "delete":
                     numbers = [n for n in numbers if n != number]
                 elif number not in numbers:
@@ -86,14 +88,16 @@ def next_page_arguments(reply: Reply) -> dict[str, Any] | None:
     """The ``list_tasks`` arguments of the page after the reply's last list, if it has one."""
     if reply.is_error:
         return None
-    lists = [c for c in reply.tool_calls if c.name == "list_tasks" and c.result.get("ok")]
-    if not lists:
+    last: tuple[dict[str, Any], TaskPage] | None = None
+    for call in reply.tool_calls:
+        if isinstance(call.outcome, TaskPage):
+            last = (call.arguments, call.outcome)
+    if last is None:
         return None
-    call = lists[-1]
-    page, pages = int(call.result.get("page") or 1), int(call.result.get("pages") or 1)
-    if page >= pages:
+    arguments, listed = last
+    if listed.page >= listed.pages:
         return None
-    return {**call.arguments, "page": page + 1}
+    return {**arguments, "page": listed.page + 1}
 
 
 # A Next page button's custom id carries the list's filters; Discord allows 100 characters,
@@ -157,21 +161,21 @@ def action_text(reply: Reply) -> str:
     if reply.text or not reply.tool_calls:
         return reply.text or texts.apology()
     call = reply.tool_calls[-1]
-    result = call.result
-    if call.name == "list_tasks":
-        return texts.task_list(
-            result.get("tasks", []), str(call.arguments.get("status", "open")), page=result
-        )
-    if call.name == "add_task":
-        return texts.task_added(result["task"])
-    if call.name == "complete_task":
-        if result.get("already"):
-            return texts.task_already_completed(result["task"])
-        return texts.task_completed(result["task"])
-    if call.name == "delete_task":
-        return texts.task_deleted(result["task"])
-    if call.name == "channel_list":
-        return str(result.get("message") or texts.apology())
-    if call.name == "set_timezone":
-        return texts.timezone_set(str(result["timezone"]))
+    outcome = call.outcome
+    if isinstance(outcome, TaskPage):
+        status = str(call.arguments.get("status", "open"))
+        return texts.task_list(outcome.tasks, status, page=outcome)
+    if isinstance(outcome, TaskChanged):
+        if call.name == "add_task":
+            return texts.task_added(outcome.task)
+        if call.name == "complete_task":
+            if outcome.already:
+                return texts.task_already_completed(outcome.task)
+            return texts.task_completed(outcome.task)
+        if call.name == "delete_task":
+            return texts.task_deleted(outcome.task)
+    if isinstance(outcome, ChannelResult):
+        return outcome.message or texts.apology()
+    if isinstance(outcome, TimezoneSet):
+        return texts.timezone_set(outcome.timezone)
     return texts.apology()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+
+from bot.outcomes import TaskPage, TaskView
 
 # Slash command and option descriptions (Discord shows them in the command picker; ≤ 100 chars).
 TODO_DESCRIPTION = "Tell todobot what to do, in your own words"
@@ -40,28 +41,26 @@ def thread_name(text: str) -> str:
     return words if len(words) <= 100 else words[:99].rstrip() + "…"
 
 
-def task_line(task: Mapping[str, Any]) -> str:
+def task_line(task: TaskView) -> str:
     """``**#3** renew passport — due Friday · high``, from a task as the tools return it."""
-    mark = "~~" if task.get("completed") else ""
-    line = f"**#{task['number']}** {mark}{task['title']}{mark}"
+    mark = "~~" if task.completed else ""
+    line = f"**#{task.number}** {mark}{task.title}{mark}"
     details = []
-    if task.get("due_in_words"):
-        details.append(f"due {task['due_in_words']}")
-    if task.get("priority") and task["priority"] != "medium":
-        details.append(str(task["priority"]))
-    if task.get("completed"):
+    if task.due_in_words:
+        details.append(f"due {task.due_in_words}")
+    if task.priority and task.priority != "medium":
+        details.append(task.priority)
+    if task.completed:
         details.append("done")
     return line + (" — " + " · ".join(details) if details else "")
 
 
-def task_list(
-    tasks: Sequence[Mapping[str, Any]], status: str, page: Mapping[str, Any] | None = None
-) -> str:
-    """A list, or one page of it (``page``: the tool's ``total``, ``first`` and ``last``)."""
-    total = int(page.get("total", len(tasks))) if page else len(tasks)
+def task_list(tasks: Sequence[TaskView], status: str, page: TaskPage | None = None) -> str:
+    """A list, or one page of it (``page``: the tool's page, with its totals)."""
+    total = page.total if page else len(tasks)
     if not tasks:
         if total:
-            return f"That list has {total:,} tasks: there is no page {page and page.get('page')}."
+            return f"That list has {total:,} tasks: there is no page {page and page.page}."
         return {
             "open": "You have no open tasks. 🎉",
             "completed": "You haven't completed any tasks yet.",
@@ -70,7 +69,7 @@ def task_list(
         status, "Your tasks"
     )
     if page and total > len(tasks):
-        heading += f" — showing {int(page['first']):,}–{int(page['last']):,} of {total:,}"
+        heading += f" — showing {page.first:,}–{page.last:,} of {total:,}"
     return f"{heading}:\n" + "\n".join(task_line(task) for task in tasks)
 
 
@@ -78,16 +77,16 @@ def next_page_label(page: int) -> str:
     return f"Next page ({page:,})"
 
 
-def task_added(task: Mapping[str, Any]) -> str:
+def task_added(task: TaskView) -> str:
     return "Added " + task_line(task)
 
 
-def task_completed(task: Mapping[str, Any]) -> str:
-    return f"Done: **#{task['number']}** {task['title']} ✅"
+def task_completed(task: TaskView) -> str:
+    return f"Done: **#{task.number}** {task.title} ✅"
 
 
-def task_already_completed(task: Mapping[str, Any]) -> str:
-    return f"**#{task['number']}** {task['title']} was already done."
+def task_already_completed(task: TaskView) -> str:
+    return f"**#{task.number}** {task.title} was already done."
 
 
 def timezone_set(zone: str) -> str:
@@ -110,12 +109,12 @@ DELETE_CONFIRM_LABEL = "Delete"
 DELETE_KEEP_LABEL = "Keep"
 
 
-def confirm_delete(task: Mapping[str, Any]) -> str:
-    return f"Delete **#{task['number']}** {task['title']}? This can't be undone."
+def confirm_delete(task: TaskView) -> str:
+    return f"Delete **#{task.number}** {task.title}? This can't be undone."
 
 
-def task_deleted(task: Mapping[str, Any]) -> str:
-    return f"Deleted **#{task['number']}** {task['title']}."
+def task_deleted(task: TaskView) -> str:
+    return f"Deleted **#{task.number}** {task.title}."
 
 
 def task_kept(number: int) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import mcp_types as types
 
 from bot.conversations import ToolCall
+from bot.outcomes import Failure
 from bot.tools import TOOL_SPECS, ToolSpec
 
 # Hints for clients that ask before running tools that change or delete things.
@@ -38,12 +39,12 @@ def list_result() -> types.ListToolsResult:
 
 def call_result(call: ToolCall) -> types.CallToolResult:
     """The toolbox's result as JSON text and structured content; ``ok: false`` is an error."""
-    return _result(call.result, is_error=not call.result.get("ok"))
+    return _result(call.result, is_error=not call.outcome.ok)
 
 
 def failure_result(message: str) -> types.CallToolResult:
     """A failure of the machinery (database down…), told without internals."""
-    return _result({"ok": False, "error": "internal", "message": message}, is_error=True)
+    return _result(Failure(message, error="internal").as_json(), is_error=True)
 
 
 def _result(payload: dict[str, Any], *, is_error: bool) -> types.CallToolResult:

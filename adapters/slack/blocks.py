@@ -6,13 +6,14 @@ Every button's value names the list's owner (see ``mapping.task_button_value``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from adapters.slack import mrkdwn, texts
 from adapters.slack.mapping import page_button_value, task_button_value
 from bot.conversations import Reply, ToolCall
+from bot.outcomes import TaskChanged, TaskPage, TaskView
 from bot.reminders import Notice
 from bot.tasks import Task
 
@@ -27,7 +28,6 @@ MAX_MESSAGES = 5
 BUTTON_TEXT_LIMIT = 75
 
 Block = dict[str, Any]
-TaskJson = Mapping[str, Any]
 
 
 class Numbered(Protocol):
@@ -62,22 +62,23 @@ def to_messages(reply: Reply, *, owner: str) -> list[OutgoingMessage]:
     extra = task_buttons(tasks, owner=owner)
     listed = None if reply.is_error else last_list(reply.tool_calls)
     if listed is not None:
-        extra += next_page_button(listed, owner=owner)
+        extra += next_page_button(*listed, owner=owner)
     return compose(mrkdwn.to_mrkdwn(reply.text), extra)
 
 
-def last_list(calls: Iterable[ToolCall]) -> ToolCall | None:
-    """The reply's last successful list, whose next page a button can show."""
+def last_list(calls: Iterable[ToolCall]) -> tuple[ToolCall, TaskPage] | None:
+    """The reply's last successful list (the call and its page), whose next page a button
+    can show."""
     found = None
     for call in calls:
-        if call.name == "list_tasks" and call.result.get("ok"):
-            found = call
+        if isinstance(call.outcome, TaskPage):
+            found = (call, call.outcome)
     return found
 
 
-def next_page_button(call: ToolCall, *, owner: str) -> list[Block]:
+def next_page_button(call: ToolCall, listed: TaskPage, *, owner: str) -> list[Block]:
     """A "Next page" button under a list that has more pages (none on its last one)."""
-    page, pages = int(call.result.get("page") or 1), int(call.result.get("pages") or 1)
+    page, pages = listed.page, listed.pages
     if page >= pages:
         return []
     arguments = {**call.arguments, "page": page + 1}
@@ -115,11 +116,9 @@ def compose(text: str, extra_blocks: Sequence[Block] = ()) -> list[OutgoingMessa
 def buttoned_tasks(tasks: Iterable[Task], calls: Iterable[ToolCall]) -> list[Task]:
     """The open tasks a reply shows, once each, minus those the same turn finished or deleted."""
     settled = {
-        int(call.result["task"]["number"])
+        call.outcome.task.number
         for call in calls
-        if call.name in ("complete_task", "delete_task")
-        and call.result.get("ok")
-        and isinstance(call.result.get("task"), Mapping)
+        if call.name in ("complete_task", "delete_task") and isinstance(call.outcome, TaskChanged)
     }
     latest: dict[int, Task] = {}
     for task in tasks:
@@ -174,35 +173,36 @@ def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
-def task_line(task: TaskJson) -> str:
-    """``*#3* Renew passport · due Friday · high priority`` from a tool's task JSON."""
-    parts = [f"*#{task['number']}* {mrkdwn.escape(str(task['title']))}"]
-    if task.get("due_in_words"):
-        parts.append(texts.due_words(str(task["due_in_words"])))
-    if task.get("priority") and task["priority"] != "medium":
-        parts.append(texts.priority_words(str(task["priority"])))
+def task_line(task: TaskView) -> str:
+    """``*#3* Renew passport · due Friday · high priority`` from a task a tool returned."""
+    parts = [f"*#{task.number}* {mrkdwn.escape(task.title)}"]
+    if task.due_in_words:
+        parts.append(texts.due_words(task.due_in_words))
+    if task.priority and task.priority != "medium":
+        parts.append(texts.priority_words(task.priority))
     return " · ".join(parts)
 
 
 def task_list_messages(call: ToolCall, *, owner: str) -> list[OutgoingMessage]:
     """A page of the open list (``/todo`` with no text, the Next page button): heading with
     the true total, one line per task, help, task buttons and the next page's button."""
-    result = call.result
-    tasks: Sequence[TaskJson] = result.get("tasks") or []
-    total = int(result.get("total", len(tasks)))
+    listed = call.outcome
+    if not isinstance(listed, TaskPage):
+        return compose(texts.apology())
+    tasks, total = listed.tasks, listed.total
     if not tasks:
         lines = [texts.empty_list()]
     elif total > len(tasks):
-        first, last = int(result.get("first", 1)), int(result.get("last", len(tasks)))
+        first, last = listed.first, listed.last
         lines = [texts.list_page_heading(first, last, total), *(task_line(t) for t in tasks)]
     else:
         lines = [texts.list_heading(total), *(task_line(t) for t in tasks)]
     lines.append(texts.command_help())
     buttons = task_buttons(
-        [_ButtonTask(int(t["number"]), str(t["title"])) for t in tasks if not t.get("completed")],
+        [_ButtonTask(t.number, t.title) for t in tasks if not t.completed],
         owner=owner,
     )
-    return compose("\n".join(lines), [*buttons, *next_page_button(call, owner=owner)])
+    return compose("\n".join(lines), [*buttons, *next_page_button(call, listed, owner=owner)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from typing import Any
 
 from adapters.slack import home_views
 from adapters.slack.home_views import HomePage
@@ -23,6 +22,7 @@ from bot.chat import ChatService
 from bot.conversations import User
 from bot.identity import UserRef
 from bot.lifecycle import InFlight
+from bot.outcomes import TaskPage
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class HomeTab:
     async def publish(self, person: UserRef) -> None:
         page = self.page_of(person)
         result = await self._list(person, page)
-        last = int(result.get("pages") or 1) if result else 1
+        last = result.pages if result else 1
         if result is not None and page.page > last:
             # The page shown has emptied (its last task was completed or reopened): show the
             # last page there is.
@@ -91,7 +91,7 @@ class HomeTab:
         except Exception:
             log.exception("views.publish for %s failed", person)
 
-    async def _list(self, person: UserRef, page: HomePage) -> dict[str, Any] | None:
+    async def _list(self, person: UserRef, page: HomePage) -> TaskPage | None:
         """One page of ``person``'s tasks as ``list_tasks`` returns it; None if unavailable."""
         reply = await self._chat.act(
             author=person, tool="list_tasks", arguments=page.list_arguments()
@@ -99,4 +99,5 @@ class HomeTab:
         if reply.is_error or not reply.tool_calls:
             log.warning("home tab of %s shows 'unavailable': %s", person, reply.text)
             return None
-        return reply.tool_calls[0].result
+        listed = reply.tool_calls[0].outcome
+        return listed if isinstance(listed, TaskPage) else None

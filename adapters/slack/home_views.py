@@ -8,7 +8,6 @@ buttons' values (``completed:2``), so a click says everything needed to show the
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -17,12 +16,12 @@ from adapters.slack.blocks import (
     COMPLETE_ACTION,
     REOPEN_ACTION,
     Block,
-    TaskJson,
     context,
     plain,
     task_line,
 )
 from adapters.slack.mapping import task_button_value
+from bot.outcomes import TaskPage, TaskView
 
 HOME_ADD_ACTION = "todo_home_add"
 # The switch and page buttons: ``todo_home_open``, ``…_completed``, ``…_prev``, ``…_next``
@@ -64,10 +63,9 @@ class HomePage:
         }
 
 
-def home_view(result: Mapping[str, Any], *, page: HomePage, owner: str) -> dict[str, Any]:
-    """The Home tab for one page of a ``list_tasks`` result of ``owner``'s tasks."""
-    tasks: Sequence[TaskJson] = result.get("tasks") or []
-    total = int(result.get("total", len(tasks)))
+def home_view(listed: TaskPage, *, page: HomePage, owner: str) -> dict[str, Any]:
+    """The Home tab for one page of ``owner``'s tasks (a ``list_tasks`` outcome)."""
+    tasks, total = listed.tasks, listed.total
     blocks: list[Block] = [
         {"type": "header", "text": plain(texts.home_title(), 150)},
         {
@@ -84,9 +82,9 @@ def home_view(result: Mapping[str, Any], *, page: HomePage, owner: str) -> dict[
         {"type": "divider"},
     ]
     blocks.extend(_row(task, tab=page.tab, owner=owner) for task in tasks[:HOME_PAGE_SIZE])
-    pages = int(result.get("pages") or 1)
+    pages = listed.pages
     if pages > 1:
-        first, last = int(result.get("first") or 0), int(result.get("last") or 0)
+        first, last = listed.first, listed.last
         blocks.append(context(texts.home_page_position(first, last, total)))
         blocks.append(_pager(page, pages))
     return {"type": "home", "private_metadata": page.encode(), "blocks": blocks}
@@ -116,17 +114,17 @@ def _switch(current: Tab) -> Block:
     return {"type": "actions", "block_id": "home:tabs", "elements": buttons}
 
 
-def _row(task: TaskJson, *, tab: Tab, owner: str) -> Block:
+def _row(task: TaskView, *, tab: Tab, owner: str) -> Block:
     done = tab == "completed"
     return {
         "type": "section",
-        "block_id": f"task:{task['number']}",
+        "block_id": f"task:{task.number}",
         "text": {"type": "mrkdwn", "text": task_line(task)},
         "accessory": {
             "type": "button",
             "action_id": REOPEN_ACTION if done else COMPLETE_ACTION,
             "text": plain(texts.reopen_button() if done else texts.complete_button()),
-            "value": task_button_value(owner, int(task["number"])),
+            "value": task_button_value(owner, task.number),
         },
     }
 

@@ -23,6 +23,7 @@ from adapters.slack.profiles import SlackProfiles
 from bot.chat import ChatService
 from bot.conversations import Reply
 from bot.identity import UserRef
+from bot.outcomes import Failure, task_of
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,8 @@ class SlackInteractions:
             await ack(response_action="errors", errors={views.TITLE_BLOCK: texts.apology()})
             return
         if reply.is_error:
-            code = reply.tool_calls[0].result.get("error") if reply.tool_calls else None
+            failure = reply.tool_calls[0].outcome if reply.tool_calls else None
+            code = failure.error if isinstance(failure, Failure) else None
             field = views.tool_error_block(code, form)
             await ack(response_action="errors", errors={field: reply.text})
             return
@@ -170,8 +172,8 @@ class SlackInteractions:
             if reply.is_error:
                 await self._tell(body, mrkdwn.escape(reply.text))
                 return
-        task = reply.tool_calls[0].result.get("task") or {}
-        title = mrkdwn.escape(str(task.get("title", "")))
+        task = task_of(reply.tool_calls[0].outcome)
+        title = mrkdwn.escape(task.title if task is not None else "")
         if tool == "delete_task":
             line = texts.deleted_line(number, title)
         elif tool == "reopen_task":

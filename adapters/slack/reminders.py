@@ -26,6 +26,7 @@ from bot.chat import ChatService
 from bot.config import Settings, secret
 from bot.errors import PlatformError
 from bot.installations import InstallationStore
+from bot.outcomes import Outcome, task_of
 from bot.reminders import DeliveryRefused, Notice
 
 log = logging.getLogger(__name__)
@@ -155,15 +156,15 @@ class ReminderButtons:
                     tool="snooze_task",
                     arguments={"number": number, "until": _SNOOZES[str(action["action_id"])]},
                 )
-                text = reply.text or _snoozed_line(reply.tool_calls[0].result)
+                text = reply.text or _snoozed_line(reply.tool_calls[0].outcome)
             await self._client.chat_postEphemeral(channel=channel, user=clicker, text=text)
         except Exception:
             log.exception("snooze button of %s failed", clicker)
 
 
-def _snoozed_line(result: Payload) -> str:
-    task = result.get("task") or {}
-    return f"⏰ Snoozed #{task.get('number')} until {task.get('remind_at')}."
+def _snoozed_line(outcome: Outcome) -> str:
+    task = task_of(outcome)
+    return f"⏰ Snoozed #{task and task.number} until {task and task.remind_at}."
 
 
 def register_reminders(app: AsyncApp, chat: ChatService) -> None:

@@ -35,6 +35,7 @@ from bot.agents import texts as agent_texts
 from bot.config import AgentSettings
 from bot.conversations import ToolCall
 from bot.errors import ModelUnavailable
+from bot.outcomes import DigestSet, Restored, TaskChanged
 
 log = logging.getLogger(__name__)
 
@@ -141,9 +142,9 @@ class OpenAIAgent:
 
 def is_write(call: ToolCall) -> bool:
     """A call that changed something: succeeded, is not a read, and was not a no-op."""
-    return (
-        bool(call.result.get("ok")) and call.name != "list_tasks" and not call.result.get("already")
-    )
+    outcome = call.outcome
+    already = isinstance(outcome, TaskChanged | Restored | DigestSet) and outcome.already
+    return outcome.ok and call.name != "list_tasks" and not already
 
 
 class _Usage:

@@ -7,13 +7,14 @@ can reuse them. Messages are plain dicts in the Chat Completions shape.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.agent import AgentTurn
 from bot.conversations import StoredMessage, ToolCall
+from bot.outcomes import ChannelResult, Failure, TaskPage, task_of
 
 Message = dict[str, Any]
 
@@ -86,19 +87,16 @@ def summarise_calls(calls: Sequence[ToolCall]) -> str:
 
 
 def _summarise(call: ToolCall) -> str:
-    result = call.result
-    if not result.get("ok"):
-        return f"{call.name} failed: {result.get('message', result.get('error', 'error'))}"
-    task = result.get("task")
-    if isinstance(task, Mapping):
-        return f"{call.name} ok #{task.get('number')} “{task.get('title')}”"
-    tasks = result.get("tasks")
-    if isinstance(tasks, list):
-        shown = ", ".join(
-            f"#{t.get('number')} “{t.get('title')}”"
-            for t in tasks[:_SUMMARY_TASKS]
-            if isinstance(t, Mapping)
-        )
+    outcome = call.outcome
+    if isinstance(outcome, Failure):
+        return f"{call.name} failed: {outcome.message or outcome.error or 'error'}"
+    if (task := task_of(outcome)) is not None:
+        return f"{call.name} ok #{task.number} “{task.title}”"
+    if isinstance(outcome, ChannelResult):
+        outcome = outcome.inner
+    if isinstance(outcome, TaskPage):
+        tasks = outcome.tasks
+        shown = ", ".join(f"#{t.number} “{t.title}”" for t in tasks[:_SUMMARY_TASKS])
         more = f" and {len(tasks) - _SUMMARY_TASKS} more" if len(tasks) > _SUMMARY_TASKS else ""
         return f"{call.name} ok ({len(tasks)} tasks: {shown}{more})"
     return f"{call.name} ok"

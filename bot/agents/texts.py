@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from bot import texts
 from bot.conversations import ToolCall
+from bot.outcomes import TimezoneSet, task_of
 
 _VERBS = {
     "add_task": "added",
@@ -18,12 +19,12 @@ _VERBS = {
 
 def done_line(call: ToolCall) -> str:
     """What one successful changing tool call did, in words: ``added #4 “renew passport”``."""
-    task = call.result.get("task")
-    if call.name == "set_timezone":
-        return f"set your timezone to {call.result.get('timezone')}"
+    outcome = call.outcome
+    if isinstance(outcome, TimezoneSet):
+        return f"set your timezone to {outcome.timezone}"
     verb = _VERBS.get(call.name, f"ran {call.name} on")
-    if isinstance(task, Mapping):
-        return f"{verb} #{task.get('number')} “{task.get('title')}”"
+    if (task := task_of(outcome)) is not None:
+        return f"{verb} #{task.number} “{task.title}”"
     return verb
 
 

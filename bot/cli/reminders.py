@@ -28,6 +28,7 @@ from bot.errors import InvalidInput
 from bot.identity import UserRef
 from bot.installations import InstallationStore
 from bot.lifecycle import Lifecycle
+from bot.outcomes import message_of
 from bot.reminders import ConsoleNotifier, Notice, Notifier, ReminderScheduler
 from bot.reminders.scheduler import SchedulerSettings
 from bot.stores import Storage
@@ -192,5 +193,5 @@ async def send_on(settings: Settings, *, user: str, platform: str, stdout: TextI
             )
     if reply.is_error or not reply.tool_calls:
         raise InvalidInput(reply.text)
-    print(reply.tool_calls[-1].result.get("message", ""), file=stdout)
+    print(message_of(reply.tool_calls[-1].outcome) or "", file=stdout)
     return 0

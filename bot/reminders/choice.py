@@ -8,9 +8,10 @@ chosen; otherwise the answer says how to link one. Mixed into ``TaskToolbox``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.errors import InvalidInput
+from bot.outcomes import Reported
 from bot.reminders import texts
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class ReminderPlaceTools:
     def _reminder_store(self) -> ReminderStore:
         raise NotImplementedError
 
-    async def _set_reminder_platform(self, args: specs.SetReminderPlatformArgs) -> dict[str, Any]:
+    async def _set_reminder_platform(self, args: specs.SetReminderPlatformArgs) -> Reported:
         store = self._reminder_store()
         wanted: str | None = args.platform
         if wanted == "here":
@@ -41,10 +42,10 @@ class ReminderPlaceTools:
                 raise InvalidInput(texts.no_platform_here())
         if wanted == "last":
             await store.set_notice_platform(user_id=self.user.id, platform=None)
-            return {"ok": True, "platform": None, "message": texts.reminders_follow_you()}
+            return Reported(texts.reminders_follow_you(), {"platform": None})
         assert wanted is not None
         recipient = await store.recipient(user_id=self.user.id)
         if wanted not in {ref.platform for ref in recipient.refs}:
             raise InvalidInput(texts.not_reachable_on(wanted))
         await store.set_notice_platform(user_id=self.user.id, platform=wanted)
-        return {"ok": True, "platform": wanted, "message": texts.reminders_on(wanted)}
+        return Reported(texts.reminders_on(wanted), {"platform": wanted})

@@ -10,11 +10,13 @@ Who added, completed or removed what is written into the task's notes and shown 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.errors import InvalidInput
 from bot.identity import ConversationKey, UserRef
+from bot.outcomes import ChannelResult, Failure, TaskChanged, TaskPage
 from bot.teams import texts
 from bot.tools import schemas as specs
 
@@ -43,7 +45,7 @@ class ChannelTools:
     place: ConversationKey | None
     speaker: UserRef | None
 
-    async def _channel_list(self, args: specs.ChannelListArgs) -> dict[str, Any]:
+    async def _channel_list(self, args: specs.ChannelListArgs) -> ChannelResult | Failure:
         from bot.tools.toolbox import TaskToolbox  # the same tools, bound to the channel
 
         if self.place is None:
@@ -75,11 +77,18 @@ class ChannelTools:
                 raise InvalidInput(texts.channel_which_task())
             tool = {"complete": "complete_task", "reopen": "reopen_task", "delete": "delete_task"}
             call = await shared.call(tool[args.action], {"number": args.number})
-            if call.result.get("ok") and args.action != "delete":
+            if call.outcome.ok and args.action != "delete":
                 note = texts.channel_done_by(who) if args.action == "complete" else None
                 if note:
                     await shared.call("update_task", {"number": args.number, "append_note": note})
-        result = dict(call.result)
-        result["list"] = channel_name(channel_ref(self.place))
-        result["message"] = texts.channel_result(args.action, result)
-        return result
+        list_name = channel_name(channel_ref(self.place))
+        outcome = call.outcome
+        if isinstance(outcome, TaskChanged | TaskPage):
+            message = texts.channel_result(args.action, outcome)
+            return ChannelResult(inner=outcome, list_name=list_name, message=message)
+        assert isinstance(outcome, Failure), outcome  # the list tools answer nothing else
+        return replace(
+            outcome,
+            message=outcome.message or texts.channel_failed(),
+            extra={**outcome.extra, "list": list_name},
+        )

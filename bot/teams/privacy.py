@@ -8,9 +8,10 @@ turn, so nothing of the conversation outlives the request.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.errors import InvalidInput
+from bot.outcomes import Reported
 from bot.teams import texts
 from bot.tools import schemas as specs
 
@@ -31,17 +32,17 @@ class PrivacyTools:
             raise InvalidInput(texts.no_teams_here())
         return self._teams
 
-    async def _export_my_data(self, args: specs.ExportMyDataArgs) -> dict[str, Any]:
+    async def _export_my_data(self, args: specs.ExportMyDataArgs) -> Reported:
         data = await self._privacy_store().export_data(user_id=self.user.id)
         document = json.dumps(data, ensure_ascii=False, indent=1)
         counts = (len(data["tasks"]), len(data["messages"]))
         if len(document) > EXPORT_INLINE_MAX:
-            return {"ok": True, "message": texts.export_too_big(*counts), "size": len(document)}
-        return {"ok": True, "data": data, "message": texts.export_ready(*counts, document)}
+            return Reported(texts.export_too_big(*counts), {"size": len(document)})
+        return Reported(texts.export_ready(*counts, document), {"data": data})
 
-    async def _forget_me(self, args: specs.ForgetMeArgs) -> dict[str, Any]:
+    async def _forget_me(self, args: specs.ForgetMeArgs) -> Reported:
         self._privacy_store()
         if not args.confirm:
-            return {"ok": True, "confirmed": False, "message": texts.forget_confirm()}
+            return Reported(texts.forget_confirm(), {"confirmed": False})
         self.forget_requested = True
-        return {"ok": True, "confirmed": True, "message": texts.forgotten()}
+        return Reported(texts.forgotten(), {"confirmed": True})

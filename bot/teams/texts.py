@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+from bot.outcomes import TaskChanged, TaskPage, TaskView
 from bot.teams.model import Handed
 
 
@@ -162,21 +162,21 @@ def channel_done_by(who: str) -> str:
     return f"Done by {who}."
 
 
-def _who_line(task: Mapping[str, Any]) -> str:
-    notes = str(task.get("description") or "").replace("\n", " ").strip()
+def _who_line(task: TaskView) -> str:
+    notes = str(task.description or "").replace("\n", " ").strip()
     return f" — {notes}" if notes else ""
 
 
-def channel_result(action: str, result: Mapping[str, Any]) -> str:
-    if not result.get("ok"):
-        return str(result.get("message") or "That didn't work on the channel's list.")
-    if action == "list":
-        tasks = list(result.get("tasks") or [])
-        if not tasks:
+def channel_failed() -> str:
+    return "That didn't work on the channel's list."
+
+
+def channel_result(action: str, outcome: TaskChanged | TaskPage) -> str:
+    if isinstance(outcome, TaskPage):
+        if not outcome.tasks:
             return "This channel's list is empty. Add to it with “add … to our list”."
-        lines = "\n".join(f"• #{t['number']} {t['title']}{_who_line(t)}" for t in tasks)
-        return f"On this channel's list ({len(tasks)}):\n{lines}"
-    task = result.get("task") or {}
-    number, title = task.get("number"), task.get("title")
+        lines = "\n".join(f"• #{t.number} {t.title}{_who_line(t)}" for t in outcome.tasks)
+        return f"On this channel's list ({len(outcome.tasks)}):\n{lines}"
+    number, title = outcome.task.number, outcome.task.title
     verb = {"add": "Added", "complete": "Done:", "reopen": "Reopened", "delete": "Removed"}[action]
     return f"{verb} #{number} {title} on this channel's list."

@@ -8,12 +8,13 @@ assignee is read in the workspace of the conversation (``bot.teams.mentions``).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import dates
 from bot.errors import InvalidInput
 from bot.identity import ConversationKey, UserRef
+from bot.outcomes import Reported, TaskView
 from bot.tasks import Priority, Task, TaskDraft
 from bot.teams import codes, texts
 from bot.teams.mentions import assignee_ref
@@ -35,7 +36,7 @@ class TeamTools:
     tz: ZoneInfo
     place: ConversationKey | None
 
-    def _json(self, task: Task) -> dict[str, Any]:
+    def _view(self, task: Task) -> TaskView:
         raise NotImplementedError
 
     def _team_store(self) -> TeamStore:
@@ -43,7 +44,7 @@ class TeamTools:
             raise InvalidInput(texts.no_teams_here())
         return self._teams
 
-    async def _assign_task(self, args: specs.AssignTaskArgs) -> dict[str, Any]:
+    async def _assign_task(self, args: specs.AssignTaskArgs) -> Reported:
         teams = self._team_store()
         to = assignee_ref(args.assignee, self.place)
         if to.platform == "discord" and to.external_id not in (self.workspace_people or ()):
@@ -67,28 +68,23 @@ class TeamTools:
             now=self.now,
             timezone=self.user.timezone,
         )
-        task = self._json(done.task)
-        task.pop("description", None)  # the assignee's details are theirs from now on
-        return {
-            "ok": True,
-            "assignee": str(done.assignee_ref),
-            "assignee_name": done.assignee.display_name,
-            "task": task,
-            "message": texts.assigned(done.task.number, done.task.title, _name(args.assignee)),
-        }
+        # The assignee's details are theirs from now on.
+        task = self._view(done.task).without_description()
+        return Reported(
+            texts.assigned(done.task.number, done.task.title, _name(args.assignee)),
+            {"assignee": str(done.assignee_ref), "assignee_name": done.assignee.display_name},
+            task=task,
+        )
 
-    async def _list_assigned(self, args: specs.ListAssignedArgs) -> dict[str, Any]:
+    async def _list_assigned(self, args: specs.ListAssignedArgs) -> Reported:
         handed = await self._team_store().handed_out(user_id=self.user.id)
-        return {
-            "ok": True,
-            "assigned": [
-                {"assignee": h.assignee, "number": h.number, "title": h.title, "state": h.state}
-                for h in handed
-            ],
-            "message": texts.handed_out(handed),
-        }
+        assigned = [
+            {"assignee": h.assignee, "number": h.number, "title": h.title, "state": h.state}
+            for h in handed
+        ]
+        return Reported(texts.handed_out(handed), {"assigned": assigned})
 
-    async def _link_accounts(self, args: specs.LinkAccountsArgs) -> dict[str, Any]:
+    async def _link_accounts(self, args: specs.LinkAccountsArgs) -> Reported:
         teams = self._team_store()
         if args.code is None:
             if not _private(self.place):
@@ -103,7 +99,7 @@ class TeamTools:
                 per_hour=codes.CODES_PER_HOUR,
             )
             minutes = int(codes.LIFETIME.total_seconds() // 60)
-            return {"ok": True, "code": code, "message": texts.link_code(code, minutes)}
+            return Reported(texts.link_code(code, minutes), {"code": code})
         if not codes.looks_like_code(args.code):
             raise InvalidInput(texts.bad_code())
         linked = await teams.redeem_link_code(
@@ -112,23 +108,19 @@ class TeamTools:
             now=self.now,
             failures_allowed=codes.FAILURES_PER_10_MIN,
         )
-        return {
-            "ok": True,
-            "numbers": list(linked.numbers),
-            "identities": [str(r) for r in linked.identities],
-            "message": texts.linked(linked.numbers),
-        }
+        return Reported(
+            texts.linked(linked.numbers),
+            {"numbers": list(linked.numbers), "identities": [str(r) for r in linked.identities]},
+        )
 
-    async def _unlink_accounts(self, args: specs.UnlinkAccountsArgs) -> dict[str, Any]:
+    async def _unlink_accounts(self, args: specs.UnlinkAccountsArgs) -> Reported:
         if self.speaker is None:
             raise InvalidInput(texts.not_linked())
         done = await self._team_store().unlink(user_id=self.user.id, ref=self.speaker, now=self.now)
-        return {
-            "ok": True,
-            "identity": str(done.ref),
-            "numbers": list(done.numbers),
-            "message": texts.unlinked(done.numbers),
-        }
+        return Reported(
+            texts.unlinked(done.numbers),
+            {"identity": str(done.ref), "numbers": list(done.numbers)},
+        )
 
 
 def _private(place: ConversationKey | None) -> bool:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from bot import dates
 from bot.errors import InvalidInput
 from bot.identity import ConversationKey
+from bot.outcomes import DigestSet, DigestView, RemindersListed, TaskChanged, TaskView
 from bot.reminders.model import Digest
 from bot.tasks import UNSET, Due, Task, TaskChanges
 from bot.tools import schemas as specs
@@ -46,7 +47,7 @@ class TimeTools:
     at_due_time: bool
     shown_tasks: list[Task]
 
-    def _json(self, task: Task) -> dict[str, Any]:
+    def _view(self, task: Task) -> TaskView:
         raise NotImplementedError
 
     async def _resolve(self, args: specs.TaskRefArgs, *, prefer: str) -> Task:
@@ -133,7 +134,7 @@ class TimeTools:
                 return new_due.at - lead
         return self._at_due(new_due) if new_due is not None and default else None
 
-    async def complete_repeating(self, task: Task) -> dict[str, Any] | None:
+    async def complete_repeating(self, task: Task) -> TaskChanged | None:
         """Move a repeating task to its next occurrence; None when the rule has ended."""
         assert task.repeat is not None
         base = task.due or Due.at_instant(self.now)
@@ -156,17 +157,16 @@ class TimeTools:
             now=self.now,
         )
         self._show_current(moved)
-        return {
-            "ok": True,
-            "task": self._json(moved),
-            "before": self._json(task),
-            "next_due": following.export(self.tz),
-            "next_due_in_words": dates.describe_due(following, now=self.now, tz=self.tz),
-        }
+        return TaskChanged(
+            task=self._view(moved),
+            before=self._view(task),
+            next_due=following.export(self.tz),
+            next_due_in_words=dates.describe_due(following, now=self.now, tz=self.tz),
+        )
 
     # --- the tools --------------------------------------------------------------------------
 
-    async def _snooze_task(self, args: specs.SnoozeTaskArgs) -> dict[str, Any]:
+    async def _snooze_task(self, args: specs.SnoozeTaskArgs) -> TaskChanged:
         task = await self._resolve(args, prefer="open")
         if task.completed:
             raise InvalidInput(f"#{task.number} is already done; reopen it to be reminded.")
@@ -180,36 +180,35 @@ class TimeTools:
             now=self.now,
         )
         self._show_current(snoozed)
-        return {"ok": True, "task": self._json(snoozed), "before": self._json(task)}
+        return TaskChanged(task=self._view(snoozed), before=self._view(task))
 
-    async def _list_reminders(self, args: specs.ListRemindersArgs) -> dict[str, Any]:
+    async def _list_reminders(self, args: specs.ListRemindersArgs) -> RemindersListed:
         store = self._reminder_store()
         pending = await store.pending(user_id=self.user.id)
         digest = await store.get_digest(user_id=self.user.id)
         self.shown_tasks.extend(pending)
-        return {
-            "ok": True,
-            "reminders": [self._json(t) for t in pending if t.remind_at is not None],
-            "repeating": [
-                {**self._json(t), "repeat_in_words": dates.describe_repeat(t.repeat)}
+        return RemindersListed(
+            reminders=tuple(self._view(t) for t in pending if t.remind_at is not None),
+            repeating=tuple(
+                self._view(t).with_repeat_in_words(dates.describe_repeat(t.repeat))
                 for t in pending
                 if t.repeat
-            ],
-            "digest": None
+            ),
+            digest=None
             if digest is None
-            else {"time": digest.at.strftime("%H:%M"), "always": digest.always},
-        }
+            else DigestView(time=digest.at.strftime("%H:%M"), always=digest.always),
+        )
 
-    async def _set_digest(self, args: specs.SetDigestArgs) -> dict[str, Any]:
+    async def _set_digest(self, args: specs.SetDigestArgs) -> DigestSet:
         store = self._reminder_store()
         if not args.enabled:
             had = await store.get_digest(user_id=self.user.id)
             await store.set_digest(user_id=self.user.id, digest=None, now=self.now)
-            return {"ok": True, "digest": None, "already": had is None}
+            return DigestSet(digest=None, already=had is None)
         at = dates.parse_clock(args.time) if args.time else DEFAULT_DIGEST
         digest = Digest(at=at, always=args.always, place=self.place)
         await store.set_digest(user_id=self.user.id, digest=digest, now=self.now)
-        return {"ok": True, "digest": {"time": at.strftime("%H:%M"), "always": args.always}}
+        return DigestSet(digest=DigestView(time=at.strftime("%H:%M"), always=args.always))
 
     async def rezone_reminders(self, old: ZoneInfo, new: ZoneInfo) -> None:
         if self._reminders is not None and old != new:

@@ -15,6 +15,16 @@ from bot import dates
 from bot.conversations import ToolCall, User
 from bot.errors import InvalidInput, TaskNotFound, UserFacingError
 from bot.identity import ConversationKey, UserRef
+from bot.outcomes import (
+    Failure,
+    Outcome,
+    Reported,
+    Restored,
+    TaskChanged,
+    TaskPage,
+    TaskView,
+    TimezoneSet,
+)
 from bot.reminders.choice import ReminderPlaceTools
 from bot.stores import ReminderStore, TaskStore, UserStore
 from bot.tasks import DESCRIPTION_MAX, UNSET, Priority, Task, TaskChanges, TaskDraft, TaskQuery
@@ -32,23 +42,7 @@ log = logging.getLogger(__name__)
 
 def task_json(task: Task, *, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
     """A task as tools return it and ``tasks export`` prints it."""
-    return {
-        "number": task.number,
-        "title": task.title,
-        "description": task.description,
-        "priority": task.priority.value,
-        "due": task.due.export(tz) if task.due else None,
-        "due_in_words": dates.describe_due(task.due, now=now, tz=tz) if task.due else None,
-        "completed": task.completed,
-        "created_at": task.created_at.isoformat(timespec="seconds"),
-        "completed_at": task.completed_at.isoformat(timespec="seconds")
-        if task.completed_at
-        else None,
-        "remind_at": task.remind_at.astimezone(tz).isoformat(timespec="minutes")
-        if task.remind_at
-        else None,
-        "repeat": task.repeat,
-    }
+    return TaskView.of(task, tz=tz, now=now).as_json()
 
 
 # The name of the entry ``remember`` adds to a turn's calls (no tool has this name).
@@ -59,8 +53,8 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
     """The task tools bound to one speaker at one moment.
 
     ``call`` never raises for a person's mistake (unknown task, ambiguous words, bad date,
-    invalid arguments): it returns ``{"ok": false, "error": code, "message": ...}`` for the agent
-    to explain. Failures of the machinery (``StorageError``) propagate to the core.
+    invalid arguments): its outcome is a ``Failure`` for the agent to explain. Failures of the
+    machinery (``StorageError``) propagate to the core.
     """
 
     def __init__(
@@ -110,6 +104,7 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
             known = ", ".join(specs.SPECS_BY_NAME)
             error = InvalidInput(f"There is no tool named {name!r}. Tools: {known}.")
             return self._record(name, parsed_args, _failure(error))
+        result: Outcome
         try:
             validated = spec.arguments.model_validate(parsed_args)
             result = await getattr(self, f"_{name}")(validated)
@@ -117,7 +112,7 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
             result = _failure(InvalidInput(_explain_validation(exc)))
         except UserFacingError as exc:
             result = _failure(exc)
-        if result.get("ok") and spec.changes_tasks:
+        if result.ok and spec.changes_tasks:
             self.changed = True
         return self._record(name, parsed_args, result)
 
@@ -125,17 +120,17 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
         """Keep what the conversation now waits for (a yes/no, more tasks) with the turn's
         calls, as data, so the next turn reads it instead of comparing reply text. Recorded as
         a ``conversation_state`` entry; it runs no tool and changes nothing."""
-        self._record(STATE_ENTRY, dict(state), {"ok": True})
+        self._record(STATE_ENTRY, dict(state), Reported())
 
-    def _record(self, name: str, arguments: dict[str, Any], result: dict[str, Any]) -> ToolCall:
-        call = ToolCall(name=name, arguments=arguments, result=result)
+    def _record(self, name: str, arguments: dict[str, Any], outcome: Outcome) -> ToolCall:
+        call = ToolCall.of(name, arguments, outcome)
         self.calls.append(call)
         # Arguments hold titles and notes: a person's words stay out of the log.
-        log.debug("tool %s -> ok=%s", name, result.get("ok"))
+        log.debug("tool %s -> ok=%s", name, outcome.ok)
         return call
 
-    def _json(self, task: Task) -> dict[str, Any]:
-        return task_json(task, tz=self.tz, now=self.now)
+    def _view(self, task: Task) -> TaskView:
+        return TaskView.of(task, tz=self.tz, now=self.now)
 
     async def _resolve(self, args: specs.TaskRefArgs, *, prefer: str) -> Task:
         if args.number is not None:
@@ -159,7 +154,7 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
     def _due(self, text: str | None) -> Any:
         return None if text is None else dates.parse_due(text, now=self.now, tz=self.tz)
 
-    async def _add_task(self, args: specs.AddTaskArgs) -> dict[str, Any]:
+    async def _add_task(self, args: specs.AddTaskArgs) -> TaskChanged:
         due, remind_at, rule = self.timing_for_new(self._due(args.due), args.remind_at, args.repeat)
         draft = TaskDraft(
             title=args.title,
@@ -172,9 +167,9 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
         )
         task = await self._tasks.add_task(user_id=self.user.id, draft=draft, now=self.now)
         self.shown_tasks.append(task)
-        return {"ok": True, "task": self._json(task)}
+        return TaskChanged(task=self._view(task))
 
-    async def _list_tasks(self, args: specs.ListTasksArgs) -> dict[str, Any]:
+    async def _list_tasks(self, args: specs.ListTasksArgs) -> TaskPage:
         after = self._due(args.due_after)
         before = self._due(args.due_before)
         query = TaskQuery(
@@ -198,21 +193,19 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
         )
         self.shown_tasks.extend(found)
         first = (args.page - 1) * args.page_size + 1
-        return {
-            "ok": True,
-            "count": len(found),
-            "total": found.total,
-            "page": args.page,
-            "pages": max(1, -(-found.total // args.page_size)),
-            "first": first if found else 0,
-            "last": first + len(found) - 1 if found else 0,
-            "tasks": [self._json(t) for t in found],
-        }
+        return TaskPage(
+            tasks=tuple(self._view(t) for t in found),
+            total=found.total,
+            page=args.page,
+            pages=max(1, -(-found.total // args.page_size)),
+            first=first if found else 0,
+            last=first + len(found) - 1 if found else 0,
+        )
 
-    async def _complete_task(self, args: specs.CompleteTaskArgs) -> dict[str, Any]:
+    async def _complete_task(self, args: specs.CompleteTaskArgs) -> TaskChanged:
         task = await self._resolve(args, prefer="open")
         if task.completed:
-            return {"ok": True, "already": True, "task": self._json(task)}
+            return TaskChanged(task=self._view(task), already=True)
         if task.repeat and (moved := await self.complete_repeating(task)) is not None:
             return moved
         done = await self._tasks.update_task(
@@ -222,12 +215,12 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
             now=self.now,
         )
         self._show_current(done)
-        return {"ok": True, "task": self._json(done), "before": self._json(task)}
+        return TaskChanged(task=self._view(done), before=self._view(task))
 
-    async def _reopen_task(self, args: specs.ReopenTaskArgs) -> dict[str, Any]:
+    async def _reopen_task(self, args: specs.ReopenTaskArgs) -> TaskChanged:
         task = await self._resolve(args, prefer="completed")
         if not task.completed:
-            return {"ok": True, "already": True, "task": self._json(task)}
+            return TaskChanged(task=self._view(task), already=True)
         reopened = await self._tasks.update_task(
             user_id=self.user.id,
             number=task.number,
@@ -235,9 +228,9 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
             now=self.now,
         )
         self._show_current(reopened)
-        return {"ok": True, "task": self._json(reopened), "before": self._json(task)}
+        return TaskChanged(task=self._view(reopened), before=self._view(task))
 
-    async def _update_task(self, args: specs.UpdateTaskArgs) -> dict[str, Any]:
+    async def _update_task(self, args: specs.UpdateTaskArgs) -> TaskChanged:
         task = await self._resolve(args, prefer="open")
         description: str | Any = UNSET
         if args.description is not None:
@@ -260,16 +253,16 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
             user_id=self.user.id, number=task.number, changes=changes, now=self.now
         )
         self._show_current(updated)
-        return {"ok": True, "task": self._json(updated), "before": self._json(task)}
+        return TaskChanged(task=self._view(updated), before=self._view(task))
 
-    async def _delete_task(self, args: specs.DeleteTaskArgs) -> dict[str, Any]:
+    async def _delete_task(self, args: specs.DeleteTaskArgs) -> TaskChanged:
         # By number, the DELETE … RETURNING alone finds, removes and reports the task.
         number = args.number
         if number is None:
             number = (await self._resolve(args, prefer="open")).number
         deleted = await self._tasks.delete_task(user_id=self.user.id, number=number)
         self.shown_tasks = [t for t in self.shown_tasks if t.number != deleted.number]
-        return {"ok": True, "task": self._json(deleted), "deleted": True}
+        return TaskChanged(task=self._view(deleted), deleted=True)
 
     def _show_current(self, task: Task) -> None:
         # A task listed earlier in the turn and then changed is shown as it is now, so a reply
@@ -277,9 +270,9 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
         self.shown_tasks = [task if t.number == task.number else t for t in self.shown_tasks]
 
     async def restore_task(
-        self, *, number: int, snapshot: Mapping[str, Any] | None, undoes: int | None = None
+        self, *, number: int, snapshot: TaskView | None, undoes: int | None = None
     ) -> ToolCall:
-        """Put task ``number`` back as ``snapshot`` (a ``task_json`` dict), re-creating it with
+        """Put task ``number`` back as ``snapshot`` (a task as it was), re-creating it with
         its number if it was deleted; with ``snapshot`` None, delete it (undoing an add).
 
         Not a model tool (absent from ``TOOL_SPECS``): only "undo" uses it. It is recorded like
@@ -288,43 +281,44 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
         """
         arguments = {
             "number": number,
-            "snapshot": dict(snapshot) if snapshot else None,
+            "snapshot": snapshot.as_json() if snapshot is not None else None,
             "undoes": undoes,
         }
+        result: Restored | Failure
         try:
             result = await self._restore(number, snapshot)
         except UserFacingError as exc:
             result = _failure(exc)
-        if result.get("ok") and not result.get("already"):
+        if isinstance(result, Restored) and result.changed:
             self.changed = True
         return self._record("restore_task", arguments, result)
 
-    async def _restore(self, number: int, snapshot: Mapping[str, Any] | None) -> dict[str, Any]:
+    async def _restore(self, number: int, snapshot: TaskView | None) -> Restored:
         try:
             current: Task | None = await self._tasks.get_task(user_id=self.user.id, number=number)
         except TaskNotFound:
             current = None
         if snapshot is None:
             if current is None:
-                return {"ok": True, "already": True, "number": number}
+                return Restored(already=True, number=number)
             gone = await self._tasks.delete_task(user_id=self.user.id, number=number)
-            return {"ok": True, "deleted": True, "task": self._json(gone)}
-        completed_at = snapshot.get("completed_at")
+            return Restored(task=self._view(gone), deleted=True)
+        completed_at = snapshot.completed_at
         finished = datetime.fromisoformat(completed_at) if completed_at else None
         # Snapshots written before reminders existed have no such keys: those stay as they are.
-        remind = snapshot.get("remind_at")
+        remind = snapshot.remind_at
         remind_at = datetime.fromisoformat(remind) if remind else None
-        repeat = snapshot.get("repeat")
+        repeat = snapshot.repeat
         draft = TaskDraft(
-            title=str(snapshot["title"]),
-            description=str(snapshot.get("description") or ""),
-            priority=Priority(snapshot.get("priority") or "medium"),
-            due=self._due(snapshot.get("due")),
+            title=str(snapshot.title),
+            description=str(snapshot.description or ""),
+            priority=Priority(snapshot.priority or "medium"),
+            due=self._due(snapshot.due),
             remind_at=remind_at,
             repeat=str(repeat) if repeat else None,
         )
         if current is None:
-            created = snapshot.get("created_at")
+            created = snapshot.created_at
             task = await self._tasks.add_task(
                 user_id=self.user.id,
                 draft=draft,
@@ -333,27 +327,27 @@ class TaskToolbox(TimeTools, TeamTools, PrivacyTools, ChannelTools, ReminderPlac
                 completed_at=finished,
                 created_at=datetime.fromisoformat(created) if created else None,
             )
-            return {"ok": True, "restored": True, "task": self._json(task)}
+            return Restored(task=self._view(task), restored=True)
         changes = TaskChanges(
             title=draft.title,
             description=draft.description,
             priority=draft.priority,
             due=draft.due,
             completed_at=finished,
-            remind_at=remind_at if "remind_at" in snapshot else UNSET,
-            repeat=draft.repeat if "repeat" in snapshot else UNSET,
+            remind_at=remind_at if snapshot.has("remind_at") else UNSET,
+            repeat=draft.repeat if snapshot.has("repeat") else UNSET,
         )
         task = await self._tasks.update_task(
             user_id=self.user.id, number=number, changes=changes, now=self.now
         )
-        return {"ok": True, "task": self._json(task), "before": self._json(current)}
+        return Restored(task=self._view(task), before=self._view(current))
 
-    async def _set_timezone(self, args: specs.SetTimezoneArgs) -> dict[str, Any]:
+    async def _set_timezone(self, args: specs.SetTimezoneArgs) -> TimezoneSet:
         tz = dates.zone(args.timezone)
         self.user = await self._users.set_timezone(user_id=self.user.id, timezone=str(tz))
         await self.rezone_reminders(self.tz, tz)  # reminders keep their local wall time
         self.tz = tz
-        return {"ok": True, "timezone": str(tz)}
+        return TimezoneSet(timezone=str(tz))
 
 
 def _decode_arguments(arguments: Mapping[str, Any] | str | None) -> dict[str, Any]:
@@ -370,12 +364,16 @@ def _decode_arguments(arguments: Mapping[str, Any] | str | None) -> dict[str, An
     return dict(arguments)
 
 
-def _failure(error: UserFacingError) -> dict[str, Any]:
-    result: dict[str, Any] = {"ok": False, "error": error.code, "message": error.message}
-    candidates = getattr(error, "candidates", None)
-    if candidates:
-        result["candidates"] = [{"number": t.number, "title": t.title} for t in candidates]
-    return result
+def _failure(error: UserFacingError) -> Failure:
+    candidates = getattr(error, "candidates", None) or ()
+    return Failure(
+        message=error.message,
+        error=error.code,
+        candidates=tuple(
+            TaskView(number=t.number, title=t.title, present=("number", "title"))
+            for t in candidates
+        ),
+    )
 
 
 def _explain_validation(exc: ValidationError) -> str:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.conversations import User
 from bot.errors import PlatformError
 from bot.identity import ConversationKey, UserRef
+from bot.outcomes import TaskView
 from bot.reminders import ConsoleNotifier, Notice, ReminderScheduler
 from bot.tools import TaskToolbox
 from storage.sql import SqlStorage
@@ -115,7 +116,8 @@ async def test_recurring_completion_moves_the_task_and_undo_restores(storage: Sq
     assert done["task"]["number"] == 1 and not done["task"]["completed"]
     assert done["next_due"] == "2026-11-30T10:00+00:00"
     assert done["task"]["remind_at"] == "2026-11-30T10:00+00:00"
-    restored = await tools(storage, rita, monday).restore_task(number=1, snapshot=done["before"])
+    snapshot = TaskView.from_json(done["before"])
+    restored = await tools(storage, rita, monday).restore_task(number=1, snapshot=snapshot)
     assert restored.result["task"]["due"] == "2026-11-23T10:00+00:00"
 
 

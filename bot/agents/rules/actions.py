@@ -39,6 +39,7 @@ from bot.agents.rules.reminding import keep_reminder, perform_timing
 from bot.agents.rules.state import confirmation, last_state
 from bot.agents.rules.when import shift
 from bot.conversations import StoredMessage, ToolCall
+from bot.outcomes import Outcome, Restored, TaskChanged, TaskPage, TaskView, TimezoneSet, message_of
 from bot.tasks import TITLE_MAX
 
 Task = Mapping[str, Any]
@@ -49,7 +50,7 @@ class RestoringTools(Protocol):
     """Tools that can also put a task back as it was (``TaskToolbox``); used only by undo."""
 
     async def restore_task(
-        self, *, number: int, snapshot: Mapping[str, Any] | None, undoes: int | None = None
+        self, *, number: int, snapshot: TaskView | None, undoes: int | None = None
     ) -> ToolCall: ...
 
 
@@ -120,10 +121,10 @@ class Performer(TaskLookup):
             if remind is not None:
                 arguments["remind_at"] = remind
             result = await self._call("add_task", arguments)
-            if result.get("ok"):
-                made.append(result["task"])
+            if isinstance(result, TaskChanged):
+                made.append(result.task)
             else:
-                problems.append(str(result.get("message", "")))
+                problems.append(message_of(result) or "")
         text = replies.added(made) if made else ""
         timing = replies.added_timing(made)
         return "\n".join(part for part in (text, *timing, *problems) if part)
@@ -146,11 +147,11 @@ class Performer(TaskLookup):
         if intent.continues:
             arguments, label = continued_list(self._turn, intent.page)
         result = await self._call("list_tasks", arguments)
-        if not result.get("ok"):
-            return str(result.get("message", ""))
-        tasks = list(result.get("tasks", []))
+        if not isinstance(result, TaskPage):
+            return message_of(result) or ""
+        tasks = list(result.tasks)
         if intent.numbers:
-            tasks = sorted(tasks, key=lambda t: intent.numbers.index(t["number"]))
+            tasks = sorted(tasks, key=lambda t: intent.numbers.index(t.number))
             return replies.shown(tasks, asked=intent.numbers)
         priority = arguments.get("priority")
         if priority:
@@ -173,16 +174,16 @@ class Performer(TaskLookup):
         lines = []
         for number in numbers:
             result = await self._call(f"{verb}_task", {"number": number})
-            if not result.get("ok"):
-                lines.append(str(result.get("message", "")))
-            elif verb == "complete" and result.get("next_due"):
+            if not isinstance(result, TaskChanged):
+                lines.append(message_of(result) or "")
+            elif verb == "complete" and result.next_due:
                 lines.append(replies.moved_on(result))  # a repeating task moved on
             elif verb == "complete":
-                lines.append(replies.completed(result["task"], already=bool(result.get("already"))))
+                lines.append(replies.completed(result.task, already=result.already))
             elif verb == "reopen":
-                lines.append(replies.reopened(result["task"], already=bool(result.get("already"))))
+                lines.append(replies.reopened(result.task, already=result.already))
             else:
-                lines.append(replies.deleted(result["task"]))
+                lines.append(replies.deleted(result.task))
         return "\n".join(lines)
 
     async def _update(self, intent: Update) -> str:
@@ -209,10 +210,10 @@ class Performer(TaskLookup):
             if intent.shift is not None:
                 arguments["due"] = await self._shifted_due(number, *intent.shift)
             result = await self._call("update_task", arguments)
-            if result.get("ok"):
-                lines.append(replies.updated(result["before"], result["task"]))
+            if isinstance(result, TaskChanged):
+                lines.append(replies.updated(result.before or result.task, result.task))
             else:
-                lines.append(str(result.get("message", "")))
+                lines.append(message_of(result) or "")
         return "\n".join(lines)
 
     async def _moved_due(self, number: int, due: str, time_only: bool = False) -> str:
@@ -289,10 +290,10 @@ class Performer(TaskLookup):
     async def _remove_completed(self) -> str:
         result = await self._call("list_tasks", {"status": "completed"})
         removed = []
-        for task in result.get("tasks", []) if result.get("ok") else []:
-            gone = await self._call("delete_task", {"number": task["number"]})
-            if gone.get("ok"):
-                removed.append(gone["task"])
+        for task in result.tasks if isinstance(result, TaskPage) else ():
+            gone = await self._call("delete_task", {"number": task.number})
+            if isinstance(gone, TaskChanged):
+                removed.append(gone.task)
         return replies.removed_completed(removed)
 
     async def _undo(self) -> str:
@@ -306,14 +307,14 @@ class Performer(TaskLookup):
             call = await self._tools.restore_task(
                 number=step.number, snapshot=step.snapshot, undoes=plan.message_id
             )
-            lines.append(_undo_line(step.snapshot, call.result))
+            lines.append(_undo_line(step.snapshot, call.outcome))
         return replies.undone(lines)
 
     async def _set_timezone(self, zone: str) -> str:
         result = await self._call("set_timezone", {"timezone": zone})
-        if not result.get("ok"):
-            return str(result.get("message", ""))
-        return replies.say("set_timezone", zone=result["timezone"])
+        if not isinstance(result, TimezoneSet):
+            return message_of(result) or ""
+        return replies.say("set_timezone", zone=result.timezone)
 
     # --- references ----------------------------------------------------------------------
 
@@ -321,14 +322,14 @@ class Performer(TaskLookup):
         return await self._resolve(ref, prefer="open", action=action)
 
 
-def _undo_line(snapshot: Mapping[str, Any] | None, result: Mapping[str, Any]) -> str:
-    if not result.get("ok"):
-        return str(result.get("message", ""))
-    if snapshot is None:
-        return replies.undo_removed(result.get("task"))
-    if result.get("restored"):
-        return replies.undo_brought_back(result["task"])
-    return replies.undo_restored(result["task"])
+def _undo_line(snapshot: TaskView | None, result: Outcome) -> str:
+    if not isinstance(result, Restored):
+        return message_of(result) or ""
+    if snapshot is None or result.task is None:
+        return replies.undo_removed(result.task)
+    if result.restored:
+        return replies.undo_brought_back(result.task)
+    return replies.undo_restored(result.task)
 
 
 # --- planning an undo (pure) -------------------------------------------------------------
@@ -346,7 +347,7 @@ class RestoreStep:
     """Put task ``number`` back as ``snapshot``; ``None`` removes a task that was added."""
 
     number: int
-    snapshot: Mapping[str, Any] | None
+    snapshot: TaskView | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,22 +375,21 @@ def plan_undo(history: Sequence[StoredMessage], *, user_id: int) -> UndoPlan | N
         steps = [
             step
             for call in message.tool_calls
-            if (step := _reversal(call.name, call.result)) is not None
+            if (step := _reversal(call.name, call.outcome)) is not None
         ]
         if steps:
             return UndoPlan(message_id=message.id, steps=tuple(reversed(steps)))
     return None
 
 
-def _reversal(name: str, result: Mapping[str, Any]) -> RestoreStep | None:
-    if name not in _CHANGING or not result.get("ok") or result.get("already"):
+def _reversal(name: str, result: Outcome) -> RestoreStep | None:
+    if name not in _CHANGING or not isinstance(result, TaskChanged) or result.already:
         return None
-    task = result.get("task")
-    if not isinstance(task, Mapping) or not isinstance(task.get("number"), int):
+    task = result.task
+    if not isinstance(task.number, int):
         return None
     if name == "add_task":
-        return RestoreStep(task["number"], None)
+        return RestoreStep(task.number, None)
     if name == "delete_task":
-        return RestoreStep(task["number"], task)
-    before = result.get("before")
-    return RestoreStep(task["number"], before) if isinstance(before, Mapping) else None
+        return RestoreStep(task.number, task)
+    return RestoreStep(task.number, result.before) if result.before is not None else None

@@ -56,7 +56,7 @@ def _expecting_tasks(turn: AgentTurn, state: Mapping[str, Any]) -> bool:
             break
     if last_reply is None or last_user is None:
         return False
-    added = any(c.name == "add_task" and c.result.get("ok") for c in last_reply.tool_calls)
+    added = any(c.name == "add_task" and c.outcome.ok for c in last_reply.tool_calls)
     return added and bool(re.match(r"\s*(?:[-*•·+]|\d{1,2}[.)])\s+", last_user.content))
 
 

@@ -18,7 +18,7 @@ otherwise it stays in the title). Each request is carried out through the team t
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from bot import dates
 from bot.dates.lazy import LazyPattern
 from bot.errors import InvalidInput
+from bot.outcomes import Outcome, message_of
 
 _I = re.IGNORECASE
 _WHO = r"(?P<who><@!?[\w.-]+(?:\|[^>]*)?>|@[\w.-]+)"
@@ -197,7 +198,7 @@ def _split_due(words: str, *, now: datetime) -> tuple[str, str | None]:
     return match["title"], match["due"]
 
 
-Call = Callable[[str, dict[str, Any]], Awaitable[Mapping[str, Any]]]
+Call = Callable[[str, dict[str, Any]], Awaitable[Outcome]]
 
 
 async def perform_team_request(request: TeamRequest, call: Call) -> str:
@@ -226,4 +227,4 @@ async def perform_team_request(request: TeamRequest, call: Call) -> str:
         result = await call("forget_me", {"confirm": request.code == "sure"})
     else:
         result = await call("unlink_accounts", {})
-    return str(result.get("message") or "")
+    return message_of(result) or ""

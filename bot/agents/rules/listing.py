@@ -14,6 +14,7 @@ from bot.agents.rules.intents import ListTasks
 from bot.agents.rules.lexicon import regex
 from bot.agents.rules.when import find_due
 from bot.dates.lazy import LazyPattern
+from bot.outcomes import TaskPage
 from bot.tasks import Priority
 
 _I = re.IGNORECASE
@@ -250,18 +251,19 @@ def _due_range(text: str, *, now: datetime, today: date) -> tuple[date | None, d
 # --- "more" / "page 3" ----------------------------------------------------------------
 
 
-def last_list(turn: AgentTurn) -> tuple[dict[str, Any], Mapping[str, Any]] | None:
+def last_list(turn: AgentTurn) -> tuple[dict[str, Any], TaskPage] | None:
     """The arguments and result of the speaker's most recent list, if the history holds one."""
     for message in reversed(turn.history):
         if message.role != "assistant" or message.user_id != turn.user.id:
             continue
         for call in reversed(message.tool_calls):
+            outcome = call.outcome
             if (
                 call.name == "list_tasks"
-                and call.result.get("ok")
+                and isinstance(outcome, TaskPage)
                 and "numbers" not in call.arguments
             ):
-                return dict(call.arguments), call.result
+                return dict(call.arguments), outcome
     return None
 
 
@@ -272,7 +274,7 @@ def continued_list(turn: AgentTurn, page: int | None) -> tuple[dict[str, Any], s
     if found is None:
         return {"status": "open", "page": page or 1}, ""
     arguments, result = found
-    arguments["page"] = page or int(result.get("page") or arguments.get("page") or 1) + 1
+    arguments["page"] = page or result.page + 1
     return arguments, _label(arguments)
 
 

@@ -17,6 +17,7 @@ from bot.agents.rules import replies
 from bot.agents.rules.intents import TaskRef
 from bot.agents.rules.refs import last_task_number, narrow
 from bot.agents.rules.state import RememberingTools
+from bot.outcomes import Outcome, TaskPage
 from bot.tools.matching import Scored, pick, query_words, score
 from bot.tools.schemas import LIST_PAGE_MAX
 
@@ -38,20 +39,20 @@ class TaskLookup:
         if isinstance(self._tools, RememberingTools):
             self._tools.remember(state)
 
-    async def _call(self, name: str, arguments: dict[str, Any]) -> Mapping[str, Any]:
+    async def _call(self, name: str, arguments: dict[str, Any]) -> Outcome:
         call = await self._tools.call(name, arguments)
-        return call.result
+        return call.outcome
 
     async def _everything(self) -> list[Task]:
         if self._all is None:
             result = await self._call("list_tasks", {"status": "all", "page_size": LIST_PAGE_MAX})
-            self._all = list(result.get("tasks", [])) if result.get("ok") else []
+            self._all = list(result.tasks) if isinstance(result, TaskPage) else []
         return self._all
 
     async def _numbered(self, number: int) -> Task | None:
         """Task ``number``, whatever the length of the list."""
         result = await self._call("list_tasks", {"status": "all", "numbers": [number]})
-        return next(iter(result.get("tasks", [])), None) if result.get("ok") else None
+        return next(iter(result.tasks), None) if isinstance(result, TaskPage) else None
 
     async def _candidates(self, words: Sequence[str]) -> list[Task]:
         """The tasks ``words`` could name, however long the list (filtered by the store)."""
@@ -59,7 +60,7 @@ class TaskLookup:
         if key not in self._found:
             arguments = {"status": "all", "matching": " ".join(words), "page_size": LIST_PAGE_MAX}
             result = await self._call("list_tasks", arguments)
-            self._found[key] = list(result.get("tasks", [])) if result.get("ok") else []
+            self._found[key] = list(result.tasks) if isinstance(result, TaskPage) else []
         return self._found[key]
 
     # --- references ----------------------------------------------------------------------

@@ -5,11 +5,12 @@ on slack", "reminders here", "reminders wherever I am" — and carrying it out t
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.dates.lazy import LazyPattern
+from bot.outcomes import Outcome, message_of
 
 _I = re.IGNORECASE
 _PLATFORM = r"(?P<platform>slack|discord|(?:the\s+)?(?:console|terminal|command\s+line|cli)|here)"
@@ -50,9 +51,9 @@ def read_reminder_platform(text: str) -> ReminderPlatform | None:
     return ReminderPlatform("console")
 
 
-Call = Callable[[str, dict[str, Any]], Awaitable[Mapping[str, Any]]]
+Call = Callable[[str, dict[str, Any]], Awaitable[Outcome]]
 
 
 async def perform_reminder_platform(intent: ReminderPlatform, call: Call) -> str:
     result = await call("set_reminder_platform", {"platform": intent.platform})
-    return str(result.get("message") or "")
+    return message_of(result) or ""

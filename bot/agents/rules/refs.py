@@ -15,6 +15,7 @@ from bot.agent import AgentTurn
 from bot.agents.rules.intents import TaskRef
 from bot.agents.rules.lexicon import CARDINAL_WORDS, ORDINAL_WORDS, regex
 from bot.dates.lazy import LazyPattern
+from bot.outcomes import TaskPage, task_of
 from bot.tools.matching import Scored, query_words, score
 
 _NUMBER = r"#?\s?\d{1,6}"
@@ -149,11 +150,11 @@ def last_task_number(turn: AgentTurn) -> int | None:
             continue
         numbers = set()
         for call in message.tool_calls:
-            result = call.result
-            if isinstance(result.get("task"), Mapping):
-                numbers.add(result["task"]["number"])
-            elif call.name == "list_tasks" and result.get("count") == 1:
-                numbers.add(result["tasks"][0]["number"])
+            outcome = call.outcome
+            if (task := task_of(outcome)) is not None:
+                numbers.add(task.number)
+            elif isinstance(outcome, TaskPage) and outcome.count == 1:
+                numbers.add(outcome.tasks[0].number)
         if numbers:
             return numbers.pop() if len(numbers) == 1 else None
     return None

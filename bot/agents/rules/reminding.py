@@ -15,7 +15,7 @@ the dentist" stays a new task.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from bot.agents.rules.intents import TaskRef, Timing, TimingAction
 from bot.agents.rules.refs import parse_ref
 from bot.dates.lazy import LazyPattern
 from bot.errors import InvalidDate
+from bot.outcomes import Outcome
 
 _I = re.IGNORECASE
 _NUMBERED = r"(?:#\s?\d+|(?:task|number|item)\s+#?\d+|\d+|it|that|this(?:\s+one)?)"
@@ -188,7 +189,7 @@ def keep_reminder(words: str | None, due: str | None, *, now: datetime, tz: Zone
     return words
 
 
-Call = Callable[[str, dict[str, Any]], Awaitable[Mapping[str, Any]]]
+Call = Callable[[str, dict[str, Any]], Awaitable[Outcome]]
 Resolve = Callable[[TaskRef, str], Awaitable[tuple[list[int], str]]]
 
 

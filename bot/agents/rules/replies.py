@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import dates
+from bot.outcomes import DigestSet, Outcome, RemindersListed, TaskChanged, TaskPage, message_of
 
 Task = Mapping[str, Any]
 
@@ -81,18 +82,15 @@ def title_too_long(length: int, limit: int) -> str:
     )
 
 
-def listed(
-    tasks: Sequence[Task], *, label: str, status: str, page: Mapping[str, Any] | None = None
-) -> str:
-    """A list, or one page of it (``page``: the tool's ``total``, ``first``, ``last``,
-    ``page`` and ``pages``)."""
+def listed(tasks: Sequence[Task], *, label: str, status: str, page: TaskPage | None = None) -> str:
+    """A list, or one page of it (``page``: the tool's page, with its totals)."""
     what = {"open": "open tasks", "completed": "completed tasks", "all": "tasks"}[status]
     if label:
         what += f" {label}"
-    total = int(page.get("total", len(tasks))) if page else len(tasks)
+    total = page.total if page else len(tasks)
     if not tasks:
         if total and page:
-            return f"There are only {total:,} {what}: no page {page.get('page')}."
+            return f"There are only {total:,} {what}: no page {page.page}."
         if status == "open" and not label:
             return "Your list is empty — nothing open. Add something with “add …”."
         return f"No {what}."
@@ -101,8 +99,8 @@ def listed(
         lines.append(f"…and {len(tasks) - _MAX_LISTED} more.")
     if page is None or total <= len(tasks):
         return "\n".join([f"Your {what} ({total:,}):", *lines])
-    head = f"Your {what} — showing {page['first']:,}–{page['last']:,} of {total:,}:"
-    if int(page.get("page", 1)) < int(page.get("pages", 1)):
+    head = f"Your {what} — showing {page.first:,}–{page.last:,} of {total:,}:"
+    if page.page < page.pages:
         lines.append("Say “more” for the next page, or “page N”.")
     return "\n".join([head, *lines])
 
@@ -336,8 +334,8 @@ _ACTIONS = {
 # --- reminders, repeat rules and the daily list ---------------------------------------
 
 
-def _failed(result: Mapping[str, Any]) -> str | None:
-    return None if result.get("ok") else str(result.get("message", "That didn't work."))
+def _failed(result: Outcome) -> str | None:
+    return None if result.ok else (message_of(result) or "That didn't work.")
 
 
 def _when(iso: str) -> str:
@@ -346,10 +344,11 @@ def _when(iso: str) -> str:
     return f"{moment:%a} {moment.day} {moment:%b} at {hour}:{moment.minute:02d} {moment:%p}"
 
 
-def reminder_set(result: Mapping[str, Any]) -> str:
+def reminder_set(result: Outcome) -> str:
     if (problem := _failed(result)) is not None:
         return problem
-    task = result["task"]
+    assert isinstance(result, TaskChanged), result
+    task = result.task
     return f"⏰ I'll remind you about {_quoted(task)} on {_when(task['remind_at'])}."
 
 
@@ -364,52 +363,51 @@ def added_timing(tasks: Sequence[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
-def reminder_cleared(result: Mapping[str, Any]) -> str:
+def reminder_cleared(result: Outcome) -> str:
     if (problem := _failed(result)) is not None:
         return problem
-    return f"No reminder for {_quoted(result['task'])} any more."
+    assert isinstance(result, TaskChanged), result
+    return f"No reminder for {_quoted(result.task)} any more."
 
 
-def repeat_set(result: Mapping[str, Any]) -> str:
+def repeat_set(result: Outcome) -> str:
     if (problem := _failed(result)) is not None:
         return problem
-    task = result["task"]
+    assert isinstance(result, TaskChanged), result
+    task = result.task
     if not task.get("repeat"):
         return f"{_quoted(task)} no longer repeats."
     due = f" — next: {task['due_in_words']}" if task.get("due_in_words") else ""
     return f"🔁 {_quoted(task)} repeats {dates.describe_repeat(task['repeat'])}{due}."
 
 
-def moved_on(result: Mapping[str, Any]) -> str:
+def moved_on(result: TaskChanged) -> str:
     """A repeating task completed: it moved to its next occurrence."""
-    task = result["task"]
-    return f"Done: {_quoted(task)}. ✓ Next time: {result.get('next_due_in_words')}."
+    return f"Done: {_quoted(result.task)}. ✓ Next time: {result.next_due_in_words}."
 
 
-def reminders(result: Mapping[str, Any]) -> str:
+def reminders(result: Outcome) -> str:
     if (problem := _failed(result)) is not None:
         return problem
-    lines = [f"⏰ {_quoted(t)} — {_when(t['remind_at'])}" for t in result.get("reminders", [])]
-    lines += [
-        f"🔁 {_quoted(t)} — {t.get('repeat_in_words', t['repeat'])}"
-        for t in result.get("repeating", [])
-    ]
-    digest = result.get("digest")
-    if digest:
-        lines.append(f"☀️ Your list every day at {digest['time']}")
+    assert isinstance(result, RemindersListed), result
+    lines = [f"⏰ {_quoted(t)} — {_when(str(t.remind_at))}" for t in result.reminders]
+    lines += [f"🔁 {_quoted(t)} — {t.repeat_in_words or t.repeat}" for t in result.repeating]
+    if result.digest:
+        lines.append(f"☀️ Your list every day at {result.digest.time}")
     if not lines:
         return "You have no reminders. Try: remind me to call mom at 5pm."
     return "Your reminders:\n" + "\n".join(lines)
 
 
-def digest(result: Mapping[str, Any]) -> str:
+def digest(result: Outcome) -> str:
     if (problem := _failed(result)) is not None:
         return problem
-    if result.get("digest") is None:
-        if result.get("already"):
+    assert isinstance(result, DigestSet), result
+    if result.digest is None:
+        if result.already:
             return "There was no daily list to stop."
         return "OK, no more daily list."
     return (
-        f"☀️ I'll send you what's due and overdue every day at {result['digest']['time']} "
+        f"☀️ I'll send you what's due and overdue every day at {result.digest.time} "
         "(not on days with nothing due)."
     )

@@ -8,7 +8,15 @@ import pytest
 
 from adapters.slack import home_views, views
 from adapters.slack.home_views import HomePage
+from bot.outcomes import TaskPage, parse_outcome
 from bot.tasks import DESCRIPTION_MAX
+
+
+def page_of(result: dict) -> TaskPage:  # type: ignore[type-arg]
+    """A ``list_tasks`` answer as the adapter receives it: typed, read from its JSON form."""
+    listed = parse_outcome("list_tasks", {"ok": True, **result})
+    assert isinstance(listed, TaskPage)
+    return listed
 
 
 def values(**fields: str | None) -> dict:  # type: ignore[type-arg]
@@ -22,7 +30,7 @@ def values(**fields: str | None) -> dict:  # type: ignore[type-arg]
 
 def test_home_view_rows_and_buttons() -> None:
     tasks = [{"number": 2, "title": "a", "priority": "low", "due_in_words": "today"}]
-    view = home_views.home_view({"tasks": tasks, "total": 1}, page=HomePage(), owner="U1")
+    view = home_views.home_view(page_of({"tasks": tasks, "total": 1}), page=HomePage(), owner="U1")
     assert view["type"] == "home" and view["private_metadata"] == "open:1"
     [row] = [b for b in view["blocks"] if b.get("block_id") == "task:2"]
     assert row["text"]["text"] == "*#2* a · due today · low priority"
@@ -38,7 +46,7 @@ def test_home_view_rows_and_buttons() -> None:
 def test_completed_home_page_offers_reopen_and_both_page_buttons() -> None:
     tasks = [{"number": n, "title": "t", "priority": "medium"} for n in range(26, 51)]
     result = {"tasks": tasks, "total": 60, "page": 2, "pages": 3, "first": 26, "last": 50}
-    view = home_views.home_view(result, page=HomePage("completed", 2), owner="U1")
+    view = home_views.home_view(page_of(result), page=HomePage("completed", 2), owner="U1")
     assert len(view["blocks"]) <= 100
     rows = [b for b in view["blocks"] if str(b.get("block_id", "")).startswith("task:")]
     assert len(rows) == 25 and {r["accessory"]["action_id"] for r in rows} == {"todo_reopen"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.agents.rules.intents import Smalltalk
+from bot.agents.rules.lexicon import regex
 from bot.dates.lazy import LazyPattern
 
 _I = re.IGNORECASE
@@ -59,6 +60,10 @@ _ABOUT_THE_LIST = LazyPattern(
 
 def read_cannot(text: str) -> Smalltalk | None:
     """An honest "I can't … yet" for a request about the list the bot has no tool for."""
+    # "can i share this list?", "is it possible to assign 3 to Sam": the request itself
+    text = regex(
+        r"^(?:(?:can|could)\s+(?:i|we)\s+|is\s+it\s+possible\s+to\s+|how\s+(?:do|can)\s+i\s+)"
+    ).sub("", text)
     if _TAGS.match(text):
         return Smalltalk("cannot", topic="tags")
     if _ASSIGN_TO.match(text):

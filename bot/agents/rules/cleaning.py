@@ -50,6 +50,9 @@ _TRAIL = LazyPattern(
     r"\s*(?:(?<!!)!(?!!)|\?+|\.{1,3}|:\)|:-\)|:D))+$",
     _I,
 )
+_CLAUSE_START = LazyPattern(
+    r"\s+(?:ours?|mine|my|it|it'?s|they|they'?re|we|we'?re|i|i'?m|he|she)\b", _I
+)
 _DONE_MARKS = LazyPattern(r"[✅✔☑🎉🥳]")
 _EMOJI = LazyPattern(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u2190-\u21ff\u2300-\u23ff]+"
@@ -73,7 +76,9 @@ def clean(message: str) -> Cleaned:
     """The message without mentions, emoji, politeness and trailing punctuation."""
     text = _MENTION.sub(" ", message)
     done_mark = bool(_DONE_MARKS.search(text))
-    text = _EMOJI.sub(" ", text)
+    # An emoji between a request and a clause of its own ends a sentence ("… kettle 😭 ours
+    # died"); elsewhere it is only decoration.
+    text = _EMOJI.sub(lambda m: ". " if _CLAUSE_START.match(text, m.end()) else " ", text)
     # Long runs of one symbol say no more than three ("!!!"), and keep every pattern linear.
     text = re.sub(r"([^\w\s])\1{3,}", r"\1\1\1", text)
     text = re.sub(r"[ \t]+", " ", text).strip()

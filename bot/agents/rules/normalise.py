@@ -121,6 +121,8 @@ _MARKS: tuple[tuple[tuple[str, ...], str, str | Callable[[re.Match[str]], str]],
         r"^(#?\d{1,4})\s*(?:->|→|=>)\s*(?=(?:not\s+|un)?(?:done|complete|completed|finished|open)\b)",
         r"\1 is ",
     ),
+    # "remind me what's on my plate" asks what is on it
+    (("remind",), r"^remind\s+(?:me|us)\s+(?:of\s+)?what(?:'s|s|\s+is|\s+are)?\b", "what's"),
     (("pls", "plz", "please"), r"\s+(?:pls|plz|please)(?=\s*[,.;!?])", ""),
     # "3rd item on the list" is task 3
     (

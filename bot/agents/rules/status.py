@@ -244,7 +244,7 @@ def _delete(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @STATUS.rule(
-    r"^(?:i|we)\s+(?:don't|do\s+not|dont|no\s+longer|won't|will\s+not)\s+(?:need|have|want|"
+    r"^(?:(?:i|we)\s+)?(?:don't|do\s+not|dont|no\s+longer|won't|will\s+not)\s+(?:need|have|want|"
     r"gotta)\s+(?:to\s+)?(?P<ref>.+?)(?:\s+(?:anymore|any\s+more|after\s+all))?$",
     r"^no\s+need\s+(?:to\s+|for\s+)?(?P<ref>.+?)(?:\s+(?:anymore|any\s+more))?$",
 )

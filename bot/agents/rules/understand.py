@@ -65,7 +65,7 @@ _ADD_LEAD = LazyPattern(
     rf"|^{_ADD_TYPO}(?:\s*[:\-–—]+\s*|\s+)(?:(?:this|these|the\s+following|following|those)\b"
     r"\s*(?=[:\n-])|to\s+(?:my\s+|the\s+)?(?:list|todo\s*list|to-?do\s+list|todos|tasks|"
     r"to-?dos)\s*[:\-–—]?\s*)?"
-    r"|^remind\s+(?:me|us)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
+    r"|^remind\s+(?:me|us)(?!\s+(?:of\s+)?(?:what|which|how)\b)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
     r"|^(?:(?:things|stuff|tasks)\s+)?to\s+add\s*[:\-–—]+\s*"
     r"|^(?:note|reminder|memo)\s+(?:to|for)\s+(?:self|me|myself)\s*[:\-–—>→]*\s*"
@@ -175,9 +175,9 @@ def _change_row(
 # THE RULE TABLE. Tried in this order; the first rule that returns an intent wins, and its
 # name is logged at DEBUG. Why this order: a request about team mates first (it reads the
 # message as typed, mentions and all, which cleaning drops); then requests with an
-# unmistakable form (a bare "add", a reminder, repeat or daily-list request, small talk, a
-# capability the bot lacks, a note for a task); then a clear list request; then explicit
-# adds (an add word is stronger than any task word inside the title);
+# unmistakable form (a bare "add", a reminder, repeat or daily-list request, a capability the
+# bot lacks — also asked as "can i …?" — small talk, a note for a task); then a clear list
+# request; then explicit adds (an add word is stronger than any task word inside the title);
 # then the whole list at once ("all but the rent one are done" — before any reading of a
 # single task, which would do the opposite); then several sentences or requests in one
 # message, each part read by this same table (chatter sentences left out); then changes
@@ -189,8 +189,8 @@ RULES: tuple[Rule, ...] = (
     Rule("bare-add", lambda r: AddTasks(()) if _BARE_ADD.fullmatch(r.text) else None),
     Rule("reminder-platform", lambda r: read_reminder_platform(r.text)),
     Rule("timing", lambda r: read_timing(r.text, now=r.now)),
-    Rule("talk", lambda r: _read_talk(r)),
     Rule("cannot-yet", lambda r: read_cannot(r.text)),
+    Rule("talk", lambda r: _read_talk(r)),
     Rule("note", lambda r: read_note(r.text, now=r.now)),
     Rule("items", lambda r: read_items(r.text, now=r.now, understand=_part_reader(r))),
     Rule("list", lambda r: read_list(r.text, now=r.now) if r.listing == "sure" else None),

@@ -58,7 +58,8 @@ _CONNECTOR_ONLY = LazyPattern(r"^[\s,.;:!?()\[\]&+–—-]*$")
 _ASIDE = LazyPattern(
     # a laugh or a reason starts an aside even without a comma ("… lol the front ones are bald")
     r"\s+(?=(?:lol|lmao|rofl|haha\w*|hehe\w*|because|cuz|coz|bc|btw|fyi)\b)|"
-    r"\s*\((?=(?:it|it'?s|they|they'?re|we|i|i'?m|because|since|cause|cuz)\b)|"
+    r"\s*\((?=(?:it|it'?s|they|they'?re|we|i|i'?m|he|he'?s|she|she'?s|because|since|cause|"
+    r"cuz)\b)|"
     r"\s*(?:[,;]|[!?]+|\.(?=\s))\s+(?=(?:we'?re|i'?m|it'?s|they'?re|she'?s|he'?s|there'?s|that'?s|we|i|it|they|"
     r"because|since|cause|cuz|as\s+(?:i|we)|so\s+(?:i|we|that)|otherwise|or\s+else)\b)",
     re.IGNORECASE,

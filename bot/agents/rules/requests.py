@@ -78,6 +78,8 @@ _ORDINAL_MARK = r"(?:^|(?<=[\s:.,]))((?:first|second|third|fourth|fifth)(?:ly)?\
 # A head that says the items are new tasks ("to add:", "new ones", "i need to"): no item is
 # read as a change, whatever its first word.
 _ADDING_HEAD = r"\b(?:add|new|todo|to-?do|need|have|got|gotta|must|should|remember|forget)\b"
+# An item that cannot be a title: a bare state, or a verb and a task number.
+_NO_TITLE = r"(?:done|finished|completed?|delete[d]?|removed?)$|[a-z]+\s+#?\d{1,4}(?:\s|$)"
 _BATCH_NOUN = r"\b(?:list|stuff|things|ones|tasks|todos|items)\b"
 
 
@@ -228,6 +230,8 @@ def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None
     )
     if not marks or not listed:
         return None
+    if any(regex(_NO_TITLE).match(body.strip()) for body in bodies):
+        return None  # "1) finished 2) push 5 to friday": requests the rules did not read
     items = [parse_tasks(body, now=now) for body in bodies]
     if any(len(found) != 1 for found in items):
         return None

@@ -70,7 +70,7 @@ _ADD_LEAD = LazyPattern(
     r"|^(?:(?:things|stuff|tasks)\s+)?to\s+add\s*[:\-–—]+\s*"
     r"|^(?:note|reminder|memo)\s+(?:to|for)\s+(?:self|me|myself)\s*[:\-–—>→]*\s*"
     r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note|idea|memo|"
-    r"action(?:\s+item)?|ai|next\s+step|follow[\s-]?up|(?:one\s+)?more|also|and|"
+    r"action(?:\s+item)?|ai|next\s+step|follow[\s-]?up|(?:one\s+)?more|also|and|adding|"
     r"(?:new|another|one\s+more)\s+(?:one|thing|item))"
     r"\s*[:\-–—>→]+\s*|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"

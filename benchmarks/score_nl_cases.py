@@ -7,6 +7,10 @@ back with ``todobot tasks export``. Every expectation of the case format
 name is exactly as it was. Prints the pass rate per category and the failing cases.
 
     python benchmarks/score_nl_cases.py CASES.json [--json] [--min-pass 0.9] [--workers 2]
+                                           [--in-process]
+
+``--in-process`` runs the same three steps through the same command-line functions inside
+this process (about ten times faster, for iterating); CI keeps the real processes.
 
 Exits 1 when the pass rate is below ``--min-pass``, 2 when the cases file cannot be read.
 """
@@ -237,14 +241,75 @@ def _todobot(
     )
 
 
+Steps = Sequence[tuple[str, Sequence[str], str]]
+
+
+def _run_processes(
+    steps: Steps, url: str, command: Sequence[str], env: Mapping[str, str]
+) -> dict[str, str] | str:
+    """Each step's output, or why a step failed."""
+    outputs: dict[str, str] = {}
+    for name, args, stdin in steps:
+        done = _todobot(command, args, url=url, stdin=stdin, env=env)
+        if done.returncode != 0:
+            return f"`{name}` exited {done.returncode}: {done.stderr.strip()[-300:]}"
+        outputs[name] = done.stdout
+    return outputs
+
+
+def _run_in_process(steps: Steps, url: str, env: Mapping[str, str]) -> dict[str, str] | str:
+    """The steps through the functions ``todobot`` itself dispatches to, with the same parsed
+    arguments and settings, in one event loop."""
+    import asyncio
+    import io
+
+    from bot.cli import build_parser
+    from bot.cli.chat import run_chat
+    from bot.cli.tasks import export_tasks, import_tasks
+    from bot.config import load_settings
+
+    repo = Path(__file__).resolve().parent.parent
+
+    async def run_all() -> dict[str, str]:
+        outputs: dict[str, str] = {}
+        for name, argv, stdin in steps:
+            args = build_parser().parse_args(["--database-url", url, *argv])
+            settings = load_settings(repo / "config.toml", env=env)
+            settings.database.url = url
+            if args.command == "chat":
+                out = io.StringIO()
+                await run_chat(
+                    settings,
+                    user=args.user,
+                    tz=args.tz,
+                    now=args.now,
+                    as_json=args.json,
+                    stdin=io.StringIO(stdin),
+                    stdout=out,
+                )
+                outputs[name] = out.getvalue()
+            elif args.tasks_command == "export":
+                outputs[name] = await export_tasks(settings, user=args.user, fmt=args.format)
+            else:
+                await import_tasks(settings, user=args.user, path=args.file, tz=args.tz)
+                outputs[name] = ""
+        return outputs
+
+    try:
+        return asyncio.run(run_all())
+    except Exception as exc:  # reported as the case's failure, as an exit code would be
+        return f"in-process run failed: {exc!r}"
+
+
 def run_case(
     case: Mapping[str, Any],
     *,
     now: str,
     tz_name: str,
-    command: Sequence[str],
+    command: Sequence[str] | None,
     env: Mapping[str, str],
 ) -> CaseResult:
+    """One case, through ``command``'s processes or, when it is None, in this process."""
     tz = ZoneInfo(tz_name)
     result = CaseResult(
         id=str(case.get("id")),
@@ -265,16 +330,16 @@ def run_case(
             ),
             ("export", ["tasks", "export", "--user", USER, "--format", "json"], ""),
         ]
-        outputs: dict[str, str] = {}
-        for name, args, stdin in steps:
-            done = _todobot(command, args, url=url, stdin=stdin, env=env)
-            if done.returncode != 0:
-                result.failures.append(
-                    f"`{name}` exited {done.returncode}: {done.stderr.strip()[-300:]}"
-                )
-                result.seconds = time.perf_counter() - started
-                return result
-            outputs[name] = done.stdout
+        ran = (
+            _run_processes(steps, url, command, env)
+            if command is not None
+            else _run_in_process(steps, url, env)
+        )
+        if isinstance(ran, str):
+            result.failures.append(ran)
+            result.seconds = time.perf_counter() - started
+            return result
+        outputs = ran
     try:
         answer = json.loads(outputs["chat"].strip().splitlines()[-1])
         after = json.loads(outputs["export"])
@@ -340,6 +405,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="cases run at once")
     parser.add_argument("--backend", default="rules", help="agent backend (default: rules)")
     parser.add_argument("--only", help="run only cases whose id contains this")
+    parser.add_argument(
+        "--in-process", action="store_true", help="run the CLI's functions here, not processes"
+    )
     args = parser.parse_args(argv)
     try:
         data = json.loads(args.cases.read_text(encoding="utf-8"))
@@ -349,12 +417,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot read cases from {args.cases}: {exc}", file=sys.stderr)
         return 2
-    command = [sys.executable, "-m", "bot"]
+    command = None if args.in_process else [sys.executable, "-m", "bot"]
     env = {**os.environ, "TODOBOT_AGENT__BACKEND": args.backend}
     repo = Path(__file__).resolve().parent.parent
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(repo), env.get("PYTHONPATH")) if p)
     # Each worker thread drives one case's processes at a time: --workers processes at once.
-    with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
+    # In process, one case at a time: the work is Python, threads would only take turns.
+    workers = 1 if args.in_process else max(1, args.workers)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(
             pool.map(
                 lambda case: run_case(case, now=now, tz_name=tz_name, command=command, env=env),

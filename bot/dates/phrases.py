@@ -111,6 +111,7 @@ _DATE_PATTERNS: tuple[tuple[str, LazyPattern], ...] = tuple(
             "period",
             r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<end>week|month|year)|"
             r"(?:the\s+)?end\s+of\s+next\s+(?P<endnext>week|month)|"
+            rf"(?:the\s+)?end\s+of\s+(?P<endmon>{_MONTH})|"
             r"(?P<abbr>eow|eom|eoy)|(?P<next>next|this|the\s+coming|the\s+following)\s+"
             r"(?P<unit>week|weekend|month|year)|(?:the\s+)?weekend)\b",
         ),
@@ -129,11 +130,22 @@ _DATE_PATTERNS: tuple[tuple[str, LazyPattern], ...] = tuple(
         ),
         (
             "day_of_month",
-            rf"\b(?:the\s+)(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})",
+            # "the 30th", or "due 30th" / "by 3rd" after a word that asks for a date
+            rf"(?:\bthe\s+|(?<=\bdue\s)|(?<=\bby\s)|(?<=\bon\s)|(?<=\bbefore\s)|"
+            rf"(?<=\buntil\s))(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})",
         ),
     )
 )
 
+# Nouns a day name can describe ("monday meeting", "christmas market"): the day is then part of
+# the title, not its due date.
+_EVENT_NOUNS = """meeting meetings market markets party parties dinner lunch breakfast brunch
+    shopping presents present gifts gift cards card tree lights decorations service call
+    standup stand-up class lesson session shift game match concert drinks fair sale event menu
+    plans playlist roast dance dinner"""
+_MODIFIES_NOUN = LazyPattern(
+    r"\s+(?:" + "|".join(sorted(set(_EVENT_NOUNS.split()))) + r")\b", re.IGNORECASE
+)
 # Words that may stand right before a date phrase and belong to it ("due by friday").
 _LEAD_WORDS = LazyPattern(
     r"(?:\b(?:due|by|on|for|before|until|till|til|starting|from|at|around|deadline)\s*[:=]?\s+|"
@@ -268,9 +280,13 @@ def _resolve_date(name: str, match: re.Match[str], text: str, *, now: datetime) 
     elif name == "period":
         day = _period(match, today)
     elif name == "holiday":
+        if _MODIFIES_NOUN.match(text[end:]):
+            return None  # "tickets for the christmas market": part of the title
         day = holiday(match["hol"].lower(), today)
     elif name == "weekday":
         word = match["wd"].lower()
+        if not (match["dom"] or match["part"]) and _MODIFIES_NOUN.match(text[end:]):
+            return None  # "the presentation for monday meeting", "friday drinks"
         if word in _ABBREVIATED and not (
             match["q"] or _LEAD_WORDS.search(text[:start]) or _ENDS_PHRASE.match(text[end:])
         ):
@@ -388,6 +404,10 @@ def _period(match: re.Match[str], today: date) -> date | None:
     )
     if end:
         return end_of(end, today)
+    if match["endmon"]:  # "end of january": that month's last day, the next one to come
+        first = today.replace(day=1, month=MONTHS[match["endmon"].lower()[:3]])
+        last = end_of("month", first)
+        return last if last >= today else end_of("month", first.replace(year=today.year + 1))
     if match["endnext"]:
         if match["endnext"].lower() == "week":
             return end_of("week", today + timedelta(days=7 - today.weekday()))

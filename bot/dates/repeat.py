@@ -79,7 +79,11 @@ _PATTERNS: tuple[tuple[str, LazyPattern], ...] = tuple(
             rf"\b{_EVERY}\s+(?P<n>{_N})\s+(?P<unit>days?|weeks?|months?|years?)\b"
             rf"(?:\s+on\s+(?P<wds>{_WD_LIST}))?",
         ),
-        ("every_weekday", rf"\b{_EVERY}\s+(?P<wds>{_WD_LIST})\b"),
+        # "every tuesday night": the day part says no clock time, and is no title either
+        (
+            "every_weekday",
+            rf"\b{_EVERY}\s+(?P<wds>{_WD_LIST})\b(?:\s+(?:morning|afternoon|evening|night)s?\b)?",
+        ),
         (
             "plural_weekday",
             r"\bon\s+(?P<wds>(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)"

@@ -171,7 +171,7 @@ _FILLER = """
     actually really now anymore also too ok okay so well yes yeah yep please pls thanks thank
     you list again today yet not no don't dont we're i'm im doing going gonna need needs want
     will won't can should be is are was were has have had does did all after some any more still
-    nothing anything something everything what which who
+    nothing anything something everything what which who recently lately
 """
 REFERENCE_FILLER = frozenset(_FILLER.split())
 
@@ -216,4 +216,9 @@ def is_past_tense(word: str) -> bool:
     lowered = word.lower()
     if lowered in IRREGULAR_PAST:
         return True
-    return len(lowered) > 4 and lowered.endswith("ed") and lowered not in {"need", "bed", "red"}
+    return len(lowered) > 4 and lowered.endswith("ed") and lowered not in _PRESENT_IN_ED
+
+
+# Words that end in "ed" and are no past tense ("bleed the radiators", "feed the cat").
+_PRESENT_IN_ED_WORDS = "need bed red bleed feed speed weed seed breed proceed succeed exceed heed"
+_PRESENT_IN_ED = frozenset(_PRESENT_IN_ED_WORDS.split())

@@ -17,20 +17,21 @@ from bot.agents.rules.lexicon import ACTION_VERBS, regex
 from bot.agents.rules.priority import find_priority
 from bot.agents.rules.reminding import timing_of_new_task
 from bot.agents.rules.when import find_due
+from bot.dates.lazy import LazyPattern
 from bot.tasks import Priority
 
-_LIST_HEADER = re.compile(
+_LIST_HEADER = LazyPattern(
     r"^(?:(?:these|those|the\s+following|following|both|a\s+few\s+(?:new\s+)?(?:things|tasks|ones)|"
     r"some\s+(?:new\s+)?(?:things|tasks|ones)|(?:these|the\s+following|some|a\s+few|my|multiple|several|both|"
     r"\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:tasks|items|todos|to-?dos|"
     r"things|reminders))\b(?P<rest>[^:\n]*)[:\n-]\s*)",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(
+_QUOTED = LazyPattern(
     r"^\s*[\"“”'‘’`](?P<title>[^\"“”`]+?)[\"“”'‘’`](?=\s|$|[,.;:!?])(?P<rest>.*)$", re.DOTALL
 )
-_BULLET = re.compile(r"^\s*(?:[-*•·◦▪+]|\d{1,2}[.)]|\[\s?\])\s*")
-_NOTE_MARKER = re.compile(
+_BULLET = LazyPattern(r"^\s*(?:[-*•·◦▪+]|\d{1,2}[.)]|\[\s?\])\s*")
+_NOTE_MARKER = LazyPattern(
     r"\s*(?:[(\[]\s*|[,.;]\s*|\s[-–—]+\s*|[-–—]+\s*)?\b(?:notes?|details?|description|desc|"
     r"info|fyi|nb|p\.?s\.?|comment)\s*[:\-–—]\s*"
     r"|\s*[,.;]?\s+with\s+(?:a\s+|the\s+|some\s+)?(?:notes?|details?|description|comment)"
@@ -39,34 +40,38 @@ _NOTE_MARKER = re.compile(
     re.IGNORECASE,
 )
 # A colon followed by a space, not inside a clock time or "1:1".
-_COLON = re.compile(
+_COLON = LazyPattern(
     r"(?<!\d)(?<!\bre)(?<!\bfw)(?<!\bfwd):(?=\s)|(?<=\D)(?<!\bre):(?=\D)", re.IGNORECASE
 )
-_IN_SYMBOLS = re.compile(r"[{}$<>=/\\\[\]@]\S*$")
-_SETTING_LABEL = re.compile(
+_IN_SYMBOLS = LazyPattern(r"[{}$<>=/\\\[\]@]\S*$")
+_SETTING_LABEL = LazyPattern(
     r"\b(?:priority|prio|pri|due|deadline|due\s+date|date|when)\s*$", re.IGNORECASE
 )
-_SENTENCE = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.\s+(?=\S)")
-_ABBREVIATION = re.compile(r"\b(?:dr|mr|mrs|ms|st|vs|jr|sr|no|approx|appt|dept)$", re.IGNORECASE)
-_DANGLING = re.compile(
+_SENTENCE = LazyPattern(r"(?<![A-Z][a-z])(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.\s+(?=\S)")
+_ABBREVIATION = LazyPattern(r"\b(?:dr|mr|mrs|ms|st|vs|jr|sr|no|approx|appt|dept)$", re.IGNORECASE)
+_DANGLING = LazyPattern(
     r"(?:^|\s)(?:by|on|at|due|until|till|before|from|and|for|to|around|starting|this|next|"
-    r"with)$|^(?:to|and|also|then)\s",
+    r"with|instead|too|as\s+well|also)$|^(?:to|and|also|then)\s",
     re.IGNORECASE,
 )
-_CONNECTOR_ONLY = re.compile(r"^[\s,.;:!?()\[\]&+–—-]*$")
-_ASIDE = re.compile(
-    r"\s*[,;]\s+(?=(?:we'?re|i'?m|it'?s|they'?re|she'?s|he'?s|there'?s|that'?s|we|i|it|they|"
+_CONNECTOR_ONLY = LazyPattern(r"^[\s,.;:!?()\[\]&+–—-]*$")
+_ASIDE = LazyPattern(
+    # a laugh or a reason starts an aside even without a comma ("… lol the front ones are bald")
+    r"\s+(?=(?:lol|lmao|rofl|haha\w*|hehe\w*|because|cuz|coz|bc|btw|fyi)\b)|"
+    r"\s*\((?=(?:it|it'?s|they|they'?re|we|i|i'?m|he|he'?s|she|she'?s|because|since|cause|"
+    r"cuz)\b)|"
+    r"\s*(?:[,;]|[!?]+|\.(?=\s))\s+(?=(?:we'?re|i'?m|it'?s|they'?re|she'?s|he'?s|there'?s|that'?s|we|i|it|they|"
     r"because|since|cause|cuz|as\s+(?:i|we)|so\s+(?:i|we|that)|otherwise|or\s+else)\b)",
     re.IGNORECASE,
 )
 # "fix the chair - glue is in the drawer": after a dash, a clause with its own verb is detail.
-_DASH_ASIDE = re.compile(
+_DASH_ASIDE = LazyPattern(
     r"\s+[-–—]\s+(?=[\w'’]+(?:\s+[\w'’]+){0,3}\s+(?:is|are|was|were|has|have|needs?|"
     r"should|must|can|will)\b|(?:it|they|we|i|that|he|she)(?:['’](?:s|re|m|ve|ll)|\s+(?:is|are|"
     r"was|were|has|have|had))\b)",
     re.IGNORECASE,
 )
-_SENTENCE_STARTS = re.compile(
+_SENTENCE_STARTS = LazyPattern(
     r"^(?:then|but|so|because|cause|since|which|that|who|if|when|or|and\s+then|before|after|"
     r"it|he|she|they|we|i|you|is|are|was|as|also)\b",
     re.IGNORECASE,
@@ -148,12 +153,12 @@ def _explicit_items(body: str, *, plural: bool) -> list[str]:
     return [text]
 
 
-_QUOTED_ITEM = re.compile(r"[\"“'‘`]([^\"“”'‘’`]+)[\"”'’`]")
-_ONLY_JOINERS = re.compile(
+_QUOTED_ITEM = LazyPattern(r"[\"“'‘`]([^\"“”'‘’`]+)[\"”'’`]")
+_ONLY_JOINERS = LazyPattern(
     r"^[\s,;&+]*(?:(?:and|or|plus)[\s,;&+]*)*(?:please|pls|thanks)?[\s.!]*$", re.I
 )
-_WITH_OPTIONS = re.compile(r"^\s*[^\W\d_][^()]*\([^()]*[^\W\d_][^()]*\)\s*$")
-_AFTER_OPTIONS = re.compile(r"(?<=\))\s*(?:,\s*(?:and\s+)?|\band\s+|&\s*|;\s*)(?=\S)")
+_WITH_OPTIONS = LazyPattern(r"^\s*[^\W\d_][^()]*\([^()]*[^\W\d_][^()]*\)\s*$")
+_AFTER_OPTIONS = LazyPattern(r"(?<=\))\s*(?:,\s*(?:and\s+)?|\band\s+|&\s*|;\s*)(?=\S)")
 
 
 def _quoted_items(text: str) -> list[str]:
@@ -199,7 +204,9 @@ def _one_item(
     aside = _ASIDE.search(title) or _DASH_ASIDE.search(title)
     if aside and not description:
         # "buy dog food, we're almost out": the clause after the comma says why, it is no title.
-        title, description = title[: aside.start()], title[aside.end() :].strip()
+        title, description = title[: aside.start()], " ".join(title[aside.end() :].split())
+        if "(" in aside[0]:  # "(it runs out end of month)": the aside is what the brackets hold
+            description = description.removesuffix(")").strip()
     if not clean_title(title) and description:
         # "important: send the report by thursday" — the words before the colon were only
         # settings; what follows is read as the task, and takes them.
@@ -274,10 +281,16 @@ def _looks_like_list(pieces: list[str], *, max_words: int = 6) -> bool:
 
 
 # What is left of "…, this one's urgent" once "urgent" was taken out.
-_SAID_OF_IT = re.compile(
+_SAID_OF_IT = LazyPattern(
     r"(?:[,;]\s*|\s[-–—]\s*|\s+)(?:and\s+)?(?:this(?:\s+one)?|that(?:\s+one)?|it)"
     r"(?:['’]s|\s+is|\s+one\s+is)?(?:\s+(?:really|very|super|quite|kinda|pretty))?\s*$",
     re.IGNORECASE,
+)
+
+
+# What is left of "friday latest", "by 5 or so" once the date was taken out.
+_AROUND_THE_DATE = LazyPattern(
+    r"\s+(?:(?:at\s+the\s+)?(?:latest|earliest)|or\s+so|ish|or\s+earlier|or\s+before)$", re.I
 )
 
 
@@ -292,6 +305,7 @@ def clean_title(text: str, *, cut: bool = False) -> str:
         before = title
         title = title.strip(" ,;:–—").rstrip(".!?")
         title = _SAID_OF_IT.sub("", title).strip() if cut else title
+        title = _AROUND_THE_DATE.sub("", title).strip() if cut else title
         title = _DANGLING.sub("", title).strip()
         title = re.sub(r"\s+[,;]", ",", title).strip(" ,")
         if title == before:

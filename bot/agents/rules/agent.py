@@ -12,15 +12,16 @@ from bot.agents.rules.actions import Performer
 from bot.agents.rules.intents import Answer, Intent, NotUnderstood
 from bot.agents.rules.state import confirmation, last_state
 from bot.agents.rules.understand import understand
+from bot.dates.lazy import LazyPattern
 
 log = logging.getLogger(__name__)
 
-_YES = re.compile(
+_YES = LazyPattern(
     r"^(?:y|yes|yep|yeah|yup|ya|sure|ok|okay|k|do\s+it|go\s+ahead|go\s+for\s+it|confirm(?:ed)?|"
     r"please\s+do|yes\s+please|correct|right|absolutely|definitely|all\s+of\s+them)$",
     re.IGNORECASE,
 )
-_NO = re.compile(
+_NO = LazyPattern(
     r"^(?:n|no|nope|nah|cancel|stop|don'?t|do\s+not|never\s*mind|nvm|no\s+thanks|wait|abort|"
     r"leave\s+it|forget\s+it)$",
     re.IGNORECASE,

@@ -25,61 +25,64 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot import dates
+from bot.dates.lazy import LazyPattern
 from bot.errors import InvalidInput
 from bot.outcomes import Outcome, message_of
 
 _I = re.IGNORECASE
 _WHO = r"(?P<who><@!?[\w.-]+(?:\|[^>]*)?>|@[\w.-]+)"
-_ASSIGN = re.compile(
+_ASSIGN = LazyPattern(
     rf"^(?:please\s+)?(?:assign|delegate|hand)\s+(?P<body>.+?)\s+(?:to|over\s+to)\s+{_WHO}"
     r"(?P<rest>(?:\s.*)?)$",
     _I,
 )
-_ASSIGN_TO_FIRST = re.compile(
+_ASSIGN_TO_FIRST = LazyPattern(
     rf"^(?:please\s+)?(?:assign|give|delegate)\s+(?:to\s+)?{_WHO}\s*[:,-]?\s+"
     r"(?:(?:the\s+)?task\s+)?(?:to\s+)?(?P<body>.+)$",
     _I,
 )
-_ASK = re.compile(rf"^(?:please\s+)?(?:ask|tell|get)\s+{_WHO}\s+to\s+(?P<body>.+)$", _I)
+_ASK = LazyPattern(rf"^(?:please\s+)?(?:ask|tell|get)\s+{_WHO}\s+to\s+(?P<body>.+)$", _I)
 # "@bob can you …" / "@bob please …" — but not a command to the bot itself that happens to
 # follow a mention ("<@U1> please done 4"): those words are left to the task rules.
 _COMMAND_WORDS = (
     r"(?:add|done|finish(?:ed)?|complete|completed|list|show|delete|remove|del|undo|mark|"
     r"remind|move|change|rename|snooze|reopen|undone|clear|set|help|what|whats|what's)\b"
 )
-_ADDRESS = re.compile(
+_ADDRESS = LazyPattern(
     rf"^{_WHO}[\s,:-]+(?:(?:can|could|would|will)\s+you\s+(?:please\s+|pls\s+)?|"
     rf"please\s+|pls\s+)(?!{_COMMAND_WORDS})(?P<body>.+?)[?!.\s]*$",
     _I,
 )
-_DUE_TAIL = re.compile(r"^(?P<title>.+?)\s+(?:by|due|before|until|for)\s+(?P<due>[^,;]{2,40})$", _I)
-_HANDED = re.compile(
+_DUE_TAIL = LazyPattern(
+    r"^(?P<title>.+?)\s+(?:by|due|before|until|for)\s+(?P<due>[^,;]{2,40})$", _I
+)
+_HANDED = LazyPattern(
     r"^(?:what|which\s+tasks?|show(?:\s+me)?|list)\s+(?:did|have|has|tasks?|what)?\s*"
     r"(?:i|i've|ive)\s+(?:assigned|handed\s+out|delegated|assign)\b.*$"
     r"|^(?:tasks?|things|what)\s+(?:that\s+)?(?:i\s+)?(?:assigned|delegated)(?:\s+(?:by\s+me|to\s+others))?\W*$"
     r"|^(?:my\s+)?assigned\s+(?:by\s+me|tasks)\W*$",
     _I,
 )
-_LINK = re.compile(
+_LINK = LazyPattern(
     r"^(?:please\s+)?(?:link|connect|join)\s+(?:my\s+|this\s+|these\s+)?"
     r"(?:accounts?|identities|identity|profiles?)(?:\s+together)?\W*$",
     _I,
 )
-_LINK_CODE = re.compile(
+_LINK_CODE = LazyPattern(
     r"^(?:link|use\s+code|link\s+code)\s+`?(?P<code>[A-Za-z0-9]{3}-?[A-Za-z0-9]{3})`?\W*$", _I
 )
-_UNLINK = re.compile(
+_UNLINK = LazyPattern(
     r"^(?:please\s+)?(?:unlink|disconnect|separate)(?:\s+(?:my|this|these))?"
     r"(?:\s+(?:accounts?|identities|identity|profiles?))?\W*$",
     _I,
 )
 
-_EXPORT = re.compile(
+_EXPORT = LazyPattern(
     r"^(?:please\s+)?(?:export|download|send\s+me|give\s+me)\s+(?:all\s+)?(?:of\s+)?my\s+"
     r"(?:data|information|info|personal\s+data)\W*$",
     _I,
 )
-_FORGET = re.compile(
+_FORGET = LazyPattern(
     r"^(?:please\s+)?(?:forget\s+(?:about\s+)?me|delete\s+(?:all\s+)?(?:of\s+)?my\s+"
     r"(?:data|account|information)|delete\s+me)(?P<sure>[\s,.!-]+(?:i'?m|i\s+am)\s+sure|"
     r"[\s,.!-]+(?:yes|confirm(?:ed)?))?\W*$",
@@ -89,15 +92,15 @@ _FORGET = re.compile(
 _OUR = (
     r"our\s+(?:shared\s+|team\s+|channel\s+)?(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks)"
 )
-_OUR_ADD = re.compile(
+_OUR_ADD = LazyPattern(
     rf"^(?:please\s+)?(?:add|put|stick|pop)\s+(?P<body>.+?)\s+(?:to|on|onto|in)\s+{_OUR}\W*$", _I
 )
-_OUR_LIST = re.compile(
+_OUR_LIST = LazyPattern(
     rf"^(?:what'?s|what\s+is|whats|show(?:\s+me)?|list|see)\s+(?:on\s+|in\s+)?{_OUR}\W*$"
     rf"|^{_OUR}\W*$",
     _I,
 )
-_OUR_CHANGE = re.compile(
+_OUR_CHANGE = LazyPattern(
     r"^(?:please\s+)?(?P<verb>done|complete|finish(?:ed)?|tick(?:\s+off)?|check(?:\s+off)?|"
     r"delete|remove|drop|reopen|undone)\s+#?(?P<n>\d{1,9})\s+(?:on|in|from|off)\s+"
     rf"{_OUR}\W*$",

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 
 from bot.agents.rules.intents import Smalltalk
+from bot.agents.rules.lexicon import regex
+from bot.dates.lazy import LazyPattern
 
 _I = re.IGNORECASE
 # The whole list as the object of a request ("send the list …", "put all of these …").
 _THE_LIST = (
-    r"(?:all\s+(?:of\s+)?)?(?:(?:my|the|this|our)\s+(?:whole\s+|entire\s+)?(?:list|tasks|todos|"
+    r"(?:all\s+(?:of\s+)?)?(?:(?:my|the|this|our)\s+(?:whole\s+|entire\s+)?(?:list|task\s+list|tasks|todos|"
     r"to-?do\s+list)|these|those|them|it\s+all|everything|all)\b"
 )
 # What the person asks for → how the answer names it ("I can't share your list yet").
@@ -39,16 +41,16 @@ _CAPABILITIES = (
     ("subtasks", r"\bsub-?tasks?\b|\bchecklists?\b"),
 )
 # Organising by tags is about the list whatever it names: a verb for it and a tag word.
-_TAGS = re.compile(
+_TAGS = LazyPattern(
     r"^(?:tag|label|categori[sz]e)\s+(?:#?\d|it\b|this\b|that\b|them\b|the\b|all\b)|"
     r"^(?:search|find|filter|sort|group|organi[sz]e|show|list)\b.*"
     r"\b(?:tags?|tagged|labels?|labell?ed|categor(?:y|ies)|projects?|folders?)\b",
     _I,
 )
-_ASSIGN_TO = re.compile(
+_ASSIGN_TO = LazyPattern(
     r"^(?:assign|delegate|reassign|hand\s+(?:off|over))\s+.+\s+to\s+\w+(?:\s+\w+)?$", _I
 )
-_ABOUT_THE_LIST = re.compile(
+_ABOUT_THE_LIST = LazyPattern(
     r"\b(?:my|our|the|this|whole|all)\s+(?:list|lists|tasks?|todos?|to-?dos?|items?)\b|"
     r"\b(?:this|these|it|them|everything)\b|#?\b\d{1,4}\b|\b(?:google|outlook|calendar|"
     r"notion|trello|jira|asana|todoist|slack|discord|teams)\b",
@@ -58,6 +60,10 @@ _ABOUT_THE_LIST = re.compile(
 
 def read_cannot(text: str) -> Smalltalk | None:
     """An honest "I can't … yet" for a request about the list the bot has no tool for."""
+    # "can i share this list?", "is it possible to assign 3 to Sam": the request itself
+    text = regex(
+        r"^(?:(?:can|could)\s+(?:i|we)\s+|is\s+it\s+possible\s+to\s+|how\s+(?:do|can)\s+i\s+)"
+    ).sub("", text)
     if _TAGS.match(text):
         return Smalltalk("cannot", topic="tags")
     if _ASSIGN_TO.match(text):

@@ -13,9 +13,10 @@ from datetime import datetime
 from bot.agents.rules.edits import EDITS, NOTES
 from bot.agents.rules.intents import Intent, RemoveCompleted, Smalltalk
 from bot.agents.rules.status import STATUS
+from bot.dates.lazy import LazyPattern
 
 _I = re.IGNORECASE
-_REMOVE_COMPLETED = re.compile(
+_REMOVE_COMPLETED = LazyPattern(
     r"^(?:delete|remove|clear|clean\s*up|clean\s+out|purge|wipe|archive|get\s+rid\s+of|drop|"
     r"trash|clear\s+out|nuke|hide|bin)\s+(?:out\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+|my\s+)?"
     r"(?:completed|done|finished|checked(?:\s+off)?|ticked(?:\s+off)?|closed|old)\b"
@@ -26,7 +27,7 @@ _REMOVE_COMPLETED = re.compile(
     r"(?:done|completed|finished)$",
     _I,
 )
-_BULK = re.compile(
+_BULK = LazyPattern(
     r"^(?:delete|remove|clear|wipe|erase|drop|nuke|purge|trash|scrap|reset|empty|complete|"
     r"finish|mark)\s+(?:out\s+)?(?:all|everything|every\s+(?:single\s+)?task|all\s+(?:of\s+)?"
     r"(?:my\s+|the\s+)?(?:tasks|todos|items)|my\s+(?:whole\s+|entire\s+)?(?:list|tasks)|"
@@ -34,7 +35,7 @@ _BULK = re.compile(
     _I,
 )
 # A verb with no task after it: ask which one rather than guess.
-_BARE_VERB = re.compile(
+_BARE_VERB = LazyPattern(
     r"^(?P<verb>done|finished|complete|completed|mark\s+(?:as\s+)?(?:done|complete)|delete|"
     r"remove|reopen|check\s+off|tick\s+off|drop|cancel|rename|postpone|move|edit|update|change)"
     r"(?:\s+(?:a|one|the|my)\s+(?:task|todo|item))?$",
@@ -67,10 +68,10 @@ def _which_task(text: str, now: datetime) -> Intent | None:
 # The change rows, in the order they are tried (each is a row of ``understand.RULES`` too,
 # named "change:<name>"): the whole list's finished tasks ("remove all completed" is allowed,
 # "delete everything" is not), a verb with no task, then edits of a field ("remove the due
-# date from 2" before "remove 2") — clear-due, shift, set-value, ref-then-value,
-# topic-clear-due, rename, due, postpone, priority, raise, normal, lower — then state
-# changes: clause-then-command, reopen, not-deed, not-did, complete, passive-deed,
-# particle-state, bare-deed, deed, delete, no-longer.
+# date from 2" before "remove 2") — rename, clear-due, shift, set-value, ref-then-value,
+# words-then-value, topic-clear-due, due, postpone, priority, raise, normal, lower — then
+# state changes: reopen, not-deed, not-did, complete, passive-deed, particle-state,
+# bare-deed, deed, delete, no-longer.
 CHANGE_ROWS: tuple[tuple[str, Callable[[str, datetime], Intent | None]], ...] = (
     ("remove-completed", _remove_completed),
     ("bulk-refused", _bulk),

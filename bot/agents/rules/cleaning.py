@@ -9,43 +9,52 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.dates.lazy import LazyPattern
+
 _I = re.IGNORECASE
-_MENTION = re.compile(r"<[@#!][\w|.-]+>|^@\w+[\s,:]+", _I)
-_INJECTION_LEAD = re.compile(
+_MENTION = LazyPattern(r"<[@#!][\w|.-]+>|^@\w+[\s,:]+", _I)
+_INJECTION_LEAD = LazyPattern(
     r"^(?:(?:system|assistant|admin|root|developer|sudo)\s*[:>]\s*|"
     r"(?:please\s+)?(?:ignore|disregard|forget)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?"
     r"(?:previous|prior|above|earlier|preceding|old)?\s*(?:instructions|rules|prompts?|messages|"
     r"context)[\s,.;:!-]*(?:and\s+|then\s+|now\s+)*)+",
     _I,
 )
-_POLITE_LEAD = re.compile(
+_POLITE_LEAD = LazyPattern(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|oh|so|um|uh|erm|well|also|and|alright|right|sure|"
     r"pls|plz|please|kindly|bot|todobot|quick\s+one|one\s+more|another\s+one|btw|oh\s+and|"
     r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then|oops|whoops|wait|hmm+|"
     r"sorry|ugh|argh|damn|dang|ah|oh\s+wait|hold\s+on|by\s+the\s+way|also\s+please|omg|"
     r"omfg|oh\s+no|oh\s+god|jeez|geez|welp|ffs|crap|shoot|dammit|yeah|yea|yep|anyway|"
-    r"anyways|right\s+so|ok\s+so|so+|a+h+|u+gh+|god|gosh|(?:i\s+)?(?:nearly|almost|totally)\s+forgot)"
+    r"anyways|right\s+so|ok\s+so|so+|a+h+|u+gh+|god|gosh|(?:i\s+)?(?:nearly|almost|totally)\s+forgot|"
+    r"what\s+else|let\s+me\s+think|let'?s\s+see|oh\s+right|(?:oh\s+)?i\s+know|man|dude|wow|"
+    r"phew|boy|what\s+a\s+(?:day|week|morning|mess|nightmare)|basically|honestly|literally)"
     r"[\s,!.:;-]+)+",
     _I,
 )
-_ASK_LEAD = re.compile(
+_ASK_LEAD = LazyPattern(
     r"^(?:(?:can|could|would|will|shall)\s+(?:you|u|ya|we)\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|"
     r"just\s+|quickly\s+|also\s+)*|please\s+|pls\s+|plz\s+|kindly\s+|"
     r"i'?d\s+like\s+(?:you\s+)?to\s+|i\s+would\s+like\s+(?:you\s+)?to\s+|"
-    r"i\s+want\s+you\s+to\s+|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"
+    r"i\s+(?:want|need|would\s+like)\s+(?:that\s+)?you\s+(?:to\s+)?|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"
     r"(?:you\s+)?(?:can|could)\s+you\s+|you\s+(?:can|could|may)\s+(?:now\s+|go\s+ahead\s+and\s+)?)+",
     _I,
 )
-_TRAIL = re.compile(
-    r"(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thank\s+u|thx|ty|tia|kthx|lol|for\s+me|"
+_TRAIL = LazyPattern(
+    r"(?:[\s,]+(?:please|pls|plz|thanks(?:\s+(?:a\s+lot|so\s+much|a\s+bunch|a\s+million|heaps|"
+    r"loads|again|in\s+advance|mate))?|thank\s+you(?:\s+so\s+much)?|thank\s+u|thx|ty|tysm|"
+    r"tia|kthx|lol|cheers|many\s+thanks|much\s+appreciated|appreciate\s+it|for\s+me|"
     r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick|i\s+guess|i\s+suppose|"
-    r"when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|minute|moment|chance))\b|"
+    r"when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|minute|moment|chance))\b!*|"
     r"\s*,\s*(?:finally|at\s+last|yay|phew|whew|woo+hoo+|hooray|thank\s+god)\b|"
     r"\s*(?:(?<!!)!(?!!)|\?+|\.{1,3}|:\)|:-\)|:D))+$",
     _I,
 )
-_DONE_MARKS = re.compile(r"[✅✔☑🎉🥳]")
-_EMOJI = re.compile(
+_CLAUSE_START = LazyPattern(
+    r"\s+(?:ours?|mine|my|it|it'?s|they|they'?re|we|we'?re|i|i'?m|he|she)\b", _I
+)
+_DONE_MARKS = LazyPattern(r"[✅✔☑🎉🥳]")
+_EMOJI = LazyPattern(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u2190-\u21ff\u2300-\u23ff]+"
 )
 
@@ -67,7 +76,9 @@ def clean(message: str) -> Cleaned:
     """The message without mentions, emoji, politeness and trailing punctuation."""
     text = _MENTION.sub(" ", message)
     done_mark = bool(_DONE_MARKS.search(text))
-    text = _EMOJI.sub(" ", text)
+    # An emoji between a request and a clause of its own ends a sentence ("… kettle 😭 ours
+    # died"); elsewhere it is only decoration.
+    text = _EMOJI.sub(lambda m: ". " if _CLAUSE_START.match(text, m.end()) else " ", text)
     # Long runs of one symbol say no more than three ("!!!"), and keep every pattern linear.
     text = re.sub(r"([^\w\s])\1{3,}", r"\1\1\1", text)
     text = re.sub(r"[ \t]+", " ", text).strip()

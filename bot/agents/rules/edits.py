@@ -6,6 +6,7 @@ them ("add call mom by friday" is a new task, not a due date for a task "add cal
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime
 
@@ -19,9 +20,11 @@ from bot.agents.rules.grammar import (
     without_correction,
 )
 from bot.agents.rules.intents import Intent, TaskRef, Update
+from bot.agents.rules.lexicon import regex
 from bot.agents.rules.priority import find_priority
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.when import find_due, is_time_only
+from bot.dates.lazy import LazyPattern
 from bot.tasks import Priority
 
 _POSSESSIVE = frozenset({"its", "it's", "that", "the"})
@@ -66,6 +69,9 @@ def _description(match: re.Match[str], now: datetime) -> Intent | None:
     return Update(ref, description=match["desc"].strip()) if ref else None
 
 
+_STATE_WORDS = r"(?:not\s+|un)?(?:done|complete|completed|finished|open|reopened|checked)"
+
+
 @EDITS.rule(
     r"^(?:typo|mistake|error|misspelling|spelling\s+mistake|spelling\s+error)\s+(?:in|on)\s+"
     rf"(?P<ref>.+?){_SHOULD_READ}(?P<title>.+)$",
@@ -79,6 +85,9 @@ def _description(match: re.Match[str], now: datetime) -> Intent | None:
     r"(?P<title>.+)$",
     r"^(?:call|name)\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+)\s+(?P<title>.+)$",
     r"^(?:call|name)\s+(?P<ref>\d{1,4})\s+(?P<title>[\"“'‘].+)$",
+    # "…, call it 'swim laps'", "fix it to '…'": a quoted new title for the task named before
+    r"^(?:rename|retitle|call|name|fix|correct|change|make)\s+(?P<ref>it|this|that)(?:\s+one)?"
+    r"\s+(?:to\s+|as\s+|into\s+)?(?P<title>[\"“'‘].+)$",
     r"^(?P<ref>.+?)\s+should\s+(?:be\s+called|say|read|be\s+named)\s+(?P<title>.+)$",
     r"^(?P<ref>.+?)\s+should\s+be\s+(?P<title>[\"“'‘].+)$",
     r"^(?P<ref>#?\s?\d{1,4})\s*(?:->|→|=>)\s*(?P<title>.+)$",
@@ -88,6 +97,8 @@ def _rename(match: re.Match[str], now: datetime) -> Intent | None:
     title = without_correction(match["title"].strip())
     title = re.sub(r"\s+(?:instead|now|please|pls)$", "", title, flags=re.IGNORECASE)
     title = title.strip("\"“”'‘’")
+    if regex(_STATE_WORDS).fullmatch(title):
+        return None  # "4 -> not done" sets a state; the status rules read it
     level, rest = find_priority(title)
     due, rest = find_due(rest, now=now)
     if (level or due) and not _CONNECTORS.sub("", rest):
@@ -132,11 +143,11 @@ def _shift(match: re.Match[str], now: datetime) -> Intent | None:
     return Update(ref, shift=(amount, unit)) if ref else None
 
 
-_FIELD_BEFORE = re.compile(
+_FIELD_BEFORE = LazyPattern(
     rf"^(?:the\s+)?(?P<field>{DUE_FIELD}|priority|prio|title|name|wording)\s+(?:of|on|for|in)\s+",
     re.IGNORECASE,
 )
-_FIELD_AFTER = re.compile(
+_FIELD_AFTER = LazyPattern(
     rf"(?:'s|’s)?\s+(?P<field>{DUE_FIELD}|priority|prio|title|name|wording)$", re.IGNORECASE
 )
 _SET_VERBS = (
@@ -145,7 +156,7 @@ _SET_VERBS = (
 )
 _RENAMING = ("change", "update", "edit", "rename", "retitle", "switch", "turn")
 # What may be left around a value once its priority or date is read ("the rent *one* urgent").
-_CONNECTORS = re.compile(
+_CONNECTORS = LazyPattern(
     r"[\s,.;:!?()\-–—]+|\b(?:and|at|on|by|the|of|due|with|a|an|to|be|one|thing|task|item|"
     r"now|instead|please|pls)\b",
     re.IGNORECASE,
@@ -220,6 +231,14 @@ def _ref_then_value(match: re.Match[str], now: datetime) -> Intent | None:
     return None
 
 
+@EDITS.rule(r"^(?P<rest>(?:[\w'’]+\s+){0,3}[\w'’]+\s*[:\-–—]\s+\S.*)$")
+def _words_then_value(match: re.Match[str], now: datetime) -> Intent | None:
+    """ "cake - high priority", "MOT: dec 3": a task's words, a mark, a value — a loose
+    reading (a new task when the words fit none)."""
+    intent = _ref_then_value(match, now)
+    return dataclasses.replace(intent, confident=False) if isinstance(intent, Update) else None
+
+
 @EDITS.rule(
     rf"^(?P<ref>[^:]+?)\s*:\s*(?:remove|clear|delete|drop|no)\s+(?:the\s+|more\s+)?{DUE_FIELD}$",
 )
@@ -288,6 +307,7 @@ def _priority(match: re.Match[str], now: datetime) -> Intent | None:
 @EDITS.rule(
     r"^(?:prioriti[sz]e|escalate|bump\s+up|upgrade)\s+(?P<ref>.+)$",
     r"^(?:raise|increase|up|bump)\s+(?:the\s+)?(?:priority|prio)\s+(?:of|on|for)\s+(?P<ref>.+)$",
+    r"^raise\s+(?P<ref>it|this|that|#?\d{1,4})$",
 )
 def _raise(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)
@@ -316,6 +336,7 @@ def _normal(match: re.Match[str], now: datetime) -> Intent | None:
     r"^(?:lower|decrease|reduce|drop|downgrade)\s+(?:the\s+)?(?:priority|prio)\s+(?:of|on|for)\s+"
     r"(?P<ref>.+)$",
     r"^(?:lower|drop)\s+(?P<ref>.+?)(?:'s)?\s+(?:priority|prio)$",
+    r"^lower\s+(?P<ref>it|this|that|#?\d{1,4})$",  # "…, lower it": a task has one thing to lower
 )
 def _lower(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)

@@ -45,10 +45,13 @@ __all__ = [
     "DONE_PHRASE",
     "DONE_VERBS",
     "IRREGULAR_PAST",
+    "MISSPELLED",
     "NUMBER_WORDS",
     "ORDINAL_WORDS",
+    "QUOTED",
     "REFERENCE_FILLER",
     "SHORTHAND",
+    "STATUS_WORDS",
     "SYNONYMS",
     "is_past_tense",
     "past_to_present",
@@ -80,3 +83,13 @@ DONE_PHRASE = (
 
 # Short forms too short for edit distance, each to its canonical word.
 SHORTHAND = {"ad": "add", "addd": "add", "sdd": "add", "aded": "add"}
+# Status words long enough to correct wherever they stand (``normalise``).
+STATUS_WORDS = ("finished", "completed", "complete", "finish", "deleted", "removed", "reopened")
+# Common misspellings of the small words the rules read ("wich tasks are done").
+MISSPELLED = {
+    **{w: "which" for w in ("wich", "whcih", "whihc")},
+    **{w: "what" for w in ("wat", "waht", "whta", "wht")},
+    **{w: "whats" for w in ("wats", "wahts", "whtas")},
+}
+# A title in quotes ("rename 2 to 'a - b'"): kept as typed, never split or normalised.
+QUOTED = r"(?<!\w)[\"“‘'][^\"“”‘’]+[\"”’'](?!\w)"

@@ -11,12 +11,14 @@ from typing import Any
 from bot.agent import AgentTurn
 from bot.agents.rules.grammar import count
 from bot.agents.rules.intents import ListTasks
+from bot.agents.rules.lexicon import regex
 from bot.agents.rules.when import find_due
+from bot.dates.lazy import LazyPattern
 from bot.outcomes import TaskPage
 from bot.tasks import Priority
 
 _I = re.IGNORECASE
-_LIST_START = re.compile(
+_LIST_START = LazyPattern(
     r"^(?:(?:my\s+|all\s+|the\s+|open\s+|pending\s+|remaining\s+|upcoming\s+|overdue\s+|"
     r"today'?s\s+|tomorrow'?s\s+|high[\s-]priority\s+|low[\s-]priority\s+|urgent\s+|"
     r"completed\s+|finished\s+|done\s+)*(?:tasks|todos|to-?dos)\b(?!\s+(?:for|to)\s+me\b)|"
@@ -26,13 +28,13 @@ _LIST_START = re.compile(
 )
 # Verbs that also start ordinary tasks ("get milk", "check the tyres"): a list only with
 # list words after them ("get my tasks").
-_WEAK_START = re.compile(
+_WEAK_START = LazyPattern(
     r"^(?:see|get(?!\s+rid)|give\s+me|tell\s+me|fetch|pull\s+up|bring\s+up|check|read\s+(?:me\s+)?|"
     r"remind\s+me\s+(?:of\s+)?what|review|go\s+over|run\s+through|recap|summary|summarize|"
     r"overview)\b",
     _I,
 )
-_QUESTION_START = re.compile(
+_QUESTION_START = LazyPattern(
     r"^(?:what(?:'s|s|\s+is|\s+are|\s+do\s+i|\s+have\s+i|\s+did\s+i|\s+else|\s+tasks|\s+todos|"
     r"\s+needs|\s+should\s+i|\s+must\s+i|\s+remains|\s+was)?|whats|wat|anything|any|"
     r"is\s+there|are\s+there|do\s+i\s+have|have\s+i\s+got|got\s+anything|how\s+many|nothing|"
@@ -41,12 +43,12 @@ _QUESTION_START = re.compile(
 )
 # "what did i already do", "what i've knocked out": the speaker's own finished deeds.
 _DID = (
-    r"(?:did\s+i|have\s+i|i'?ve|i\s+have)\s+(?:already\s+|just\s+)?(?:do|done|did|finish(?:ed)?|"
+    r"(?:did\s+i|have\s+i|i'?ve|i\s+have|i)\s+(?:already\s+|just\s+)?(?:do|done|did|finish(?:ed)?|"
     r"complete[d]?|g[eo]t\s+done|knock(?:ed)?\s+(?:out|off)|tick(?:ed)?\s+off|check(?:ed)?\s+off|"
     r"cross(?:ed)?\s+off|wrap(?:ped)?\s+up|sort(?:ed)?|handle[d]?|deal(?:t)?\s+with|"
     r"take[n]?\s+care\s+of)"
 )
-_LIST_WORDS = re.compile(
+_LIST_WORDS = LazyPattern(
     r"\b(?:list|lists|tasks?|todos?|to-?dos?|to\s+do|plate|agenda|due|overdue|late|left|open|"
     r"pending|remaining|outstanding|urgent|important|priority|prio|done|completed|finished|"
     r"planned|scheduled|coming\s+up|upcoming|next|schedule|things|stuff|items|on\s+for|"
@@ -55,67 +57,68 @@ _LIST_WORDS = re.compile(
     rf"(?:tick|check|cross)(?:ed)?\s+off|{_DID})\b",
     _I,
 )
-_BARE = re.compile(
-    r"^(?:(?:my\s+|all\s+(?:my\s+)?|open\s+|the\s+)?(?:(?:high|low|medium|urgent|important|"
+_BARE = LazyPattern(
+    r"^(?:(?:recently|lately)\s+(?:done|finished|completed|ticked\s+off)|"
+    r"(?:my\s+|all\s+(?:my\s+)?|open\s+|the\s+)?(?:(?:high|low|medium|urgent|important|"
     r"overdue|open|completed|done|finished|pending|upcoming|today'?s|tomorrow'?s|undated)\s+)?"
     r"(?:priority\s+|prio\s+)?(?:tasks?|todos?|to-?dos?|list|todo\s+list|items|ones|stuff|"
     r"to-?do\s+list|task\s+list|items|agenda)|overdue|due\s+today|today|tomorrow|this\s+week|"
     r"urgent|what'?s\s+next|next|upcoming|completed|everything|all|open|pending)$",
     _I,
 )
-_COMPLETED = re.compile(
+_COMPLETED = LazyPattern(
     r"\b(?:done|completed|complete|finished|closed|checked\s+off|ticked\s+off|crossed\s+off|"
     rf"{_DID}|accomplished|achieved)\b",
     _I,
 )
-_OPEN_WORDS = re.compile(
+_OPEN_WORDS = LazyPattern(
     r"\b(?:not|un\w+|isn'?t|left|remaining|to\s+do|todo|open|pending|outstanding|still|"
     r"incomplete|unfinished)\b",
     _I,
 )
-_ALL = re.compile(
+_ALL = LazyPattern(
     r"\b(?:everything|every\s+(?:task|single)|both|including|incl\.?|as\s+well\s+as|plus|"
     r"and\s+(?:the\s+)?(?:done|completed|finished)|all\s+(?:of\s+)?(?:my\s+|the\s+)?"
     r"(?:tasks|todos|items|of\s+them)|all$|all\s+tasks|entire|whole|full|history)\b",
     _I,
 )
-_BEFORE = re.compile(r"\b(?:before|by|until|till|no\s+later\s+than|up\s+to)\s+\S", _I)
-_AFTER = re.compile(r"\b(?:after|starting|later\s+than|beyond)\s+\S", _I)
-_OVERDUE = re.compile(r"\b(?:overdue|late|past\s+due|behind|missed|slipped|expired)\b", _I)
-_SOON = re.compile(
+_BEFORE = LazyPattern(r"\b(?:before|by|until|till|no\s+later\s+than|up\s+to)\s+\S", _I)
+_AFTER = LazyPattern(r"\b(?:after|starting|later\s+than|beyond)\s+\S", _I)
+_OVERDUE = LazyPattern(r"\b(?:overdue|late|past\s+due|behind|missed|slipped|expired)\b", _I)
+_SOON = LazyPattern(
     r"\b(?:soon|upcoming|coming\s+up|next\s+few\s+days|next\s+7\s+days|"
     r"next\s+seven\s+days|the\s+next\s+week)\b",
     _I,
 )
-_NEXT_DAYS = re.compile(
+_NEXT_DAYS = LazyPattern(
     r"\b(?:in\s+the\s+|within\s+the\s+|over\s+the\s+)?(?:next|coming)\s+(?P<n>\d{1,2}|two|three|"
     r"four|five|six|seven|ten|couple(?:\s+of)?|few)\s+days\b",
     _I,
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_IN_MONTH = re.compile(
+_IN_MONTH = LazyPattern(
     r"\b(?:in|during|for|of|this|by)\s+(?P<mon>jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|"
     r"june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
     r"(?!\s*\d)",
     _I,
 )
-_WEEKEND = re.compile(r"\b(?:this\s+|the\s+|(?P<next>next)\s+)?weekend\b", _I)
-_THIS_WEEK = re.compile(r"\b(?:this\s+week|rest\s+of\s+the\s+week|the\s+week|this\s+wk)\b", _I)
-_NEXT_WEEK = re.compile(r"\bnext\s+week\b", _I)
-_THIS_MONTH = re.compile(r"\bthis\s+month\b", _I)
-_UNDATED = re.compile(
+_WEEKEND = LazyPattern(r"\b(?:this\s+|the\s+|(?P<next>next)\s+)?weekend\b", _I)
+_THIS_WEEK = LazyPattern(r"\b(?:this\s+week|rest\s+of\s+the\s+week|the\s+week|this\s+wk)\b", _I)
+_NEXT_WEEK = LazyPattern(r"\bnext\s+week\b", _I)
+_THIS_MONTH = LazyPattern(r"\bthis\s+month\b", _I)
+_UNDATED = LazyPattern(
     r"\b(?:no\s+(?:due\s+)?dates?|undated|without\s+(?:a\s+)?(?:due\s+date|deadline|date)|"
     r"no\s+deadlines?|unscheduled)\b",
     _I,
 )
-_HIGH = re.compile(
+_HIGH = LazyPattern(
     r"\b(?:urgent|important|high|asap|critical|top|p1|priority\s+ones|"
     r"high[\s-]*prio(?:rity)?|pressing)\b",
     _I,
 )
-_LOW = re.compile(r"\b(?:low|p3|whenever|not\s+urgent|unimportant|low[\s-]*prio(?:rity)?)\b", _I)
-_MEDIUM = re.compile(r"\b(?:medium|normal|p2)\b", _I)
-_OTHERS = re.compile(
+_LOW = LazyPattern(r"\b(?:low|p3|whenever|not\s+urgent|unimportant|low[\s-]*prio(?:rity)?)\b", _I)
+_MEDIUM = LazyPattern(r"\b(?:medium|normal|p2)\b", _I)
+_OTHERS = LazyPattern(
     r"\b(?:for|of|belonging\s+to|owned\s+by)\s+(?:user|member|@|<@)\s*\S+|<@\w+>|"
     r"\b(?:everyone|everybody|all\s+users|other\s+users|someone\s+else|other\s+people|"
     r"the\s+team|my\s+team|user\s+[A-Z0-9]{3,})\b|"
@@ -125,7 +128,7 @@ _OTHERS = re.compile(
 )
 
 
-_SHOW_ONE = re.compile(
+_SHOW_ONE = LazyPattern(
     r"^(?:show|view|display|open|see|what'?s|what\s+is|whats|details?|info|more\s+on|tell\s+me\s+about)"
     r"\s+(?:me\s+)?(?:(?:the\s+)?(?:details|info|notes?)\s+(?:of|for|on|about)\s+)?(?:on\s+|for\s+|"
     r"of\s+|about\s+)?(?:task\s+|number\s+|no\.?\s*|#\s?)?(?P<numbers>\d{1,6}(?:\s*(?:,|and|&)\s*"
@@ -134,7 +137,7 @@ _SHOW_ONE = re.compile(
 )
 
 
-_NEXT_PAGE = re.compile(
+_NEXT_PAGE = LazyPattern(
     r"^(?:(?:show|list|see|give)\s+(?:me\s+)?)?(?:(?:some|the)\s+)?(?:more|next\s+page|"
     r"next\s+(?:ones|few|tasks)|rest)(?:\s+(?:please|pls|tasks|of\s+them))?$|"
     r"^(?:(?:show|list|see|go\s+to|open)\s+(?:me\s+)?)?(?:the\s+)?page\s+(?P<page>\d{1,5})$",
@@ -169,8 +172,8 @@ def read_list(text: str, *, now: datetime) -> ListTasks:
     status = "open"
     if _COMPLETED.search(text) and not _OPEN_WORDS.search(text):
         status = "completed"
-    if _ALL.search(text):
-        status = "all"
+    if _ALL.search(text) and not (status == "completed" and regex(_DID).search(text)):
+        status = "all"  # "everything i've completed" is the done ones
     priority = None
     if _LOW.search(text):
         priority = Priority.LOW

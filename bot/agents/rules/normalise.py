@@ -12,22 +12,34 @@ Words elsewhere, titles included, are left exactly as typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rapidfuzz.distance import OSA
 
-from bot.agents.rules.lexicon import COMMAND_NOUNS, COMMAND_VERBS, SHORTHAND, regex
+from bot.agents.rules.lexicon import (
+    COMMAND_NOUNS,
+    COMMAND_VERBS,
+    MISSPELLED,
+    QUOTED,
+    SHORTHAND,
+    STATUS_WORDS,
+    regex,
+)
+from bot.dates.lazy import LazyPattern
 
-_VOWELS = re.compile(r"[aeiouy]")
-_RUNS = re.compile(r"(\w)\1{2,}")
+_VOWELS = LazyPattern(r"[aeiouy]")
+_RUNS = LazyPattern(r"(\w)\1{2,}")
 _INFLECTIONS = frozenset({"s", "d", "ed", "r", "es"})
-_WORD = re.compile(r"[A-Za-z]+")
-_AFTER_MY = re.compile(r"\b(?:my|the|our)\s+([A-Za-z]+)", re.IGNORECASE)
+_WORD = LazyPattern(r"[A-Za-z]+")
+_AFTER_MY = LazyPattern(r"\b(?:my|the|our)\s+([A-Za-z]+)", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
     """``text`` with a mistyped command word (first word, or a noun after "my") corrected,
-    a mistyped priority word before "priority" corrected ("hihg priority"), and clock words
-    written as digits ("half past 2" → "2:30") so the one date grammar reads them."""
+    a mistyped priority word before "priority" corrected ("hihg priority"), clock words
+    written as digits ("half past 2" → "2:30") so the one date grammar reads them, and marks
+    written their canonical way (``_MARKS``)."""
+    text = _outside_quotes(text, _canonical_marks)
     text = regex(_CLOCK_WORDS).sub(_clock, text)
     level = regex(r"\b([a-z]{3,7})(?=\s+(?:priority|prio)\b)").search(text)
     word = level[1].lower() if level is not None else ""
@@ -39,7 +51,87 @@ def normalise(text: str) -> str:
         text = _replace(text, first.start(), first.end(), COMMAND_VERBS)
     for match in reversed(list(_AFTER_MY.finditer(text))):
         text = _replace(text, match.start(1), match.end(1), COMMAND_NOUNS)
+    return _outside_quotes(text, _status_slips)
+
+
+def _outside_quotes(text: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to the text around quoted titles: a quoted title stays as typed."""
+    if not any(mark in text for mark in "\"“‘'"):
+        return change(text)
+    pieces, start = [], 0
+    for quoted in regex(QUOTED).finditer(text):
+        pieces += [change(text[start : quoted.start()]), quoted[0]]
+        start = quoted.end()
+    return "".join([*pieces, change(text[start:])])
+
+
+def _canonical_marks(text: str) -> str:
+    lowered = text.lower()
+    for triggers, pattern, canonical_form in _MARKS:
+        if any(t in lowered for t in triggers):  # most messages hold none: no regex pass
+            text = regex(pattern).sub(canonical_form, text)
     return text
+
+
+def _status_slips(text: str) -> str:
+    """A long status word is a slip wherever it stands ("mark 4 as finsihed"): long words
+    slip by a swap or one letter, and no other word is that close to them."""
+    for match in reversed(list(regex(r"\b[cdfr][a-z]{4,8}\b").finditer(text))):
+        fixed = next((w for w in STATUS_WORDS if _slip_of(match[0].lower(), w)), None)
+        if fixed is not None and match[0].lower() != fixed:
+            text = text[: match.start()] + fixed + text[match.end() :]
+    return text
+
+
+# Ways of writing the same mark, to the one the rules read: "(1) a (2) b" items as "1) a",
+# "[high prio]" options as "(high prio)", "#2 + #4" as "#2 and #4", a word's common
+# misspelling ("wich") as the word. Each with the text that must be in a message for it to
+# apply at all.
+_DIGITS = tuple("0123456789")
+_MARKS: tuple[tuple[tuple[str, ...], str, str | Callable[[re.Match[str]], str]], ...] = (
+    (("(", "["), r"(?:^|(?<=[\s:]))[(\[]([1-9]|[a-h])[)\]](?=\s)", r"\1)"),
+    (("[",), r"(?<=\w)\s*\[([a-z][\w ,.:'-]*)\](?=\s|$|[,.;])", r" (\1)"),
+    (("+",), r"(?<=[\w)])\s+\+\s+(?=[#\w])", " and "),
+    (tuple(MISSPELLED), rf"\b(?:{'|'.join(MISSPELLED)})\b", lambda m: MISSPELLED[m[0].lower()]),
+    # Phrases to the one word the rules know: "done and dusted" is "done", "is finish" is
+    # "is finished", "back to open" is "back", "everything, just not X" is "everything
+    # except X"; "pls" inside a sentence says nothing.
+    (("dusted",), r"\b(done|finished)\s+and\s+dusted\b", r"\1"),
+    (
+        ("finish", "complete"),
+        r"\b(is|are|was|were|'s)\s+(finish|complete)\b(?!\s+\w+ing)",
+        r"\1 \2d",
+    ),
+    (("finishd",), r"\b(is|are|was|were|'s)\s+finishd\b", r"\1 finished"),
+    (
+        ("back",),
+        r"^(?:put|move|set|bring|mark|switch|turn)\s+(.+?)\s+back\s+(?:to|as|into)\s+(?:open|active|"
+        r"pending|to\s?-?do|not\s+done|undone|incomplete)\b",
+        r"reopen \1",
+    ),
+    (
+        ("not",),
+        r"\b(everything|all(?:\s+of\s+them)?)((?:\s+(?:done|finished|complete|off))?)\s*,?\s+"
+        r"(?:just\s+|but\s+)?not\s+",
+        r"\1\2 except ",
+    ),
+    # "4 -> not done": an arrow to a state says the task is in it
+    (
+        ("->", "→", "=>"),
+        r"^(#?\d{1,4})\s*(?:->|→|=>)\s*(?=(?:not\s+|un)?(?:done|complete|completed|finished|open)\b)",
+        r"\1 is ",
+    ),
+    # "remind me what's on my plate" asks what is on it
+    (("remind",), r"^remind\s+(?:me|us)\s+(?:of\s+)?what(?:'s|s|\s+is|\s+are)?\b", "what's"),
+    (("pls", "plz", "please"), r"\s+(?:pls|plz|please)(?=\s*[,.;!?])", ""),
+    # "3rd item on the list" is task 3
+    (
+        _DIGITS,
+        r"\b(?:the\s+)?(\d{1,3})(?:st|nd|rd|th)\s+(?:item|task|one|thing|todo)"
+        r"(?:\s+(?:on|in)\s+(?:the|my)\s+list)?\b",
+        r"#\1",
+    ),
+)
 
 
 _LEVELS = ("high", "low", "medium", "urgent", "normal")
@@ -65,6 +157,8 @@ def _slip_of(word: str, candidate: str) -> bool:
         return False
     if word.startswith(candidate) and word[len(candidate) :] in _INFLECTIONS:
         return False  # "completed", "lists": the word itself, inflected
+    if candidate.startswith(word) and candidate[len(word) :] in _INFLECTIONS:
+        return False  # "remove" is no slip of "removed"
     if len(candidate) == len(word):
         # Same length at distance 1: a swap is a slip; a replaced letter may be a real word.
         return sorted(candidate) == sorted(word)

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.dates.lazy import LazyPattern
 from bot.outcomes import Outcome, message_of
 
 _I = re.IGNORECASE
@@ -19,7 +20,7 @@ _FOLLOW = (
 )
 # Not "to": "remind me to discord" is a task ("send my reminders to discord" is not; see _ASK).
 _WHERE = rf"(?:(?:(?:on|in|via|through|over)\s+)?{_PLATFORM}|{_FOLLOW})"
-_ASK = re.compile(
+_ASK = LazyPattern(
     r"^(?:(?:please|pls|can\s+you|could\s+you|i\s+want\s+(?:you\s+to\s+)?|i'?d\s+like\s+"
     r"(?:you\s+to\s+)?)\s*)*"
     r"(?:(?:send|give|deliver|post)\s+(?:me\s+)?(?:my\s+|the\s+)?(?:reminders|notices|"

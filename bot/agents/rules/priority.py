@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import re
 
+from bot.dates.lazy import LazyPattern
 from bot.tasks import Priority
 
 _PRIO = r"(?:priority|prio|pri|prty|priorty|priortiy)"
 _VERY = r"(?:(?:very|super|really|extra|quite)\s+)?"
 
-_ANYWHERE: tuple[tuple[Priority, re.Pattern[str]], ...] = tuple(
-    (level, re.compile(pattern, re.IGNORECASE))
+_ANYWHERE: tuple[tuple[Priority, LazyPattern], ...] = tuple(
+    (level, LazyPattern(pattern, re.IGNORECASE))
     for level, pattern in (
         (
             Priority.LOW,
             rf"\b{_VERY}(?:low|lowest|lo|minor)[\s-]*{_PRIO}\b|\b{_PRIO}[\s:=]+low\b|"
-            r"\bnot\s+(?:urgent|important|a\s+priority|pressing)\b|\bno\s+rush\b|"
+            # a negated urgency is low, never high ("nothing urgent", "isn't that important")
+            r"\b(?:not|nothing|no|never|isn'?t|hardly)\s+(?:that\s+|very\s+|super\s+|too\s+|so\s+)?"
+            r"(?:urgent|important|a\s+priority|pressing)\b|\bno\s+rush\b|"
             r"\bno\s+hurry\b|\bnot\s+in\s+a\s+(?:rush|hurry)\b|\bp[345]\b|"
             r"\bwhen(?:ever)?\s+i\s+(?:get|have|find)\s+(?:a\s+|the\s+|some\s+)?"
             r"(?:chance|time|minute|moment)\b|\bif\s+i\s+have\s+time\b|"
@@ -58,11 +61,11 @@ _EDGE_WORDS = {
     "medium": Priority.MEDIUM,
     "normal": Priority.MEDIUM,
 }
-_EDGE = re.compile(
+_EDGE = LazyPattern(
     r"(?:^|[,;(\[–—-]|\s-\s)\s*(?P<word>" + "|".join(_EDGE_WORDS) + r")\s*(?=$|[,;)\]–—.!-])",
     re.IGNORECASE,
 )
-_EDGE_END = re.compile(
+_EDGE_END = LazyPattern(
     r"\s(?P<word>important|urgent|whenever|eventually|low|high)\s*[.!]*$", re.IGNORECASE
 )
 

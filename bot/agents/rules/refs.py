@@ -14,6 +14,7 @@ from typing import Any
 from bot.agent import AgentTurn
 from bot.agents.rules.intents import TaskRef
 from bot.agents.rules.lexicon import CARDINAL_WORDS, ORDINAL_WORDS, regex
+from bot.dates.lazy import LazyPattern
 from bot.outcomes import TaskPage, task_of
 from bot.tools.matching import Scored, query_words, score
 
@@ -23,18 +24,18 @@ _NUMBERS = (
     rf"(?:(?:both|all\s+of|all|numbers?)\s+)?(?:(?:the\s+)?{_TASK_WORD}\s*){{0,2}}{_NUMBER}"
     rf"(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)\s*(?:{_TASK_WORD}\s*)?{_NUMBER})*"
 )
-_NUMBER_LIST = re.compile(rf"^{_NUMBERS}$", re.IGNORECASE)
-_RANGE = re.compile(
+_NUMBER_LIST = LazyPattern(rf"^{_NUMBERS}$", re.IGNORECASE)
+_RANGE = LazyPattern(
     rf"^(?:{_TASK_WORD}\s*)?#?(\d{{1,4}})\s*(?:-|–|to|through|thru)\s*#?(\d{{1,4}})$", re.IGNORECASE
 )
-_PRONOUN = re.compile(
+_PRONOUN = LazyPattern(
     r"^(?:it|that|this|that\s+one|this\s+one|the\s+one\s+i\s+just\s+added|that\s+task|this\s+task|them|those|these|they|they're|they\s+are|"
     r"it's|it\s+is|that's|that\s+is)$",
     re.IGNORECASE,
 )
-_EDGE_JUNK = re.compile(r"^[\s\"'“”‘’`:,.;!?()\[\]-]+|[\s\"'“”‘’`:,.;!?()\[\]-]+$")
+_EDGE_JUNK = LazyPattern(r"^[\s\"'“”‘’`:,.;!?()\[\]-]+|[\s\"'“”‘’`:,.;!?()\[\]-]+$")
 # A reference ends where the reason for the change starts ("…, turns out i have one").
-_CLAUSE_END = re.compile(
+_CLAUSE_END = LazyPattern(
     r"\s*(?:[,;(]|\s[-–—]\s|\.\s|\s(?:because|since|cause|cuz|as\s+(?:i|we|it)|turns\s+out|"
     r"we're|we\s+are|i'm|i\s+am|it's|it\s+is|it\s+was|they|anymore|any\s+more|after\s+all|"
     r"already|now\s+that|so\s+(?:i|we|you)|but|though|thanks|thx|pls|please|this\s+morning|"

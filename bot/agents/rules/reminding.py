@@ -24,6 +24,7 @@ from bot import dates
 from bot.agents.rules import replies as say
 from bot.agents.rules.intents import TaskRef, Timing, TimingAction
 from bot.agents.rules.refs import parse_ref
+from bot.dates.lazy import LazyPattern
 from bot.errors import InvalidDate
 from bot.outcomes import Outcome
 
@@ -31,8 +32,8 @@ _I = re.IGNORECASE
 _NUMBERED = r"(?:#\s?\d+|(?:task|number|item)\s+#?\d+|\d+|it|that|this(?:\s+one)?)"
 _LIST_WORDS = r"(?:list|tasks|todos|to-?dos|digest|summary|briefing|agenda)"
 
-_RULES: tuple[tuple[TimingAction, re.Pattern[str]], ...] = tuple(
-    (cast(TimingAction, action), re.compile(pattern, _I))
+_RULES: tuple[tuple[TimingAction, LazyPattern], ...] = tuple(
+    (cast(TimingAction, action), LazyPattern(pattern, _I))
     for action, pattern in (
         (
             "list",

@@ -24,7 +24,9 @@ from bot.agents.rules.intents import (
     AddTasks,
     AllTasks,
     Intent,
+    NotUnderstood,
     Several,
+    Smalltalk,
     TaskRef,
     joined,
 )
@@ -39,6 +41,7 @@ from bot.agents.rules.lexicon import (
 )
 from bot.agents.rules.refs import parse_ref
 from bot.agents.rules.when import find_due
+from bot.dates.lazy import LazyPattern
 
 _I = re.IGNORECASE
 _STARTS = "|".join(
@@ -50,14 +53,14 @@ _STARTS = "|".join(
     )
 )
 # Where a new request starts inside a message: after a joining word or mark, a command word.
-_JOIN = re.compile(
+_JOIN = LazyPattern(
     rf"\s*(?:[,;]\s*(?:and\s+)?(?:then\s+|also\s+)?|\s+(?:and|&)\s+(?:then\s+|also\s+)?|"
     rf"\s+then\s+|\.\s+)(?=(?:(?:can|could|would)\s+you\s+|please\s+|pls\s+)?(?:{_STARTS})\b"
     r"(?!\s+(?:and|or|,)))",
     _I,
 )
 # Inline items: "1) a 2) b", "1. a 2. b", "• a • b".
-_NUMBERED = re.compile(r"(?:^|(?<=[\s:]))(\d{1,2}[.)]|[a-h]\))\s+")
+_NUMBERED = LazyPattern(r"(?:^|(?<=[\s:]))(\d{1,2}[.)]|[a-h]\))\s+")
 
 
 def _rank(mark: str) -> int:
@@ -75,6 +78,9 @@ _ORDINAL_MARK = r"(?:^|(?<=[\s:.,]))((?:first|second|third|fourth|fifth)(?:ly)?\
 # A head that says the items are new tasks ("to add:", "new ones", "i need to"): no item is
 # read as a change, whatever its first word.
 _ADDING_HEAD = r"\b(?:add|new|todo|to-?do|need|have|got|gotta|must|should|remember|forget)\b"
+# An item that cannot be a title: a bare state, or a verb and a task number.
+_NO_TITLE = r"(?:done|finished|completed?|delete[d]?|removed?)$|[a-z]+\s+#?\d{1,4}(?:\s|$)"
+_BATCH_NOUN = r"\b(?:list|stuff|things|ones|tasks|todos|items)\b"
 
 
 def _each_item(bodies: list[str], *, now: datetime, understand: Understand) -> Intent | None:
@@ -104,16 +110,16 @@ def _each_item(bodies: list[str], *, now: datetime, understand: Understand) -> I
     return joined(requests)
 
 
-_BULLET = re.compile(r"(?:^|(?<=[\s:]))[•·▪◦]\s*")
-_INTRO = re.compile(
+_BULLET = LazyPattern(r"(?:^|(?<=[\s:]))[•·▪◦]\s*")
+_INTRO = LazyPattern(
     r"^(?:(?:a\s+)?(?:couple|few|some|two|three|four|five)\s+(?:of\s+)?(?:new\s+)?"
     r"(?:things|ones|tasks|todos|items|more)|(?:new\s+)?(?:tasks|todos|items|things)|"
     r"add(?:\s+(?:these|the\s+following|this))?|to\s*do|todo|for\s+today|list)\s*[:\-–—]?\s*$",
     _I,
 )
-_INTRO_THEN_LIST = re.compile(r"^(?P<head>[^:\n]{1,40}):\s*(?P<body>[^\n]+)$")
+_INTRO_THEN_LIST = LazyPattern(r"^(?P<head>[^:\n]{1,40}):\s*(?P<body>[^\n]+)$")
 # "stuff for this week: …", "two quick ones - 1. … 2. …": a short head naming a batch.
-_COLLECTIVE = re.compile(r"^(?:\w+\s+){0,5}(?:stuff|things|ones|tasks|todos|items|bits)\b", _I)
+_COLLECTIVE = LazyPattern(r"^(?:\w+\s+){0,5}(?:stuff|things|ones|tasks|todos|items|bits)\b", _I)
 
 
 def _is_intro(head: str) -> bool:
@@ -121,7 +127,7 @@ def _is_intro(head: str) -> bool:
 
 
 # "tomorrow i need to 1. … 2. …": a head that says the items are things to do.
-_TO_DO_HEAD = re.compile(
+_TO_DO_HEAD = LazyPattern(
     r"^(?:(?:i|we)\s+)?(?:(?:still|also|really)\s+)?(?:need|have|got|gotta|want|must|should|"
     r"plan|remember|don'?t\s+forget)(?:\s+to)?(?:\s+do)?\s*[:\-–—]?$",
     _I,
@@ -163,6 +169,40 @@ def read_requests(text: str, *, now: datetime, understand: Understand) -> Intent
     return joined(requests)
 
 
+# Where one sentence ends and the next starts: ". " "! " "? ", or a comma before a task
+# number or "so" ("oops, I marked the wrong one, 2 isn't done yet").
+_SENTENCE_END = LazyPattern(
+    r"(?<!\b\w)(?<!\b(?:dr|mr|ms|st|vs))(?<!\bmrs|\betc)[.!?]+\s+(?=\S)|"
+    r",\s+(?:so\s+)?(?=#?\d{1,4}\s+(?:is|isn'?t|was|wasn'?t|are|'s)\b)",
+    _I,
+)
+
+
+def read_sentences(text: str, *, understand: Understand) -> Intent | None:
+    """Sentences each read on their own; a sentence no rule reads and that names no task
+    number is chatter ("argh my memory is a sieve lately.") and is left out. None unless
+    some sentence is a clear request and every other one is such chatter or clear too."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
+    if not 2 <= len(parts) <= 6:
+        return None
+    requests: list[_Part] = []
+    dropped = False
+    for part in parts:
+        intent = understand(part)
+        for piece in intent.changes if isinstance(intent, Several) else (intent,):
+            if isinstance(piece, NotUnderstood | Smalltalk) and not regex(r"\d").search(part):
+                dropped = True
+                continue
+            if not isinstance(piece, _Part) or (isinstance(piece, AddTasks) and not piece.tasks):
+                return None
+            if isinstance(piece, AddTasks) and not piece.confident:
+                return None  # a sentence that only may be a task: chatter, or a title's part
+            if dropped and not isinstance(piece, AddTasks) and piece.ref.pronoun:
+                return None  # "we kept the old bike. delete that task": the chatter names it
+            requests.append(piece)
+    return joined(requests) if requests else None
+
+
 def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None:
     """ "couple of things: 1) … 2) …", "new tasks: • … • …": every item a new task."""
     marks = _marks(text)
@@ -183,8 +223,15 @@ def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None
         if len(tasks) > 1:
             return AddTasks(tasks)
     listed, shared_due = _head_due(head, now=now)
+    # "before I forget, three for the list (1) … (2) …": a short head that says "new" or
+    # names a batch introduces items, whatever chatter is around it.
+    listed = listed or (
+        len(head.split()) <= 8 and bool(regex(rf"{_ADDING_HEAD}|{_BATCH_NOUN}").search(head))
+    )
     if not marks or not listed:
         return None
+    if any(regex(_NO_TITLE).match(body.strip()) for body in bodies):
+        return None  # "1) finished 2) push 5 to friday": requests the rules did not read
     items = [parse_tasks(body, now=now) for body in bodies]
     if any(len(found) != 1 for found in items):
         return None
@@ -198,6 +245,9 @@ def _marks(text: str) -> list[re.Match[str]]:
         if len(marks) >= 2 and [_rank(m[1]) for m in marks] == list(range(1, len(marks) + 1)):
             return marks
     marks = list(_BULLET.finditer(text))
+    if len(marks) < 2 and regex(r"^[-*]\s").match(text):
+        # "- buy candles - wrap presents": pasted bullet lines, joined into one
+        marks = list(regex(r"(?:^|(?<=\s))[-*]\s+(?=\w)").finditer(text))
     return marks if len(marks) >= 2 else []
 
 
@@ -209,17 +259,17 @@ _EXCEPT = (
     r"(?:except(?:\s+for)?|apart\s+from|aside\s+from|but(?:\s+not)?|other\s+than|besides|"
     r"excluding|save\s+for|minus|bar|barring|not\s+counting|not\s+including|leaving\s+out)"
 )
-_COMPLETE_WORDS = re.compile(
+_COMPLETE_WORDS = LazyPattern(
     r"\b(?:done|finished|finish|complete|completed|check(?:ed)?\s+off|tick(?:ed)?\s+off|"
     r"mark(?:ed)?|did|close|tick|check|cross)\b",
     _I,
 )
-_DELETE_WORDS = re.compile(r"\b(?:delete|remove|clear|wipe|erase|drop|scrap|trash|nuke)\b", _I)
-_SCOPE = re.compile(
+_DELETE_WORDS = LazyPattern(r"\b(?:delete|remove|clear|wipe|erase|drop|scrap|trash|nuke)\b", _I)
+_SCOPE = LazyPattern(
     rf"^(?P<lead>(?:i\s+(?:have\s+|'ve\s+)?)?[\w\s']{{0,30}}?)\b{_ALL}\b(?P<tail>.*)$",
     _I,
 )
-_EXCEPTION = re.compile(
+_EXCEPTION = LazyPattern(
     rf"^\s*,?\s*(?:are|is|'s|were)?\s*(?:done|finished|complete|completed|off)?\s*,?\s*{_EXCEPT}\s+"
     r"(?P<refs>.+?)(?P<after>\s+(?:are|is|were)\s+(?:done|finished|complete|completed)|"
     r"\s+(?:as\s+)?(?:done|complete|completed))?$",
@@ -260,16 +310,16 @@ def read_scope(text: str) -> AllTasks | None:
     return AllTasks("delete" if deleting else "complete", tuple(excluded))
 
 
-_QUESTION = re.compile(
+_QUESTION = LazyPattern(
     r"^(?:what|when|where|why|how|who|which|is|are|was|were|do(?!\s+(?:the|a|an|my)\b)|does|"
     r"did|can|could|should|"
     r"would|will|have|has|am|i|i'm|im|it|it's|its|this|that|there|they|we|you|my|no|not|yes|"
     r"ok|okay|hmm|lol)\b|\?",
     _I,
 )
-_ABOUT_THE_LIST = re.compile(r"\b(?:my|the)\s+(?:list|tasks|todos|to-?dos|task\s+list)\b", _I)
+_ABOUT_THE_LIST = LazyPattern(r"\b(?:my|the)\s+(?:list|tasks|todos|to-?dos|task\s+list)\b", _I)
 # Words a sticky note does not use: the bot or oneself as a person, a reference to a task.
-_NOT_A_NOTE = re.compile(
+_NOT_A_NOTE = LazyPattern(
     r"\b(?:i|i'm|im|i've|you|you're|your|u|hope|wish)\b|[✅✔☑]|"
     r"\bthe\s+\w+(?:\s+\w+)?\s+(?:thing|one|task|item)\b|"
     # "instead", "still": said of a task already on the list, never a new one.
@@ -279,12 +329,17 @@ _NOT_A_NOTE = re.compile(
 _NOT_TITLE_STARTS = frozenset(
     [*COMMAND_VERBS, "x", "search", "find", "push", "bump", "make", "set", "mark", "uncheck"]
 )
-_WORDS_FIRST = re.compile(r"^[A-Za-z][\w'’-]*(?:\s*[:\-–—])?\s+[A-Za-z0-9]")
-_PROSE = re.compile(r"[\w\s'’,.:-]")
-_STATEMENT = re.compile(
+_WORDS_FIRST = LazyPattern(r"^[A-Za-z][\w'’-]*(?:\s*[:\-–—])?\s+[A-Za-z0-9]")
+_PROSE = LazyPattern(r"[\w\s'’,.:-]")
+_STATEMENT = LazyPattern(
     r"\s(?:is|are|was|were|isn't|aren't|wasn't|got|has|have|can|can't|could|will|won't|would|"
     r"should|must|does|doesn't|don't|didn't|need|needs)\s",
     _I,
+)
+
+
+_OBLIGATION = LazyPattern(
+    r"^\w+(?:\s+\w+){0,4}\s+(?:needs|has|have|must|should)\s+(?:to\s+)?\w", _I
 )
 
 
@@ -305,8 +360,11 @@ def read_implicit_add(text: str, *, now: datetime, command_first: bool = False) 
     words = text.split()
     if not command_first and words and words[0].lower() in _NOT_TITLE_STARTS:
         return None
-    if not 2 <= len(words) <= 14 or _QUESTION.search(text) or _STATEMENT.search(f" {text} "):
+    if not 2 <= len(words) <= 14 or _QUESTION.search(text):
         return None
+    statement = _STATEMENT.search(f" {text} ")
+    if statement and not (_OBLIGATION.search(text) and find_due(text, now=now)[0]):
+        return None  # "the invoice needs to go out friday" is a task; other statements aren't
     if _ABOUT_THE_LIST.search(text) or re.search(r"\b(?:of|to|for)\s+#?\d{1,4}\b", text):
         return None  # "shw me my list", "change the time of 1 to 11am": about the list
     if _NOT_A_NOTE.search(text) or _is_deed(words[-1]) or _is_deed(words[0]):

@@ -28,6 +28,12 @@ _NOT_DONE = (
 _CHECKED = (
     r"(?:marked|checked(?:\s+off)?|ticked(?:\s+off)?|completed|closed|finished|crossed\s+off)"
 )
+# When a deed was done ("… before lunch"): no word of the task it names.
+_WHEN_DONE = (
+    r"(?:\s+(?:today|yesterday|this\s+(?:morning|afternoon|evening)|earlier(?:\s+today)?|"
+    r"already|at\s+last|last\s+(?:night|week|weekend)|just\s+now|finally|on\s+time|"
+    r"(?:before|after|at|during)\s+(?:lunch|breakfast|dinner|work)))?"
+)
 _OFF_LIST = rf"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+{LIST_NOUN})?"
 
 
@@ -55,9 +61,11 @@ _OFF_LIST = rf"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+{LIST_NOUN})?"
     r"totally\s+|completely\s+)*(?:done|finished|complete|completed|over|sorted|paid|ready|"
     r"taken\s+care\s+of)(?:\s+(?:yet|actually|after\s+all|anymore))?(?:\s*[,;.].*)?$",
     r"^(?P<ref>.+?)\s+(?:still\s+needs\s+(?:doing|to\s+be\s+done)|needs\s+to\s+be\s+(?:re)?done|"
-    r"needs\s+(?:re)?doing|is\s+(?:still\s+)?(?:open|pending|unfinished)|should\s+(?:be\s+)?"
+    r"needs\s+(?:re)?doing|needs?\s+(?:re-?)?opening|needs?\s+to\s+be\s+re-?opened|"
+    r"is\s+(?:still\s+)?(?:open|pending|unfinished)|should\s+(?:be\s+)?"
     r"(?:open|reopened)|(?:is|was)\s+(?:back\s+)?on\s+(?:my|the)\s+list)(?:\s+again)?$",
     r"^(?:redo|re-do|do)\s+(?P<ref>.+?)\s+again$|^redo\s+(?P<ref2>.+)$",
+    r"^[a-z]+\s+(?P<ref>it|that|this(?:\s+one)?)\s+again$",  # "…, need to fix it again"
     r"^(?P<ref2>.+?)\s+still\s+(?:needs?|wants?)\s+(?P<ref>\w+ing)(?:\s+again)?$",
     r"^(?P<ref2>.+?)\s+needs?\s+(?P<ref>\w+ing)\s+again$",
     r"^(?:still\s+need\s+to\s+(?:do|finish))\s+(?P<ref>.+)$",
@@ -75,7 +83,8 @@ def _reopen(match: re.Match[str], now: datetime) -> Intent | None:
 @STATUS.rule(
     r"^(?P<ref>.+?)\s+(?:is|was|are|were|has|have)?\s*(?:n't|not|isn't|isnt|wasn't|wasnt|hasn't|"
     r"haven't|aren't|weren't)\s+(?:been\s+)?(?:actually\s+|really\s+|yet\s+|even\s+)*"
-    r"(?P<verb>[a-z]+)(?:\s+(?:yet|actually|after\s+all))?(?:\s*[,;.].*)?$",
+    r"(?P<verb>[a-z]+)(?:\s+(?:up|off|out|in|back|over|through))?(?:\s+(?:yet|actually|after\s+all))?"
+    r"(?:\s*[,;.].*)?$",
 )
 def _not_deed(match: re.Match[str], now: datetime) -> Intent | None:
     """ "the insurance isn't renewed yet" — a task said to be undone after all."""
@@ -110,7 +119,9 @@ def _not_did(match: re.Match[str], now: datetime) -> Intent | None:
     r"mark\s+off|marked\s+off|✅|✔️?|☑️?)(?!\w)\s*(?:with\s+|on\s+)?[:\-]?\s*(?P<ref>.+)$",
     r"^(?:(?:i'?m|i\s+am|im|we'?re|we\s+are)\s+)?(?:all\s+)?(?:done|finished|through)\s+with\s+"
     r"(?P<ref>.+)$",
-    r"^(?:got|get|have|had)\s+(?P<ref>.+?)\s+(?:done|sorted|out\s+of\s+the\s+way|over\s+with)$",
+    r"^(?:got|get|have|had)\s+(?P<ref>.+?)\s+(?:done|sorted|out\s+of\s+the\s+way|over\s+with)"
+    + _WHEN_DONE
+    + "$",
     r"^(?:cross|tick|check|mark|knock)\s+(?P<ref>.+?)\s+off(?:\s+(?:my|the)\s+" + LIST_NOUN + ")?$",
     r"^(?P<ref>.+?)\s*(?:[:\-–—]\s*)?(?:is|are|was|were|'s|has\s+been|have\s+been|got|now)?\s*"
     r"(?:(?:all|now|finally|already|officially|totally|both|each)\s+)*(?<!\w)"
@@ -140,7 +151,7 @@ _NOT_DEEDS_WORDS = """
     decided asked said thought wished liked loved hated need postponed
     moved delayed pushed changed renamed deleted removed reopened cancelled canceled
     rescheduled due supposed expected gotten bounced rejected declined refused crashed broke
-    lost
+    lost misspelled misspelt mistyped marked
 """
 # Adjectives that say a task of the same verb is done ("the fridge is clean").
 _STATES = frozenset({"clean", "tidy", "empty", "free", "clear"})
@@ -203,13 +214,9 @@ def _deed(match: re.Match[str], now: datetime) -> Intent | None:
         return None
     if verb in _SAME_IN_PAST and not match["who"].strip():
         return None
-    rest = re.sub(
-        r"\s+(?:today|yesterday|this\s+morning|earlier(?:\s+today)?|already|at\s+last|"
-        r"last\s+(?:night|week|weekend)|just\s+now|finally|on\s+time|this\s+afternoon)$",
-        "",
-        match["rest"],
-        flags=re.IGNORECASE,
-    )
+    rest = regex(_WHEN_DONE + "$").sub("", match["rest"])
+    if regex(r"\s(?:wrong|wrongly|incorrectly|by\s+(?:mistake|accident))$").search(rest):
+        return None  # "i typed 4 wrong": an admission, no deed
     ref = _deed_ref(verb, rest)
     return Complete(ref, confident=False) if ref and (ref.words or ref.numbers) else None
 
@@ -237,7 +244,7 @@ def _delete(match: re.Match[str], now: datetime) -> Intent | None:
 
 
 @STATUS.rule(
-    r"^(?:i|we)\s+(?:don't|do\s+not|dont|no\s+longer|won't|will\s+not)\s+(?:need|have|want|"
+    r"^(?:(?:i|we)\s+)?(?:don't|do\s+not|dont|no\s+longer|won't|will\s+not)\s+(?:need|have|want|"
     r"gotta)\s+(?:to\s+)?(?P<ref>.+?)(?:\s+(?:anymore|any\s+more|after\s+all))?$",
     r"^no\s+need\s+(?:to\s+|for\s+)?(?P<ref>.+?)(?:\s+(?:anymore|any\s+more))?$",
 )

@@ -7,6 +7,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from bot.agents.rules.intents import Intent, SetTimezone, Smalltalk, Undo
+from bot.dates.lazy import LazyPattern
 
 _I = re.IGNORECASE
 _TAIL = (
@@ -15,7 +16,7 @@ _TAIL = (
     r"for\s+(?:the|your)\s+help|dude|pal|lol|haha))*"
 )
 
-_UNDO = re.compile(
+_UNDO = LazyPattern(
     r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|(?:the\s+)?last(?:\s+(?:change|one|thing|"
     r"action|step))?|my\s+last(?:\s+(?:change|action|message|one|step))?|what\s+you\s+just\s+did)|"
     r"revert(?:\s+(?:that|it|this|the\s+last(?:\s+change)?|my\s+last\s+change))?|"
@@ -27,7 +28,7 @@ _UNDO = re.compile(
     r"(?:no\s+)?(?:wait\s+)?(?:that'?s|that\s+is)\s+(?:wrong|not\s+what\s+i\s+(?:meant|wanted)))$",
     _I,
 )
-_GREETING = re.compile(
+_GREETING = LazyPattern(
     r"^(?:hi|hello|helo|hey|heya|hiya|yo|howdy|sup|what'?s\s+up|wassup|whats\s+up|"
     r"good\s+(?:morning|afternoon|evening|day)|gm|morning|evening|afternoon|greetings|hola|"
     r"bonjour|hallo|moin|salut|ciao|hey\s+hey|hi\s+there|hello\s+there|"
@@ -35,7 +36,7 @@ _GREETING = re.compile(
     r"new\s+year|birthday)|i'?m\s+back|back\s+again|long\s+time\s+no\s+see)" + _TAIL + r"$",
     _I,
 )
-_THANKS = re.compile(
+_THANKS = LazyPattern(
     r"^(?:thanks|thank\s+you|thank\s+u|thx|thnx|ty|tysm|tyvm|cheers|much\s+appreciated|"
     r"appreciate\s+it|i\s+appreciate\s+it|great|awesome|perfect|nice|cool|sweet|brilliant|"
     r"excellent|amazing|wonderful|love\s+it|good\s+job|well\s+done|nice\s+one|good\s+bot|"
@@ -43,7 +44,7 @@ _THANKS = re.compile(
     r"neat|super|good\s+stuff|thanks\s+a\s+lot|many\s+thanks)" + _TAIL + r"$",
     _I,
 )
-_ACK = re.compile(
+_ACK = LazyPattern(
     r"^(?:ok|okay|k|kk|okie|okey|got\s+it|sounds\s+good|alright|all\s+right|sure|yes|yeah|yep|"
     r"yup|no|nope|nah|fine|lol|lmao|haha+|hehe+|hmm+|hm+|never\s?mind|nvm|nothing|test|testing|"
     r"ping|understood|noted|right|wow|oh|ah|ahh|oops|whatever|idk|maybe|of\s+course|indeed|"
@@ -53,26 +54,26 @@ _ACK = re.compile(
     r"ok\s+cool|cool\s+cool|good|great\s+thanks|ok\s+thanks|i\s+see)" + _TAIL + r"$",
     _I,
 )
-_BYE = re.compile(
+_BYE = LazyPattern(
     r"^(?:bye|goodbye|good\s+bye|bye\s+bye|good\s+night|goodnight|gn|night|see\s+you|see\s+ya|"
     r"see\s+you\s+later|later|cya|ttyl|take\s+care|have\s+a\s+good\s+(?:one|day|night|weekend))"
     + _TAIL
     + r"$",
     _I,
 )
-_CLOCK = re.compile(
+_CLOCK = LazyPattern(
     r"^(?:what'?s|what\s+is|whats)\s+(?:the\s+)?(?:date|time|day)(?:\s+(?:today|now|is\s+it))?|"
     r"^what\s+(?:day|date|time)\s+is\s+(?:it|today)(?:\s+today)?|^what'?s\s+today'?s\s+date|"
     r"^(?:what\s+)?(?:day|date)\s+today$",
     _I,
 )
-_HOW_ARE_YOU = re.compile(
+_HOW_ARE_YOU = LazyPattern(
     r"^(?:how\s+are\s+you(?:\s+doing)?|how\s+r\s+u|how\s+are\s+u|how'?s\s+it\s+going|"
     r"how\s+is\s+it\s+going|how\s+have\s+you\s+been|how'?s\s+your\s+day|you\s+ok|are\s+you\s+ok|"
     r"how\s+do\s+you\s+do|what'?s\s+new)" + _TAIL + r"$",
     _I,
 )
-_WHO = re.compile(
+_WHO = LazyPattern(
     r"^(?:who\s+are\s+you|what\s+are\s+you|what\s+is\s+this|what'?s\s+this|who\s+is\s+this|"
     r"are\s+you\s+(?:a\s+)?(?:bot|robot|human|real|ai|person|chatgpt|gpt)|what'?s\s+your\s+name|"
     r"what\s+is\s+your\s+name|who\s+made\s+you|tell\s+me\s+about\s+yourself|introduce\s+yourself)"
@@ -80,7 +81,7 @@ _WHO = re.compile(
     + r"$",
     _I,
 )
-_HELP = re.compile(
+_HELP = LazyPattern(
     r"^(?:help|help\s+me|halp|h|\?+|commands|command\s+list|usage|instructions|options|menu|"
     r"manual|docs|guide|tutorial|examples?|how\s+to|info|start|/?help\s+please|"
     r"what\s+(?:can|do|should)\s+(?:you|i|u)\s+(?:do|say|type|ask)(?:\s+(?:here|with\s+you))?|"
@@ -91,7 +92,7 @@ _HELP = re.compile(
     r"\s*$",
     _I,
 )
-_HOW_DO_I = re.compile(
+_HOW_DO_I = LazyPattern(
     r"^(?:how\s+(?:do|can|would|should|could)\s+(?:i|we|you)|how\s+to|can\s+i|could\s+i|"
     r"is\s+it\s+possible\s+to|is\s+there\s+a\s+way\s+to|what'?s\s+the\s+way\s+to|"
     r"what\s+(?:do|should|can)\s+i\s+(?:type|say|write|use|send)|what'?s\s+the\s+(?:command|"
@@ -99,7 +100,7 @@ _HOW_DO_I = re.compile(
     r"do\s+you\s+(?:know\s+how\s+to|understand))\b\s*(?P<topic>.*)$",
     _I,
 )
-_CAN_YOU = re.compile(
+_CAN_YOU = LazyPattern(
     r"^(?:can|could|do|does|will|would)\s+(?:you|u|it|this(?:\s+bot)?|the\s+bot|todobot)\s+"
     r"(?:also\s+|even\s+)?(?P<topic>.+)$",
     _I,
@@ -129,20 +130,20 @@ _TOPICS = (
 )
 
 _TIMEZONE = (
-    re.compile(r"^(?:my\s+)?(?:time\s*zone|tz)\s*(?:is|=|:|to|should\s+be)?\s*(?P<tz>.+)$", _I),
-    re.compile(
+    LazyPattern(r"^(?:my\s+)?(?:time\s*zone|tz)\s*(?:is|=|:|to|should\s+be)?\s*(?P<tz>.+)$", _I),
+    LazyPattern(
         r"^(?:set|change|update|switch|make|use)\s+(?:my\s+|the\s+)?(?:time\s*zone|tz)"
         r"\s*(?:to|=|:|as)?\s*(?P<tz>.+)$",
         _I,
     ),
-    re.compile(
+    LazyPattern(
         r"^(?:i'?m|i\s+am|im|i\s+live|i'?m\s+now|i\s+moved|we'?re|we\s+are|i'?m\s+based|"
         r"i\s+am\s+based|i'?m\s+currently|i\s+just\s+moved)\s+(?:now\s+)?(?:in|to|at|"
         r"based\s+in|living\s+in|located\s+in|on)\s+(?P<tz>.+?)(?:\s+(?:now|time|"
         r"timezone|time\s+zone|these\s+days))?$",
         _I,
     ),
-    re.compile(
+    LazyPattern(
         r"^(?:use|switch\s+to|go\s+by|set\s+to)\s+(?P<tz>.+?)\s+(?:time|timezone|"
         r"time\s+zone)$",
         _I,

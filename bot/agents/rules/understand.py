@@ -45,9 +45,11 @@ from bot.agents.rules.requests import (
     read_items,
     read_requests,
     read_scope,
+    read_sentences,
 )
 from bot.agents.rules.talk import read_talk
 from bot.agents.rules.when import find_due
+from bot.dates.lazy import LazyPattern
 
 log = logging.getLogger(__name__)
 
@@ -55,48 +57,53 @@ _I = re.IGNORECASE
 _ADD_TYPO = r"add"  # typing slips are corrected by ``normalise`` first
 # "make", "create" … add only with a task word after them ("make a reminder to …").
 _ADD_VERB = rf"(?:{_ADD_TYPO}|create|make|insert|log|save|record|new|set\s+up|set|schedule)"
-_ADD_LEAD = re.compile(
+_ADD_LEAD = LazyPattern(
     rf"^{_ADD_VERB}\s+(?:(?:this|these|those|the\s+following|following)\s+)?(?:(?:a|an|one|some|"
     r"another|new|more|quick)\s+)*(?:task|todo|to-?do|to\s+do|item|reminder|entry|tasks|todos|"
-    r"items|things)\b(?:\s+(?:for|to)\s+me)?\s*(?:[:\-–—]+\s*|\s+(?:called|named|saying|"
+    r"items|things)\b(?:\s+(?:for|to)\s+me)?\s*(?:[:\-–—,>→]+\s*|\s+(?:called|named|saying|"
     r"that\s+says|titled|for|to|about)\s+|\s+)"
     rf"|^{_ADD_TYPO}(?:\s*[:\-–—]+\s*|\s+)(?:(?:this|these|the\s+following|following|those)\b"
     r"\s*(?=[:\n-])|to\s+(?:my\s+|the\s+)?(?:list|todo\s*list|to-?do\s+list|todos|tasks|"
     r"to-?dos)\s*[:\-–—]?\s*)?"
-    r"|^remind\s+(?:me|us)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
+    r"|^remind\s+(?:me|us)(?!\s+(?:of\s+)?(?:what|which|how)\b)\s*[:\-–—]?\s+(?:to\s+|too\s+|"
     r"about\s+|that\s+(?:i\s+(?:need|have)\s+to\s+)?|of\s+)?"
     r"|^(?:(?:things|stuff|tasks)\s+)?to\s+add\s*[:\-–—]+\s*"
-    r"|^(?:note|reminder|memo)\s+to\s+(?:self|me|myself)\s*[:\-–—]*\s*"
-    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note|idea|memo)"
-    r"\s*[:\-–—]+\s*|^reminder\s+(?:to|for|about)\s+"
+    r"|^(?:note|reminder|memo)\s+(?:to|for)\s+(?:self|me|myself)\s*[:\-–—>→]*\s*"
+    r"|^(?:reminder|todo|to-?do|to\s+do|task|tbd|new|new\s+task|new\s+todo|note|idea|memo|"
+    r"action(?:\s+item)?|ai|next\s+step|follow[\s-]?up|(?:one\s+)?more|also|and|adding|"
+    r"(?:new|another|one\s+more)\s+(?:one|thing|item))"
+    r"\s*[:\-–—>→]+\s*|^reminder\s+(?:to|for|about)\s+"
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
-    r"dont\s+(?:let\s+me\s+)?forget)\s+(?:to\s+|about\s+|that\s+)?"
+    r"dont\s+(?:let\s+me\s+)?forget)(?:\s*[:\-–—]\s*|\s+)(?:to\s+|about\s+|that\s+)?"
     r"|^(?:jot|write|put|note)\s+down\s*[:\-–—]?\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
-    r"|^(?:oh\s+)?before\s+i\s+forget\s*[:,\-–—]?\s+"
+    r"|^(?:oh\s+)?before\s+i\s+forget\s*[:,\-–—]?\s+|^\+\s*(?=[a-z])"
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
-    r"really\s+|def(?:initely)?\s+|probably\s+)?(?:(?:need|needs|have|has|got|ought|want|plan|"
+    r"really\s+|def(?:initely)?\s+|probably\s+|totally\s+|absolutely\s+|seriously\s+|just\s+)?"
+    r"(?:(?:need|needs|have|has|got|ought|want|plan|"
     r"going)\s+to|gotta|must|should|wanna|gonna|(?:totally\s+|completely\s+|almost\s+)?"
     r"(?:forgot|keep\s+forgetting|always\s+forget)\s+(?:that\s+)?(?:to|i\s+(?:have|need|had)\s+to))\s+(?:(?:probably|really|definitely|"
     r"just|also|still|finally|actually)\s+)?(?=\w)",
     _I,
 )
-_WEAK_ADD = re.compile(
+_WEAK_ADD = LazyPattern(
     r"^(?:(?:i|we)\b|need|have|got|gotta|must|should|ought|want|wanna|plan|"
-    r"going|gonna|still|also|really|def|probably|totally|completely|almost|forgot|keep|always)",
+    r"going|gonna|still|also|really|def|probably|totally|completely|almost|forgot|keep|always|"
+    r"absolutely|seriously|just)",
     _I,
 )
-_PUT_ON_LIST = re.compile(
+_PUT_ON_LIST = LazyPattern(
     r"^(?:put|add|stick|throw|pop|get|place)\s+(?P<body>.+?)(?<!\bback)\s+(?:on|to|onto|in|into)\s+"
     r"(?:my|the|our)\s+(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks|task\s+list|"
-    r"agenda|calendar|board)(?P<tail>\s*[,;.]\s*[^,;.]{1,30})?$",
+    r"agenda|calendar|board)(?P<tail>\s*[,;.]\s*[^,;.]{1,30}|\s+(?:for|by|on|due|before|until)\s+"
+    r"[^,;.]{1,30})?$",
     _I,
 )
 # The body ends on a character that is no separator, so a run of punctuation is read once
 # (no quadratic backtracking on "::::…").
-_TRAILING_ADD = re.compile(
+_TRAILING_ADD = LazyPattern(
     r"^(?P<body>.+?)(?<![\s,.;:\-–—])[\s,.;:\-–—]+(?:(?:please|pls|can\s+you|could\s+you)\s+)?"
     r"(?:add|save|log|put|stick|throw|pop|jot|note|write)\s+(?:that|this|it|pls|please)(?:\s+(?:to|on|in)\s+(?:my|the)\s+"
-    r"(?:list|todos?|tasks|to-?do\s+list))?$|^(?P<body2>.+?)(?<!\bback)(?<![\s,.;:\-–—])"
+    r"(?:list|todos?|tasks|to-?do\s+list)|\s+down)?(?:\s+(?:too|as\s+well|also))?$|^(?P<body2>.+?)(?<!\bback)(?<![\s,.;:\-–—])"
     r"[\s,.;:\-–—]+(?:add\s+)?(?:to|on|onto)\s+(?:my|the)\s+"
     r"(?:list|todo\s*list|to-?do\s+list|todos|to-?dos|tasks)$",
     _I,
@@ -121,7 +128,7 @@ def understand(message: str, *, now: datetime, expecting_tasks: bool = False) ->
 
 # Longer messages are not read at all (the core already refuses them at a lower limit).
 MAX_MESSAGE = 10_000
-_BULLET_LINE = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s+")
+_BULLET_LINE = LazyPattern(r"^\s*(?:[-*•·+]|\d{1,2}[.)]|\[\s?\])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +148,7 @@ class Rule:
     read: Callable[[Reading], Intent | None]
 
 
-_BARE_ADD = re.compile(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", _I)
+_BARE_ADD = LazyPattern(rf"{_ADD_TYPO}|{_ADD_VERB}\s+(?:a\s+)?(?:task|todo)|remind\s+me", _I)
 
 
 def _change_row(
@@ -152,7 +159,9 @@ def _change_row(
         if not isinstance(change, Complete | Delete | Update) or not change.ref.words:
             return change
         dated = not isinstance(change, Update) and find_due(change.ref.words, now=reading.now)[0]
-        if dated or (isinstance(change, Update) and change.title is None):
+        # "cancel the free trial before it renews": a delete verb that is also a task's verb
+        task_verb = isinstance(change, Delete) and reading.text.split()[0].lower() in ACTION_VERBS
+        if dated or task_verb or (isinstance(change, Update) and change.title is None):
             # "return the van by friday", "cancel the gym before dec 1": a new task instead
             # when the words fit no task.
             otherwise = read_implicit_add(reading.text, now=reading.now, command_first=True)
@@ -166,22 +175,22 @@ def _change_row(
 # THE RULE TABLE. Tried in this order; the first rule that returns an intent wins, and its
 # name is logged at DEBUG. Why this order: a request about team mates first (it reads the
 # message as typed, mentions and all, which cleaning drops); then requests with an
-# unmistakable form (a bare "add", a reminder, repeat or daily-list request, small talk, a
-# capability the bot lacks, a note for a task); then a clear list request; then explicit
-# adds (an add word is stronger than any task word inside the title);
+# unmistakable form (a bare "add", a reminder, repeat or daily-list request, a capability the
+# bot lacks — also asked as "can i …?" — small talk, a note for a task); then a clear list
+# request; then explicit adds (an add word is stronger than any task word inside the title);
 # then the whole list at once ("all but the rent one are done" — before any reading of a
-# single task, which would do the opposite); then several requests in one message, each part
-# read by this same table; then changes named by clauses; then "i need to …";
-# then changes to existing tasks; then weaker readings (a maybe-list, "i have a … tomorrow",
-# "water the plants every sunday", a ✅ with numbers) and last a message that reads as a
-# new task without an add word.
+# single task, which would do the opposite); then several sentences or requests in one
+# message, each part read by this same table (chatter sentences left out); then changes
+# named by clauses; then "i need to …"; then changes to existing tasks; then weaker
+# readings (a maybe-list, "i have a … tomorrow", "water the plants every sunday", a ✅ with
+# numbers) and last a message that reads as a new task without an add word.
 RULES: tuple[Rule, ...] = (
     Rule("team", lambda r: read_team_request(r.message, now=r.now)),
     Rule("bare-add", lambda r: AddTasks(()) if _BARE_ADD.fullmatch(r.text) else None),
     Rule("reminder-platform", lambda r: read_reminder_platform(r.text)),
     Rule("timing", lambda r: read_timing(r.text, now=r.now)),
-    Rule("talk", lambda r: _read_talk(r)),
     Rule("cannot-yet", lambda r: read_cannot(r.text)),
+    Rule("talk", lambda r: _read_talk(r)),
     Rule("note", lambda r: read_note(r.text, now=r.now)),
     Rule("items", lambda r: read_items(r.text, now=r.now, understand=_part_reader(r))),
     Rule("list", lambda r: read_list(r.text, now=r.now) if r.listing == "sure" else None),
@@ -189,6 +198,7 @@ RULES: tuple[Rule, ...] = (
     Rule("add", lambda r: _read_add(r.text, now=r.now)),
     Rule("scope", lambda r: read_scope(r.text)),
     Rule("topic", lambda r: _read_topic(r)),
+    Rule("sentences", lambda r: read_sentences(r.text, understand=_part_reader(r))),
     Rule("requests", lambda r: read_requests(r.text, now=r.now, understand=_part_reader(r))),
     Rule("clauses", lambda r: read_clauses(r.text, now=r.now)),
     Rule("weak-add", lambda r: _read_weak_add(r.text, now=r.now)),
@@ -308,7 +318,7 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     return _add(body, now=now, plural=plural, remind=remind)
 
 
-_LABEL_THEN_VERB = re.compile(r"^(?P<label>todo|to-?do|task)\s+(?P<verb>[a-z]+)\b", _I)
+_LABEL_THEN_VERB = LazyPattern(r"^(?P<label>todo|to-?do|task)\s+(?P<verb>[a-z]+)\b", _I)
 
 
 def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
@@ -329,7 +339,7 @@ def _read_weak_add(text: str, *, now: datetime) -> Intent | None:
     return AddTasks(intent.tasks, confident=False) if intent else None
 
 
-_EVENT = re.compile(
+_EVENT = LazyPattern(
     r"^(?:(?:i|we)\s+(?:have|'ve\s+got|got)|i'?ve\s+got|there'?s|there\s+is)\s+(?:(?:a|an|my|the|our)\s+)?"
     r"(?P<body>.+)$",
     _I,
@@ -355,8 +365,12 @@ def _read_event(text: str, *, now: datetime) -> AddTasks | None:
     return AddTasks(intent.tasks, confident=False)
 
 
+# "add a task please, which is to …": politeness and a "which is" between lead-in and title.
+_ADD_FILLER = LazyPattern(
+    r"^(?:(?:please|pls|plz)\b[\s,]*)?(?:(?:which|that)\s+is\s+(?:to\s+)?|namely\s+)", _I
+)
 # "gotta remember to …", "i need to make sure to …": a second lead-in after the first.
-_SECOND_LEAD = re.compile(
+_SECOND_LEAD = LazyPattern(
     r"^(?:remember|make\s+sure|not\s+forget|don'?t\s+forget)\s+(?:to|that\s+i\s+\w+\s+to)\s+", _I
 )
 
@@ -367,5 +381,6 @@ def _add(
     lead = _ADD_LEAD.match(body.lstrip())
     if lead is not None and lead.end() and _WEAK_ADD.match(lead[0]):
         body = body.lstrip()[lead.end() :]  # "…, add it": the lead-in is chatter, not title
-    tasks = parse_tasks(_SECOND_LEAD.sub("", body.lstrip()), now=now, plural=plural, remind=remind)
+    body = _SECOND_LEAD.sub("", _ADD_FILLER.sub("", body.lstrip()))
+    tasks = parse_tasks(body, now=now, plural=plural, remind=remind)
     return AddTasks(tasks) if tasks else AddTasks(())

@@ -7,11 +7,12 @@ platform forms and this agent read dates alike; this module names what the agent
 import re
 
 from bot.dates.days import shift
+from bot.dates.lazy import LazyPattern
 from bot.dates.phrases import FoundDue, find_due, resolve_date_phrase
 from bot.dates.reminder import FoundReminder, find_reminder
 from bot.dates.repeat import FoundRepeat, find_repeat
 
-_TIME_ONLY = re.compile(
+_TIME_ONLY = LazyPattern(
     r"(?:(?:due|by|to|for|until|till)\s+)?(?:at\s+|@\s*)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|h)?|noon|midday|midnight)",
     re.IGNORECASE,
 )

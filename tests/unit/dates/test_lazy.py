@@ -16,3 +16,7 @@ def test_a_lazy_pattern_answers_like_the_compiled_one() -> None:
     assert lazy.fullmatch("10 DAYS")["unit"] == "DAYS"  # type: ignore[index]
     assert [m["n"] for m in lazy.finditer(text)] == ["3", "10"]
     assert lazy.compiled is lazy.compiled  # compiled once
+    assert lazy.sub(r"\g<n>d", text) == compiled.sub(r"\g<n>d", text) == "in 3d or 10d"
+    assert lazy.split(text) == compiled.split(text)
+    assert lazy.findall(text) == [("3", "days"), ("10", "days")]
+    assert lazy.pattern == source

@@ -36,7 +36,7 @@ _ASK_LEAD = LazyPattern(
     r"^(?:(?:can|could|would|will|shall)\s+(?:you|u|ya|we)\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|"
     r"just\s+|quickly\s+|also\s+)*|please\s+|pls\s+|plz\s+|kindly\s+|"
     r"i'?d\s+like\s+(?:you\s+)?to\s+|i\s+would\s+like\s+(?:you\s+)?to\s+|"
-    r"i\s+(?:want|need|would\s+like)\s+(?:that\s+)?you\s+(?:to\s+)?|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"
+    r"i\s+(?:want|need|would\s+like)\s+(?:that\s+)?(?:you|u)\s+(?:to\s+)?|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"
     r"(?:you\s+)?(?:can|could)\s+you\s+|you\s+(?:can|could|may)\s+(?:now\s+|go\s+ahead\s+and\s+)?)+",
     _I,
 )
@@ -48,6 +48,28 @@ _TRAIL = LazyPattern(
     r"when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|minute|moment|chance))\b!*|"
     r"\s*,\s*(?:finally|at\s+last|yay|phew|whew|woo+hoo+|hooray|thank\s+god)\b|"
     r"\s*(?:(?<!!)!(?!!)|\?+|\.{1,3}|:\)|:-\)|:D))+$",
+    _I,
+)
+# Verbs that start a request. A request marker ("can u", "pls") right before one of them, after
+# words that hold none of them, ends a lead-in of any wording ("morning ☕ quick one - pls
+# delete …", "sorry to bother again, can you remove …"): the lead-in is chatter, whatever it
+# says. A verb followed by a pronoun ("…, can you add that") points back at the lead-in, so
+# that stays.
+_REQUEST_VERBS = (
+    r"add|put|mark|tick|check|cross|complete|finish|delete|remove|drop|cancel|show|list|move|"
+    r"push|rename|change|set|make|reopen|undo|bump|postpone|reschedule|clear|remind|note"
+)
+_INNER_REQUEST = LazyPattern(
+    r"(?:^|[\s,.!?;:-])((?:(?:can|could|would|will)\s+(?:you|u|ya)|i\s+(?:need|want)\s+(?:you|u)"
+    rf"\s+to|pls|plz|please)\s+(?:{_REQUEST_VERBS})\b(?!\s+(?:it|that|this|them|those|these)\b))",
+    _I,
+)
+# What makes words before a request marker a request of their own: a request verb, a deed
+# ("finished the essay", "did 2"), a task number, a quote, or a joiner right before the marker
+# ("…, also can u add …": a second request, which the clause splitter reads).
+_ANY_REQUEST_VERB = LazyPattern(
+    rf"\b(?:{_REQUEST_VERBS}|todo|task)s?\b|\b\w+ed\b|\b(?:done|did)\b|\d|[\"“”]|"
+    r"\b(?:also|and|plus|then)\W*$",
     _I,
 )
 _CLAUSE_START = LazyPattern(
@@ -92,6 +114,7 @@ def clean(message: str) -> Cleaned:
         text = _strip_trail(text)
         if text == before:
             break
+    text = _without_lead_in(text)
     asked = text
     text = _strip_trail(_ASK_LEAD.sub("", text).strip())
     return Cleaned(text=text, asked=asked, raw=raw, question=question, done_mark=done_mark)
@@ -106,3 +129,11 @@ def _strip_trail(text: str) -> str:
 def _keeps_lead(text: str) -> bool:
     # "ok" or "thanks" alone are answers, not politeness around a request.
     return not re.search(r"[\s,!.:;-]\w", text)
+
+
+def _without_lead_in(text: str) -> str:
+    """``text`` from its request marker on, when what comes before holds no request of its own."""
+    found = _INNER_REQUEST.search(text)
+    if found is None or found.start(1) == 0 or _ANY_REQUEST_VERB.search(text, 0, found.start(1)):
+        return text
+    return text[found.start(1) :]

@@ -343,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError as exc:
         print(
             f"todobot: a required package is missing ({exc.name}); install todobot with "
-            "the matching extra, e.g. pip install 'todobot[slack]'.",
+            f"its extra: pip install 'todobot[{extra_for(exc.name)}]'.",
             file=sys.stderr,
         )
         return 1
@@ -356,3 +356,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+# The optional extras of pyproject.toml, by the top-level module each one brings.
+_EXTRA_OF_MODULE = {
+    "asyncpg": "postgres",
+    "slack_bolt": "slack",
+    "slack_sdk": "slack",
+    "discord": "discord",
+    "openai": "openai",
+    "mcp": "mcp",
+}
+
+
+def extra_for(module: str | None) -> str:
+    """The extra that installs ``module`` (``all`` when it is none of the optional ones)."""
+    top = (module or "").partition(".")[0]
+    return _EXTRA_OF_MODULE.get(top, "all")

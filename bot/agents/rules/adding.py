@@ -116,9 +116,9 @@ def parse_tasks(
 def _dated_items(body: str, *, now: datetime) -> list[str]:
     """ "pick up the parcel today and the checkup on dec 4 at 9am": two tasks, as each side of
     the "and" has a title and a date of its own ("call mom today and tomorrow" stays one)."""
-    parts = regex(r"\s+and\s+").split(body)
-    if len(parts) != 2:
-        return [body]
+    parts = regex(r"\s*,\s*(?:and\s+)?|\s+and\s+").split(body)
+    if not 2 <= len(parts) <= 8 or (len(parts) > 2 and "," not in body):
+        return [body]  # "renew passport tmrw, dentist fri 4pm": a comma list, a date each
     for part in parts:
         found, title = find_due(part, now=now)
         if found is None or not regex(r"\w").search(title):

@@ -19,6 +19,7 @@ _THE_LIST = (
     r"(?:all\s+(?:of\s+)?)?(?:(?:my|the|this|our)\s+(?:whole\s+|entire\s+)?(?:list|task\s+list|tasks|todos|"
     r"to-?do\s+list)|these|those|them|it\s+all|everything|all)\b"
 )
+_SENDING = r"e-?mail|send|forward|text|dm|message|post|ping|slack"
 # What the person asks for → how the answer names it ("I can't share your list yet").
 _CAPABILITIES = (
     ("share", r"^(?:share|publish|make\s+public)\b"),
@@ -31,6 +32,13 @@ _CAPABILITIES = (
     (
         "email",
         rf"^(?:e-?mail|send|text|dm|message)\s+(?:me|us)\b|^(?:send|forward|e?-?mail)\s+{_THE_LIST}",
+    ),
+    # a task itself sent somewhere: "email 2 to my boss", "send a slack ping about #3"
+    (
+        "email",
+        rf"^(?:{_SENDING})\s+(?:task\s+)?#?\d{{1,4}}\s+to\b"
+        rf"|^(?:{_SENDING})\s+an?\s+(?:\w+\s+)?(?:reminder|message|note|"
+        r"notification|ping|e-?mail)\b.*\b(?:about|re|for)\s+#?\d{1,4}$",
     ),
     ("sync", r"^(?:sync|synch?ronize|connect|link|integrate|import|export)\b"),
     (

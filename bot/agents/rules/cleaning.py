@@ -21,8 +21,8 @@ _INJECTION_LEAD = LazyPattern(
     _I,
 )
 _POLITE_LEAD = LazyPattern(
-    r"^(?:(?:hey|hi|hello|yo|ok|okay|oh|so|um|uh|erm|well|also|and|alright|right|sure|"
-    r"pls|plz|please|kindly|bot|todobot|quick\s+one|one\s+more|another\s+one|btw|oh\s+and|"
+    r"^(?:(?:he+y+|hi+|hel+o+|yo+|np|no\s+(?:problem|worries)|kk?|lol|lmao|bro|ok|okay|oh|so|um|uh|erm|well|also|and|alright|right|sure|"
+    r"pls|plz|please(?:\s+to)?|kindly|bot|todobot|quick\s+one|one\s+more|another\s+one|btw|oh\s+and|"
     r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then|oops|whoops|wait|hmm+|"
     r"sorry|ugh|argh|damn|dang|ah|oh\s+wait|hold\s+on|by\s+the\s+way|also\s+please|omg|"
     r"omfg|oh\s+no|oh\s+god|jeez|geez|welp|ffs|crap|shoot|dammit|yeah|yea|yep|anyway|"
@@ -41,9 +41,9 @@ _ASK_LEAD = LazyPattern(
     _I,
 )
 _TRAIL = LazyPattern(
-    r"(?:[\s,]+(?:please|pls|plz|thanks(?:\s+(?:a\s+lot|so\s+much|a\s+bunch|a\s+million|heaps|"
+    r"(?:[\s,]+(?:(?:&|and|n)\s+)?(?:please|pls|plz|thanks(?:\s+(?:a\s+lot|so\s+much|a\s+bunch|a\s+million|heaps|"
     r"loads|again|in\s+advance|mate))?|thank\s+you(?:\s+so\s+much)?|thank\s+u|thx|ty|tysm|"
-    r"tia|kthx|lol|cheers|many\s+thanks|much\s+appreciated|appreciate\s+it|for\s+me|"
+    r"tia|kthx|lol|cheers|ily|love\s+(?:you|u)|xo+|many\s+thanks|much\s+appreciated|appreciate\s+it|for\s+me|"
     r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick|i\s+guess|i\s+suppose|"
     r"when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|minute|moment|chance))\b!*|"
     r"\s*,\s*(?:finally|at\s+last|yay|phew|whew|woo+hoo+|hooray|thank\s+god)\b|"
@@ -75,6 +75,11 @@ _ANY_REQUEST_VERB = LazyPattern(
 _CLAUSE_START = LazyPattern(
     r"\s+(?:ours?|mine|my|it|it'?s|they|they'?re|we|we'?re|i|i'?m|he|she)\b", _I
 )
+# An emoji, then a request verb: after an exclamation ("ugh", "omg sorry") with no request
+# of its own, the words before the emoji were a lead-in ("ugh meetings 😩 just push 2 …").
+_EMOJI_THEN_REQUEST = LazyPattern(
+    rf"[\U0001f000-\U0001faff\u2600-\u27bf]\ufe0f?\s+(?=(?:just\s+)?(?:{_REQUEST_VERBS})\b)", _I
+)
 _DONE_MARKS = LazyPattern(r"[✅✔☑🎉🥳]")
 _EMOJI = LazyPattern(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u2190-\u21ff\u2300-\u23ff]+"
@@ -98,6 +103,9 @@ def clean(message: str) -> Cleaned:
     """The message without mentions, emoji, politeness and trailing punctuation."""
     text = _MENTION.sub(" ", message)
     done_mark = bool(_DONE_MARKS.search(text))
+    turn = _EMOJI_THEN_REQUEST.search(text)
+    if turn and _POLITE_LEAD.match(text) and not _ANY_REQUEST_VERB.search(text, 0, turn.start()):
+        text = text[turn.end() :]
     # An emoji between a request and a clause of its own ends a sentence ("… kettle 😭 ours
     # died"); elsewhere it is only decoration.
     text = _EMOJI.sub(lambda m: ". " if _CLAUSE_START.match(text, m.end()) else " ", text)

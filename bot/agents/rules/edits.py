@@ -79,8 +79,11 @@ _STATE_WORDS = r"(?:not\s+|un)?(?:done|complete|completed|finished|open|reopened
     r"has\s+a\s+(?:typo|mistake|spelling\s+mistake))"
     rf"{_SHOULD_READ}(?P<title>.+)$",
     r"^(?:fix|change|correct|update|edit)\s+(?:the\s+)?(?:title|name|wording|spelling|typo)\s+"
-    r"(?:of|for|on|in)\s+(?P<ref>.+?)\s*(?::|\s+to|,\s*(?:it'?s|it\s+is|to)|"
+    r"(?:of|for|on|in)\s+(?P<ref>.+?)\s*(?::|\s+to|\s+in(?=\s+[\"“'‘])|,\s*(?:it'?s|it\s+is|to)|"
     rf"{_SHOULD_READ})\s*(?P<title>.+)$",
+    # "change the landlord task's name to: …": the field after the task's words
+    r"^(?:fix|change|correct|update|edit)\s+(?:the\s+)?(?P<ref>.+?)(?:\s+task)?(?:'s|’s)?\s+"
+    r"(?:title|name|wording)\s*(?::|\s+to\b:?|\s+in(?=\s+[\"“'‘]))\s*(?P<title>.+)$",
     r"^(?:rename|retitle|re-title|re-name)\s+(?P<ref>.+?)(?:\s*:|\s+(?:to|as|into|->|→))\s+"
     r"(?P<title>.+)$",
     r"^(?:call|name)\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+)\s+(?P<title>.+)$",
@@ -96,7 +99,7 @@ def _rename(match: re.Match[str], now: datetime) -> Intent | None:
     ref = task_ref(match)
     title = without_correction(match["title"].strip())
     title = re.sub(r"\s+(?:instead|now|please|pls)$", "", title, flags=re.IGNORECASE)
-    title = title.strip("\"“”'‘’")
+    title = regex(r"\s*\((?:he|she|it|they|we|i)\b[^()]*\)$").sub("", title).strip("\"“”'‘’")
     if regex(_STATE_WORDS).fullmatch(title):
         return None  # "4 -> not done" sets a state; the status rules read it
     level, rest = find_priority(title)
@@ -214,6 +217,7 @@ def _set_value(match: re.Match[str], now: datetime) -> Intent | None:
     # "do the plumber call at 4pm": a task by its words and a new time (a new task when the
     # words fit none: ``Update.otherwise``).
     r"^(?:do|have)\s+(?P<rest>.+)$",
+    r"^(?P<rest>#?\d{1,4}\s+\S+(?:\s+\S+)?)$",  # "#2 p1", "4 tmrw": a number and a value
 )
 def _ref_then_value(match: re.Match[str], now: datetime) -> Intent | None:
     """ "make the eye exam urgent", "the dentist at 2pm instead": the value is the last few
@@ -254,8 +258,11 @@ def _topic_clear_due(match: re.Match[str], now: datetime) -> Intent | None:
     r"^(?:make|set)\s+(?P<ref>.+?)\s+due\s+(?:on\s+|by\s+)?(?P<value>.+)$",
     r"^(?:the\s+)?(?P<ref>.+?)(?:['’]s)?\s+(?:due\s+date|deadline|date)\s+(?:is|should\s+be|=|:|is\s+now|"
     r"changed\s+to|moved\s+to)\s+(?:now\s+|actually\s+|really\s+)*(?P<value>.+)$",
+    r"^(?:the\s+)?(?:new\s+)?(?:due\s+date|deadline|date)\s+(?:for|of|on)\s+(?P<ref>.+?)\s+"
+    r"(?:is|should\s+be|=|:|is\s+now|moves\s+to)\s+(?:now\s+)?(?P<value>.+?)(?:\s+now)?$",
     r"^(?P<ref>.+?)\s+(?:moves|is\s+moving|is\s+moved|got\s+moved|has\s+moved|was\s+moved|"
     r"(?:is|got|was)\s+(?:pushed|postponed|rescheduled|delayed|bumped)|slips|slipped|shifts|shifted|"
+    r"(?:can|could|may|will)\s+(?:slip|shift|move|wait)|"
     r"has\s+been\s+(?:moved|pushed|postponed|rescheduled)|(?:can|could|should|will|must)\s+be\s+"
     r"(?:moved|pushed|postponed|delayed|rescheduled|done|finished))\s+(?:back\s+|out\s+)?(?:to|till|until|"
     r"for)\s+(?P<value>.+)$",

@@ -24,6 +24,7 @@ class TaskRef:
     words: str = ""
     pronoun: bool = False
     last: bool = False  # "the last one": the last task of the list
+    due: str = ""  # "the one due today": the words of the day the one open task is due
     context: str = ""  # the rest of the message: only narrows candidates the words fit
 
     def describe(self) -> str:

@@ -84,7 +84,8 @@ DONE_PHRASE = (
 # Short forms too short for edit distance, each to its canonical word.
 SHORTHAND = {"ad": "add", "addd": "add", "sdd": "add", "aded": "add"}
 # Status words long enough to correct wherever they stand (``normalise``).
-STATUS_WORDS = ("finished", "completed", "complete", "finish", "deleted", "removed", "reopened")
+STATUS_WORDS = ("finished", "completed", "complete", "finish", "deleted", "removed", "reopened",
+    "done", "priority", "change", "delete", "remove")  # fmt: skip
 # Common misspellings of the small words the rules read ("wich tasks are done").
 MISSPELLED = {
     **{w: "which" for w in ("wich", "whcih", "whihc")},

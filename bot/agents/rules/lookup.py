@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from bot.agent import AgentTurn, Tools
 from bot.agents.rules import replies
 from bot.agents.rules.intents import TaskRef
+from bot.agents.rules.lexicon import CARDINAL_WORDS, regex
 from bot.agents.rules.refs import last_task_number, narrow
 from bot.agents.rules.state import RememberingTools
+from bot.agents.rules.when import find_due
 from bot.outcomes import Outcome, TaskPage
 from bot.tools.matching import Scored, pick, query_words, score
 from bot.tools.schemas import LIST_PAGE_MAX
 
 Task = Mapping[str, Any]
+_CARDINALS = "|".join(CARDINAL_WORDS)
 
 
 class TaskLookup:
@@ -112,6 +116,8 @@ class TaskLookup:
             return (
                 ([last], "") if last is not None else ([], replies.say("which_task", action=action))
             )
+        if ref.due:
+            return await self._due_on(ref.due, action=action)
         if ref.pronoun:
             number = last_task_number(self._turn)
             return (
@@ -134,9 +140,37 @@ class TaskLookup:
         narrowed = narrow(choice.candidates, ref.context, await self._candidates(words))
         if narrowed is not None:
             return [narrowed], ""
+        counted = regex(rf"^(?:all\s+(?:the\s+)?(\d{{1,2}}|{_CARDINALS})|(both))\b").match(
+            ref.words
+        )
+        if counted and choice.candidates and not any(c.weak for c in choice.candidates):
+            # "all 3 expense ones", "both gym ones": as many as said, every one of them
+            said = 2 if counted[2] else int(CARDINAL_WORDS.get(counted[1].lower(), counted[1]))
+            if said == len(choice.candidates):
+                return [c.number for c in choice.candidates], ""
         if choice.candidates:
             return [], replies.ambiguous(ref.words, _names(choice.candidates))
         return [], replies.say("not_found", words=ref.words)
+
+    async def _due_on(self, words: str, *, action: str) -> tuple[list[int], str]:
+        """The one open task due on the day ``words`` name ("today"); else ask which."""
+        tz = self._turn.tz
+        found, rest = find_due(words, now=self._turn.now.astimezone(tz).replace(tzinfo=None))
+        day = found.value[:10] if found and not rest.strip() else None
+
+        def due_day(due: str) -> str:
+            return (
+                due
+                if len(due) == 10
+                else datetime.fromisoformat(due).astimezone(tz).date().isoformat()
+            )
+
+        due = [
+            t["number"]
+            for t in await self._everything()
+            if not t.get("completed") and t.get("due") and due_day(t["due"]) == day
+        ]
+        return (due, "") if len(due) == 1 else ([], replies.say("which_task", action=action))
 
 
 def _names(candidates: Sequence[Scored]) -> list[tuple[int, str]]:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from rapidfuzz.distance import OSA
 
 from bot.agents.rules.lexicon import (
+    CARDINAL_WORDS,
     COMMAND_NOUNS,
     COMMAND_VERBS,
     MISSPELLED,
@@ -76,10 +77,15 @@ def _canonical_marks(text: str) -> str:
 def _status_slips(text: str) -> str:
     """A long status word is a slip wherever it stands ("mark 4 as finsihed"): long words
     slip by a swap or one letter, and no other word is that close to them."""
-    for match in reversed(list(regex(r"\b[cdfr][a-z]{4,8}\b").finditer(text))):
+    for match in reversed(list(regex(r"\b[cdfpr][a-z]{3,8}\b").finditer(text))):
         fixed = next((w for w in STATUS_WORDS if _slip_of(match[0].lower(), w)), None)
         if fixed is not None and match[0].lower() != fixed:
             text = text[: match.start()] + fixed + text[match.end() :]
+    # The state slot of "mark 1 as …" holds a state: any word one edit from one is it ("dine").
+    slot = regex(r"^(?:mark|set|flag)\b.*\bas\s+([a-z]{4,9})$").search(text)
+    if slot and slot[1].lower() not in STATUS_WORDS:
+        fixed = next((w for w in STATUS_WORDS if OSA.distance(slot[1].lower(), w) == 1), None)
+        text = text[: slot.start(1)] + fixed + text[slot.end(1) :] if fixed else text
     return text
 
 
@@ -91,15 +97,21 @@ _DIGITS = tuple("0123456789")
 _MARKS: tuple[tuple[tuple[str, ...], str, str | Callable[[re.Match[str]], str]], ...] = (
     (("(", "["), r"(?:^|(?<=[\s:]))[(\[]([1-9]|[a-h])[)\]](?=\s)", r"\1)"),
     (("[",), r"(?<=\w)\s*\[([a-z][\w ,.:'-]*)\](?=\s|$|[,.;])", r" (\1)"),
-    (("+",), r"(?<=[\w)])\s+\+\s+(?=[#\w])", " and "),
+    # ("+ a + b": bullet lines joined into one stay bullets)
+    (("+",), r"(?<=[\w)])\s+\+\s+(?=[#\w])", lambda m: m[0] if m.string[0] == "+" else " and "),
     (tuple(MISSPELLED), rf"\b(?:{'|'.join(MISSPELLED)})\b", lambda m: MISSPELLED[m[0].lower()]),
     # Phrases to the one word the rules know: "done and dusted" is "done", "is finish" is
     # "is finished", "back to open" is "back", "everything, just not X" is "everything
     # except X"; "pls" inside a sentence says nothing.
+    (
+        ("number", "task"),
+        rf"\b(number|task)\s+({'|'.join(CARDINAL_WORDS)})\b",
+        lambda m: f"{m[1]} {CARDINAL_WORDS[m[2].lower()]}",
+    ),  # "number two" is "number 2"
     (("dusted",), r"\b(done|finished)\s+and\s+dusted\b", r"\1"),
     (
         ("finish", "complete"),
-        r"\b(is|are|was|were|'s)\s+(finish|complete)\b(?!\s+\w+ing)",
+        r"\b(is|are|was|were|'s|have|has|had)\s+(finish|complete)\b(?!\s+\w+ing)",
         r"\1 \2d",
     ),
     (("finishd",), r"\b(is|are|was|were|'s)\s+finishd\b", r"\1 finished"),
@@ -124,6 +136,10 @@ _MARKS: tuple[tuple[tuple[str, ...], str, str | Callable[[re.Match[str]], str]],
     # "remind me what's on my plate" asks what is on it
     (("remind",), r"^remind\s+(?:me|us)\s+(?:of\s+)?what(?:'s|s|\s+is|\s+are)?\b", "what's"),
     (("pls", "plz", "please"), r"\s+(?:pls|plz|please)(?=\s*[,.;!?])", ""),
+    # Power-user shorthand to words: "x2 x5" is "x 2 and 5", "!high" is "(high)", "w/" "with"
+    (("x",), r"^x(?=#?\d)|(?<=\d)\s+x(?=\s*#?\d)", lambda m: "x " if m.start() == 0 else " and "),
+    (("!",), r"(?<![\w!])!(high|low|medium|urgent)\b", r"(\1)"),
+    (("w/",), r"(?<!\w)w/(?=\s*#?\d)", "with"),  # "done w/ 4"; "lunch w/ Priya" stays
     # "3rd item on the list" is task 3
     (
         _DIGITS,

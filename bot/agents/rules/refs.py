@@ -22,7 +22,7 @@ _NUMBER = r"#?\s?\d{1,6}"
 _TASK_WORD = r"(?:tasks?|todos?|items?|numbers?|nos?\.?|nr\.?|#)"
 _NUMBERS = (
     rf"(?:(?:both|all\s+of|all|numbers?)\s+)?(?:(?:the\s+)?{_TASK_WORD}\s*){{0,2}}{_NUMBER}"
-    rf"(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)\s*(?:{_TASK_WORD}\s*)?{_NUMBER})*"
+    rf"(?:\s*(?:,|&|\+|/|\band\b|\bplus\b|,\s*and\b)(?:\s*also\b)?\s*(?:{_TASK_WORD}\s*)?{_NUMBER})*"
 )
 _NUMBER_LIST = LazyPattern(rf"^{_NUMBERS}$", re.IGNORECASE)
 _RANGE = LazyPattern(
@@ -80,8 +80,14 @@ def _counted(text: str) -> TaskRef | None:
     """Tasks named by their place or number in words: "the second and fourth ones", "number
     five", "the first and the third", "#2 and #4 before lunch", "the last one". Only when the
     whole phrase is such a list ("first aid kit" stays words)."""
-    if regex(r"^(?:the\s+)?(?:very\s+)?last(?:\s+(?:one|task|item|todo))?$").match(text):
+    if regex(
+        r"^(?:the\s+)?(?:very\s+)?last(?:\s+(?:one|task|item|todo))?(?:\s+(?:on|in)\s+"
+        r"(?:my|the)\s+list)?$"
+    ).match(text):
         return TaskRef(last=True)
+    due = regex(r"^(?:the\s+)?(?:one|task|thing|item)\s+(?:that'?s\s+|which\s+is\s+)?due\s+(.+)$")
+    if due.match(text):
+        return TaskRef(due=due.match(text)[1])  # type: ignore[index]
     spelled = regex(_SPELLED).sub(_to_number, text)
     if spelled == text and not regex(r"^#?\s?\d").match(text):
         return None

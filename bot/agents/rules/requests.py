@@ -310,6 +310,23 @@ def read_scope(text: str) -> AllTasks | None:
     return AllTasks("delete" if deleting else "complete", tuple(excluded))
 
 
+_LABEL_THEN_LIST = LazyPattern(r"^(?P<head>[^:\n\d]{1,40}):\s*(?P<body>.+)$", re.DOTALL)
+
+
+def read_label_list(text: str, *, now: datetime) -> AddTasks | None:
+    """ "groceries: eggs, oat milk", "for the trip i need: a; b": a short label (a date it
+    gives every item, no verb of a request) and a list of two or more short titles."""
+    label = _LABEL_THEN_LIST.match(text)
+    found, head = find_due(label["head"], now=now) if label else (None, "")
+    if not label or not 0 < len(head.split()) <= 5 or head.split()[0].lower() in ACTION_VERBS:
+        return None
+    tasks = parse_tasks(label["body"], now=now, plural=True)
+    if len(tasks) < 2 or any(len(t.title.split()) > 6 or t.description for t in tasks):
+        return None
+    due = found.value if found else None
+    return AddTasks(tuple(dataclasses.replace(t, due=t.due or due) for t in tasks))
+
+
 _QUESTION = LazyPattern(
     r"^(?:what|when|where|why|how|who|which|is|are|was|were|do(?!\s+(?:the|a|an|my)\b)|does|"
     r"did|can|could|should|"

@@ -43,6 +43,7 @@ from bot.agents.rules.reminding import read_timing, repeating_task
 from bot.agents.rules.requests import (
     read_implicit_add,
     read_items,
+    read_label_list,
     read_requests,
     read_scope,
     read_sentences,
@@ -76,7 +77,7 @@ _ADD_LEAD = LazyPattern(
     r"|^(?:remember|don'?t\s+(?:let\s+me\s+)?forget|do\s+not\s+(?:let\s+me\s+)?forget|"
     r"dont\s+(?:let\s+me\s+)?forget)(?:\s*[:\-–—]\s*|\s+)(?:to\s+|about\s+|that\s+)?"
     r"|^(?:jot|write|put|note)\s+down\s*[:\-–—]?\s+(?:that\s+i\s+(?:need|have)\s+to\s+)?"
-    r"|^(?:oh\s+)?before\s+i\s+forget\s*[:,\-–—]?\s+|^\+\s*(?=[a-z])"
+    r"|^(?:oh\s+)?before\s+i\s+forget\s*[:,\-–—]?\s+|^(?:\+|[-*]?\s*\[\s?\])\s*(?=[a-z])"
     r"|^(?:(?:i|we)(?:'ve|'ll|'m|ve|ll|m|\s+have|\s+will|\s+am|\s+are)?\s+)?(?:still\s+|also\s+|"
     r"really\s+|def(?:initely)?\s+|probably\s+|totally\s+|absolutely\s+|seriously\s+|just\s+)?"
     r"(?:(?:need|needs|have|has|got|ought|want|plan|"
@@ -183,7 +184,8 @@ def _change_row(
 # message, each part read by this same table (chatter sentences left out); then changes
 # named by clauses; then "i need to …"; then changes to existing tasks; then weaker
 # readings (a maybe-list, "i have a … tomorrow", "water the plants every sunday", a ✅ with
-# numbers) and last a message that reads as a new task without an add word.
+# numbers), a labelled list ("groceries: eggs, milk") and last a message that reads as a new
+# task without an add word.
 RULES: tuple[Rule, ...] = (
     Rule("team", lambda r: read_team_request(r.message, now=r.now)),
     Rule("bare-add", lambda r: AddTasks(()) if _BARE_ADD.fullmatch(r.text) else None),
@@ -208,6 +210,7 @@ RULES: tuple[Rule, ...] = (
     Rule("event", lambda r: _read_event(r.text, now=r.now)),
     Rule("repeating", lambda r: _read_repeating(r.text, now=r.now)),
     Rule("done-mark", lambda r: _read_done_mark(r)),
+    Rule("label-list", lambda r: read_label_list(r.text, now=r.now)),
     Rule("implicit-add", lambda r: read_implicit_add(r.text, now=r.now)),
 )
 
@@ -311,8 +314,9 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     if lead is None or lead.end() == 0 or _WEAK_ADD.match(lead[0]):
         return None
     body = text[lead.end() :]
-    if re.match(r"^\S+\s*-\s", text) and re.search(r"\s-\s", body):
-        body = "- " + body  # "add - fix bike - oil chain": the first dash was a bullet
+    bullet = re.match(r"^\S*?\s*([-+])\s", text)
+    if bullet and f" {bullet[1]} " in body:
+        body = f"{bullet[1]} {body}"  # "add - fix bike - oil chain": the first dash was a bullet
     plural = bool(re.search(r"\b(?:these|those|following|tasks|todos|items|things)\b", lead[0], _I))
     remind = bool(re.match(r"(?:re?m[a-z]*nd|reminder)\b", lead[0], _I))
     return _add(body, now=now, plural=plural, remind=remind)
@@ -375,12 +379,42 @@ _SECOND_LEAD = LazyPattern(
 )
 
 
+# A self-correction: the words after it replace the last item before it ("milk — wait no,
+# oat milk"); "scratch the cheese" after a sentence takes an item back out.
+_CORRECTION = LazyPattern(
+    r"[\s,;.]*[-–—]*\s*\b(?:wait\s*,?\s*no|no\s*,?\s*wait|make\s+that|scratch\s+that|or\s+rather|"
+    r"correction)\b[\s,:;]*(?:i\s+mean\b[\s,:]*)?|\s*[,;—–-]\s*i\s+mean[\s,:]+",
+    _I,
+)
+_TAKEN_BACK = LazyPattern(
+    r"[.;!]\s*(?:actually\s+|oh\s+)?(?:scratch|forget|skip|leave\s+out)\s+(?:the\s+)?"
+    r"(?P<item>[^,.;!]{1,30}?)\s*(?:[,.;!].*)?$",
+    _I,
+)
+
+
+def _corrected(body: str) -> tuple[str, str | None]:
+    """``body`` with its self-corrections made, and the item it takes back (or None)."""
+    taken = _TAKEN_BACK.search(body)
+    body = body[: taken.start()] if taken else body
+    for mark in reversed(list(_CORRECTION.finditer(body))):
+        head, cut = (
+            body[: mark.start()],
+            max(body.rfind(",", 0, mark.start()), body.rfind(";", 0, mark.start())),
+        )
+        body = head[: cut + 1] + " " + body[mark.end() :] if body[mark.end() :].strip() else body
+        break
+    return body, taken["item"].lower() if taken else None
+
+
 def _add(
     body: str, *, now: datetime, plural: bool = False, remind: bool = False
 ) -> AddTasks | None:
+    body, taken_back = _corrected(body)
     lead = _ADD_LEAD.match(body.lstrip())
     if lead is not None and lead.end() and _WEAK_ADD.match(lead[0]):
         body = body.lstrip()[lead.end() :]  # "…, add it": the lead-in is chatter, not title
     body = _SECOND_LEAD.sub("", _ADD_FILLER.sub("", body.lstrip()))
     tasks = parse_tasks(body, now=now, plural=plural, remind=remind)
+    tasks = tuple(t for t in tasks if t.title.lower() != taken_back)
     return AddTasks(tasks) if tasks else AddTasks(())

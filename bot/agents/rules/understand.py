@@ -34,7 +34,13 @@ from bot.agents.rules.intents import (
     TaskRef,
     Update,
 )
-from bot.agents.rules.lexicon import ACTION_VERBS, is_past_tense, past_to_present, regex
+from bot.agents.rules.lexicon import (
+    ACTION_VERBS,
+    COMMAND_VERBS,
+    is_past_tense,
+    past_to_present,
+    regex,
+)
 from bot.agents.rules.listing import list_request, read_list
 from bot.agents.rules.normalise import normalise
 from bot.agents.rules.notice_place import read_reminder_platform
@@ -308,7 +314,8 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     if wrapped and not re.search(r"[,;]\s*\w+\s+(?:it|that|this)\b", wrapped["body"]):
         return _add(wrapped["body"] + (wrapped["tail"] or ""), now=now)  # ", no rush"
     trailing = _TRAILING_ADD.match(text)
-    if trailing:
+    if trailing and not (trailing["body2"] and text.split()[0].lower() in _CHANGE_VERBS):
+        # "delete the last one on my list": a change of a task on the list, never a new one
         return _add(trailing["body"] or trailing["body2"], now=now)
     lead = _ADD_LEAD.match(text)
     if lead is None or lead.end() == 0 or _WEAK_ADD.match(lead[0]):
@@ -322,6 +329,7 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     return _add(body, now=now, plural=plural, remind=remind)
 
 
+_CHANGE_VERBS = frozenset(COMMAND_VERBS) - {"add", "remind", "what", "whats"}
 _LABEL_THEN_VERB = LazyPattern(r"^(?P<label>todo|to-?do|task)\s+(?P<verb>[a-z]+)\b", _I)
 
 

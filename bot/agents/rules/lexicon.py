@@ -40,6 +40,7 @@ from bot.tools.words import (  # noqa: E402
 __all__ = [
     "ACTION_VERBS",
     "CARDINAL_WORDS",
+    "CHANGE_VERBS",
     "COMMAND_NOUNS",
     "COMMAND_VERBS",
     "DONE_PHRASE",
@@ -65,6 +66,7 @@ _COMMAND_VERBS = """add remind list show done complete finish delete remove reop
     help mark check tick move push postpone change update edit clear cancel drop scrap unmark what
     whats"""
 COMMAND_VERBS = tuple(_COMMAND_VERBS.split())
+CHANGE_VERBS = frozenset(COMMAND_VERBS) - {"add", "remind", "what", "whats"}  # of a task
 # Nouns after "my" / "the" that make a message about the list ("whats on my lsit").
 COMMAND_NOUNS = ("list", "tasks", "todos", "todo", "task")
 # Verbs that say a task got done without naming it ("sorted the insurance", "knocked out

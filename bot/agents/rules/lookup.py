@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.agent import AgentTurn, Tools
@@ -25,7 +25,7 @@ from bot.tools.matching import Scored, pick, query_words, score
 from bot.tools.schemas import LIST_PAGE_MAX
 
 Task = Mapping[str, Any]
-_CARDINALS = "|".join(CARDINAL_WORDS)
+_COUNTED = regex(rf"^(?:all\s+(?:the\s+)?(\d{{1,2}}|{'|'.join(CARDINAL_WORDS)})|(both))\b")
 
 
 class TaskLookup:
@@ -140,9 +140,7 @@ class TaskLookup:
         narrowed = narrow(choice.candidates, ref.context, await self._candidates(words))
         if narrowed is not None:
             return [narrowed], ""
-        counted = regex(rf"^(?:all\s+(?:the\s+)?(\d{{1,2}}|{_CARDINALS})|(both))\b").match(
-            ref.words
-        )
+        counted = _COUNTED.match(ref.words)
         if counted and choice.candidates and not any(c.weak for c in choice.candidates):
             # "all 3 expense ones", "both gym ones": as many as said, every one of them
             said = 2 if counted[2] else int(CARDINAL_WORDS.get(counted[1].lower(), counted[1]))
@@ -157,20 +155,13 @@ class TaskLookup:
         tz = self._turn.tz
         found, rest = find_due(words, now=self._turn.now.astimezone(tz).replace(tzinfo=None))
         day = found.value[:10] if found and not rest.strip() else None
-
-        def due_day(due: str) -> str:
-            return (
-                due
-                if len(due) == 10
-                else datetime.fromisoformat(due).astimezone(tz).date().isoformat()
-            )
-
-        due = [
-            t["number"]
-            for t in await self._everything()
-            if not t.get("completed") and t.get("due") and due_day(t["due"]) == day
-        ]
+        tasks = [t for t in await self._everything() if t.get("due") and not t.get("completed")]
+        due = [t["number"] for t in tasks if _local_day(t["due"], tz) == day]
         return (due, "") if len(due) == 1 else ([], replies.say("which_task", action=action))
+
+
+def _local_day(due: str, tz: tzinfo) -> str:
+    return due if len(due) == 10 else datetime.fromisoformat(due).astimezone(tz).date().isoformat()
 
 
 def _names(candidates: Sequence[Scored]) -> list[tuple[int, str]]:

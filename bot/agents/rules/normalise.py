@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.agents.rules.lexicon import (
@@ -78,7 +80,10 @@ def _status_slips(text: str) -> str:
     """A long status word is a slip wherever it stands ("mark 4 as finsihed"): long words
     slip by a swap or one letter, and no other word is that close to them."""
     for match in reversed(list(regex(r"\b[cdfpr][a-z]{3,8}\b").finditer(text))):
-        fixed = next((w for w in STATUS_WORDS if _slip_of(match[0].lower(), w)), None)
+        fixed = next(
+            (w for w in _near(match[0].lower(), STATUS_WORDS) if _slip_of(match[0].lower(), w)),
+            None,
+        )
         if fixed is not None and match[0].lower() != fixed:
             text = text[: match.start()] + fixed + text[match.end() :]
     # The state slot of "mark 1 as …" holds a state: any word one edit from one is it ("dine").
@@ -199,8 +204,16 @@ def canonical(word: str, vocabulary: tuple[str, ...]) -> str | None:
         return fits[0] if len(fits) == 1 else None
     if len(lowered) < 4:
         return None
-    for base in vocabulary:
-        for candidate in (base, _past(base)):
-            if _slip_of(lowered, candidate):
-                return candidate
-    return None
+    forms = _with_past(vocabulary)
+    return next((c for c in _near(lowered, forms) if _slip_of(lowered, c)), None)
+
+
+@cache
+def _with_past(vocabulary: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(form for base in vocabulary for form in (base, _past(base)))
+
+
+def _near(word: str, vocabulary: tuple[str, ...]) -> list[str]:
+    """The vocabulary words one edit from ``word``, in the vocabulary's order (one C call)."""
+    near = process.extract(word, vocabulary, scorer=OSA.distance, score_cutoff=1, limit=None)
+    return [choice for choice, _, _ in sorted(near, key=lambda found: found[2])]

@@ -36,7 +36,7 @@ from bot.agents.rules.intents import (
 )
 from bot.agents.rules.lexicon import (
     ACTION_VERBS,
-    COMMAND_VERBS,
+    CHANGE_VERBS,
     is_past_tense,
     past_to_present,
     regex,
@@ -314,7 +314,7 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     if wrapped and not re.search(r"[,;]\s*\w+\s+(?:it|that|this)\b", wrapped["body"]):
         return _add(wrapped["body"] + (wrapped["tail"] or ""), now=now)  # ", no rush"
     trailing = _TRAILING_ADD.match(text)
-    if trailing and not (trailing["body2"] and text.split()[0].lower() in _CHANGE_VERBS):
+    if trailing and not (trailing["body2"] and text.split()[0].lower() in CHANGE_VERBS):
         # "delete the last one on my list": a change of a task on the list, never a new one
         return _add(trailing["body"] or trailing["body2"], now=now)
     lead = _ADD_LEAD.match(text)
@@ -329,7 +329,6 @@ def _read_add(text: str, *, now: datetime) -> AddTasks | None:
     return _add(body, now=now, plural=plural, remind=remind)
 
 
-_CHANGE_VERBS = frozenset(COMMAND_VERBS) - {"add", "remind", "what", "whats"}
 _LABEL_THEN_VERB = LazyPattern(r"^(?P<label>todo|to-?do|task)\s+(?P<verb>[a-z]+)\b", _I)
 
 

@@ -21,10 +21,8 @@ _REMOVE_COMPLETED = LazyPattern(
     r"trash|clear\s+out|nuke|hide|bin)\s+(?:out\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+|my\s+)?"
     r"(?:completed|done|finished|checked(?:\s+off)?|ticked(?:\s+off)?|closed|old)\b"
     r"(?:\s+(?:tasks?|ones|items|todos|stuff|things|list))?(?:\s+(?:tasks|from\s+my\s+list))?$"
-    r"|^(?:delete|remove|clear|purge)\s+(?:all\s+)?(?:the\s+)?(?:tasks|items|ones)\s+"
-    r"(?:that\s+are|i'?ve|i\s+have|already)\s+(?:done|completed|finished)$"
-    r"|^(?:delete|remove|clear)\s+everything\s+(?:that'?s|i'?ve|i\s+have)\s+"
-    r"(?:done|completed|finished)$",
+    r"|^(?:delete|remove|clear|purge)\s+(?:all\s+)?(?:the\s+)?(?:tasks|items|ones|everything)\s+"
+    r"(?:that\s+are|that'?s|i'?ve|i\s+have|already)\s+(?:done|completed|finished)$",
     _I,
 )
 _BULK = LazyPattern(

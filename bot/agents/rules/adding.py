@@ -299,7 +299,7 @@ def clean_title(text: str, *, cut: bool = False) -> str:
     or priority was taken out, so a separator left hanging at an end goes too)."""
     title = re.sub(r"\s+", " ", text).strip()
     if cut:
-        title = re.sub(r"\(\s*[,;.]*\s*\)|\[\s*[,;.]*\s*\]", " ", title).strip()
+        title = re.sub(r"\(\s*[,;.!]*\s*\)|\[\s*[,;.]*\s*\]", " ", title).strip()
         title = re.sub(r"(?:^|\s)[-–—|/]+\s*$|^\s*[-–—|/]+\s", " ", title).strip()
     for _ in range(4):
         before = title

@@ -21,7 +21,7 @@ _INJECTION_LEAD = LazyPattern(
     _I,
 )
 _POLITE_LEAD = LazyPattern(
-    r"^(?:(?:he+y+|hi+|hel+o+|yo+|np|no\s+(?:problem|worries)|kk?|lol|lmao|bro|ok|okay|oh|so|um|uh|erm|well|also|and|alright|right|sure|"
+    r"^(?:(?:he+y+|hi+|hel+o+|yo+|good\s+(?:morning|afternoon|evening)|np|no\s+(?:problem|worries)|kk?|lol|lmao|bro|ok|okay|oh|so|um|uh|erm|well|also|and|alright|right|sure|"
     r"pls|plz|please(?:\s+to)?|kindly|bot|todobot|quick\s+one|one\s+more|another\s+one|btw|oh\s+and|"
     r"hey\s+bot|actually|great|thanks|thx|cool|nice|perfect|now|then|oops|whoops|wait|hmm+|"
     r"sorry|ugh|argh|damn|dang|ah|oh\s+wait|hold\s+on|by\s+the\s+way|also\s+please|omg|"
@@ -34,7 +34,7 @@ _POLITE_LEAD = LazyPattern(
 )
 _ASK_LEAD = LazyPattern(
     r"^(?:(?:can|could|would|will|shall)\s+(?:you|u|ya|we)\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|"
-    r"just\s+|quickly\s+|also\s+)*|please\s+|pls\s+|plz\s+|kindly\s+|"
+    r"just\s+|quickly\s+|also\s+)*|please\s+(?:to\s+)?|pls\s+|plz\s+|kindly\s+|"
     r"i'?d\s+like\s+(?:you\s+)?to\s+|i\s+would\s+like\s+(?:you\s+)?to\s+|"
     r"i\s+(?:want|need|would\s+like)\s+(?:that\s+)?(?:you|u)\s+(?:to\s+)?|let'?s\s+|go\s+ahead\s+and\s+|just\s+|quickly\s+|"
     r"(?:you\s+)?(?:can|could)\s+you\s+|you\s+(?:can|could|may)\s+(?:now\s+|go\s+ahead\s+and\s+)?)+",
@@ -42,7 +42,7 @@ _ASK_LEAD = LazyPattern(
 )
 _TRAIL = LazyPattern(
     r"(?:[\s,]+(?:(?:&|and|n)\s+)?(?:please|pls|plz|thanks(?:\s+(?:a\s+lot|so\s+much|a\s+bunch|a\s+million|heaps|"
-    r"loads|again|in\s+advance|mate))?|thank\s+you(?:\s+so\s+much)?|thank\s+u|thx|ty|tysm|"
+    r"loads|again|in\s+advance|mate))?|thank\s+you(?:\s+(?:so|very)\s+much)?|thank\s+u|thx|ty|tysm|"
     r"tia|kthx|lol|cheers|ily|love\s+(?:you|u)|xo+|many\s+thanks|much\s+appreciated|appreciate\s+it|for\s+me|"
     r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick|i\s+guess|i\s+suppose|"
     r"when\s+you\s+(?:get|have)\s+a\s+(?:sec|second|minute|moment|chance))\b!*|"
@@ -61,7 +61,7 @@ _REQUEST_VERBS = (
 )
 _INNER_REQUEST = LazyPattern(
     r"(?:^|[\s,.!?;:-])((?:(?:can|could|would|will)\s+(?:you|u|ya)|i\s+(?:need|want)\s+(?:you|u)"
-    rf"\s+to|pls|plz|please)\s+(?:{_REQUEST_VERBS})\b(?!\s+(?:it|that|this|them|those|these)\b))",
+    rf"\s+to|pls|plz|please(?:\s+to)?)\s+(?:{_REQUEST_VERBS})\b(?!\s+(?:it|that|this|them|those|these)\b))",
     _I,
 )
 # What makes words before a request marker a request of their own: a request verb, a deed

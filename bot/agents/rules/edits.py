@@ -40,7 +40,7 @@ _SHOULD_READ = r"\s*[,:;.\-–—]+\s*(?:it\s+)?should\s+(?:be|say|read)\s*:?\s+
 
 @NOTES.rule(
     rf"^(?:add|attach|put|append|include)\s+(?:a\s+|the\s+|some\s+|this\s+|these\s+)?{_DETAILS}"
-    rf"\s+(?:to|on|for|in)\s+(?P<ref>.+?){_SEP}(?P<note>.+)$",
+    rf"\s+(?:to|on|for|in)\s+(?P<ref>.+?)(?:{_SEP}|\s*,\s+)(?P<note>.+)$",
     rf"^(?:add|append)\s+to\s+(?P<ref>{_NUMBERED}){_SEP}(?P<note>.+)$",
     rf"^(?:add|append)\s+to\s+(?!(?:my|the|our)\s+{LIST_NOUN}\b)(?P<ref>.+?)\s*:\s+(?P<note>.+)$",
     rf"^(?:add|append)\s+(?P<ref>#\s?\d+|(?:task|number|item)\s+#?\d+){_SEP}(?P<note>.+)$",

@@ -216,3 +216,24 @@ async def test_all_n_named_ones_ask_when_the_count_differs(chat: Chat) -> None:
 
 def test_delete_the_last_one_reads_as_last() -> None:
     assert read("delete the last one in the list") == Delete(TaskRef(last=True))
+
+
+# Chatter tables: greetings, thanks and a non-native "please to" --------------------------------
+
+
+def test_a_greeting_and_long_thanks_around_a_list_request() -> None:
+    assert read("Good afternoon, show me my tasks please, thank you very much") == read("list")
+
+
+def test_please_to_inside_chatter_starts_the_request() -> None:
+    text = "Hi, I hope all is well. I would ask you please to remove the task number 2, it is old"
+    assert read(text) == Delete(TaskRef(numbers=(2,)))
+
+
+def test_a_note_after_a_comma_goes_to_the_task_named_before_it() -> None:
+    intent = read("add a note to the passport one, bring two photos")
+    assert intent == Update(TaskRef(words="the passport one"), note="bring two photos"), intent
+
+
+def test_an_emptied_bracket_of_marks_leaves_the_title() -> None:
+    assert titles(read("add call the bank (asap!!)")) == ["call the bank"]

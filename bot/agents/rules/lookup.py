@@ -19,7 +19,7 @@ from bot.agents.rules.intents import TaskRef
 from bot.agents.rules.lexicon import CARDINAL_WORDS, regex
 from bot.agents.rules.refs import last_task_number, narrow
 from bot.agents.rules.state import RememberingTools
-from bot.agents.rules.when import find_due
+from bot.agents.rules.when import find_due, is_time_only
 from bot.outcomes import Outcome, TaskPage
 from bot.tools.matching import Scored, pick, query_words, score
 from bot.tools.schemas import LIST_PAGE_MAX
@@ -154,14 +154,15 @@ class TaskLookup:
         """The one open task due on the day ``words`` name ("today"); else ask which."""
         tz = self._turn.tz
         found, rest = find_due(words, now=self._turn.now.astimezone(tz).replace(tzinfo=None))
-        day = found.value[:10] if found and not rest.strip() else None
+        at = (found.value[10:] if is_time_only(found) else found.value[:10]) if found else None
         tasks = [t for t in await self._everything() if t.get("due") and not t.get("completed")]
-        due = [t["number"] for t in tasks if _local_day(t["due"], tz) == day]
+        due = [t["number"] for t in tasks if at in _local(t["due"], tz) and not rest.strip()]
         return (due, "") if len(due) == 1 else ([], replies.say("which_task", action=action))
 
 
-def _local_day(due: str, tz: tzinfo) -> str:
-    return due if len(due) == 10 else datetime.fromisoformat(due).astimezone(tz).date().isoformat()
+def _local(due: str, tz: tzinfo) -> str:
+    """ "YYYY-MM-DD" or the local "YYYY-MM-DDTHH:MM" a task is due."""
+    return due if len(due) == 10 else f"{datetime.fromisoformat(due).astimezone(tz):%Y-%m-%dT%H:%M}"
 
 
 def _names(candidates: Sequence[Scored]) -> list[tuple[int, str]]:

@@ -39,7 +39,8 @@ _CLAUSE_END = LazyPattern(
     r"\s*(?:[,;(]|\s[-–—]\s|\.\s|\s(?:because|since|cause|cuz|as\s+(?:i|we|it)|turns\s+out|"
     r"we're|we\s+are|i'm|i\s+am|it's|it\s+is|it\s+was|they|anymore|any\s+more|after\s+all|"
     r"already|now\s+that|so\s+(?:i|we|you)|but|though|thanks|thx|pls|please|this\s+morning|"
-    r"this\s+afternoon|this\s+evening|today|yesterday|last\s+night|earlier|just\s+now|at\s+last)\b)",
+    r"this\s+afternoon|this\s+evening|today|yesterday|last\s+night|earlier|just\s+now|at\s+last|"
+    r"both)\b)",
     re.IGNORECASE,
 )
 
@@ -85,9 +86,10 @@ def _counted(text: str) -> TaskRef | None:
         r"(?:my|the)\s+list)?$"
     ).match(text):
         return TaskRef(last=True)
-    due = regex(r"^(?:the\s+)?(?:one|task|thing|item)\s+(?:that'?s\s+|which\s+is\s+)?due\s+(.+)$")
-    if due.match(text):
-        return TaskRef(due=due.match(text)[1])  # type: ignore[index]
+    # "the one due today", "the 6pm one": a task by when it is due
+    due = _BY_DUE.match(text)
+    if due:
+        return TaskRef(due=due[1] or due[2])
     spelled = regex(_SPELLED).sub(_to_number, text)
     if spelled == text and not regex(r"^#?\s?\d").match(text):
         return None
@@ -98,6 +100,11 @@ def _counted(text: str) -> TaskRef | None:
     return TaskRef(numbers=numbers) if all(n > 0 for n in numbers) else None
 
 
+_BY_DUE = LazyPattern(
+    r"^(?:the\s+)?(?:one|task|thing|item)\s+(?:that'?s\s+|which\s+is\s+)?due\s+(.+)$|^the\s+"
+    r"(\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?|\d{1,2}:\d\d)(?:\s+(?:one|task|thing|meeting|appointment))?$",
+    re.IGNORECASE,
+)
 # "the second one", "number five", "4th": a place in the list, written as "#n".
 _SPELLED = (
     rf"(?:\bthe\s+)?\b(?P<ord>{'|'.join(ORDINAL_WORDS)}|\d{{1,3}}(?:st|nd|rd|th))\b"

@@ -404,13 +404,11 @@ def _corrected(body: str) -> tuple[str, str | None]:
     """``body`` with its self-corrections made, and the item it takes back (or None)."""
     taken = _TAKEN_BACK.search(body)
     body = body[: taken.start()] if taken else body
-    for mark in reversed(list(_CORRECTION.finditer(body))):
-        head, cut = (
-            body[: mark.start()],
-            max(body.rfind(",", 0, mark.start()), body.rfind(";", 0, mark.start())),
-        )
-        body = head[: cut + 1] + " " + body[mark.end() :] if body[mark.end() :].strip() else body
-        break
+    marks = list(_CORRECTION.finditer(body))
+    if marks and body[marks[-1].end() :].strip():  # the last correction, from its item on
+        start = marks[-1].start()
+        cut = max(body.rfind(",", 0, start), body.rfind(";", 0, start))
+        body = body[: cut + 1] + " " + body[marks[-1].end() :]
     return body, taken["item"].lower() if taken else None
 
 

@@ -237,3 +237,18 @@ def test_a_note_after_a_comma_goes_to_the_task_named_before_it() -> None:
 
 def test_an_emptied_bracket_of_marks_leaves_the_title() -> None:
     assert titles(read("add call the bank (asap!!)")) == ["call the bank"]
+
+
+async def test_the_time_one_is_the_open_task_due_at_that_time(chat: Chat) -> None:
+    await chat.given(
+        {"title": "standup", "due": "tomorrow 9am"}, {"title": "gym", "due": "tomorrow 6pm"}
+    )
+    await chat.say("push the 6pm one to 8pm")
+    assert (await chat.due(2)).startswith("2026-11-19T20:00")
+    assert (await chat.due(1)).startswith("2026-11-19T09:00")
+
+
+async def test_named_tasks_then_both_complete_each(chat: Chat) -> None:
+    await chat.given({"title": "call the bank"}, {"title": "walk"}, {"title": "book the vet"})
+    await chat.say("bank + vet both ✅")
+    assert [t.number for t in await chat.tasks() if t.completed] == [1, 3]

@@ -248,7 +248,6 @@ async def test_the_time_one_is_the_open_task_due_at_that_time(chat: Chat) -> Non
     assert (await chat.due(1)).startswith("2026-11-19T09:00")
 
 
-async def test_named_tasks_then_both_complete_each(chat: Chat) -> None:
-    await chat.given({"title": "call the bank"}, {"title": "walk"}, {"title": "book the vet"})
-    await chat.say("bank + vet both ✅")
-    assert [t.number for t in await chat.tasks() if t.completed] == [1, 3]
+def test_both_after_named_tasks_is_no_part_of_their_words() -> None:
+    intent = read("plumber + insurance both ✅")
+    assert isinstance(intent, Complete) and intent.ref.words == "plumber and insurance", intent

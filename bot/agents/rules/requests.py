@@ -222,7 +222,7 @@ def _items(text: str, *, now: datetime, understand: Understand) -> Intent | None
         tasks = parse_tasks(intro["body"], now=now, plural=True)
         if len(tasks) > 1:
             return AddTasks(tasks)
-    listed, shared_due = _head_due(head, now=now)
+    listed, shared_due = _head_due(head, now=now) if marks else (False, None)
     # "before I forget, three for the list (1) … (2) …": a short head that says "new" or
     # names a batch introduces items, whatever chatter is around it.
     listed = listed or (

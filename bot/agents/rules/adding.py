@@ -119,8 +119,8 @@ def _dated_items(body: str, *, now: datetime) -> list[str]:
     parts = regex(r"\s*,\s*(?:and\s+)?|\s+and\s+").split(body)
     if not 2 <= len(parts) <= 8 or (len(parts) > 2 and "," not in body):
         return [body]  # "renew passport tmrw, dentist fri 4pm": a comma list, a date each
-    for part in parts:
-        found, title = find_due(part, now=now)
+    for part in sorted(parts, key=len):  # the shortest first: "…, urgent" is no dated item
+        found, title = find_due(part, now=now) if " " in part.strip() else (None, "")
         if found is None or not regex(r"\w").search(title):
             return [body]
     return parts

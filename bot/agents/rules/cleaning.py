@@ -103,7 +103,7 @@ def clean(message: str) -> Cleaned:
     """The message without mentions, emoji, politeness and trailing punctuation."""
     text = _MENTION.sub(" ", message)
     done_mark = bool(_DONE_MARKS.search(text))
-    turn = _EMOJI_THEN_REQUEST.search(text)
+    turn = None if text.isascii() else _EMOJI_THEN_REQUEST.search(text)
     if turn and _POLITE_LEAD.match(text) and not _ANY_REQUEST_VERB.search(text, 0, turn.start()):
         text = text[turn.end() :]
     # An emoji between a request and a clause of its own ends a sentence ("… kettle 😭 ours

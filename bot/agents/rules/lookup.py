@@ -161,7 +161,6 @@ class TaskLookup:
 
 
 def _local(due: str, tz: tzinfo) -> str:
-    """ "YYYY-MM-DD" or the local "YYYY-MM-DDTHH:MM" a task is due."""
     return due if len(due) == 10 else f"{datetime.fromisoformat(due).astimezone(tz):%Y-%m-%dT%H:%M}"
 
 

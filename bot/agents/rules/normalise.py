@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -80,10 +80,7 @@ def _status_slips(text: str) -> str:
     """A long status word is a slip wherever it stands ("mark 4 as finsihed"): long words
     slip by a swap or one letter, and no other word is that close to them."""
     for match in reversed(list(regex(r"\b[cdfpr][a-z]{3,8}\b").finditer(text))):
-        fixed = next(
-            (w for w in _near(match[0].lower(), STATUS_WORDS) if _slip_of(match[0].lower(), w)),
-            None,
-        )
+        fixed = _status_slip(match[0].lower())
         if fixed is not None and match[0].lower() != fixed:
             text = text[: match.start()] + fixed + text[match.end() :]
     # The state slot of "mark 1 as …" holds a state: any word one edit from one is it ("dine").
@@ -92,6 +89,11 @@ def _status_slips(text: str) -> str:
         fixed = next((w for w in STATUS_WORDS if OSA.distance(slot[1].lower(), w) == 1), None)
         text = text[: slot.start(1)] + fixed + text[slot.end(1) :] if fixed else text
     return text
+
+
+@lru_cache(maxsize=4096)  # words repeat: a slip is looked up once
+def _status_slip(word: str) -> str | None:
+    return next((w for w in _near(word, STATUS_WORDS) if _slip_of(word, w)), None)
 
 
 # Ways of writing the same mark, to the one the rules read: "(1) a (2) b" items as "1) a",

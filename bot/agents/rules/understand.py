@@ -389,8 +389,8 @@ _SECOND_LEAD = LazyPattern(
 # A self-correction: the words after it replace the last item before it ("milk — wait no,
 # oat milk"); "scratch the cheese" after a sentence takes an item back out.
 _CORRECTION = LazyPattern(
-    r"[\s,;.]*[-–—]*\s*\b(?:wait\s*,?\s*no|no\s*,?\s*wait|make\s+that|scratch\s+that|or\s+rather|"
-    r"correction)\b[\s,:;]*(?:i\s+mean\b[\s,:]*)?|\s*[,;—–-]\s*i\s+mean[\s,:]+",
+    r"\b(?:wait\s*,?\s*no|no\s*,?\s*wait|make\s+that|scratch\s+that|or\s+rather|correction)\b"
+    r"[\s,:;]*(?:i\s+mean\b[\s,:]*)?|(?<=[,;—–-])\s*i\s+mean[\s,:]+",
     _I,
 )
 _TAKEN_BACK = LazyPattern(
@@ -406,7 +406,7 @@ def _corrected(body: str) -> tuple[str, str | None]:
     body = body[: taken.start()] if taken else body
     marks = list(_CORRECTION.finditer(body))
     if marks and body[marks[-1].end() :].strip():  # the last correction, from its item on
-        start = marks[-1].start()
+        start = len(body[: marks[-1].start()].rstrip(" ,;.-–—"))
         cut = max(body.rfind(",", 0, start), body.rfind(";", 0, start))
         body = body[: cut + 1] + " " + body[marks[-1].end() :]
     return body, taken["item"].lower() if taken else None

@@ -41,7 +41,7 @@ _ASK_LEAD = LazyPattern(
     _I,
 )
 _TRAIL = LazyPattern(
-    r"(?:[\s,]+(?:(?:&|and|n)\s+)?(?:please|pls|plz|thanks(?:\s+(?:a\s+lot|so\s+much|a\s+bunch|a\s+million|heaps|"
+    r"(?:[\s,]+(?:(?:&|and)\s+)?(?:please|pls|plz|thanks(?:\s+(?:a\s+lot|so\s+much|a\s+bunch|a\s+million|heaps|"
     r"loads|again|in\s+advance|mate))?|thank\s+you(?:\s+(?:so|very)\s+much)?|thank\s+u|thx|ty|tysm|"
     r"tia|kthx|lol|cheers|ily|love\s+(?:you|u)|xo+|many\s+thanks|much\s+appreciated|appreciate\s+it|for\s+me|"
     r"if\s+you\s+can|if\s+possible|when\s+you\s+can|real\s+quick|i\s+guess|i\s+suppose|"

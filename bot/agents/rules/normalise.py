@@ -71,7 +71,7 @@ def _outside_quotes(text: str, change: Callable[[str], str]) -> str:
 def _canonical_marks(text: str) -> str:
     lowered = text.lower()
     for triggers, pattern, canonical_form in _MARKS:
-        if any(t in lowered for t in triggers):  # most messages hold none: no regex pass
+        if any(map(lowered.__contains__, triggers)):  # most messages hold none: no regex pass
             text = regex(pattern).sub(canonical_form, text)
     return text
 
@@ -79,12 +79,12 @@ def _canonical_marks(text: str) -> str:
 def _status_slips(text: str) -> str:
     """A long status word is a slip wherever it stands ("mark 4 as finsihed"): long words
     slip by a swap or one letter, and no other word is that close to them."""
-    for match in reversed(list(regex(r"\b[cdfpr][a-z]{3,8}\b").finditer(text))):
+    for match in reversed(list(regex(r"\b(?:d[a-z]{3}|[cdfpr][a-z]{4,8})\b").finditer(text))):
         fixed = _status_slip(match[0].lower())
         if fixed is not None and match[0].lower() != fixed:
             text = text[: match.start()] + fixed + text[match.end() :]
     # The state slot of "mark 1 as …" holds a state: any word one edit from one is it ("dine").
-    slot = regex(r"^(?:mark|set|flag)\b.*\bas\s+([a-z]{4,9})$").search(text)
+    slot = regex(r"(?:mark|set|flag)\b.*\bas\s+([a-z]{4,9})$").match(text)
     if slot and slot[1].lower() not in STATUS_WORDS:
         fixed = next((w for w in STATUS_WORDS if OSA.distance(slot[1].lower(), w) == 1), None)
         text = text[: slot.start(1)] + fixed + text[slot.end(1) :] if fixed else text

@@ -48,6 +48,7 @@ from bot.agents.rules.requests import (
     read_sentences,
 )
 from bot.agents.rules.talk import read_talk
+from bot.agents.rules.task_likeness import unless_unlikely
 from bot.agents.rules.when import find_due
 from bot.dates.lazy import LazyPattern
 
@@ -208,7 +209,10 @@ RULES: tuple[Rule, ...] = (
     Rule("event", lambda r: _read_event(r.text, now=r.now)),
     Rule("repeating", lambda r: _read_repeating(r.text, now=r.now)),
     Rule("done-mark", lambda r: _read_done_mark(r)),
-    Rule("implicit-add", lambda r: read_implicit_add(r.text, now=r.now)),
+    Rule(
+        "implicit-add",
+        lambda r: unless_unlikely(read_implicit_add(r.text, now=r.now), r.message),
+    ),
 )
 
 

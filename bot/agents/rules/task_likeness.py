@@ -15,6 +15,7 @@ set at a time and scoring the rule on it (the script prints that table).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -46,7 +47,7 @@ def features(message: str) -> list[str]:
     # Digits as one word: "4pm" and "10:30" teach the same thing as "3pm" and "9:15".
     words = ["0" if token.isdigit() else token for token in _TOKEN.findall(message.lower())]
     found = [f"w:{w}" for w in words]
-    found += [f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    found += [f"b:{a}_{b}" for a, b in itertools.pairwise(words)]
     if words:
         found.append(f"first:{words[0]}")
     if len(words) > 1:
@@ -147,7 +148,9 @@ def labelled(cases: Sequence[Mapping[str, object]]) -> list[tuple[str, bool]]:
         expect = case.get("expect")
         if not isinstance(expect, Mapping) or not isinstance(case.get("say"), str):
             continue
-        changes = [k for k in ("added", "completed", "reopened", "deleted", "updated") if expect.get(k)]
+        changes = [
+            k for k in ("added", "completed", "reopened", "deleted", "updated") if expect.get(k)
+        ]
         pairs.append((str(case["say"]), changes == ["added"]))
     return pairs
 

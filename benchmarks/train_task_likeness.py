@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.rule_hits import rule_names, rule_of  # noqa: E402
 from bot.agents.rules import task_likeness  # noqa: E402
-from bot.agents.rules.understand import understand  # noqa: E402
 
 MODEL_PATH = ROOT / "bot" / "agents" / "rules" / task_likeness.MODEL_FILE
 _GUARDED_RULE = "implicit-add"
@@ -52,18 +51,6 @@ def train_on(paths: Sequence[Path]) -> task_likeness.TaskLikeness:
     return task_likeness.train(pairs)
 
 
-class _RuleNames(logging.Handler):
-    """Collects the name of the rule that read each message (logged at DEBUG)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.names: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.msg.startswith("rule "):
-            self.names.append(str(record.args[0]) if record.args else "")
-
-
 @dataclass
 class Tally:
     kept_right: int = 0
@@ -73,23 +60,16 @@ class Tally:
 
 
 def cross_validate(thresholds: Sequence[float]) -> dict[float, Tally]:
-    logger = logging.getLogger("bot.agents.rules.understand")
-    handler = _RuleNames()
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False
     tallies = {threshold: Tally() for threshold in thresholds}
     paths = case_files()
-    try:
+    with rule_names() as names:
         for left_out in paths:
             model = train_on([p for p in paths if p != left_out])
             now, cases = read_cases(left_out)
             for message, is_task in task_likeness.labelled(cases):
-                handler.names.clear()
                 with task_likeness.using(task_likeness.EVERYTHING):
-                    understand(message, now=now)
-                if not handler.names or handler.names[-1] != _GUARDED_RULE:
-                    continue
+                    if rule_of(names, message, now=now) != _GUARDED_RULE:
+                        continue
                 score = model.score(message)
                 for threshold, tally in tallies.items():
                     if score >= threshold:
@@ -98,8 +78,6 @@ def cross_validate(thresholds: Sequence[float]) -> dict[float, Tally]:
                     else:
                         tally.dropped_right += not is_task
                         tally.dropped_wrong += is_task
-    finally:
-        logger.removeHandler(handler)
     return tallies
 
 

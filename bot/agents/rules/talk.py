@@ -10,12 +10,73 @@ from bot.agents.rules.intents import Intent, SetTimezone, Smalltalk, Undo
 from bot.dates.lazy import LazyPattern
 
 _I = re.IGNORECASE
-_TAIL = (
-    r"(?:\s+(?:there|all|everyone|bot|todobot|team|friend|buddy|mate|man|again|so\s+much|"
-    r"a\s+lot|a\s+bunch|very\s+much|guys|folks|y'?all|today|for\s+now|now|for\s+that|"
-    r"for\s+(?:the|your)\s+help|dude|pal|lol|haha))*"
-)
 
+
+def phrases(words: str) -> str:
+    """A table of phrases as one alternation: "hi, what's up" → ``hi|what'?s\\s+up``. Phrases
+    are separated by commas; a space stands for any run of spaces and an apostrophe may be left
+    out ("whats up"); anything else is regular-expression syntax ("haha+", "(?:so )?")."""
+    return "|".join(
+        " ".join(phrase.split()).replace(" ", r"\s+").replace("'", "'?")
+        for phrase in words.split(",")
+    )
+
+
+# Whole messages that ask for no change, by kind, tried in this order; each may end with
+# words of the tail ("thanks so much", "hi there bot").
+_TAIL = """there, all, everyone, bot, todobot, team, friend, buddy, mate, man, again, so much,
+    a lot, a bunch, very much, guys, folks, y'all, today, for now, now, for that, for the help,
+    for your help, dude, pal, lol, haha"""
+_SMALL_TALK = {
+    "greeting": """hi, hello, helo, hey, heya, hiya, yo, howdy, sup, what's up, wassup,
+        good morning, good afternoon, good evening, good day, gm, morning, evening, afternoon,
+        greetings, hola, bonjour, hallo, moin, salut, ciao, hey hey, i'm back, back again,
+        happy (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|holidays),
+        happy new year, happy birthday, long time no see""",
+    "thanks": """thanks, thank you, thank u, thx, thnx, ty, tysm, tyvm, cheers, many thanks,
+        much appreciated, appreciate it, i appreciate it, great, awesome, perfect, nice, cool,
+        sweet, brilliant, excellent, amazing, wonderful, love it, good job, well done, nice one,
+        good bot, you're (?:the best|awesome|great|amazing|a star), great job, lovely, fantastic,
+        neat, super, good stuff""",
+    "bye": """bye, goodbye, good bye, bye bye, good night, goodnight, gn, night, see you, see ya,
+        see you later, later, cya, ttyl, take care, have a good (?:one|day|night|weekend)""",
+    "how_are_you": """how are you(?: doing)?, how r u, how are u, how's it going,
+        how is it going, how have you been, how's your day, you ok, are you ok, how do you do,
+        what's new""",
+    "who": """who are you, what are you, what is this, what's this, who is this,
+        are you (?:a )?(?:bot|robot|human|real|ai|person|chatgpt|gpt), what's your name,
+        what is your name, who made you, tell me about yourself, introduce yourself""",
+    "ack": """ok, okay, k, kk, okie, okey, got it, sounds good, alright, all right, sure, yes,
+        yeah, yep, yup, no, nope, nah, fine, lol, lmao, haha+, hehe+, hm+, nevermind, never mind,
+        nvm, nothing, test, testing, ping, understood, noted, right, wow, oh, ah, ahh, oops,
+        whatever, idk, maybe, of course, indeed, sorry, my bad, no worries, no problem, np, brb,
+        that's all, that's it, all good, i love you, love you, you're funny, that's funny,
+        interesting, hmm ok, i'm (?:so )?(?:tired|bored|busy|stressed|done for (?:today|the day)),
+        ok cool, cool cool, good, great thanks, ok thanks, i see""",
+}
+_KIND = LazyPattern(
+    "^(?:"
+    + "|".join(
+        rf"(?P<{kind}>(?:{phrases(words)})(?:\s+(?:{phrases(_TAIL)}))*$)"
+        for kind, words in _SMALL_TALK.items()
+    )
+    + ")",
+    _I,
+)
+_HELP = LazyPattern(
+    "^(?:"
+    + phrases(
+        """help, help me, halp, h, commands, command list, usage, instructions, options, menu,
+        manual, docs, guide, tutorial, examples?, how to, info, start, /?help please,
+        what (?:can|do|should) (?:you|i|u) (?:do|say|type|ask)(?: (?:here|with you))?,
+        what else can you do, how does (?:this|it|that) work, how do (?:you|i) use (?:this|you|it),
+        what are (?:the|your) commands, what commands .*, show (?:me )?(?:the )?(?:help|commands),
+        i need help, i'm (?:lost|confused), what are you (?:able to|capable of)(?: doing)?,
+        what can this (?:bot )?do"""
+    )
+    + r")\s*$",
+    _I,
+)
 _UNDO = LazyPattern(
     r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|(?:the\s+)?last(?:\s+(?:change|one|thing|"
     r"action|step))?|my\s+last(?:\s+(?:change|action|message|one|step))?|what\s+you\s+just\s+did)|"
@@ -28,68 +89,10 @@ _UNDO = LazyPattern(
     r"(?:no\s+)?(?:wait\s+)?(?:that'?s|that\s+is)\s+(?:wrong|not\s+what\s+i\s+(?:meant|wanted)))$",
     _I,
 )
-_GREETING = LazyPattern(
-    r"^(?:hi|hello|helo|hey|heya|hiya|yo|howdy|sup|what'?s\s+up|wassup|whats\s+up|"
-    r"good\s+(?:morning|afternoon|evening|day)|gm|morning|evening|afternoon|greetings|hola|"
-    r"bonjour|hallo|moin|salut|ciao|hey\s+hey|hi\s+there|hello\s+there|"
-    r"happy\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|holidays|"
-    r"new\s+year|birthday)|i'?m\s+back|back\s+again|long\s+time\s+no\s+see)" + _TAIL + r"$",
-    _I,
-)
-_THANKS = LazyPattern(
-    r"^(?:thanks|thank\s+you|thank\s+u|thx|thnx|ty|tysm|tyvm|cheers|much\s+appreciated|"
-    r"appreciate\s+it|i\s+appreciate\s+it|great|awesome|perfect|nice|cool|sweet|brilliant|"
-    r"excellent|amazing|wonderful|love\s+it|good\s+job|well\s+done|nice\s+one|good\s+bot|"
-    r"you'?re\s+(?:the\s+best|awesome|great|amazing|a\s+star)|great\s+job|lovely|fantastic|"
-    r"neat|super|good\s+stuff|thanks\s+a\s+lot|many\s+thanks)" + _TAIL + r"$",
-    _I,
-)
-_ACK = LazyPattern(
-    r"^(?:ok|okay|k|kk|okie|okey|got\s+it|sounds\s+good|alright|all\s+right|sure|yes|yeah|yep|"
-    r"yup|no|nope|nah|fine|lol|lmao|haha+|hehe+|hmm+|hm+|never\s?mind|nvm|nothing|test|testing|"
-    r"ping|understood|noted|right|wow|oh|ah|ahh|oops|whatever|idk|maybe|of\s+course|indeed|"
-    r"sorry|my\s+bad|no\s+worries|no\s+problem|np|brb|that'?s\s+(?:all|it)|all\s+good|"
-    r"i\s+love\s+you|love\s+you|you'?re\s+funny|that'?s\s+funny|interesting|hmm\s+ok|"
-    r"i'?m\s+(?:so\s+)?(?:tired|bored|busy|stressed|done\s+for\s+(?:today|the\s+day))|"
-    r"ok\s+cool|cool\s+cool|good|great\s+thanks|ok\s+thanks|i\s+see)" + _TAIL + r"$",
-    _I,
-)
-_BYE = LazyPattern(
-    r"^(?:bye|goodbye|good\s+bye|bye\s+bye|good\s+night|goodnight|gn|night|see\s+you|see\s+ya|"
-    r"see\s+you\s+later|later|cya|ttyl|take\s+care|have\s+a\s+good\s+(?:one|day|night|weekend))"
-    + _TAIL
-    + r"$",
-    _I,
-)
 _CLOCK = LazyPattern(
     r"^(?:what'?s|what\s+is|whats)\s+(?:the\s+)?(?:date|time|day)(?:\s+(?:today|now|is\s+it))?|"
     r"^what\s+(?:day|date|time)\s+is\s+(?:it|today)(?:\s+today)?|^what'?s\s+today'?s\s+date|"
     r"^(?:what\s+)?(?:day|date)\s+today$",
-    _I,
-)
-_HOW_ARE_YOU = LazyPattern(
-    r"^(?:how\s+are\s+you(?:\s+doing)?|how\s+r\s+u|how\s+are\s+u|how'?s\s+it\s+going|"
-    r"how\s+is\s+it\s+going|how\s+have\s+you\s+been|how'?s\s+your\s+day|you\s+ok|are\s+you\s+ok|"
-    r"how\s+do\s+you\s+do|what'?s\s+new)" + _TAIL + r"$",
-    _I,
-)
-_WHO = LazyPattern(
-    r"^(?:who\s+are\s+you|what\s+are\s+you|what\s+is\s+this|what'?s\s+this|who\s+is\s+this|"
-    r"are\s+you\s+(?:a\s+)?(?:bot|robot|human|real|ai|person|chatgpt|gpt)|what'?s\s+your\s+name|"
-    r"what\s+is\s+your\s+name|who\s+made\s+you|tell\s+me\s+about\s+yourself|introduce\s+yourself)"
-    + _TAIL
-    + r"$",
-    _I,
-)
-_HELP = LazyPattern(
-    r"^(?:help|help\s+me|halp|h|\?+|commands|command\s+list|usage|instructions|options|menu|"
-    r"manual|docs|guide|tutorial|examples?|how\s+to|info|start|/?help\s+please|"
-    r"what\s+(?:can|do|should)\s+(?:you|i|u)\s+(?:do|say|type|ask)(?:\s+(?:here|with\s+you))?|"
-    r"what\s+else\s+can\s+you\s+do|how\s+does\s+(?:this|it|that)\s+work|how\s+do\s+(?:you|i)\s+"
-    r"use\s+(?:this|you|it)|what\s+are\s+(?:the|your)\s+commands|what\s+commands\s+.*|"
-    r"show\s+(?:me\s+)?(?:the\s+)?(?:help|commands)|i\s+need\s+help|i'?m\s+(?:lost|confused)|"
-    r"what\s+are\s+you\s+(?:able\s+to|capable\s+of)(?:\s+doing)?|what\s+can\s+this\s+(?:bot\s+)?do)"
-    r"\s*$",
     _I,
 )
 _HOW_DO_I = LazyPattern(
@@ -225,16 +228,9 @@ def read_talk(text: str, *, question: bool) -> Intent | None:
                 return Smalltalk("help", topic="timezone")
     if _CLOCK.match(text):
         return Smalltalk("today")
-    for kind, pattern in (
-        ("greeting", _GREETING),
-        ("thanks", _THANKS),
-        ("bye", _BYE),
-        ("how_are_you", _HOW_ARE_YOU),
-        ("who", _WHO),
-        ("ack", _ACK),
-    ):
-        if pattern.match(text):
-            return Smalltalk(kind)  # type: ignore[arg-type]
+    kind = _KIND.match(text)
+    if kind:
+        return Smalltalk(kind.lastgroup)  # type: ignore[arg-type]
     if _HELP.match(text) or not text:
         return Smalltalk("help")
     how = _HOW_DO_I.match(text)

@@ -203,41 +203,41 @@ class Performer(TaskLookup):
                 lines.append(message_of(result) or "")
         return "\n".join(lines)
 
+    async def _due_of(self, number: int) -> date | datetime | None:
+        """Task ``number``'s due day, or its due moment on the speaker's clock."""
+        task = await self._numbered(number)
+        due = task.get("due") if task else None
+        if not due:
+            return None
+        if len(due) == 10:
+            return date.fromisoformat(due)
+        return datetime.fromisoformat(due).astimezone(self._turn.tz)
+
     async def _moved_due(self, number: int, due: str, time_only: bool = False) -> str:
         """A new due date for ``number``; moving a timed task to another day keeps its time
         ("move the 3pm dentist to friday"), a new time alone keeps its day ("… to 2pm")."""
-        task = await self._numbered(number)
-        current = task.get("due") if task else None
+        current = await self._due_of(number)
         if time_only and current:
-            day = current[:10]
-            if len(current) != 10:
-                day = datetime.fromisoformat(current).astimezone(self._turn.tz).date().isoformat()
-            return f"{day}{due[10:]}"
-        if len(due) != 10:
+            day = current.date() if isinstance(current, datetime) else current
+            return f"{day.isoformat()}{due[10:]}"
+        if len(due) != 10 or not isinstance(current, datetime):
             return due
-        if not current or len(current) == 10:
-            return due
-        moment = datetime.fromisoformat(current).astimezone(self._turn.tz)
-        return f"{due}T{moment.hour:02d}:{moment.minute:02d}"
+        return f"{due}T{current:%H:%M}"
 
     async def _shifted_due(self, number: int, amount: int, unit: str) -> str:
         """The due date of ``number`` moved on; a task without one moves from today."""
         local_now = self._turn.now.astimezone(self._turn.tz)
-        task = await self._numbered(number)
-        due = task.get("due") if task else None
+        current = await self._due_of(number)
         if unit in ("hour", "minute"):  # "an hour later": the time moves (from now if none)
-            if due and len(due) == 10:
-                return str(due)  # a day without a time has no hour to move
-            start = datetime.fromisoformat(due).astimezone(self._turn.tz) if due else local_now
-            moved = start.replace(tzinfo=None) + timedelta(**{f"{unit}s": amount})
-            return moved.strftime("%Y-%m-%dT%H:%M")
-        if not due:
-            return shift(local_now.date(), amount, unit).isoformat()
-        if len(due) == 10:
-            return shift(date.fromisoformat(due), amount, unit).isoformat()
-        moment = datetime.fromisoformat(due).astimezone(self._turn.tz)
-        day = shift(moment.date(), amount, unit)
-        return f"{day.isoformat()}T{moment.hour:02d}:{moment.minute:02d}"
+            if isinstance(current, datetime) or current is None:
+                moved = (current or local_now).replace(tzinfo=None) + timedelta(
+                    **{f"{unit}s": amount}
+                )
+                return f"{moved:%Y-%m-%dT%H:%M}"
+            return current.isoformat()  # a day without a time has no hour to move
+        if isinstance(current, datetime):
+            return f"{shift(current.date(), amount, unit).isoformat()}T{current:%H:%M}"
+        return shift(current or local_now.date(), amount, unit).isoformat()
 
     async def _all_tasks(self, intent: AllTasks) -> str:
         """Every open task (every task, for delete) minus the excluded ones. Completing all

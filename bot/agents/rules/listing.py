@@ -12,6 +12,7 @@ from bot.agent import AgentTurn
 from bot.agents.rules.grammar import count
 from bot.agents.rules.intents import ListTasks
 from bot.agents.rules.lexicon import regex
+from bot.agents.rules.phrasebook import words
 from bot.agents.rules.when import find_due
 from bot.dates.lazy import LazyPattern
 from bot.outcomes import TaskPage
@@ -48,14 +49,13 @@ _DID = (
     r"cross(?:ed)?\s+off|wrap(?:ped)?\s+up|sort(?:ed)?|handle[d]?|deal(?:t)?\s+with|"
     r"take[n]?\s+care\s+of)"
 )
-_LIST_WORDS = LazyPattern(
-    r"\b(?:list|lists|tasks?|todos?|to-?dos?|to\s+do|plate|agenda|due|overdue|late|left|open|"
-    r"pending|remaining|outstanding|urgent|important|priority|prio|done|completed|finished|"
-    r"planned|scheduled|coming\s+up|upcoming|next|schedule|things|stuff|items|on\s+for|"
-    r"going\s+on|backlog|queue|need\s+to\s+do|have\s+to\s+do|should\s+i\s+do|to\s+do|"
-    r"on\s+my\s+mind|deadlines?|this\s+week|today|tomorrow|got\s+on|got\s+going|on\s+today|"
-    rf"(?:tick|check|cross)(?:ed)?\s+off|{_DID})\b",
-    _I,
+_LIST_WORDS = words(
+    """list, lists, tasks?, todos?, to-?dos?, to do, plate, agenda, due, overdue, late, left, open,
+    pending, remaining, outstanding, urgent, important, priority, prio, done, completed, finished,
+    planned, scheduled, coming up, upcoming, next, schedule, things, stuff, items, on for, going on,
+    backlog, queue, need to do, have to do, should i do, on my mind, deadlines?, this week, today,
+    tomorrow, got on, got going, on today, (?:tick|check|cross)(?:ed)? off, """
+    + _DID
 )
 _BARE = LazyPattern(
     r"^(?:(?:recently|lately)\s+(?:done|finished|completed|ticked\s+off)|"
@@ -66,29 +66,24 @@ _BARE = LazyPattern(
     r"urgent|what'?s\s+next|next|upcoming|completed|everything|all|open|pending)$",
     _I,
 )
-_COMPLETED = LazyPattern(
-    r"\b(?:done|completed|complete|finished|closed|checked\s+off|ticked\s+off|crossed\s+off|"
-    rf"{_DID}|accomplished|achieved)\b",
-    _I,
+_COMPLETED = words(
+    "done, completed, complete, finished, closed, checked off, ticked off, crossed off, "
+    "accomplished, achieved, " + _DID
 )
-_OPEN_WORDS = LazyPattern(
-    r"\b(?:not|un\w+|isn'?t|left|remaining|to\s+do|todo|open|pending|outstanding|still|"
-    r"incomplete|unfinished)\b",
-    _I,
+_OPEN_WORDS = words(
+    r"not, un\w+, isn't, left, remaining, to do, todo, open, pending, outstanding, still, "
+    "incomplete, unfinished"
 )
-_ALL = LazyPattern(
-    r"\b(?:everything|every\s+(?:task|single)|both|including|incl\.?|as\s+well\s+as|plus|"
-    r"and\s+(?:the\s+)?(?:done|completed|finished)|all\s+(?:of\s+)?(?:my\s+|the\s+)?"
-    r"(?:tasks|todos|items|of\s+them)|all$|all\s+tasks|entire|whole|full|history)\b",
-    _I,
+_ALL = words(
+    r"""everything, every (?:task|single), both, including, incl\.?, as well as, plus, all$,
+    and (?:the )?(?:done|completed|finished), all tasks, entire, whole, full, history,
+    all (?:of )?(?:my |the )?(?:tasks|todos|items|of them)"""
 )
 _BEFORE = LazyPattern(r"\b(?:before|by|until|till|no\s+later\s+than|up\s+to)\s+\S", _I)
 _AFTER = LazyPattern(r"\b(?:after|starting|later\s+than|beyond)\s+\S", _I)
-_OVERDUE = LazyPattern(r"\b(?:overdue|late|past\s+due|behind|missed|slipped|expired)\b", _I)
-_SOON = LazyPattern(
-    r"\b(?:soon|upcoming|coming\s+up|next\s+few\s+days|next\s+7\s+days|"
-    r"next\s+seven\s+days|the\s+next\s+week)\b",
-    _I,
+_OVERDUE = words("overdue, late, past due, behind, missed, slipped, expired")
+_SOON = words(
+    "soon, upcoming, coming up, next few days, next 7 days, next seven days, the next week"
 )
 _NEXT_DAYS = LazyPattern(
     r"\b(?:in\s+the\s+|within\s+the\s+|over\s+the\s+)?(?:next|coming)\s+(?P<n>\d{1,2}|two|three|"
@@ -103,21 +98,25 @@ _IN_MONTH = LazyPattern(
     _I,
 )
 _WEEKEND = LazyPattern(r"\b(?:this\s+|the\s+|(?P<next>next)\s+)?weekend\b", _I)
-_THIS_WEEK = LazyPattern(r"\b(?:this\s+week|rest\s+of\s+the\s+week|the\s+week|this\s+wk)\b", _I)
-_NEXT_WEEK = LazyPattern(r"\bnext\s+week\b", _I)
-_THIS_MONTH = LazyPattern(r"\bthis\s+month\b", _I)
-_UNDATED = LazyPattern(
-    r"\b(?:no\s+(?:due\s+)?dates?|undated|without\s+(?:a\s+)?(?:due\s+date|deadline|date)|"
-    r"no\s+deadlines?|unscheduled)\b",
-    _I,
+_THIS_WEEK = words("this week, rest of the week, the week, this wk")
+_NEXT_WEEK = words("next week")
+_THIS_MONTH = words("this month")
+_UNDATED = words(
+    "no (?:due )?dates?, undated, without (?:a )?(?:due date|deadline|date), no deadlines?, "
+    "unscheduled"
 )
-_HIGH = LazyPattern(
-    r"\b(?:urgent|important|high|asap|critical|top|p1|priority\s+ones|"
-    r"high[\s-]*prio(?:rity)?|pressing)\b",
-    _I,
+# A priority filter, the first that fits: "not urgent" is low before "urgent" is high.
+_PRIORITIES = (
+    (Priority.LOW, words(r"low, p3, whenever, not urgent, unimportant, low[\s-]*prio(?:rity)?")),
+    (
+        Priority.HIGH,
+        words(
+            r"urgent, important, high, asap, critical, top, p1, priority ones, pressing, "
+            r"high[\s-]*prio(?:rity)?"
+        ),
+    ),
+    (Priority.MEDIUM, words("medium, normal, p2")),
 )
-_LOW = LazyPattern(r"\b(?:low|p3|whenever|not\s+urgent|unimportant|low[\s-]*prio(?:rity)?)\b", _I)
-_MEDIUM = LazyPattern(r"\b(?:medium|normal|p2)\b", _I)
 _OTHERS = LazyPattern(
     r"\b(?:for|of|belonging\s+to|owned\s+by)\s+(?:user|member|@|<@)\s*\S+|<@\w+>|"
     r"\b(?:everyone|everybody|all\s+users|other\s+users|someone\s+else|other\s+people|"
@@ -174,13 +173,7 @@ def read_list(text: str, *, now: datetime) -> ListTasks:
         status = "completed"
     if _ALL.search(text) and not (status == "completed" and regex(_DID).search(text)):
         status = "all"  # "everything i've completed" is the done ones
-    priority = None
-    if _LOW.search(text):
-        priority = Priority.LOW
-    elif _HIGH.search(text):
-        priority = Priority.HIGH
-    elif _MEDIUM.search(text):
-        priority = Priority.MEDIUM
+    priority = next((level for level, pattern in _PRIORITIES if pattern.search(text)), None)
     after, before, label = _due_range(text, now=now, today=today)
     if status == "completed":
         # "what did i finish this week" is about when it was done, which due dates don't say.

@@ -7,19 +7,10 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from bot.agents.rules.intents import Intent, SetTimezone, Smalltalk, Undo
+from bot.agents.rules.phrasebook import phrases
 from bot.dates.lazy import LazyPattern
 
 _I = re.IGNORECASE
-
-
-def phrases(words: str) -> str:
-    """A table of phrases as one alternation: "hi, what's up" → ``hi|what'?s\\s+up``. Phrases
-    are separated by commas; a space stands for any run of spaces and an apostrophe may be left
-    out ("whats up"); anything else is regular-expression syntax ("haha+", "(?:so )?")."""
-    return "|".join(
-        " ".join(phrase.split()).replace(" ", r"\s+").replace("'", "'?")
-        for phrase in words.split(",")
-    )
 
 
 # Whole messages that ask for no change, by kind, tried in this order; each may end with

@@ -1,4 +1,5 @@
-"""Tables of phrases read as patterns: the vocabulary as data, and one small builder.
+"""The vocabulary as data (``words.toml``) and the one small builder that reads a table of
+phrases as a pattern.
 
 A table is phrases separated by commas. In a phrase a space stands for any run of spaces and
 an apostrophe may be left out ("whats up"); anything else is regular-expression syntax, for
@@ -8,8 +9,18 @@ the few phrases that need it ("haha+", "tasks?", "(?:so )?").
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
 
 from bot.dates.lazy import LazyPattern
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    """``words.toml``: phrase tables and fixed wording, read once."""
+    return tomllib.loads(resources.files(__package__).joinpath("words.toml").read_text("utf-8"))
 
 
 def phrases(table: str) -> str:

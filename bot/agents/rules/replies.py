@@ -2,8 +2,8 @@
 
 Replies restate what was understood — title, due date in words, priority — so that a
 misunderstanding shows at once. Tasks arrive as the tools return them (``TaskView``). Fixed
-wording lives in tables (``_LINES``, help topics, what cannot be done yet); the functions only
-put a task's values into it.
+wording is data (``words.toml``: lines by name, help topics, what cannot be done yet); the
+functions only put a task's values into it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import dates
+from bot.agents.rules.phrasebook import vocabulary
 from bot.outcomes import (
     DigestSet,
     Outcome,
@@ -165,54 +166,16 @@ def undone(lines: Sequence[str]) -> str:
     return "Undone: " + "; ".join(lines) + "."
 
 
-# One-line answers by name: ``say("not_found", words="…")``; ``{task}`` is the task given.
-_LINES = {
-    "nothing_to_add": "What should I add? For example: add renew passport next friday, high "
-    "priority.",
-    "only_your_tasks": "I can only show and change your own tasks.",
-    "not_found": "I couldn't find a task matching “{words}”, so I changed nothing.",
-    "which_task": "Which task should I {action}? Give me its number, e.g. “{action} 2”.",
-    "set_timezone": "Got it — your timezone is now {zone}. Due dates and times will use it.",
-    "refuse_bulk": "I don't change or delete everything at once. I can delete tasks by number "
-    "(“delete 3”), or “remove all completed”.",
-    "nothing_to_undo": "There's nothing I can undo here — I only undo your recent changes in "
-    "this chat.",
-    "undo_unavailable": "Sorry, I can't undo changes in this setup.",
-    "nothing_left_complete": "There are no open tasks to complete, so nothing changed.",
-    "nothing_left_delete": "There are no tasks to delete, so nothing changed.",
-    "left_alone": "OK, I left your tasks as they were.",
-    # The message is not echoed back: it may be long, or crafted to look like a command.
-    "not_understood": "I'm not sure what you mean, so I didn't change anything. Say “add …” "
-    "to add a task, “list” to see them, or “help” for more.",
-    "complete": "Done: {task}. ✓",
-    "complete_already": "{task} was already done.",
-    "reopen": "Reopened {task} — it's open again.",
-    "reopen_already": "{task} is already open.",
-    "delete": "Deleted {task}.",
-    "undo_removed": "removed {task}",
-    "undo_gone": "that task was already gone",
-    "undo_brought_back": "brought back {task}",
-    "reminder_cleared": "No reminder for {task} any more.",
-    "repeat_cleared": "{task} no longer repeats.",
-    "no_digest": "There was no daily list to stop.",
-    "digest_off": "OK, no more daily list.",
-}
+# Fixed wording, by name (``words.toml``, [replies]); ``{task}`` in a line is the task given.
+_WORDING = vocabulary()["replies"]
+_LINES: dict[str, str] = _WORDING["lines"]
 
 
 def say(line: str, task: TaskView | None = None, **values: object) -> str:
     return _LINES[line].format(task=_quoted(task) if task else "", **values)
 
 
-_SMALL_TALK = {
-    "greeting": "Hi! I keep your todo list. Say “add …”, “what's on my list?” or “done 2”.",
-    "thanks": "You're welcome!",
-    "bye": "Bye! Your tasks are safe with me.",
-    "how_are_you": "All good, thanks — ready to keep your list. What should I add or check?",
-    "who": "I'm todobot: I keep your todo list. Type “help” to see what I understand.",
-    "ack": "👍",
-    "sorry": "👍",
-    "refuse_bulk": _LINES["refuse_bulk"],
-}
+_SMALL_TALK: dict[str, str] = {**_WORDING["small_talk"], "refuse_bulk": _LINES["refuse_bulk"]}
 
 
 def _clock(moment: datetime) -> str:
@@ -223,32 +186,8 @@ def today(moment: datetime) -> str:
     return f"It's {moment:%A} {moment.day} {moment:%B %Y}, {_clock(moment)} ({moment.tzname()})."
 
 
-_TOPIC_HELP = {
-    "dates": "Give a due date in plain words: “add pay rent friday”, “call mom tomorrow at 5pm”, "
-    "“move 2 to next monday”, “postpone 3 by 2 days”, “2 has no deadline anymore”.",
-    "priority": "Priorities are high, medium or low: “add fix server, urgent”, “p1”, “low prio”, "
-    "“make 2 high priority”, “anything urgent?”.",
-    "delete": "Delete by number or words: “delete 3”, “drop the printer one”, "
-    "“remove all completed”. “undo” brings it back.",
-    "list": "Ask “what's on my list?”, “what's due today?”, “overdue?”, “show done”, "
-    "“show everything”.",
-    "complete": "Mark tasks done by number or words: “done 2”, “done 1 and 3”, "
-    "“i paid the rent”. “reopen 2” undoes it.",
-    "undo": "Say “undo” to revert your last change made here.",
-    "timezone": "Tell me your timezone: “my timezone is Europe/Berlin”.",
-    "update": "Change a task: “rename 2 to …”, “move 1 to friday”, “2 is urgent”, "
-    "“add a note to 3: …”.",
-    "add": "Add tasks: “add buy milk tomorrow”, “remind me to call mom friday 5pm”, "
-    "“add milk, eggs and bread”, “add book dentist: ask for a cleaning”.",
-}
-_GENERAL_HELP = (
-    "I keep your todo list. Try:\n"
-    "• add renew passport next friday, high priority\n"
-    "• what's on my list? / what's due today? / show done\n"
-    "• done 2  •  reopen 2  •  delete 3  •  remove all completed\n"
-    "• move 1 to monday  •  2 is urgent  •  add a note to 1: …\n"
-    "• undo  •  my timezone is Europe/Berlin"
-)
+_TOPIC_HELP: dict[str, str] = _WORDING["topic_help"]
+_GENERAL_HELP: str = _WORDING["help"]["general"]
 
 
 def help_text(topic: str = "") -> str:
@@ -257,17 +196,7 @@ def help_text(topic: str = "") -> str:
     return _GENERAL_HELP
 
 
-_CANNOT = {
-    "share": "share a list or a task with someone",
-    "assign": "assign tasks to other people",
-    "access": "give other people access to your list",
-    "invite": "invite people to your list",
-    "email": "send your list by email or message",
-    "sync": "sync or connect your list with other apps",
-    "attach": "attach files to tasks",
-    "tags": "tag tasks or search by tags, labels or projects",
-    "subtasks": "keep subtasks or checklists inside a task",
-}
+_CANNOT: dict[str, str] = _WORDING["cannot"]
 
 
 def cannot_yet(what: str) -> str:

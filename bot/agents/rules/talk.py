@@ -7,67 +7,24 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from bot.agents.rules.intents import Intent, SetTimezone, Smalltalk, Undo
-from bot.agents.rules.phrasebook import phrases
+from bot.agents.rules.phrasebook import phrases, vocabulary
 from bot.dates.lazy import LazyPattern
 
 _I = re.IGNORECASE
 
 
-# Whole messages that ask for no change, by kind, tried in this order; each may end with
-# words of the tail ("thanks so much", "hi there bot").
-_TAIL = """there, all, everyone, bot, todobot, team, friend, buddy, mate, man, again, so much,
-    a lot, a bunch, very much, guys, folks, y'all, today, for now, now, for that, for the help,
-    for your help, dude, pal, lol, haha"""
-_SMALL_TALK = {
-    "greeting": """hi, hello, helo, hey, heya, hiya, yo, howdy, sup, what's up, wassup,
-        good morning, good afternoon, good evening, good day, gm, morning, evening, afternoon,
-        greetings, hola, bonjour, hallo, moin, salut, ciao, hey hey, i'm back, back again,
-        happy (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|holidays),
-        happy new year, happy birthday, long time no see""",
-    "thanks": """thanks, thank you, thank u, thx, thnx, ty, tysm, tyvm, cheers, many thanks,
-        much appreciated, appreciate it, i appreciate it, great, awesome, perfect, nice, cool,
-        sweet, brilliant, excellent, amazing, wonderful, love it, good job, well done, nice one,
-        good bot, you're (?:the best|awesome|great|amazing|a star), great job, lovely, fantastic,
-        neat, super, good stuff""",
-    "bye": """bye, goodbye, good bye, bye bye, good night, goodnight, gn, night, see you, see ya,
-        see you later, later, cya, ttyl, take care, have a good (?:one|day|night|weekend)""",
-    "how_are_you": """how are you(?: doing)?, how r u, how are u, how's it going,
-        how is it going, how have you been, how's your day, you ok, are you ok, how do you do,
-        what's new""",
-    "who": """who are you, what are you, what is this, what's this, who is this,
-        are you (?:a )?(?:bot|robot|human|real|ai|person|chatgpt|gpt), what's your name,
-        what is your name, who made you, tell me about yourself, introduce yourself""",
-    "ack": """ok, okay, k, kk, okie, okey, got it, sounds good, alright, all right, sure, yes,
-        yeah, yep, yup, no, nope, nah, fine, lol, lmao, haha+, hehe+, hm+, nevermind, never mind,
-        nvm, nothing, test, testing, ping, understood, noted, right, wow, oh, ah, ahh, oops,
-        whatever, idk, maybe, of course, indeed, sorry, my bad, no worries, no problem, np, brb,
-        that's all, that's it, all good, i love you, love you, you're funny, that's funny,
-        interesting, hmm ok, i'm (?:so )?(?:tired|bored|busy|stressed|done for (?:today|the day)),
-        ok cool, cool cool, good, great thanks, ok thanks, i see""",
-}
+# Whole messages that ask for no change, by kind, in the order of ``words.toml``.
+_WORDS = vocabulary()
 _KIND = LazyPattern(
     "^(?:"
     + "|".join(
-        rf"(?P<{kind}>(?:{phrases(words)})(?:\s+(?:{phrases(_TAIL)}))*$)"
-        for kind, words in _SMALL_TALK.items()
+        rf"(?P<{kind}>(?:{phrases(table)})(?:\s+(?:{phrases(_WORDS['small_talk']['tail'])}))*$)"
+        for kind, table in _WORDS["small_talk"]["kinds"].items()
     )
     + ")",
     _I,
 )
-_HELP = LazyPattern(
-    "^(?:"
-    + phrases(
-        """help, help me, halp, h, commands, command list, usage, instructions, options, menu,
-        manual, docs, guide, tutorial, examples?, how to, info, start, /?help please,
-        what (?:can|do|should) (?:you|i|u) (?:do|say|type|ask)(?: (?:here|with you))?,
-        what else can you do, how does (?:this|it|that) work, how do (?:you|i) use (?:this|you|it),
-        what are (?:the|your) commands, what commands .*, show (?:me )?(?:the )?(?:help|commands),
-        i need help, i'm (?:lost|confused), what are you (?:able to|capable of)(?: doing)?,
-        what can this (?:bot )?do"""
-    )
-    + r")\s*$",
-    _I,
-)
+_HELP = LazyPattern(rf"^(?:{phrases(_WORDS['help']['phrases'])})\s*$", _I)
 _UNDO = LazyPattern(
     r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|(?:the\s+)?last(?:\s+(?:change|one|thing|"
     r"action|step))?|my\s+last(?:\s+(?:change|action|message|one|step))?|what\s+you\s+just\s+did)|"
@@ -99,18 +56,7 @@ _CAN_YOU = LazyPattern(
     r"(?:also\s+|even\s+)?(?P<topic>.+)$",
     _I,
 )
-# Words that name what the bot can do rather than a particular task.
-_GENERIC_WORDS = """
-    add set handle do support understand remember remind track manage keep make create use edit
-    change delete remove list show sort filter schedule undo reopen complete mark rename move
-    take accept work with and or the a an my me of for to in on any also recurring repeat
-    repeating due dates date deadlines deadline times time timezones timezone priority
-    priorities tasks task todos todo to-dos reminders reminder notes note details description
-    descriptions subtasks tags labels lists list things stuff items multiple several many things
-    at once several natural language it this that people other users emojis emoji categories
-    projects files attachments pictures images recurrence numbers by
-"""
-_GENERIC = frozenset(_GENERIC_WORDS.split())
+_GENERIC = frozenset(_WORDS["help"]["generic"].split())
 _TOPICS = (
     ("dates", r"\b(?:due|date|deadline|when|remind|time|tomorrow|schedule|recurr|repeat)"),
     ("priority", r"\b(?:priorit|urgent|important|prio)"),
@@ -143,37 +89,9 @@ _TIMEZONE = (
         _I,
     ),
 )
-# Names people use for a zone: "zone: name, name, …" (cities that are no IANA zone's last part,
-# abbreviations, countries).
-_ABBREVIATION_LINES = """
-    UTC: utc, z, zulu
-    Etc/GMT: gmt
-    America/New_York: est, edt, eastern, et, nyc, new york city, boston, washington, miami, atlanta
-    America/Chicago: cst, cdt, central, austin, dallas, houston
-    America/Denver: mst, mdt, mountain
-    America/Los_Angeles: pst, pdt, pacific, pt, sf, san francisco, la, seattle
-    Europe/Berlin: cet, cest, germany, munich, hamburg, frankfurt, cologne
-    Europe/London: bst, uk, england
-    Asia/Kolkata: ist, india, mumbai, delhi, bangalore
-    Asia/Tokyo: jst, japan
-    Australia/Sydney: aest, aedt
-    Europe/Paris: france
-    Europe/Madrid: spain
-    Europe/Rome: italy
-    Europe/Amsterdam: netherlands
-    Asia/Shanghai: beijing, china
-    America/Sao_Paulo: brazil
-    Europe/Dublin: ireland
-    Europe/Warsaw: poland
-    Europe/Stockholm: sweden
-    Europe/Zurich: switzerland
-    Europe/Vienna: austria
-    Europe/Lisbon: portugal
-"""
+# Names people use for a zone that are no IANA zone's last part ("nyc", "pst", "germany").
 _ABBREVIATIONS = {
-    name.strip(): zone.strip()
-    for zone, names in (line.split(":") for line in _ABBREVIATION_LINES.strip().splitlines())
-    for name in names.split(",")
+    name.strip(): zone for zone, names in _WORDS["zones"].items() for name in names.split(",")
 }
 
 

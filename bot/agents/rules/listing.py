@@ -12,13 +12,14 @@ from bot.agent import AgentTurn
 from bot.agents.rules.grammar import count
 from bot.agents.rules.intents import ListTasks
 from bot.agents.rules.lexicon import regex
-from bot.agents.rules.phrasebook import words
+from bot.agents.rules.phrasebook import phrases, vocabulary, words
 from bot.agents.rules.when import find_due
 from bot.dates.lazy import LazyPattern
 from bot.outcomes import TaskPage
 from bot.tasks import Priority
 
 _I = re.IGNORECASE
+_WORDS = vocabulary()["listing"]
 _LIST_START = LazyPattern(
     r"^(?:(?:my\s+|all\s+|the\s+|open\s+|pending\s+|remaining\s+|upcoming\s+|overdue\s+|"
     r"today'?s\s+|tomorrow'?s\s+|high[\s-]priority\s+|low[\s-]priority\s+|urgent\s+|"
@@ -29,12 +30,7 @@ _LIST_START = LazyPattern(
 )
 # Verbs that also start ordinary tasks ("get milk", "check the tyres"): a list only with
 # list words after them ("get my tasks").
-_WEAK_START = LazyPattern(
-    r"^(?:see|get(?!\s+rid)|give\s+me|tell\s+me|fetch|pull\s+up|bring\s+up|check|read\s+(?:me\s+)?|"
-    r"remind\s+me\s+(?:of\s+)?what|review|go\s+over|run\s+through|recap|summary|summarize|"
-    r"overview)\b",
-    _I,
-)
+_WEAK_START = LazyPattern(rf"^(?:{phrases(_WORDS['weak_start'])})\b", _I)
 _QUESTION_START = LazyPattern(
     r"^(?:what(?:'s|s|\s+is|\s+are|\s+do\s+i|\s+have\s+i|\s+did\s+i|\s+else|\s+tasks|\s+todos|"
     r"\s+needs|\s+should\s+i|\s+must\s+i|\s+remains|\s+was)?|whats|wat|anything|any|"
@@ -49,14 +45,7 @@ _DID = (
     r"cross(?:ed)?\s+off|wrap(?:ped)?\s+up|sort(?:ed)?|handle[d]?|deal(?:t)?\s+with|"
     r"take[n]?\s+care\s+of)"
 )
-_LIST_WORDS = words(
-    """list, lists, tasks?, todos?, to-?dos?, to do, plate, agenda, due, overdue, late, left, open,
-    pending, remaining, outstanding, urgent, important, priority, prio, done, completed, finished,
-    planned, scheduled, coming up, upcoming, next, schedule, things, stuff, items, on for, going on,
-    backlog, queue, need to do, have to do, should i do, on my mind, deadlines?, this week, today,
-    tomorrow, got on, got going, on today, (?:tick|check|cross)(?:ed)? off, """
-    + _DID
-)
+_LIST_WORDS = words(f"{_WORDS['list_words']}, {_DID}")
 _BARE = LazyPattern(
     r"^(?:(?:recently|lately)\s+(?:done|finished|completed|ticked\s+off)|"
     r"(?:my\s+|all\s+(?:my\s+)?|open\s+|the\s+)?(?:(?:high|low|medium|urgent|important|"
@@ -66,25 +55,13 @@ _BARE = LazyPattern(
     r"urgent|what'?s\s+next|next|upcoming|completed|everything|all|open|pending)$",
     _I,
 )
-_COMPLETED = words(
-    "done, completed, complete, finished, closed, checked off, ticked off, crossed off, "
-    "accomplished, achieved, " + _DID
-)
-_OPEN_WORDS = words(
-    r"not, un\w+, isn't, left, remaining, to do, todo, open, pending, outstanding, still, "
-    "incomplete, unfinished"
-)
-_ALL = words(
-    r"""everything, every (?:task|single), both, including, incl\.?, as well as, plus, all$,
-    and (?:the )?(?:done|completed|finished), all tasks, entire, whole, full, history,
-    all (?:of )?(?:my |the )?(?:tasks|todos|items|of them)"""
-)
+_COMPLETED = words(f"{_WORDS['completed']}, {_DID}")
+_OPEN_WORDS = words(_WORDS["open"])
+_ALL = words(_WORDS["all"])
 _BEFORE = LazyPattern(r"\b(?:before|by|until|till|no\s+later\s+than|up\s+to)\s+\S", _I)
 _AFTER = LazyPattern(r"\b(?:after|starting|later\s+than|beyond)\s+\S", _I)
-_OVERDUE = words("overdue, late, past due, behind, missed, slipped, expired")
-_SOON = words(
-    "soon, upcoming, coming up, next few days, next 7 days, next seven days, the next week"
-)
+_OVERDUE = words(_WORDS["overdue"])
+_SOON = words(_WORDS["soon"])
 _NEXT_DAYS = LazyPattern(
     r"\b(?:in\s+the\s+|within\s+the\s+|over\s+the\s+)?(?:next|coming)\s+(?P<n>\d{1,2}|two|three|"
     r"four|five|six|seven|ten|couple(?:\s+of)?|few)\s+days\b",
@@ -98,25 +75,12 @@ _IN_MONTH = LazyPattern(
     _I,
 )
 _WEEKEND = LazyPattern(r"\b(?:this\s+|the\s+|(?P<next>next)\s+)?weekend\b", _I)
-_THIS_WEEK = words("this week, rest of the week, the week, this wk")
+_THIS_WEEK = words(_WORDS["this_week"])
 _NEXT_WEEK = words("next week")
 _THIS_MONTH = words("this month")
-_UNDATED = words(
-    "no (?:due )?dates?, undated, without (?:a )?(?:due date|deadline|date), no deadlines?, "
-    "unscheduled"
-)
-# A priority filter, the first that fits: "not urgent" is low before "urgent" is high.
-_PRIORITIES = (
-    (Priority.LOW, words(r"low, p3, whenever, not urgent, unimportant, low[\s-]*prio(?:rity)?")),
-    (
-        Priority.HIGH,
-        words(
-            r"urgent, important, high, asap, critical, top, p1, priority ones, pressing, "
-            r"high[\s-]*prio(?:rity)?"
-        ),
-    ),
-    (Priority.MEDIUM, words("medium, normal, p2")),
-)
+_UNDATED = words(_WORDS["undated"])
+# A priority filter, the first that fits (``words.toml`` order: "not urgent" is low first).
+_PRIORITIES = tuple((Priority(level), words(table)) for level, table in _WORDS["priority"].items())
 _OTHERS = LazyPattern(
     r"\b(?:for|of|belonging\s+to|owned\s+by)\s+(?:user|member|@|<@)\s*\S+|<@\w+>|"
     r"\b(?:everyone|everybody|all\s+users|other\s+users|someone\s+else|other\s+people|"

@@ -17,7 +17,7 @@ from bot.agents.rules.reader_process import ReaderProcess, ReaderUnavailable
 from bot.agents.rules.understand import understand
 from bot.conversations import User
 
-NOW = datetime(2026, 11, 18, 9, 0)  # noqa: DTZ001 (the person's local wall clock)
+NOW = datetime(2026, 11, 18, 9, 0)
 SLOW = "add " + "x and " * 30  # ~30 ms of understanding on the loop, before
 LONG = "add figure out the lease because the landlord said so " * 20
 

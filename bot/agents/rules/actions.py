@@ -53,6 +53,11 @@ class RestoringTools(Protocol):
     ) -> ToolCall: ...
 
 
+# One message adds at most this many tasks: more is a paste gone wrong ("a, a, a, …" of 4,000
+# characters is 1,300 tasks), and all of them would be one turn's work and one reply.
+TASKS_PER_MESSAGE_MAX = 50
+
+
 class Performer(TaskLookup):
     """Runs one intent for one turn."""
 
@@ -101,6 +106,8 @@ class Performer(TaskLookup):
         if not intent.tasks:
             self._remember({"awaiting": "tasks"})
             return replies.say("nothing_to_add")
+        if len(intent.tasks) > TASKS_PER_MESSAGE_MAX:
+            return replies.too_many_tasks(len(intent.tasks), TASKS_PER_MESSAGE_MAX)
         for new in intent.tasks:
             if len(new.title) > TITLE_MAX:
                 return replies.title_too_long(len(new.title), TITLE_MAX)

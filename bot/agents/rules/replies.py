@@ -78,6 +78,13 @@ def title_too_long(length: int, limit: int) -> str:
     )
 
 
+def too_many_tasks(count: int, limit: int) -> str:
+    return (
+        f"That message holds {count:,} tasks; I add at most {limit} from one message, "
+        "so I didn't add any. Send them in smaller batches."
+    )
+
+
 def listed(
     tasks: Sequence[TaskView], *, label: str, status: str, page: TaskPage | None = None
 ) -> str:

@@ -22,17 +22,9 @@ class HybridAgent:
         self._model = model
 
     async def routes_to_rules(self, turn: AgentTurn) -> bool:
-        """True when the offline agent is confident; a triage that crashes counts as unsure.
-
-        A triage that can judge off the event loop (the rules agent reads a long message in a
-        child process) is asked that way: its ``is_confident`` answers on the caller's thread.
-        """
+        """True when the offline agent is confident; a triage that crashes counts as unsure."""
         try:
-            judge = getattr(self._triage, "confident", None)
-            if judge is not None:
-                sure: bool = await judge(turn)
-                return sure
-            return self._triage.is_confident(turn)
+            return await self._triage.confident(turn)
         except Exception:
             log.exception("triage by %s failed; asking the model", self._triage.name)
             return False

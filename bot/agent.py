@@ -52,7 +52,8 @@ class TriageAgent(Agent, Protocol):
     """An agent that can tell, cheaply and without I/O, whether it understands a turn.
 
     The hybrid backend lets such an agent (the offline ``rules`` agent) answer the turns it is
-    confident about and sends the rest to the model.
+    confident about and sends the rest to the model. Asynchronous so that a message that is
+    slow to read can be read off the event loop.
     """
 
-    def is_confident(self, turn: AgentTurn) -> bool: ...
+    async def confident(self, turn: AgentTurn) -> bool: ...

@@ -21,16 +21,16 @@ class HybridAgent:
         self._triage = triage
         self._model = model
 
-    def routes_to_rules(self, turn: AgentTurn) -> bool:
+    async def routes_to_rules(self, turn: AgentTurn) -> bool:
         """True when the offline agent is confident; a triage that crashes counts as unsure."""
         try:
-            return self._triage.is_confident(turn)
+            return await self._triage.confident(turn)
         except Exception:
             log.exception("triage by %s failed; asking the model", self._triage.name)
             return False
 
     async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
-        if self.routes_to_rules(turn):
+        if await self.routes_to_rules(turn):
             log.debug("hybrid: %s answers", self._triage.name)
             return await self._triage.respond(turn, tools)
         log.debug("hybrid: %s answers", self._model.name)

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from bot.errors import AmbiguousTask, TaskNotFound
 from bot.tasks import Task
@@ -99,6 +100,10 @@ def _stem(word: str) -> str:
     return word
 
 
+# Cached: a reference is compared with every open task's words, and the same pairs come back
+# turn after turn (a person's titles change little); the typo test (SequenceMatcher) is the
+# costly part of matching a reference against a long list.
+@lru_cache(maxsize=65_536)
 def same_word(a: str, b: str) -> bool:
     """Whether two words are the same for a reference: plural, tense, a typo apart."""
     if a == b or SYNONYMS.get(a, a) == SYNONYMS.get(b, b):
@@ -109,6 +114,17 @@ def same_word(a: str, b: str) -> bool:
     if min(len(sa), len(sb)) >= 4 and (sa.startswith(sb) or sb.startswith(sa)):
         return True
     return min(len(a), len(b)) >= 5 and SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+@lru_cache(maxsize=16_384)
+def _folded_words(text: str) -> tuple[str, ...]:
+    return tuple(normalize_words(text))
+
+
+@lru_cache(maxsize=16_384)
+def _title_words(title: str) -> tuple[str, ...]:
+    telling = tuple(w for w in _folded_words(title) if w not in REFERENCE_FILLER)
+    return telling or _folded_words(title)
 
 
 def _weights(words: Sequence[str]) -> list[float]:
@@ -136,10 +152,8 @@ def score(
     A task is named only when some word matches a telling word of its title — not just the
     leading verb ("call the plumber" does not name "call mom"); other matches are ``weak``.
     """
-    title_words = [w for w in normalize_words(title) if w not in REFERENCE_FILLER]
-    if not title_words:
-        title_words = normalize_words(title)
-    detail_words = normalize_words(description)
+    title_words = _title_words(title)
+    detail_words = _folded_words(description)
     query_weights = _weights(words)
     title_weights = _weights(title_words)
     matched = 0.0

@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CHECKPOINT_EVERY_COMMITS = 200
+# A shared transaction lets the loop run other work (a Slack acknowledgement, a timer) at the
+# end of a unit once this long has passed since it last could: a turn that adds a thousand
+# tasks would otherwise hold the loop for the whole turn (every unit here runs without
+# waiting, so ``await`` alone never yields).
+SHARED_SLICE_SECONDS = 0.002
 
 
 class SqliteDatabase:
@@ -37,6 +42,7 @@ class SqliteDatabase:
         self._conn: Connection | None = None
         self._begin = "BEGIN IMMEDIATE"
         self._commits = 0
+        self._slice_ends = 0.0
         self._checkpoint: asyncio.Future[None] | None = None
         self._shared: ContextVar[Connection | None] = ContextVar("sqlite_shared", default=None)
         self._committed: ContextVar[list[Callable[[], None]] | None] = ContextVar(
@@ -69,7 +75,11 @@ class SqliteDatabase:
         if shared is not None:
             if heavy:
                 return await _in_worker(lambda: self._in_shared(shared, work, conflicts))
-            return self._in_shared(shared, work, conflicts)
+            result = self._in_shared(shared, work, conflicts)
+            if time.perf_counter() >= self._slice_ends:
+                await asyncio.sleep(0)
+                self._slice_ends = time.perf_counter() + SHARED_SLICE_SECONDS
+            return result
         async with self._gate:
             return await self._with_retry(lambda: self._once(work, write), heavy=heavy)
 
@@ -127,6 +137,7 @@ class SqliteDatabase:
                 return conn.begin()
 
             tx = await self._with_retry(begin)
+            self._slice_ends = time.perf_counter() + SHARED_SLICE_SECONDS
             token = self._shared.set(conn)
             pending: list[Callable[[], None]] = []
             waiting = self._committed.set(pending)

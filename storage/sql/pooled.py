@@ -174,6 +174,12 @@ class AsyncDatabase:
 
 
 async def driver_of(conn: AsyncConnection) -> Any:
+    """The asyncpg connection under ``conn``. Read directly while ``conn`` holds a live one
+    (four times a turn: ``get_raw_connection`` is a greenlet hop each time); only one that
+    must be revalidated (I/O) goes through SQLAlchemy's async path."""
+    sync = conn.sync_connection
+    if sync is not None and not sync.closed and not sync.invalidated:
+        return sync.connection.driver_connection
     return (await conn.get_raw_connection()).driver_connection
 
 

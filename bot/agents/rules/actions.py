@@ -6,13 +6,14 @@ which task a reference means is decided in ``lookup`` with the tools' own matche
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from bot.agents.rules import replies
 from bot.agents.rules.assigning import TeamRequest, perform_team_request
+from bot.agents.rules.calls import given
 from bot.agents.rules.intents import (
     AddTasks,
     AllTasks,
@@ -42,8 +43,6 @@ from bot.conversations import StoredMessage, ToolCall
 from bot.outcomes import Outcome, Restored, TaskChanged, TaskPage, TaskView, TimezoneSet, message_of
 from bot.tasks import TITLE_MAX
 
-Task = Mapping[str, Any]
-
 
 @runtime_checkable
 class RestoringTools(Protocol):
@@ -52,6 +51,11 @@ class RestoringTools(Protocol):
     async def restore_task(
         self, *, number: int, snapshot: TaskView | None, undoes: int | None = None
     ) -> ToolCall: ...
+
+
+# One message adds at most this many tasks: more is a paste gone wrong ("a, a, a, …" of 4,000
+# characters is 1,300 tasks), and all of them would be one turn's work and one reply.
+TASKS_PER_MESSAGE_MAX = 50
 
 
 class Performer(TaskLookup):
@@ -102,24 +106,24 @@ class Performer(TaskLookup):
         if not intent.tasks:
             self._remember({"awaiting": "tasks"})
             return replies.say("nothing_to_add")
+        if len(intent.tasks) > TASKS_PER_MESSAGE_MAX:
+            return replies.too_many_tasks(len(intent.tasks), TASKS_PER_MESSAGE_MAX)
         for new in intent.tasks:
             if len(new.title) > TITLE_MAX:
                 return replies.title_too_long(len(new.title), TITLE_MAX)
-        made: list[Task] = []
+        made: list[TaskView] = []
         problems: list[str] = []
         for new in intent.tasks:
-            arguments: dict[str, Any] = {"title": new.title}
-            if new.description:
-                arguments["description"] = new.description
-            if new.priority is not None:
-                arguments["priority"] = new.priority.value
-            if new.due is not None:
-                arguments["due"] = new.due
-            if new.repeat is not None:
-                arguments["repeat"] = new.repeat
-            remind = keep_reminder(new.remind_at, new.due, now=self._turn.now, tz=self._turn.tz)
-            if remind is not None:
-                arguments["remind_at"] = remind
+            arguments = given(
+                title=new.title,
+                description=new.description or None,
+                priority=new.priority.value if new.priority is not None else None,
+                due=new.due,
+                repeat=new.repeat,
+                remind_at=keep_reminder(
+                    new.remind_at, new.due, now=self._turn.now, tz=self._turn.tz
+                ),
+            )
             result = await self._call("add_task", arguments)
             if isinstance(result, TaskChanged):
                 made.append(result.task)
@@ -130,19 +134,15 @@ class Performer(TaskLookup):
         return "\n".join(part for part in (text, *timing, *problems) if part)
 
     async def _list(self, intent: ListTasks) -> str:
-        arguments: dict[str, Any] = {"status": intent.status}
-        if intent.priority is not None:
-            arguments["priority"] = intent.priority.value
-        if intent.due_after is not None:
-            arguments["due_after"] = intent.due_after.isoformat()
-        if intent.due_before is not None:
-            arguments["due_before"] = intent.due_before.isoformat()
-        if intent.overdue:
-            arguments["overdue"] = True
-        if intent.undated:
-            arguments["has_due"] = False
-        if intent.numbers:
-            arguments["numbers"] = list(intent.numbers)
+        arguments = given(
+            status=intent.status,
+            priority=intent.priority.value if intent.priority is not None else None,
+            due_after=intent.due_after.isoformat() if intent.due_after else None,
+            due_before=intent.due_before.isoformat() if intent.due_before else None,
+            overdue=True if intent.overdue else None,
+            has_due=False if intent.undated else None,
+            numbers=list(intent.numbers) or None,
+        )
         label = intent.label
         if intent.continues:
             arguments, label = continued_list(self._turn, intent.page)
@@ -151,7 +151,7 @@ class Performer(TaskLookup):
             return message_of(result) or ""
         tasks = list(result.tasks)
         if intent.numbers:
-            tasks = sorted(tasks, key=lambda t: intent.numbers.index(t.number))
+            tasks.sort(key=lambda t: intent.numbers.index(t.number))
             return replies.shown(tasks, asked=intent.numbers)
         priority = arguments.get("priority")
         if priority:
@@ -178,12 +178,8 @@ class Performer(TaskLookup):
                 lines.append(message_of(result) or "")
             elif verb == "complete" and result.next_due:
                 lines.append(replies.moved_on(result))  # a repeating task moved on
-            elif verb == "complete":
-                lines.append(replies.completed(result.task, already=result.already))
-            elif verb == "reopen":
-                lines.append(replies.reopened(result.task, already=result.already))
             else:
-                lines.append(replies.deleted(result.task))
+                lines.append(replies.changed(verb, result.task, already=result.already))
         return "\n".join(lines)
 
     async def _update(self, intent: Update) -> str:
@@ -194,19 +190,17 @@ class Performer(TaskLookup):
             return problem
         lines = []
         for number in numbers:
-            arguments: dict[str, Any] = {"number": number}
-            if intent.title is not None:
-                arguments["title"] = intent.title
-            if intent.priority is not None:
-                arguments["priority"] = intent.priority.value
-            if intent.due is not None:
-                arguments["due"] = await self._moved_due(number, intent.due, intent.time_only)
-            if intent.clear_due:
-                arguments["clear_due"] = True
-            if intent.note is not None:
-                arguments["append_note"] = intent.note
-            if intent.description is not None:
-                arguments["description"] = intent.description
+            arguments = given(
+                number=number,
+                title=intent.title,
+                priority=intent.priority.value if intent.priority is not None else None,
+                due=await self._moved_due(number, intent.due, intent.time_only)
+                if intent.due is not None
+                else None,
+                clear_due=True if intent.clear_due else None,
+                append_note=intent.note,
+                description=intent.description,
+            )
             if intent.shift is not None:
                 arguments["due"] = await self._shifted_due(number, *intent.shift)
             result = await self._call("update_task", arguments)
@@ -216,41 +210,41 @@ class Performer(TaskLookup):
                 lines.append(message_of(result) or "")
         return "\n".join(lines)
 
+    async def _due_of(self, number: int) -> date | datetime | None:
+        """Task ``number``'s due day, or its due moment on the speaker's clock."""
+        task = await self._numbered(number)
+        due = task.get("due") if task else None
+        if not due:
+            return None
+        if len(due) == 10:
+            return date.fromisoformat(due)
+        return datetime.fromisoformat(due).astimezone(self._turn.tz)
+
     async def _moved_due(self, number: int, due: str, time_only: bool = False) -> str:
         """A new due date for ``number``; moving a timed task to another day keeps its time
         ("move the 3pm dentist to friday"), a new time alone keeps its day ("… to 2pm")."""
-        task = await self._numbered(number)
-        current = task.get("due") if task else None
+        current = await self._due_of(number)
         if time_only and current:
-            day = current[:10]
-            if len(current) != 10:
-                day = datetime.fromisoformat(current).astimezone(self._turn.tz).date().isoformat()
-            return f"{day}{due[10:]}"
-        if len(due) != 10:
+            day = current.date() if isinstance(current, datetime) else current
+            return f"{day.isoformat()}{due[10:]}"
+        if len(due) != 10 or not isinstance(current, datetime):
             return due
-        if not current or len(current) == 10:
-            return due
-        moment = datetime.fromisoformat(current).astimezone(self._turn.tz)
-        return f"{due}T{moment.hour:02d}:{moment.minute:02d}"
+        return f"{due}T{current:%H:%M}"
 
     async def _shifted_due(self, number: int, amount: int, unit: str) -> str:
         """The due date of ``number`` moved on; a task without one moves from today."""
         local_now = self._turn.now.astimezone(self._turn.tz)
-        task = await self._numbered(number)
-        due = task.get("due") if task else None
+        current = await self._due_of(number)
         if unit in ("hour", "minute"):  # "an hour later": the time moves (from now if none)
-            if due and len(due) == 10:
-                return str(due)  # a day without a time has no hour to move
-            start = datetime.fromisoformat(due).astimezone(self._turn.tz) if due else local_now
-            moved = start.replace(tzinfo=None) + timedelta(**{f"{unit}s": amount})
-            return moved.strftime("%Y-%m-%dT%H:%M")
-        if not due:
-            return shift(local_now.date(), amount, unit).isoformat()
-        if len(due) == 10:
-            return shift(date.fromisoformat(due), amount, unit).isoformat()
-        moment = datetime.fromisoformat(due).astimezone(self._turn.tz)
-        day = shift(moment.date(), amount, unit)
-        return f"{day.isoformat()}T{moment.hour:02d}:{moment.minute:02d}"
+            if isinstance(current, datetime) or current is None:
+                moved = (current or local_now).replace(tzinfo=None) + timedelta(
+                    **{f"{unit}s": amount}
+                )
+                return f"{moved:%Y-%m-%dT%H:%M}"
+            return current.isoformat()  # a day without a time has no hour to move
+        if isinstance(current, datetime):
+            return f"{shift(current.date(), amount, unit).isoformat()}T{current:%H:%M}"
+        return shift(current or local_now.date(), amount, unit).isoformat()
 
     async def _all_tasks(self, intent: AllTasks) -> str:
         """Every open task (every task, for delete) minus the excluded ones. Completing all
@@ -326,9 +320,9 @@ def _undo_line(snapshot: TaskView | None, result: Outcome) -> str:
     if not isinstance(result, Restored):
         return message_of(result) or ""
     if snapshot is None or result.task is None:
-        return replies.undo_removed(result.task)
+        return replies.say("undo_removed" if result.task else "undo_gone", task=result.task)
     if result.restored:
-        return replies.undo_brought_back(result.task)
+        return replies.say("undo_brought_back", task=result.task)
     return replies.undo_restored(result.task)
 
 

@@ -18,16 +18,17 @@ otherwise it stays in the title). Each request is carried out through the team t
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot import dates
+from bot.agents.rules.calls import Call, given
 from bot.dates.lazy import LazyPattern
 from bot.errors import InvalidInput
-from bot.outcomes import Outcome, message_of
+from bot.outcomes import message_of
 
 _I = re.IGNORECASE
 _WHO = r"(?P<who><@!?[\w.-]+(?:\|[^>]*)?>|@[\w.-]+)"
@@ -166,8 +167,7 @@ def read_team_request(message: str, *, now: datetime) -> TeamRequest | None:
 def _read_channel_request(text: str, *, now: datetime) -> TeamRequest | None:
     added = _OUR_ADD.match(text)
     if added:
-        title, due = _split_due(added["body"].strip(" ,.?!"), now=now)
-        title = title.strip().strip("'\"‘’“”").strip()
+        title, due = _title_and_due(added["body"], now=now)
         return TeamRequest("channel", title=title, due=due, channel_action="add") if title else None
     if _OUR_LIST.match(text):
         return TeamRequest("channel", channel_action="list")
@@ -180,51 +180,45 @@ def _read_channel_request(text: str, *, now: datetime) -> TeamRequest | None:
 
 
 def _assignment(who: str, words: str, *, now: datetime) -> TeamRequest | None:
-    title, due = _split_due(words.strip(" ,.?!"), now=now)
-    title = title.strip().strip("'\"‘’“”").strip()
-    if not title:
-        return None
-    return TeamRequest("assign", assignee=who, title=title, due=due)
+    title, due = _title_and_due(words, now=now)
+    return TeamRequest("assign", assignee=who, title=title, due=due) if title else None
 
 
-def _split_due(words: str, *, now: datetime) -> tuple[str, str | None]:
+def _title_and_due(words: str, *, now: datetime) -> tuple[str, str | None]:
+    """A title without quotes, and its due date when the words end with one ("by friday")."""
+    words = words.strip(" ,.?!")
     match = _DUE_TAIL.match(words)
-    if match is None:
-        return words, None
-    try:
-        dates.parse_due(match["due"], now=now.replace(tzinfo=UTC), tz=ZoneInfo("UTC"))
-    except InvalidInput:
-        return words, None  # "for the team": not a date, part of the title
-    return match["title"], match["due"]
+    due = None
+    if match is not None:
+        try:
+            dates.parse_due(match["due"], now=now.replace(tzinfo=UTC), tz=ZoneInfo("UTC"))
+            words, due = match["title"], match["due"]
+        except InvalidInput:
+            pass  # "for the team": not a date, part of the title
+    return words.strip().strip("'\"‘’“”").strip(), due
 
 
-Call = Callable[[str, dict[str, Any]], Awaitable[Outcome]]
+# The team tool for each action, and its arguments from the request.
+_TOOLS: dict[TeamAction, tuple[str, Callable[[TeamRequest], dict[str, Any]]]] = {
+    "assign": (
+        "assign_task",
+        lambda r: given(assignee=r.assignee, title=r.title, due=r.due or None),
+    ),
+    "handed_out": ("list_assigned", lambda r: {}),
+    "link": ("link_accounts", lambda r: given(code=r.code or None)),
+    "unlink": ("unlink_accounts", lambda r: {}),
+    "export": ("export_my_data", lambda r: {}),
+    "forget": ("forget_me", lambda r: {"confirm": r.code == "sure"}),
+    "channel": (
+        "channel_list",
+        lambda r: given(
+            action=r.channel_action, title=r.title or None, due=r.due or None, number=r.number
+        ),
+    ),
+}
 
 
 async def perform_team_request(request: TeamRequest, call: Call) -> str:
     """Carry ``request`` out through the team tools; the reply in words."""
-    if request.action == "assign":
-        arguments: dict[str, Any] = {"assignee": request.assignee, "title": request.title}
-        if request.due:
-            arguments["due"] = request.due
-        result = await call("assign_task", arguments)
-    elif request.action == "handed_out":
-        result = await call("list_assigned", {})
-    elif request.action == "link":
-        result = await call("link_accounts", {"code": request.code} if request.code else {})
-    elif request.action == "channel":
-        arguments = {"action": request.channel_action}
-        if request.title:
-            arguments["title"] = request.title
-        if request.due:
-            arguments["due"] = request.due
-        if request.number is not None:
-            arguments["number"] = request.number
-        result = await call("channel_list", arguments)
-    elif request.action == "export":
-        result = await call("export_my_data", {})
-    elif request.action == "forget":
-        result = await call("forget_me", {"confirm": request.code == "sure"})
-    else:
-        result = await call("unlink_accounts", {})
-    return message_of(result) or ""
+    tool, arguments = _TOOLS[request.action]
+    return message_of(await call(tool, arguments(request))) or ""

@@ -111,7 +111,7 @@ def _several(text: str, breaks: str, *, now: datetime) -> Intent | None:
             return None  # "…, the appointment got cancelled" is a reason, not a second request
         changes.append(change)
     # Several changes named by words are the riskiest reading: a model, when there is one,
-    # should get them (the hybrid backend asks ``is_confident``).
+    # should get them (the hybrid backend asks ``confident``).
     return joined(changes)
 
 

@@ -12,12 +12,14 @@ from bot.agent import AgentTurn
 from bot.agents.rules.grammar import count
 from bot.agents.rules.intents import ListTasks
 from bot.agents.rules.lexicon import regex
+from bot.agents.rules.phrasebook import phrases, vocabulary, words
 from bot.agents.rules.when import find_due
 from bot.dates.lazy import LazyPattern
 from bot.outcomes import TaskPage
 from bot.tasks import Priority
 
 _I = re.IGNORECASE
+_WORDS = vocabulary()["listing"]
 _LIST_START = LazyPattern(
     r"^(?:(?:my\s+|all\s+|the\s+|open\s+|pending\s+|remaining\s+|upcoming\s+|overdue\s+|"
     r"today'?s\s+|tomorrow'?s\s+|high[\s-]priority\s+|low[\s-]priority\s+|urgent\s+|"
@@ -28,12 +30,7 @@ _LIST_START = LazyPattern(
 )
 # Verbs that also start ordinary tasks ("get milk", "check the tyres"): a list only with
 # list words after them ("get my tasks").
-_WEAK_START = LazyPattern(
-    r"^(?:see|get(?!\s+rid)|give\s+me|tell\s+me|fetch|pull\s+up|bring\s+up|check|read\s+(?:me\s+)?|"
-    r"remind\s+me\s+(?:of\s+)?what|review|go\s+over|run\s+through|recap|summary|summarize|"
-    r"overview)\b",
-    _I,
-)
+_WEAK_START = LazyPattern(rf"^(?:{phrases(_WORDS['weak_start'])})\b", _I)
 _QUESTION_START = LazyPattern(
     r"^(?:what(?:'s|s|\s+is|\s+are|\s+do\s+i|\s+have\s+i|\s+did\s+i|\s+else|\s+tasks|\s+todos|"
     r"\s+needs|\s+should\s+i|\s+must\s+i|\s+remains|\s+was)?|whats|wat|anything|any|"
@@ -48,15 +45,7 @@ _DID = (
     r"cross(?:ed)?\s+off|wrap(?:ped)?\s+up|sort(?:ed)?|handle[d]?|deal(?:t)?\s+with|"
     r"take[n]?\s+care\s+of)"
 )
-_LIST_WORDS = LazyPattern(
-    r"\b(?:list|lists|tasks?|todos?|to-?dos?|to\s+do|plate|agenda|due|overdue|late|left|open|"
-    r"pending|remaining|outstanding|urgent|important|priority|prio|done|completed|finished|"
-    r"planned|scheduled|coming\s+up|upcoming|next|schedule|things|stuff|items|on\s+for|"
-    r"going\s+on|backlog|queue|need\s+to\s+do|have\s+to\s+do|should\s+i\s+do|to\s+do|"
-    r"on\s+my\s+mind|deadlines?|this\s+week|today|tomorrow|got\s+on|got\s+going|on\s+today|"
-    rf"(?:tick|check|cross)(?:ed)?\s+off|{_DID})\b",
-    _I,
-)
+_LIST_WORDS = words(f"{_WORDS['list_words']}, {_DID}")
 _BARE = LazyPattern(
     r"^(?:(?:recently|lately)\s+(?:done|finished|completed|ticked\s+off)|"
     r"(?:my\s+|all\s+(?:my\s+)?|open\s+|the\s+)?(?:(?:high|low|medium|urgent|important|"
@@ -66,30 +55,13 @@ _BARE = LazyPattern(
     r"urgent|what'?s\s+next|next|upcoming|completed|everything|all|open|pending)$",
     _I,
 )
-_COMPLETED = LazyPattern(
-    r"\b(?:done|completed|complete|finished|closed|checked\s+off|ticked\s+off|crossed\s+off|"
-    rf"{_DID}|accomplished|achieved)\b",
-    _I,
-)
-_OPEN_WORDS = LazyPattern(
-    r"\b(?:not|un\w+|isn'?t|left|remaining|to\s+do|todo|open|pending|outstanding|still|"
-    r"incomplete|unfinished)\b",
-    _I,
-)
-_ALL = LazyPattern(
-    r"\b(?:everything|every\s+(?:task|single)|both|including|incl\.?|as\s+well\s+as|plus|"
-    r"and\s+(?:the\s+)?(?:done|completed|finished)|all\s+(?:of\s+)?(?:my\s+|the\s+)?"
-    r"(?:tasks|todos|items|of\s+them)|all$|all\s+tasks|entire|whole|full|history)\b",
-    _I,
-)
+_COMPLETED = words(f"{_WORDS['completed']}, {_DID}")
+_OPEN_WORDS = words(_WORDS["open"])
+_ALL = words(_WORDS["all"])
 _BEFORE = LazyPattern(r"\b(?:before|by|until|till|no\s+later\s+than|up\s+to)\s+\S", _I)
 _AFTER = LazyPattern(r"\b(?:after|starting|later\s+than|beyond)\s+\S", _I)
-_OVERDUE = LazyPattern(r"\b(?:overdue|late|past\s+due|behind|missed|slipped|expired)\b", _I)
-_SOON = LazyPattern(
-    r"\b(?:soon|upcoming|coming\s+up|next\s+few\s+days|next\s+7\s+days|"
-    r"next\s+seven\s+days|the\s+next\s+week)\b",
-    _I,
-)
+_OVERDUE = words(_WORDS["overdue"])
+_SOON = words(_WORDS["soon"])
 _NEXT_DAYS = LazyPattern(
     r"\b(?:in\s+the\s+|within\s+the\s+|over\s+the\s+)?(?:next|coming)\s+(?P<n>\d{1,2}|two|three|"
     r"four|five|six|seven|ten|couple(?:\s+of)?|few)\s+days\b",
@@ -103,21 +75,12 @@ _IN_MONTH = LazyPattern(
     _I,
 )
 _WEEKEND = LazyPattern(r"\b(?:this\s+|the\s+|(?P<next>next)\s+)?weekend\b", _I)
-_THIS_WEEK = LazyPattern(r"\b(?:this\s+week|rest\s+of\s+the\s+week|the\s+week|this\s+wk)\b", _I)
-_NEXT_WEEK = LazyPattern(r"\bnext\s+week\b", _I)
-_THIS_MONTH = LazyPattern(r"\bthis\s+month\b", _I)
-_UNDATED = LazyPattern(
-    r"\b(?:no\s+(?:due\s+)?dates?|undated|without\s+(?:a\s+)?(?:due\s+date|deadline|date)|"
-    r"no\s+deadlines?|unscheduled)\b",
-    _I,
-)
-_HIGH = LazyPattern(
-    r"\b(?:urgent|important|high|asap|critical|top|p1|priority\s+ones|"
-    r"high[\s-]*prio(?:rity)?|pressing)\b",
-    _I,
-)
-_LOW = LazyPattern(r"\b(?:low|p3|whenever|not\s+urgent|unimportant|low[\s-]*prio(?:rity)?)\b", _I)
-_MEDIUM = LazyPattern(r"\b(?:medium|normal|p2)\b", _I)
+_THIS_WEEK = words(_WORDS["this_week"])
+_NEXT_WEEK = words("next week")
+_THIS_MONTH = words("this month")
+_UNDATED = words(_WORDS["undated"])
+# A priority filter, the first that fits (``words.toml`` order: "not urgent" is low first).
+_PRIORITIES = tuple((Priority(level), words(table)) for level, table in _WORDS["priority"].items())
 _OTHERS = LazyPattern(
     r"\b(?:for|of|belonging\s+to|owned\s+by)\s+(?:user|member|@|<@)\s*\S+|<@\w+>|"
     r"\b(?:everyone|everybody|all\s+users|other\s+users|someone\s+else|other\s+people|"
@@ -174,13 +137,7 @@ def read_list(text: str, *, now: datetime) -> ListTasks:
         status = "completed"
     if _ALL.search(text) and not (status == "completed" and regex(_DID).search(text)):
         status = "all"  # "everything i've completed" is the done ones
-    priority = None
-    if _LOW.search(text):
-        priority = Priority.LOW
-    elif _HIGH.search(text):
-        priority = Priority.HIGH
-    elif _MEDIUM.search(text):
-        priority = Priority.MEDIUM
+    priority = next((level for level, pattern in _PRIORITIES if pattern.search(text)), None)
     after, before, label = _due_range(text, now=now, today=today)
     if status == "completed":
         # "what did i finish this week" is about when it was done, which due dates don't say.

@@ -5,12 +5,11 @@ on slack", "reminders here", "reminders wherever I am" — and carrying it out t
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
+from bot.agents.rules.calls import Call
 from bot.dates.lazy import LazyPattern
-from bot.outcomes import Outcome, message_of
+from bot.outcomes import message_of
 
 _I = re.IGNORECASE
 _PLATFORM = r"(?P<platform>slack|discord|(?:the\s+)?(?:console|terminal|command\s+line|cli)|here)"
@@ -49,9 +48,6 @@ def read_reminder_platform(text: str) -> ReminderPlatform | None:
     if said in ("slack", "discord", "here"):
         return ReminderPlatform(said)
     return ReminderPlatform("console")
-
-
-Call = Callable[[str, dict[str, Any]], Awaitable[Outcome]]
 
 
 async def perform_reminder_platform(intent: ReminderPlatform, call: Call) -> str:

@@ -75,17 +75,23 @@ def find_priority(text: str) -> tuple[Priority | None, str]:
     found: list[tuple[int, Priority]] = []
     rest = text
     for level, pattern in _ANYWHERE:
-        for match in pattern.finditer(rest):
-            found.append((match.start(), level))
-        # Blank out with spaces of the same length so later positions stay comparable.
-        rest = pattern.sub(lambda m: " " * len(m[0]), rest)
+        spans = [match.span() for match in pattern.finditer(rest)]
+        found += [(start, level) for start, _ in spans]
+        rest = _blanked(rest, spans)
     for edge_pattern in (_EDGE, _EDGE_END):
         edge = edge_pattern.search(rest)
         if edge is not None:
             found.append((edge.start("word"), _EDGE_WORDS[edge["word"].lower()]))
-            blank = " " * (edge.end("word") - edge.start("word"))
-            rest = rest[: edge.start("word")] + blank + rest[edge.end("word") :]
+            rest = _blanked(rest, [edge.span("word")])
     if not found:
         return None, text
     found.sort(key=lambda pair: pair[0])
     return found[0][1], rest
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each span blanked out by spaces of the same length, so that positions
+    found later stay comparable."""
+    for start, end in reversed(spans):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text

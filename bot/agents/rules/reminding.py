@@ -22,11 +22,11 @@ from zoneinfo import ZoneInfo
 
 from bot import dates
 from bot.agents.rules import replies as say
+from bot.agents.rules.calls import Call, given
 from bot.agents.rules.intents import TaskRef, Timing, TimingAction
 from bot.agents.rules.refs import parse_ref
 from bot.dates.lazy import LazyPattern
 from bot.errors import InvalidDate
-from bot.outcomes import Outcome
 
 _I = re.IGNORECASE
 _NUMBERED = r"(?:#\s?\d+|(?:task|number|item)\s+#?\d+|\d+|it|that|this(?:\s+one)?)"
@@ -189,7 +189,6 @@ def keep_reminder(words: str | None, due: str | None, *, now: datetime, tz: Zone
     return words
 
 
-Call = Callable[[str, dict[str, Any]], Awaitable[Outcome]]
 Resolve = Callable[[TaskRef, str], Awaitable[tuple[list[int], str]]]
 
 
@@ -209,18 +208,18 @@ async def perform_timing(intent: Timing, *, call: Call, resolve: Resolve) -> str
     lines = []
     for number in numbers:
         if intent.action == "snooze":
-            snooze: dict[str, Any] = {"number": number}
-            if intent.when:
-                snooze["until"] = intent.when
-            lines.append(say.reminder_set(await call("snooze_task", snooze)))
-        elif intent.action == "remind":
-            result = await call("update_task", {"number": number, "remind_at": intent.when})
-            lines.append(say.reminder_set(result))
-        elif intent.action == "clear_reminder":
-            result = await call("update_task", {"number": number, "remind_at": None})
-            lines.append(say.reminder_cleared(result))
-        else:
-            rule = intent.when if intent.enabled else None
-            result = await call("update_task", {"number": number, "repeat": rule})
-            lines.append(say.repeat_set(result))
+            result = await call("snooze_task", given(number=number, until=intent.when or None))
+        else:  # a reminder at ``when`` or none; a repeat rule, or none when it stops
+            field = "repeat" if intent.action == "repeat" else "remind_at"
+            value = intent.when if intent.action != "clear_reminder" and intent.enabled else None
+            result = await call("update_task", {"number": number, field: value})
+        lines.append(_SAID[intent.action](result))
     return "\n".join(lines)
+
+
+_SAID = {
+    "snooze": say.reminder_set,
+    "remind": say.reminder_set,
+    "clear_reminder": say.reminder_cleared,
+    "repeat": say.repeat_set,
+}

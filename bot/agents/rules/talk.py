@@ -7,15 +7,24 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from bot.agents.rules.intents import Intent, SetTimezone, Smalltalk, Undo
+from bot.agents.rules.phrasebook import phrases, vocabulary
 from bot.dates.lazy import LazyPattern
 
 _I = re.IGNORECASE
-_TAIL = (
-    r"(?:\s+(?:there|all|everyone|bot|todobot|team|friend|buddy|mate|man|again|so\s+much|"
-    r"a\s+lot|a\s+bunch|very\s+much|guys|folks|y'?all|today|for\s+now|now|for\s+that|"
-    r"for\s+(?:the|your)\s+help|dude|pal|lol|haha))*"
-)
 
+
+# Whole messages that ask for no change, by kind, in the order of ``words.toml``.
+_WORDS = vocabulary()
+_KIND = LazyPattern(
+    "^(?:"
+    + "|".join(
+        rf"(?P<{kind}>(?:{phrases(table)})(?:\s+(?:{phrases(_WORDS['small_talk']['tail'])}))*$)"
+        for kind, table in _WORDS["small_talk"]["kinds"].items()
+    )
+    + ")",
+    _I,
+)
+_HELP = LazyPattern(rf"^(?:{phrases(_WORDS['help']['phrases'])})\s*$", _I)
 _UNDO = LazyPattern(
     r"^(?:oops[\s,!.]*)?(?:undo|undo\s+(?:that|this|it|(?:the\s+)?last(?:\s+(?:change|one|thing|"
     r"action|step))?|my\s+last(?:\s+(?:change|action|message|one|step))?|what\s+you\s+just\s+did)|"
@@ -28,68 +37,10 @@ _UNDO = LazyPattern(
     r"(?:no\s+)?(?:wait\s+)?(?:that'?s|that\s+is)\s+(?:wrong|not\s+what\s+i\s+(?:meant|wanted)))$",
     _I,
 )
-_GREETING = LazyPattern(
-    r"^(?:hi|hello|helo|hey|heya|hiya|yo|howdy|sup|what'?s\s+up|wassup|whats\s+up|"
-    r"good\s+(?:morning|afternoon|evening|day)|gm|morning|evening|afternoon|greetings|hola|"
-    r"bonjour|hallo|moin|salut|ciao|hey\s+hey|hi\s+there|hello\s+there|"
-    r"happy\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|holidays|"
-    r"new\s+year|birthday)|i'?m\s+back|back\s+again|long\s+time\s+no\s+see)" + _TAIL + r"$",
-    _I,
-)
-_THANKS = LazyPattern(
-    r"^(?:thanks|thank\s+you|thank\s+u|thx|thnx|ty|tysm|tyvm|cheers|much\s+appreciated|"
-    r"appreciate\s+it|i\s+appreciate\s+it|great|awesome|perfect|nice|cool|sweet|brilliant|"
-    r"excellent|amazing|wonderful|love\s+it|good\s+job|well\s+done|nice\s+one|good\s+bot|"
-    r"you'?re\s+(?:the\s+best|awesome|great|amazing|a\s+star)|great\s+job|lovely|fantastic|"
-    r"neat|super|good\s+stuff|thanks\s+a\s+lot|many\s+thanks)" + _TAIL + r"$",
-    _I,
-)
-_ACK = LazyPattern(
-    r"^(?:ok|okay|k|kk|okie|okey|got\s+it|sounds\s+good|alright|all\s+right|sure|yes|yeah|yep|"
-    r"yup|no|nope|nah|fine|lol|lmao|haha+|hehe+|hmm+|hm+|never\s?mind|nvm|nothing|test|testing|"
-    r"ping|understood|noted|right|wow|oh|ah|ahh|oops|whatever|idk|maybe|of\s+course|indeed|"
-    r"sorry|my\s+bad|no\s+worries|no\s+problem|np|brb|that'?s\s+(?:all|it)|all\s+good|"
-    r"i\s+love\s+you|love\s+you|you'?re\s+funny|that'?s\s+funny|interesting|hmm\s+ok|"
-    r"i'?m\s+(?:so\s+)?(?:tired|bored|busy|stressed|done\s+for\s+(?:today|the\s+day))|"
-    r"ok\s+cool|cool\s+cool|good|great\s+thanks|ok\s+thanks|i\s+see)" + _TAIL + r"$",
-    _I,
-)
-_BYE = LazyPattern(
-    r"^(?:bye|goodbye|good\s+bye|bye\s+bye|good\s+night|goodnight|gn|night|see\s+you|see\s+ya|"
-    r"see\s+you\s+later|later|cya|ttyl|take\s+care|have\s+a\s+good\s+(?:one|day|night|weekend))"
-    + _TAIL
-    + r"$",
-    _I,
-)
 _CLOCK = LazyPattern(
     r"^(?:what'?s|what\s+is|whats)\s+(?:the\s+)?(?:date|time|day)(?:\s+(?:today|now|is\s+it))?|"
     r"^what\s+(?:day|date|time)\s+is\s+(?:it|today)(?:\s+today)?|^what'?s\s+today'?s\s+date|"
     r"^(?:what\s+)?(?:day|date)\s+today$",
-    _I,
-)
-_HOW_ARE_YOU = LazyPattern(
-    r"^(?:how\s+are\s+you(?:\s+doing)?|how\s+r\s+u|how\s+are\s+u|how'?s\s+it\s+going|"
-    r"how\s+is\s+it\s+going|how\s+have\s+you\s+been|how'?s\s+your\s+day|you\s+ok|are\s+you\s+ok|"
-    r"how\s+do\s+you\s+do|what'?s\s+new)" + _TAIL + r"$",
-    _I,
-)
-_WHO = LazyPattern(
-    r"^(?:who\s+are\s+you|what\s+are\s+you|what\s+is\s+this|what'?s\s+this|who\s+is\s+this|"
-    r"are\s+you\s+(?:a\s+)?(?:bot|robot|human|real|ai|person|chatgpt|gpt)|what'?s\s+your\s+name|"
-    r"what\s+is\s+your\s+name|who\s+made\s+you|tell\s+me\s+about\s+yourself|introduce\s+yourself)"
-    + _TAIL
-    + r"$",
-    _I,
-)
-_HELP = LazyPattern(
-    r"^(?:help|help\s+me|halp|h|\?+|commands|command\s+list|usage|instructions|options|menu|"
-    r"manual|docs|guide|tutorial|examples?|how\s+to|info|start|/?help\s+please|"
-    r"what\s+(?:can|do|should)\s+(?:you|i|u)\s+(?:do|say|type|ask)(?:\s+(?:here|with\s+you))?|"
-    r"what\s+else\s+can\s+you\s+do|how\s+does\s+(?:this|it|that)\s+work|how\s+do\s+(?:you|i)\s+"
-    r"use\s+(?:this|you|it)|what\s+are\s+(?:the|your)\s+commands|what\s+commands\s+.*|"
-    r"show\s+(?:me\s+)?(?:the\s+)?(?:help|commands)|i\s+need\s+help|i'?m\s+(?:lost|confused)|"
-    r"what\s+are\s+you\s+(?:able\s+to|capable\s+of)(?:\s+doing)?|what\s+can\s+this\s+(?:bot\s+)?do)"
-    r"\s*$",
     _I,
 )
 _HOW_DO_I = LazyPattern(
@@ -105,18 +56,7 @@ _CAN_YOU = LazyPattern(
     r"(?:also\s+|even\s+)?(?P<topic>.+)$",
     _I,
 )
-# Words that name what the bot can do rather than a particular task.
-_GENERIC_WORDS = """
-    add set handle do support understand remember remind track manage keep make create use edit
-    change delete remove list show sort filter schedule undo reopen complete mark rename move
-    take accept work with and or the a an my me of for to in on any also recurring repeat
-    repeating due dates date deadlines deadline times time timezones timezone priority
-    priorities tasks task todos todo to-dos reminders reminder notes note details description
-    descriptions subtasks tags labels lists list things stuff items multiple several many things
-    at once several natural language it this that people other users emojis emoji categories
-    projects files attachments pictures images recurrence numbers by
-"""
-_GENERIC = frozenset(_GENERIC_WORDS.split())
+_GENERIC = frozenset(_WORDS["help"]["generic"].split())
 _TOPICS = (
     ("dates", r"\b(?:due|date|deadline|when|remind|time|tomorrow|schedule|recurr|repeat)"),
     ("priority", r"\b(?:priorit|urgent|important|prio)"),
@@ -149,37 +89,9 @@ _TIMEZONE = (
         _I,
     ),
 )
-# Names people use for a zone: "zone: name, name, …" (cities that are no IANA zone's last part,
-# abbreviations, countries).
-_ABBREVIATION_LINES = """
-    UTC: utc, z, zulu
-    Etc/GMT: gmt
-    America/New_York: est, edt, eastern, et, nyc, new york city, boston, washington, miami, atlanta
-    America/Chicago: cst, cdt, central, austin, dallas, houston
-    America/Denver: mst, mdt, mountain
-    America/Los_Angeles: pst, pdt, pacific, pt, sf, san francisco, la, seattle
-    Europe/Berlin: cet, cest, germany, munich, hamburg, frankfurt, cologne
-    Europe/London: bst, uk, england
-    Asia/Kolkata: ist, india, mumbai, delhi, bangalore
-    Asia/Tokyo: jst, japan
-    Australia/Sydney: aest, aedt
-    Europe/Paris: france
-    Europe/Madrid: spain
-    Europe/Rome: italy
-    Europe/Amsterdam: netherlands
-    Asia/Shanghai: beijing, china
-    America/Sao_Paulo: brazil
-    Europe/Dublin: ireland
-    Europe/Warsaw: poland
-    Europe/Stockholm: sweden
-    Europe/Zurich: switzerland
-    Europe/Vienna: austria
-    Europe/Lisbon: portugal
-"""
+# Names people use for a zone that are no IANA zone's last part ("nyc", "pst", "germany").
 _ABBREVIATIONS = {
-    name.strip(): zone.strip()
-    for zone, names in (line.split(":") for line in _ABBREVIATION_LINES.strip().splitlines())
-    for name in names.split(",")
+    name.strip(): zone for zone, names in _WORDS["zones"].items() for name in names.split(",")
 }
 
 
@@ -225,16 +137,9 @@ def read_talk(text: str, *, question: bool) -> Intent | None:
                 return Smalltalk("help", topic="timezone")
     if _CLOCK.match(text):
         return Smalltalk("today")
-    for kind, pattern in (
-        ("greeting", _GREETING),
-        ("thanks", _THANKS),
-        ("bye", _BYE),
-        ("how_are_you", _HOW_ARE_YOU),
-        ("who", _WHO),
-        ("ack", _ACK),
-    ):
-        if pattern.match(text):
-            return Smalltalk(kind)  # type: ignore[arg-type]
+    kind = _KIND.match(text)
+    if kind:
+        return Smalltalk(kind.lastgroup)  # type: ignore[arg-type]
     if _HELP.match(text) or not text:
         return Smalltalk("help")
     how = _HOW_DO_I.match(text)

@@ -55,6 +55,7 @@ from bot.agents.rules.requests import (
     read_sentences,
 )
 from bot.agents.rules.talk import read_talk
+from bot.agents.rules.task_likeness import unless_unlikely
 from bot.agents.rules.when import find_due
 from bot.dates.lazy import LazyPattern
 
@@ -217,7 +218,10 @@ RULES: tuple[Rule, ...] = (
     Rule("repeating", lambda r: _read_repeating(r.text, now=r.now)),
     Rule("done-mark", lambda r: _read_done_mark(r)),
     Rule("label-list", lambda r: read_label_list(r.text, now=r.now)),
-    Rule("implicit-add", lambda r: read_implicit_add(r.text, now=r.now)),
+    Rule(
+        "implicit-add",
+        lambda r: unless_unlikely(read_implicit_add(r.text, now=r.now), r.message),
+    ),
 )
 
 

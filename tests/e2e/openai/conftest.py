@@ -31,8 +31,8 @@ class RecordingOffline:
         self.rules = RulesAgent()
         self.turns: list[AgentTurn] = []
 
-    def is_confident(self, turn: AgentTurn) -> bool:
-        return self.rules.is_confident(turn)
+    async def confident(self, turn: AgentTurn) -> bool:
+        return await self.rules.confident(turn)
 
     async def respond(self, turn: AgentTurn, tools: Tools) -> AgentReply:
         self.turns.append(turn)

@@ -21,7 +21,7 @@ class Scripted:
         self.crash = crash
         self.answered: list[str] = []
 
-    def is_confident(self, turn: AgentTurn) -> bool:
+    async def confident(self, turn: AgentTurn) -> bool:
         if self.crash:
             raise RuntimeError("triage bug")
         return turn.text in self.confident_about

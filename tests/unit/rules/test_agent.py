@@ -36,6 +36,15 @@ async def test_a_title_too_long_is_refused_and_nothing_changes(chat: Chat) -> No
     assert await chat.titles() == ["keep me"]
 
 
+async def test_a_paste_of_too_many_tasks_adds_none(chat: Chat) -> None:
+    await chat.given({"title": "keep me"})
+    reply = await chat.say("add " + ", ".join(f"parcel{n}" for n in range(1, 61)))
+    assert "60 tasks" in reply.text and "at most 50" in reply.text
+    assert await chat.titles() == ["keep me"]
+    reply = await chat.say("add " + ", ".join(f"parcel{n}" for n in range(1, 51)))
+    assert len(await chat.titles()) == 51
+
+
 async def test_complete_by_number_and_words(chat: Chat) -> None:
     await chat.given(
         {"title": "water the ferns"}, {"title": "pay the phone bill"}, {"title": "email Priya"}

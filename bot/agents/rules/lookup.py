@@ -156,7 +156,7 @@ class TaskLookup:
         found, rest = find_due(words, now=self._turn.now.astimezone(tz).replace(tzinfo=None))
         at = (found.value[10:] if is_time_only(found) else found.value[:10]) if found else None
         tasks = [t for t in await self._everything() if t.get("due") and not t.get("completed")]
-        due = [t["number"] for t in tasks if at in _local(t["due"], tz) and not rest.strip()]
+        due = [t["number"] for t in tasks if at and not rest.strip() and at in _local(t["due"], tz)]
         return (due, "") if len(due) == 1 else ([], replies.say("which_task", action=action))
 
 

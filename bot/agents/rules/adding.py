@@ -177,8 +177,13 @@ def _inline_bullets(marker: str) -> re.Pattern[str]:
     return re.compile(r"\s+" + re.escape(marker[0]) + r"\s+")
 
 
+# "urgent: tomorrow: call mom" is two settings prefixes; more than this many is no task at all
+# (and a wall of colons must not recurse once per colon).
+_SETTINGS_PREFIXES_MAX = 3
+
+
 def _one_item(
-    text: str, *, now: datetime, split_commas: bool, plural: bool = False
+    text: str, *, now: datetime, split_commas: bool, plural: bool = False, depth: int = 0
 ) -> list[NewTask]:
     quoted = _QUOTED.match(text)
     if quoted:
@@ -207,10 +212,12 @@ def _one_item(
         title, description = title[: aside.start()], " ".join(title[aside.end() :].split())
         if "(" in aside[0]:  # "(it runs out end of month)": the aside is what the brackets hold
             description = description.removesuffix(")").strip()
-    if not clean_title(title) and description:
+    if not clean_title(title) and description and depth < _SETTINGS_PREFIXES_MAX:
         # "important: send the report by thursday" — the words before the colon were only
         # settings; what follows is read as the task, and takes them.
-        inner = _one_item(description, now=now, split_commas=split_commas, plural=plural)
+        inner = _one_item(
+            description, now=now, split_commas=split_commas, plural=plural, depth=depth + 1
+        )
         return [
             dataclasses.replace(t, priority=t.priority or priority, due=t.due or due) for t in inner
         ]

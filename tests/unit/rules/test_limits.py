@@ -23,3 +23,13 @@ def test_long_hostile_text_is_read(text: str) -> None:
 
 def test_a_huge_message_is_not_read() -> None:
     assert understand("add " + "x" * 20_000, now=NOW) == NotUnderstood("too long")
+
+
+@pytest.mark.parametrize("expecting_tasks", [False, True])
+@pytest.mark.parametrize("text", [":" * 4000, "urgent: " * 500 + "call mom"])
+def test_a_wall_of_settings_prefixes_is_read_without_deep_recursion(
+    text: str, expecting_tasks: bool
+) -> None:
+    # "important: …" hands the words after the colon to the title reader again; a wall of
+    # colons once did so 4,000 times deep (RecursionError).
+    assert understand(text, now=NOW, expecting_tasks=expecting_tasks) is not None
